@@ -1,0 +1,197 @@
+//! The input-line language shared by the interactive interface and headless mode.
+//!
+//! A line that does not start with `/` is a signed message. `//text` sends `/text` literally.
+
+use std::net::SocketAddr;
+
+/// A parsed input line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserCommand {
+    /// Send a message (signed unless `signed` is false).
+    Say { body: String, signed: bool },
+    List,
+    Status,
+    Crypto,
+    Help,
+    Quit,
+    Connect(SocketAddr),
+    Propose { enable: bool, threshold: Option<usize>, description: String },
+    Vote { proposal: String, approve: bool },
+    Proposals,
+}
+
+/// Every command with its one-line help, in the order help lists them.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("/msg TEXT", "send a signed message (same as typing TEXT)"),
+    ("/unsigned TEXT", "send a message without a signature"),
+    ("/list", "list connected peers"),
+    ("/status", "show own identity, peer count and mode"),
+    ("/crypto", "show own public key and key file"),
+    ("/connect HOST:PORT", "dial a peer directly"),
+    ("/propose [--threshold M] [--disable] [TEXT]", "propose secure-only mode (or, with --disable, open mode)"),
+    ("/vote ID approve|reject", "vote on a proposal (ID: any unique prefix)"),
+    ("/proposals", "list proposals and their tallies"),
+    ("/help", "show this help"),
+    ("/quit", "say goodbye and exit"),
+];
+
+/// Command names, for completion.
+pub fn command_names() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|(usage, _)| usage.split_whitespace().next().unwrap_or(usage))
+}
+
+/// Parses one input line. `Ok(None)` for a blank line; `Err` is a one-line message for the user.
+pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    if let Some(literal) = line.strip_prefix("//") {
+        return Ok(Some(UserCommand::Say { body: format!("/{literal}"), signed: true }));
+    }
+    let Some(rest) = line.strip_prefix('/') else {
+        return Ok(Some(UserCommand::Say { body: line.to_string(), signed: true }));
+    };
+    let (name, args) = match rest.split_once(char::is_whitespace) {
+        Some((n, a)) => (n, a.trim()),
+        None => (rest, ""),
+    };
+    let needs_text = |signed: bool| {
+        if args.is_empty() {
+            Err(format!("/{name} needs a message: /{name} TEXT"))
+        } else {
+            Ok(Some(UserCommand::Say { body: args.to_string(), signed }))
+        }
+    };
+    let no_args = |cmd: UserCommand| {
+        if args.is_empty() {
+            Ok(Some(cmd))
+        } else {
+            Err(format!("/{name} takes no arguments"))
+        }
+    };
+    match name {
+        "msg" => needs_text(true),
+        "unsigned" => needs_text(false),
+        "list" | "peers" => no_args(UserCommand::List),
+        "status" => no_args(UserCommand::Status),
+        "crypto" => no_args(UserCommand::Crypto),
+        "help" => no_args(UserCommand::Help),
+        "quit" | "exit" => no_args(UserCommand::Quit),
+        "proposals" => no_args(UserCommand::Proposals),
+        "connect" => args
+            .parse::<SocketAddr>()
+            .map(|a| Some(UserCommand::Connect(a)))
+            .map_err(|_| "usage: /connect HOST:PORT (an IP address and port)".to_string()),
+        "propose" => parse_propose(args).map(Some),
+        "vote" => parse_vote(args).map(Some),
+        _ => Err(format!("unknown command /{name}; type /help for the list")),
+    }
+}
+
+fn parse_propose(args: &str) -> Result<UserCommand, String> {
+    let mut enable = true;
+    let mut threshold = None;
+    let mut words = args.split_whitespace().peekable();
+    let mut description = Vec::new();
+    while let Some(w) = words.next() {
+        match w {
+            "--disable" => enable = false,
+            "--threshold" => {
+                let v = words.next().ok_or("--threshold needs a number")?;
+                threshold = Some(parse_threshold(v)?);
+            }
+            _ if w.starts_with("--threshold=") => {
+                threshold = Some(parse_threshold(&w["--threshold=".len()..])?);
+            }
+            _ => {
+                description.push(w);
+                description.extend(words.by_ref());
+            }
+        }
+    }
+    let description = if description.is_empty() {
+        if enable { "Switch to secure-only mode" } else { "Return to open mode" }.to_string()
+    } else {
+        description.join(" ")
+    };
+    Ok(UserCommand::Propose { enable, threshold, description })
+}
+
+fn parse_threshold(v: &str) -> Result<usize, String> {
+    v.parse::<usize>().map_err(|_| format!("threshold must be a whole number, not '{v}'"))
+}
+
+fn parse_vote(args: &str) -> Result<UserCommand, String> {
+    let mut words = args.split_whitespace();
+    let (Some(id), Some(choice), None) = (words.next(), words.next(), words.next()) else {
+        return Err("usage: /vote ID approve|reject".into());
+    };
+    let approve = match choice {
+        "approve" | "yes" | "y" => true,
+        "reject" | "no" | "n" => false,
+        _ => return Err(format!("vote must be approve or reject, not '{choice}'")),
+    };
+    Ok(UserCommand::Vote { proposal: id.to_string(), approve })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(body: &str, signed: bool) -> Option<UserCommand> {
+        Some(UserCommand::Say { body: body.into(), signed })
+    }
+
+    #[test]
+    fn plain_text_and_message_commands() {
+        assert_eq!(parse("hello there"), Ok(say("hello there", true)));
+        assert_eq!(parse("/msg hi"), Ok(say("hi", true)));
+        assert_eq!(parse("/unsigned hi you"), Ok(say("hi you", false)));
+        assert_eq!(parse("//etc"), Ok(say("/etc", true)));
+        assert_eq!(parse("   "), Ok(None));
+        assert!(parse("/unsigned").unwrap_err().contains("needs a message"));
+    }
+
+    #[test]
+    fn simple_commands_and_errors() {
+        assert_eq!(parse("/list"), Ok(Some(UserCommand::List)));
+        assert_eq!(parse("/quit"), Ok(Some(UserCommand::Quit)));
+        assert!(parse("/list x").is_err());
+        assert!(parse("/bogus").unwrap_err().contains("unknown command /bogus"));
+        assert_eq!(
+            parse("/connect 127.0.0.1:9000"),
+            Ok(Some(UserCommand::Connect("127.0.0.1:9000".parse().unwrap())))
+        );
+        assert!(parse("/connect nowhere").is_err());
+    }
+
+    #[test]
+    fn propose_and_vote() {
+        assert_eq!(
+            parse("/propose --threshold 2 lock it down"),
+            Ok(Some(UserCommand::Propose {
+                enable: true,
+                threshold: Some(2),
+                description: "lock it down".into()
+            }))
+        );
+        assert!(matches!(
+            parse("/propose --disable"),
+            Ok(Some(UserCommand::Propose { enable: false, threshold: None, .. }))
+        ));
+        assert!(parse("/propose --threshold x").is_err());
+        assert_eq!(
+            parse("/vote ab12 approve"),
+            Ok(Some(UserCommand::Vote { proposal: "ab12".into(), approve: true }))
+        );
+        assert!(parse("/vote ab12 maybe").is_err());
+        assert!(parse("/vote").is_err());
+    }
+
+    #[test]
+    fn completion_names() {
+        let names: Vec<_> = command_names().collect();
+        assert!(names.contains(&"/unsigned") && names.contains(&"/quit"));
+    }
+}

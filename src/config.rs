@@ -1,0 +1,81 @@
+//! Resolved settings: every named limit and interval, with its default.
+
+use std::time::Duration;
+
+/// Protocol version spoken on the wire (handshake and discovery).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Hard limits. Each is documented in docs/PROTOCOL.md under the same name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// MAX_FRAME_LEN: largest TCP frame payload in bytes, checked before allocating.
+    pub max_frame_len: usize,
+    /// MAX_BODY_LEN: largest chat message body in bytes (UTF-8).
+    pub max_body_len: usize,
+    /// MAX_NAME_LEN: longest display name in characters.
+    pub max_name_len: usize,
+    /// MAX_PEERS: most established peers at once.
+    pub max_peers: usize,
+    /// MAX_PENDING_HANDSHAKES: most connections still in their handshake at once.
+    pub max_pending_handshakes: usize,
+    /// MAX_FRAMES_PER_SEC: sustained frames per second read from one connection.
+    pub max_frames_per_sec: u32,
+    /// FRAME_BURST: frames a connection may send at once above the sustained rate.
+    pub frame_burst: u32,
+    /// MAX_DATAGRAM_LEN: largest discovery datagram accepted.
+    pub max_datagram_len: usize,
+    /// OUTBOUND_QUEUE: frames queued to one peer before it is dropped as too slow.
+    pub outbound_queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_frame_len: 64 * 1024,
+            max_body_len: 8 * 1024,
+            max_name_len: 32,
+            max_peers: 256,
+            max_pending_handshakes: 64,
+            max_frames_per_sec: 200,
+            frame_burst: 400,
+            max_datagram_len: 1024,
+            outbound_queue: 4096,
+        }
+    }
+}
+
+/// Intervals and timeouts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// How often a ping is sent on an otherwise quiet connection.
+    pub heartbeat: Duration,
+    /// A connection with nothing received for this long is dropped ("timeout").
+    pub peer_timeout: Duration,
+    /// A connection must finish its handshake within this time.
+    pub handshake_timeout: Duration,
+    /// How often a discovery announcement is broadcast.
+    pub announce_interval: Duration,
+    /// Shortest gap between two announcements sent in answer to newcomers.
+    pub announce_reply_gap: Duration,
+    /// Shortest gap between two dials of the same address.
+    pub redial_gap: Duration,
+    /// How long an outbound TCP connect may take.
+    pub connect_timeout: Duration,
+    /// How long a proposal stays open.
+    pub proposal_ttl: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            heartbeat: Duration::from_millis(1000),
+            peer_timeout: Duration::from_millis(5000),
+            handshake_timeout: Duration::from_millis(5000),
+            announce_interval: Duration::from_millis(2000),
+            announce_reply_gap: Duration::from_millis(200),
+            redial_gap: Duration::from_millis(1000),
+            connect_timeout: Duration::from_millis(3000),
+            proposal_ttl: Duration::from_secs(300),
+        }
+    }
+}

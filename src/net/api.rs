@@ -1,0 +1,199 @@
+//! The API between front ends and the network actor: commands in, events out.
+//!
+//! Front ends hold a [`NetHandle`] and never block on it (`try_send`), and drain the
+//! `mpsc::Receiver<NetEvent>` they were given. `NetEvent` serialises to exactly the JSON lines
+//! that headless mode prints (see docs/HEADLESS.md).
+
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use tokio::sync::mpsc;
+
+/// Something a front end asks the network to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetCommand {
+    /// Broadcast a chat message to every connected peer.
+    Send { body: String, signed: bool },
+    /// Dial a peer directly.
+    Connect { addr: SocketAddr },
+    /// Answered by [`NetEvent::Peers`].
+    ListPeers,
+    /// Answered by [`NetEvent::Status`].
+    Status,
+    /// Answered by [`NetEvent::Identity`].
+    Identity,
+    /// Propose secure-only mode (`enable`) or a return to open mode.
+    Propose { enable: bool, threshold: Option<usize>, description: String },
+    /// Vote on a proposal named by any unique prefix of its id.
+    Vote { proposal: String, approve: bool },
+    /// Answered by [`NetEvent::Proposals`].
+    ListProposals,
+    /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
+    Quit,
+}
+
+/// Why a peer went offline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineReason {
+    /// It said goodbye.
+    Quit,
+    /// Its connection closed or failed without a goodbye (a crash, a reset).
+    Closed,
+    /// Nothing was heard from it within the peer timeout.
+    Timeout,
+}
+
+/// A connected peer, as listed by `/list`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    pub id: String,
+    pub name: String,
+    pub fingerprint: String,
+    pub addr: String,
+}
+
+/// Outcome of a closed proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Approved,
+    Rejected,
+    Expired,
+}
+
+/// A proposal as front ends see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalInfo {
+    pub proposal_id: String,
+    pub proposer: String,
+    pub proposer_name: String,
+    pub description: String,
+    /// true: switch to secure-only mode; false: switch back to open mode.
+    pub enable: bool,
+    pub threshold: usize,
+    /// Ids of the peers whose votes count (N = its length).
+    pub electorate: Vec<String>,
+    pub approvals: usize,
+    pub rejections: usize,
+    /// Unix milliseconds at which it expires.
+    pub expires_ts: i64,
+    /// This peer's own vote, if any.
+    pub my_vote: Option<bool>,
+    /// `None` while open.
+    pub outcome: Option<Outcome>,
+}
+
+/// Something that happened, for front ends. Serialised with an `"event"` field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum NetEvent {
+    /// The node is listening and announcing.
+    Ready { id: String, name: String, port: u16, fingerprint: String },
+    PeerOnline { id: String, name: String, fingerprint: String, addr: String },
+    PeerOffline { id: String, name: String, reason: OfflineReason },
+    /// A chat message from a peer. `ts` is the author's clock, Unix milliseconds.
+    Message {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        body: String,
+        signed: bool,
+        verified: bool,
+        ts: i64,
+    },
+    /// Our own message went out to `recipients` peers.
+    Sent { msg_id: String, body: String, signed: bool, ts: i64, recipients: usize },
+    /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
+    /// otherwise a socket address.
+    Rejected { from: String, reason: String },
+    /// A command could not be carried out; one line for the user.
+    Error { message: String },
+    /// Something worth telling the user that is not an error.
+    Notice { message: String },
+    Peers { peers: Vec<PeerInfo> },
+    Status {
+        id: String,
+        name: String,
+        fingerprint: String,
+        port: u16,
+        peers: usize,
+        secure_only: bool,
+        open_proposals: usize,
+    },
+    Identity { id: String, fingerprint: String, public_key: String, algorithm: String, key_file: String },
+    /// A proposal was made (by anyone, including us).
+    Proposal {
+        proposal_id: String,
+        proposer: String,
+        proposer_name: String,
+        description: String,
+        enable: bool,
+        threshold: usize,
+        electorate: Vec<String>,
+        expires_ts: i64,
+    },
+    /// A counted vote, with the tally after it.
+    Vote {
+        proposal_id: String,
+        voter: String,
+        voter_name: String,
+        approve: bool,
+        approvals: usize,
+        rejections: usize,
+    },
+    ProposalClosed { proposal_id: String, outcome: Outcome },
+    /// The group's mode changed (or, for a newcomer, was adopted from a certificate).
+    SecureMode { enabled: bool, proposal_id: String, approvers: Vec<String> },
+    Proposals { proposals: Vec<ProposalInfo> },
+    /// The actor has stopped; no event follows.
+    Stopped,
+}
+
+/// Why a command could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandleError {
+    #[error("the network is busy; try again")]
+    Busy,
+    #[error("the network has stopped")]
+    Stopped,
+}
+
+/// A cheap, cloneable handle to the network actor.
+#[derive(Clone, Debug)]
+pub struct NetHandle {
+    tx: mpsc::Sender<NetCommand>,
+}
+
+impl NetHandle {
+    pub fn new(tx: mpsc::Sender<NetCommand>) -> NetHandle {
+        NetHandle { tx }
+    }
+
+    /// Queues a command without waiting. Front ends use this so they never block.
+    pub fn try_send(&self, cmd: NetCommand) -> Result<(), HandleError> {
+        self.tx.try_send(cmd).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => HandleError::Busy,
+            mpsc::error::TrySendError::Closed(_) => HandleError::Stopped,
+        })
+    }
+
+    /// Waits for room in the command queue (use inside a `select!` that also drains events).
+    pub async fn reserve(&self) -> Result<mpsc::Permit<'_, NetCommand>, HandleError> {
+        self.tx.reserve().await.map_err(|_| HandleError::Stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialise_with_an_event_field() {
+        let e = NetEvent::PeerOffline { id: "ab".into(), name: "Bob".into(), reason: OfflineReason::Timeout };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"event":"peer_offline","id":"ab","name":"Bob","reason":"timeout"}"#
+        );
+        assert_eq!(serde_json::to_string(&NetEvent::Stopped).unwrap(), r#"{"event":"stopped"}"#);
+    }
+}

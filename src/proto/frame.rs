@@ -1,0 +1,186 @@
+//! TCP frames: a 4-byte big-endian length, then that many bytes of JSON (one [`Frame`]).
+
+use super::ids::PeerId;
+use super::signing::SignedPayload;
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use tokio_util::codec::LengthDelimitedCodec;
+
+/// The length-prefix codec: 4-byte big-endian length, refusing any frame longer than
+/// `max_frame_len` as soon as its header is read, before a byte of it is buffered.
+pub fn frame_codec(max_frame_len: usize) -> LengthDelimitedCodec {
+    LengthDelimitedCodec::builder()
+        .length_field_length(4)
+        .big_endian()
+        .max_frame_length(max_frame_len)
+        .new_codec()
+}
+
+/// First frame on every connection, sent by both sides at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub version: u32,
+    pub id: PeerId,
+    pub name: String,
+    /// The TCP port this peer listens on (so the other side can dial it back later).
+    pub port: u16,
+    /// 32 fresh random bytes as 64 hex digits: the challenge the other side must sign.
+    pub nonce: String,
+}
+
+/// Why a connection is refused during or after the handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// Protocol versions differ.
+    Version,
+    /// The other side is ourselves.
+    SelfConnection,
+    /// Another connection to the same peer is kept instead.
+    Duplicate,
+    /// Too many peers.
+    Full,
+    /// A handshake rule was broken (bad signature, frames out of order, bad fields).
+    Protocol,
+    /// The handshake took too long.
+    Timeout,
+}
+
+/// The content of a chat message, carried as the `payload` string of a `chat` frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatContent {
+    pub author: PeerId,
+    pub seq: u64,
+    /// Author's wall clock, Unix milliseconds.
+    pub ts: i64,
+    pub body: String,
+}
+
+/// A signed certificate that secure-only mode (or open mode) was voted in: the signed
+/// proposal and the signed approvals that reached its threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub proposal: SignedPayload,
+    pub approvals: Vec<SignedPayload>,
+}
+
+/// One frame. JSON object with a `type` field naming the variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Frame {
+    Hello(Hello),
+    /// Signature proving possession of the key named in our `hello` (see PROTOCOL.md).
+    Auth {
+        sig: String,
+    },
+    /// The sender refuses the connection and closes it.
+    Reject {
+        reason: RejectReason,
+        message: String,
+    },
+    Chat(SignedPayload),
+    Ping,
+    /// Graceful goodbye; the sender closes the connection next.
+    Bye {
+        reason: String,
+    },
+    Proposal(SignedPayload),
+    Vote(SignedPayload),
+    /// Sent once after the handshake: the voting state a newcomer needs.
+    Sync {
+        certificate: Option<Certificate>,
+        proposals: Vec<SignedPayload>,
+        votes: Vec<SignedPayload>,
+    },
+}
+
+/// Why a frame could not be encoded or decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("frame of {len} bytes exceeds the {max}-byte limit")]
+    TooLarge { len: usize, max: usize },
+    #[error("malformed frame: {0}")]
+    Malformed(String),
+}
+
+/// Serialises a frame's JSON (without the length prefix, which the codec adds).
+pub fn encode_frame(frame: &Frame, max_frame_len: usize) -> Result<Bytes, FrameError> {
+    let bytes = serde_json::to_vec(frame).expect("frames are plain data");
+    if bytes.len() > max_frame_len {
+        return Err(FrameError::TooLarge { len: bytes.len(), max: max_frame_len });
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Parses a frame's JSON. Never panics; nesting depth is bounded by serde_json.
+pub fn decode_frame(bytes: &[u8], max_frame_len: usize) -> Result<Frame, FrameError> {
+    if bytes.len() > max_frame_len {
+        return Err(FrameError::TooLarge { len: bytes.len(), max: max_frame_len });
+    }
+    serde_json::from_slice(bytes).map_err(|e| FrameError::Malformed(short_error(&e)))
+}
+
+fn short_error(e: &serde_json::Error) -> String {
+    let mut s = e.to_string();
+    s.truncate(120);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::BytesMut;
+    use tokio_util::codec::{Decoder, Encoder};
+
+    const MAX: usize = 64 * 1024;
+
+    #[test]
+    fn ping_and_hello_have_the_documented_json_shape() {
+        let ping = encode_frame(&Frame::Ping, MAX).unwrap();
+        assert_eq!(&ping[..], br#"{"type":"ping"}"#);
+        let hello = Frame::Hello(Hello {
+            version: 1,
+            id: PeerId([0; 32]),
+            name: "Bob".into(),
+            port: 8080,
+            nonce: "00".repeat(32),
+        });
+        let v: serde_json::Value = serde_json::from_slice(&encode_frame(&hello, MAX).unwrap()).unwrap();
+        assert_eq!(v["type"], "hello");
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["port"], 8080);
+    }
+
+    #[test]
+    fn oversized_frames_are_refused_both_ways() {
+        let big = Frame::Bye { reason: "x".repeat(MAX) };
+        assert!(matches!(encode_frame(&big, MAX), Err(FrameError::TooLarge { .. })));
+        let bytes = vec![b' '; MAX + 1];
+        assert!(matches!(decode_frame(&bytes, MAX), Err(FrameError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn codec_refuses_a_4_gib_length_prefix_without_buffering() {
+        let mut codec = frame_codec(MAX);
+        let mut buf = BytesMut::from(&[0xff, 0xff, 0xff, 0xff, b'{'][..]);
+        assert!(codec.decode(&mut buf).is_err());
+    }
+
+    #[test]
+    fn nesting_bomb_is_an_error_not_a_crash() {
+        let bomb = "[".repeat(50_000);
+        assert!(decode_frame(bomb.as_bytes(), MAX).is_err());
+        let obj = format!("{}{}", "{\"a\":".repeat(10_000), "1");
+        assert!(decode_frame(obj.as_bytes(), MAX).is_err());
+    }
+
+    #[test]
+    fn codec_round_trip() {
+        let mut codec = frame_codec(MAX);
+        let mut buf = BytesMut::new();
+        codec.encode(Bytes::from_static(b"{\"type\":\"ping\"}"), &mut buf).unwrap();
+        assert_eq!(&buf[..4], &[0, 0, 0, 15]);
+        let out = codec.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(decode_frame(&out, MAX).unwrap(), Frame::Ping);
+    }
+}

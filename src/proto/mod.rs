@@ -1,0 +1,12 @@
+//! Wire format, pure: identifiers, frames, signing input, discovery datagrams.
+//! docs/PROTOCOL.md is the normative description; this module implements it.
+
+pub mod discovery;
+pub mod frame;
+pub mod ids;
+pub mod signing;
+
+pub use discovery::Announce;
+pub use frame::{decode_frame, encode_frame, frame_codec, ChatContent, Frame, Hello, RejectReason};
+pub use ids::{MessageId, PeerId, ProposalId};
+pub use signing::{Domain, SignedPayload};
