@@ -8,15 +8,25 @@ use std::net::SocketAddr;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserCommand {
     /// Send a message (signed unless `signed` is false).
-    Say { body: String, signed: bool },
+    Say {
+        body: String,
+        signed: bool,
+    },
     List,
     Status,
     Crypto,
     Help,
     Quit,
     Connect(SocketAddr),
-    Propose { enable: bool, threshold: Option<usize>, description: String },
-    Vote { proposal: String, approve: bool },
+    Propose {
+        enable: bool,
+        threshold: Option<usize>,
+        description: String,
+    },
+    Vote {
+        proposal: String,
+        approve: bool,
+    },
     Proposals,
 }
 
@@ -28,8 +38,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("/status", "show own identity, peer count and mode"),
     ("/crypto", "show own public key and key file"),
     ("/connect HOST:PORT", "dial a peer directly"),
-    ("/propose [--threshold M] [--disable] [TEXT]", "propose secure-only mode (or, with --disable, open mode)"),
-    ("/vote ID approve|reject", "vote on a proposal (ID: any unique prefix)"),
+    (
+        "/propose [--threshold M] [--disable] [TEXT]",
+        "propose secure-only mode (or, with --disable, open mode)",
+    ),
+    (
+        "/vote ID approve|reject",
+        "vote on a proposal (ID: any unique prefix)",
+    ),
     ("/proposals", "list proposals and their tallies"),
     ("/help", "show this help"),
     ("/quit", "say goodbye and exit"),
@@ -37,7 +53,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 /// Command names, for completion.
 pub fn command_names() -> impl Iterator<Item = &'static str> {
-    COMMANDS.iter().map(|(usage, _)| usage.split_whitespace().next().unwrap_or(usage))
+    COMMANDS
+        .iter()
+        .map(|(usage, _)| usage.split_whitespace().next().unwrap_or(usage))
 }
 
 /// Parses one input line. `Ok(None)` for a blank line; `Err` is a one-line message for the user.
@@ -47,10 +65,16 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
         return Ok(None);
     }
     if let Some(literal) = line.strip_prefix("//") {
-        return Ok(Some(UserCommand::Say { body: format!("/{literal}"), signed: true }));
+        return Ok(Some(UserCommand::Say {
+            body: format!("/{literal}"),
+            signed: true,
+        }));
     }
     let Some(rest) = line.strip_prefix('/') else {
-        return Ok(Some(UserCommand::Say { body: line.to_string(), signed: true }));
+        return Ok(Some(UserCommand::Say {
+            body: line.to_string(),
+            signed: true,
+        }));
     };
     let (name, args) = match rest.split_once(char::is_whitespace) {
         Some((n, a)) => (n, a.trim()),
@@ -60,7 +84,10 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
         if args.is_empty() {
             Err(format!("/{name} needs a message: /{name} TEXT"))
         } else {
-            Ok(Some(UserCommand::Say { body: args.to_string(), signed }))
+            Ok(Some(UserCommand::Say {
+                body: args.to_string(),
+                signed,
+            }))
         }
     };
     let no_args = |cmd: UserCommand| {
@@ -111,15 +138,25 @@ fn parse_propose(args: &str) -> Result<UserCommand, String> {
         }
     }
     let description = if description.is_empty() {
-        if enable { "Switch to secure-only mode" } else { "Return to open mode" }.to_string()
+        if enable {
+            "Switch to secure-only mode"
+        } else {
+            "Return to open mode"
+        }
+        .to_string()
     } else {
         description.join(" ")
     };
-    Ok(UserCommand::Propose { enable, threshold, description })
+    Ok(UserCommand::Propose {
+        enable,
+        threshold,
+        description,
+    })
 }
 
 fn parse_threshold(v: &str) -> Result<usize, String> {
-    v.parse::<usize>().map_err(|_| format!("threshold must be a whole number, not '{v}'"))
+    v.parse::<usize>()
+        .map_err(|_| format!("threshold must be a whole number, not '{v}'"))
 }
 
 fn parse_vote(args: &str) -> Result<UserCommand, String> {
@@ -132,7 +169,10 @@ fn parse_vote(args: &str) -> Result<UserCommand, String> {
         "reject" | "no" | "n" => false,
         _ => return Err(format!("vote must be approve or reject, not '{choice}'")),
     };
-    Ok(UserCommand::Vote { proposal: id.to_string(), approve })
+    Ok(UserCommand::Vote {
+        proposal: id.to_string(),
+        approve,
+    })
 }
 
 #[cfg(test)]
@@ -140,7 +180,10 @@ mod tests {
     use super::*;
 
     fn say(body: &str, signed: bool) -> Option<UserCommand> {
-        Some(UserCommand::Say { body: body.into(), signed })
+        Some(UserCommand::Say {
+            body: body.into(),
+            signed,
+        })
     }
 
     #[test]
@@ -158,10 +201,14 @@ mod tests {
         assert_eq!(parse("/list"), Ok(Some(UserCommand::List)));
         assert_eq!(parse("/quit"), Ok(Some(UserCommand::Quit)));
         assert!(parse("/list x").is_err());
-        assert!(parse("/bogus").unwrap_err().contains("unknown command /bogus"));
+        assert!(parse("/bogus")
+            .unwrap_err()
+            .contains("unknown command /bogus"));
         assert_eq!(
             parse("/connect 127.0.0.1:9000"),
-            Ok(Some(UserCommand::Connect("127.0.0.1:9000".parse().unwrap())))
+            Ok(Some(UserCommand::Connect(
+                "127.0.0.1:9000".parse().unwrap()
+            )))
         );
         assert!(parse("/connect nowhere").is_err());
     }
@@ -178,12 +225,19 @@ mod tests {
         );
         assert!(matches!(
             parse("/propose --disable"),
-            Ok(Some(UserCommand::Propose { enable: false, threshold: None, .. }))
+            Ok(Some(UserCommand::Propose {
+                enable: false,
+                threshold: None,
+                ..
+            }))
         ));
         assert!(parse("/propose --threshold x").is_err());
         assert_eq!(
             parse("/vote ab12 approve"),
-            Ok(Some(UserCommand::Vote { proposal: "ab12".into(), approve: true }))
+            Ok(Some(UserCommand::Vote {
+                proposal: "ab12".into(),
+                approve: true
+            }))
         );
         assert!(parse("/vote ab12 maybe").is_err());
         assert!(parse("/vote").is_err());

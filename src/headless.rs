@@ -1,1 +1,131 @@
-//! (being written)
+//! Headless front end: commands on stdin (the same language as the input line), one JSON
+//! event per line on stdout. End of input or SIGINT/SIGTERM quits gracefully.
+
+use crate::command::{self, UserCommand, COMMANDS};
+use crate::net::{NetCommand, NetEvent, NetHandle};
+use futures::StreamExt;
+use std::collections::VecDeque;
+use tokio::io::AsyncWriteExt;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
+
+/// Longest input line accepted; a longer one is refused whole with an error event.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// What a parsed line turns into: a command for the network, or a reply made here.
+pub fn to_net_command(cmd: UserCommand) -> Result<NetCommand, serde_json::Value> {
+    Ok(match cmd {
+        UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
+        UserCommand::List => NetCommand::ListPeers,
+        UserCommand::Status => NetCommand::Status,
+        UserCommand::Crypto => NetCommand::Identity,
+        UserCommand::Quit => NetCommand::Quit,
+        UserCommand::Connect(addr) => NetCommand::Connect { addr },
+        UserCommand::Propose {
+            enable,
+            threshold,
+            description,
+        } => NetCommand::Propose {
+            enable,
+            threshold,
+            description,
+        },
+        UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
+        UserCommand::Proposals => NetCommand::ListProposals,
+        UserCommand::Help => {
+            let commands: Vec<_> = COMMANDS
+                .iter()
+                .map(|(usage, help)| serde_json::json!({"usage": usage, "help": help}))
+                .collect();
+            return Err(serde_json::json!({"event": "help", "commands": commands}));
+        }
+    })
+}
+
+fn error_line(message: impl Into<String>) -> serde_json::Value {
+    serde_json::to_value(NetEvent::Error {
+        message: message.into(),
+    })
+    .expect("plain data")
+}
+
+/// Runs until the network reports `Stopped`.
+pub async fn run(handle: NetHandle, mut events: mpsc::Receiver<NetEvent>) -> std::io::Result<()> {
+    let mut input = FramedRead::new(
+        tokio::io::stdin(),
+        LinesCodec::new_with_max_length(MAX_LINE),
+    );
+    let mut out = tokio::io::BufWriter::new(tokio::io::stdout());
+    let mut pending: VecDeque<NetCommand> = VecDeque::new();
+    let mut input_open = true;
+    let mut quitting = false;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let Some(event) = event else { break };
+                let mut stopped = write_event(&mut out, &event).await?;
+                while let Ok(more) = events.try_recv() {
+                    stopped |= write_event(&mut out, &more).await?;
+                }
+                out.flush().await?;
+                if stopped {
+                    break;
+                }
+            }
+            permit = handle.reserve(), if !pending.is_empty() => match permit {
+                Ok(permit) => permit.send(pending.pop_front().expect("not empty")),
+                Err(_) => break,
+            },
+            line = input.next(), if input_open && !quitting && pending.len() < 64 => {
+                let reply = match line {
+                    Some(Ok(line)) => match command::parse(&line) {
+                        Ok(None) => None,
+                        Ok(Some(cmd)) => match to_net_command(cmd) {
+                            Ok(net) => {
+                                quitting = net == NetCommand::Quit;
+                                pending.push_back(net);
+                                None
+                            }
+                            Err(local) => Some(local),
+                        },
+                        Err(message) => Some(error_line(message)),
+                    },
+                    Some(Err(LinesCodecError::MaxLineLengthExceeded)) => {
+                        Some(error_line(format!("input line over {MAX_LINE} bytes ignored")))
+                    }
+                    Some(Err(LinesCodecError::Io(e))) if e.kind() == std::io::ErrorKind::InvalidData => {
+                        Some(error_line("input line is not valid UTF-8; ignored"))
+                    }
+                    Some(Err(_)) | None => {
+                        input_open = false;
+                        quitting = true;
+                        pending.push_back(NetCommand::Quit);
+                        None
+                    }
+                };
+                if let Some(v) = reply {
+                    out.write_all(format!("{v}\n").as_bytes()).await?;
+                    out.flush().await?;
+                }
+            }
+            _ = term.recv() => { quitting = true; pending.push_back(NetCommand::Quit); }
+            _ = int.recv() => { quitting = true; pending.push_back(NetCommand::Quit); }
+            _ = hup.recv() => { quitting = true; pending.push_back(NetCommand::Quit); }
+        }
+    }
+    out.flush().await
+}
+
+async fn write_event<W: tokio::io::AsyncWrite + Unpin>(
+    out: &mut W,
+    event: &NetEvent,
+) -> std::io::Result<bool> {
+    let mut line = serde_json::to_string(event).expect("events serialise");
+    line.push('\n');
+    out.write_all(line.as_bytes()).await?;
+    Ok(matches!(event, NetEvent::Stopped))
+}

@@ -1,1 +1,75 @@
-fn main() {}
+//! The binary edge: parse flags, open the profile, start logging and the network actor, then
+//! run the chosen front end. Errors end here as one line on stderr.
+#![allow(clippy::print_stderr)]
+
+use clap::Parser;
+use p2pchat_tui::cli::Cli;
+use p2pchat_tui::config::{Limits, Timing};
+use p2pchat_tui::identity::Identity;
+use p2pchat_tui::net::{self, NetConfig};
+use p2pchat_tui::profile::{self, Profile};
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("p2pchat-tui: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    cli.validate()?;
+    if !cli.headless && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err("standard output is not a terminal; use --headless for JSON lines".into());
+    }
+    let name = cli.display_name();
+    let base = profile::base_dir(cli.data_dir.as_deref()).map_err(|e| e.to_string())?;
+    let profile = Profile::open(&base, &name).map_err(|e| e.to_string())?;
+    p2pchat_tui::logging::init(&profile.log_path(), &cli.log_level)
+        .map_err(|e| format!("cannot open log file {}: {e}", profile.log_path().display()))?;
+    let identity = Identity::load_or_create(&profile.key_path()).map_err(|e| e.to_string())?;
+    tracing::info!(name = %name, id = %identity.id(), "starting");
+    let timing = Timing {
+        heartbeat: Duration::from_millis(cli.heartbeat_ms),
+        peer_timeout: Duration::from_millis(cli.peer_timeout_ms),
+        proposal_ttl: Duration::from_secs(cli.proposal_ttl_secs),
+        ..Timing::default()
+    };
+    let cfg = NetConfig {
+        name,
+        bind: cli.bind,
+        port: cli.port,
+        discovery_port: cli.discovery_port,
+        broadcast: cli.broadcast.clone(),
+        peers: cli.peers.clone(),
+        limits: Limits::default(),
+        timing,
+        state_file: Some(profile.state_path()),
+        key_file: profile.key_path().display().to_string(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let (handle, events, actor) = net::start(identity, cfg).await.map_err(|e| e.to_string())?;
+        let result = if cli.headless {
+            p2pchat_tui::headless::run(handle, events).await
+        } else {
+            return Err(
+                "the full-screen interface is not built into this version yet; use --headless"
+                    .to_string(),
+            );
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(2), actor).await;
+        result.map_err(|e| format!("front end failed: {e}"))
+    })?;
+    drop(profile);
+    Ok(())
+}

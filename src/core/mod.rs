@@ -1,1 +1,16 @@
-//! (being written)
+//! The sans-IO protocol engine. [`Node::handle`] takes the time and one [`Input`] and queues
+//! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
+//! no clocks, no randomness in here: the network actor supplies all three.
+
+mod chat;
+mod conn;
+mod discovery;
+mod io;
+mod node;
+pub mod replay;
+pub mod sanitize;
+mod timers;
+
+pub use conn::handshake_content;
+pub use io::{ConnId, Input, Now, Output};
+pub use node::{Node, NodeConfig};

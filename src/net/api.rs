@@ -22,7 +22,11 @@ pub enum NetCommand {
     /// Answered by [`NetEvent::Identity`].
     Identity,
     /// Propose secure-only mode (`enable`) or a return to open mode.
-    Propose { enable: bool, threshold: Option<usize>, description: String },
+    Propose {
+        enable: bool,
+        threshold: Option<usize>,
+        description: String,
+    },
     /// Vote on a proposal named by any unique prefix of its id.
     Vote { proposal: String, approve: bool },
     /// Answered by [`NetEvent::Proposals`].
@@ -88,9 +92,23 @@ pub struct ProposalInfo {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum NetEvent {
     /// The node is listening and announcing.
-    Ready { id: String, name: String, port: u16, fingerprint: String },
-    PeerOnline { id: String, name: String, fingerprint: String, addr: String },
-    PeerOffline { id: String, name: String, reason: OfflineReason },
+    Ready {
+        id: String,
+        name: String,
+        port: u16,
+        fingerprint: String,
+    },
+    PeerOnline {
+        id: String,
+        name: String,
+        fingerprint: String,
+        addr: String,
+    },
+    PeerOffline {
+        id: String,
+        name: String,
+        reason: OfflineReason,
+    },
     /// A chat message from a peer. `ts` is the author's clock, Unix milliseconds.
     Message {
         msg_id: String,
@@ -102,15 +120,30 @@ pub enum NetEvent {
         ts: i64,
     },
     /// Our own message went out to `recipients` peers.
-    Sent { msg_id: String, body: String, signed: bool, ts: i64, recipients: usize },
+    Sent {
+        msg_id: String,
+        body: String,
+        signed: bool,
+        ts: i64,
+        recipients: usize,
+    },
     /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
     /// otherwise a socket address.
-    Rejected { from: String, reason: String },
+    Rejected {
+        from: String,
+        reason: String,
+    },
     /// A command could not be carried out; one line for the user.
-    Error { message: String },
+    Error {
+        message: String,
+    },
     /// Something worth telling the user that is not an error.
-    Notice { message: String },
-    Peers { peers: Vec<PeerInfo> },
+    Notice {
+        message: String,
+    },
+    Peers {
+        peers: Vec<PeerInfo>,
+    },
     Status {
         id: String,
         name: String,
@@ -120,7 +153,13 @@ pub enum NetEvent {
         secure_only: bool,
         open_proposals: usize,
     },
-    Identity { id: String, fingerprint: String, public_key: String, algorithm: String, key_file: String },
+    Identity {
+        id: String,
+        fingerprint: String,
+        public_key: String,
+        algorithm: String,
+        key_file: String,
+    },
     /// A proposal was made (by anyone, including us).
     Proposal {
         proposal_id: String,
@@ -141,10 +180,19 @@ pub enum NetEvent {
         approvals: usize,
         rejections: usize,
     },
-    ProposalClosed { proposal_id: String, outcome: Outcome },
+    ProposalClosed {
+        proposal_id: String,
+        outcome: Outcome,
+    },
     /// The group's mode changed (or, for a newcomer, was adopted from a certificate).
-    SecureMode { enabled: bool, proposal_id: String, approvers: Vec<String> },
-    Proposals { proposals: Vec<ProposalInfo> },
+    SecureMode {
+        enabled: bool,
+        proposal_id: String,
+        approvers: Vec<String>,
+    },
+    Proposals {
+        proposals: Vec<ProposalInfo>,
+    },
     /// The actor has stopped; no event follows.
     Stopped,
 }
@@ -189,11 +237,18 @@ mod tests {
 
     #[test]
     fn events_serialise_with_an_event_field() {
-        let e = NetEvent::PeerOffline { id: "ab".into(), name: "Bob".into(), reason: OfflineReason::Timeout };
+        let e = NetEvent::PeerOffline {
+            id: "ab".into(),
+            name: "Bob".into(),
+            reason: OfflineReason::Timeout,
+        };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"event":"peer_offline","id":"ab","name":"Bob","reason":"timeout"}"#
         );
-        assert_eq!(serde_json::to_string(&NetEvent::Stopped).unwrap(), r#"{"event":"stopped"}"#);
+        assert_eq!(
+            serde_json::to_string(&NetEvent::Stopped).unwrap(),
+            r#"{"event":"stopped"}"#
+        );
     }
 }

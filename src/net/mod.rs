@@ -1,5 +1,12 @@
 //! The tokio network actor: owns every socket, drives a `core::Node`.
 
+mod actor;
 pub mod api;
+mod connection;
+pub mod rate;
+pub mod udp;
 
-pub use api::{HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo, ProposalInfo};
+pub use actor::{start, NetConfig};
+pub use api::{
+    HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo, ProposalInfo,
+};

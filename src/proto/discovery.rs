@@ -18,7 +18,13 @@ pub struct Announce {
 
 impl Announce {
     pub fn new(id: PeerId, name: &str, port: u16, version: u32) -> Announce {
-        Announce { app: APP_TAG.to_string(), version, id, name: name.to_string(), port }
+        Announce {
+            app: APP_TAG.to_string(),
+            version,
+            id,
+            name: name.to_string(),
+            port,
+        }
     }
 
     pub fn encode(&self) -> Vec<u8> {

@@ -107,7 +107,10 @@ pub enum FrameError {
 pub fn encode_frame(frame: &Frame, max_frame_len: usize) -> Result<Bytes, FrameError> {
     let bytes = serde_json::to_vec(frame).expect("frames are plain data");
     if bytes.len() > max_frame_len {
-        return Err(FrameError::TooLarge { len: bytes.len(), max: max_frame_len });
+        return Err(FrameError::TooLarge {
+            len: bytes.len(),
+            max: max_frame_len,
+        });
     }
     Ok(Bytes::from(bytes))
 }
@@ -115,7 +118,10 @@ pub fn encode_frame(frame: &Frame, max_frame_len: usize) -> Result<Bytes, FrameE
 /// Parses a frame's JSON. Never panics; nesting depth is bounded by serde_json.
 pub fn decode_frame(bytes: &[u8], max_frame_len: usize) -> Result<Frame, FrameError> {
     if bytes.len() > max_frame_len {
-        return Err(FrameError::TooLarge { len: bytes.len(), max: max_frame_len });
+        return Err(FrameError::TooLarge {
+            len: bytes.len(),
+            max: max_frame_len,
+        });
     }
     serde_json::from_slice(bytes).map_err(|e| FrameError::Malformed(short_error(&e)))
 }
@@ -145,7 +151,8 @@ mod tests {
             port: 8080,
             nonce: "00".repeat(32),
         });
-        let v: serde_json::Value = serde_json::from_slice(&encode_frame(&hello, MAX).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&encode_frame(&hello, MAX).unwrap()).unwrap();
         assert_eq!(v["type"], "hello");
         assert_eq!(v["version"], 1);
         assert_eq!(v["port"], 8080);
@@ -153,10 +160,18 @@ mod tests {
 
     #[test]
     fn oversized_frames_are_refused_both_ways() {
-        let big = Frame::Bye { reason: "x".repeat(MAX) };
-        assert!(matches!(encode_frame(&big, MAX), Err(FrameError::TooLarge { .. })));
+        let big = Frame::Bye {
+            reason: "x".repeat(MAX),
+        };
+        assert!(matches!(
+            encode_frame(&big, MAX),
+            Err(FrameError::TooLarge { .. })
+        ));
         let bytes = vec![b' '; MAX + 1];
-        assert!(matches!(decode_frame(&bytes, MAX), Err(FrameError::TooLarge { .. })));
+        assert!(matches!(
+            decode_frame(&bytes, MAX),
+            Err(FrameError::TooLarge { .. })
+        ));
     }
 
     #[test]
@@ -178,7 +193,9 @@ mod tests {
     fn codec_round_trip() {
         let mut codec = frame_codec(MAX);
         let mut buf = BytesMut::new();
-        codec.encode(Bytes::from_static(b"{\"type\":\"ping\"}"), &mut buf).unwrap();
+        codec
+            .encode(Bytes::from_static(b"{\"type\":\"ping\"}"), &mut buf)
+            .unwrap();
         assert_eq!(&buf[..4], &[0, 0, 0, 15]);
         let out = codec.decode(&mut buf).unwrap().unwrap();
         assert_eq!(decode_frame(&out, MAX).unwrap(), Frame::Ping);

@@ -50,7 +50,8 @@ impl Serialize for PeerId {
 impl<'de> Deserialize<'de> for PeerId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        PeerId::from_hex(&s).ok_or_else(|| serde::de::Error::custom("peer id must be 64 hex digits"))
+        PeerId::from_hex(&s)
+            .ok_or_else(|| serde::de::Error::custom("peer id must be 64 hex digits"))
     }
 }
 

@@ -68,8 +68,11 @@ pub fn verify_hex(
         return Err(SignatureError::Malformed);
     }
     let key = VerifyingKey::from_bytes(&signer.0).map_err(|_| SignatureError::BadKey)?;
-    key.verify_strict(&signing_input(domain, content), &Signature::from_bytes(&sig))
-        .map_err(|_| SignatureError::Invalid)
+    key.verify_strict(
+        &signing_input(domain, content),
+        &Signature::from_bytes(&sig),
+    )
+    .map_err(|_| SignatureError::Invalid)
 }
 
 /// Signed (or deliberately unsigned) content: `payload` is a JSON document carried as a string,
@@ -85,7 +88,10 @@ impl SignedPayload {
     pub fn sign<T: Serialize>(key: &SigningKey, domain: Domain, content: &T) -> SignedPayload {
         let payload = serde_json::to_string(content).expect("plain data serialises");
         let sig = sign_hex(key, domain, payload.as_bytes());
-        SignedPayload { payload, sig: Some(sig) }
+        SignedPayload {
+            payload,
+            sig: Some(sig),
+        }
     }
 
     /// Serialises `content` without a signature.
@@ -146,7 +152,10 @@ mod tests {
 
     #[test]
     fn signing_input_is_prefix_zero_content() {
-        assert_eq!(signing_input(Domain::Chat, b"x"), b"p2pchat-tui/v1/chat\0x".to_vec());
+        assert_eq!(
+            signing_input(Domain::Chat, b"x"),
+            b"p2pchat-tui/v1/chat\0x".to_vec()
+        );
     }
 
     #[test]
@@ -158,6 +167,9 @@ mod tests {
         assert_eq!(unsigned.verify(&id(&k), Domain::Chat), Ok(false));
         let mut tampered = sp.clone();
         tampered.payload = "{\"a\":2}".into();
-        assert_eq!(tampered.verify(&id(&k), Domain::Chat), Err(SignatureError::Invalid));
+        assert_eq!(
+            tampered.verify(&id(&k), Domain::Chat),
+            Err(SignatureError::Invalid)
+        );
     }
 }

@@ -1,0 +1,129 @@
+//! Chat messages: sending (sequence numbers, signing) and receiving (author check, signature,
+//! secure-only mode, replay window).
+
+use super::io::Output;
+use super::node::{Node, SEQ_BLOCK};
+use super::replay::{ReplayVerdict, ReplayWindow};
+use super::sanitize::clean_text;
+use crate::net::api::NetEvent;
+use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+
+impl Node {
+    /// The next sequence number, reserving a new block on disk first when one runs out.
+    fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        if self.next_seq > self.seq_reserved {
+            self.seq_reserved = self.next_seq + SEQ_BLOCK;
+            self.outputs.push(Output::ReserveSeq {
+                reserved: self.seq_reserved,
+            });
+        }
+        seq
+    }
+
+    pub(super) fn send_chat(&mut self, body: String, signed: bool) {
+        let body = clean_text(&body, true);
+        if body.trim().is_empty() {
+            return self.error("empty message not sent".into());
+        }
+        if body.len() > self.cfg.limits.max_body_len {
+            return self.error(format!(
+                "message not sent: {} bytes is over the {}-byte limit",
+                body.len(),
+                self.cfg.limits.max_body_len
+            ));
+        }
+        if !signed && self.secure_only {
+            return self.error(
+                "secure-only mode is on: unsigned messages are refused; send it signed".into(),
+            );
+        }
+        let content = ChatContent {
+            author: self.id(),
+            seq: self.take_seq(),
+            ts: self.now.unix_ms,
+            body,
+        };
+        let sp = if signed {
+            SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &content)
+        } else {
+            SignedPayload::unsigned(&content)
+        };
+        match self.broadcast_frame(&Frame::Chat(sp)) {
+            Ok(recipients) => self.emit(NetEvent::Sent {
+                msg_id: MessageId {
+                    author: content.author,
+                    seq: content.seq,
+                }
+                .to_string(),
+                body: content.body,
+                signed,
+                ts: content.ts,
+                recipients,
+            }),
+            Err(e) => self.error(format!("message not sent: {e}")),
+        }
+    }
+
+    /// A chat frame from the established peer `from`.
+    pub(super) fn on_chat(&mut self, from: PeerId, sp: &SignedPayload) {
+        let verified = match sp.verify(&from, Domain::Chat) {
+            Ok(v) => v,
+            Err(e) => return self.reject_chat(from, format!("{e}: message dropped")),
+        };
+        let content: ChatContent = match sp.parse() {
+            Ok(c) => c,
+            Err(_) => return self.reject_chat(from, "malformed chat payload".into()),
+        };
+        if content.author != from {
+            return self.reject_chat(
+                from,
+                format!(
+                    "message claims another author ({})",
+                    content.author.fingerprint()
+                ),
+            );
+        }
+        if !verified && self.secure_only {
+            return self.reject_chat(from, "unsigned message refused in secure-only mode".into());
+        }
+        if content.body.len() > self.cfg.limits.max_body_len {
+            return self.reject_chat(from, "message body over the size limit".into());
+        }
+        let window = self
+            .replay
+            .entry(from)
+            .or_insert_with(ReplayWindow::default);
+        match window.check_and_record(content.seq) {
+            ReplayVerdict::Fresh => {}
+            ReplayVerdict::Duplicate => {
+                return self.reject_chat(from, format!("replayed message (seq {})", content.seq))
+            }
+            ReplayVerdict::TooOld => {
+                return self.reject_chat(from, format!("stale message (seq {})", content.seq))
+            }
+        }
+        self.emit(NetEvent::Message {
+            msg_id: MessageId {
+                author: from,
+                seq: content.seq,
+            }
+            .to_string(),
+            from: from.to_hex(),
+            from_name: self.peer_name(&from),
+            body: clean_text(&content.body, true),
+            signed: verified,
+            verified,
+            ts: content.ts,
+        });
+    }
+
+    fn reject_chat(&mut self, from: PeerId, reason: String) {
+        tracing::info!(peer = %from.fingerprint(), %reason, "chat rejected");
+        self.emit(NetEvent::Rejected {
+            from: from.to_hex(),
+            reason,
+        });
+    }
+}

@@ -1,0 +1,85 @@
+//! Discovery: hearing announcements, deciding whom to dial, answering newcomers.
+//!
+//! The lower id dials. The higher id answers a newcomer's announcement with one of its own at
+//! once (rate-limited), so the lower id hears it and dials without waiting for the next
+//! periodic announcement. If the lower id still has not dialed after a while (one-way
+//! broadcast), the higher id dials too; the one-connection rule sorts out any race.
+
+use super::io::Output;
+use super::node::Node;
+use crate::config::PROTOCOL_VERSION;
+use crate::proto::Announce;
+use std::net::SocketAddr;
+
+impl Node {
+    pub(super) fn announce(&mut self) {
+        let datagram = self.announce_datagram();
+        self.outputs.push(Output::Announce { datagram });
+        self.next_announce = Some(self.now.mono + self.cfg.timing.announce_interval);
+    }
+
+    pub(super) fn on_datagram(&mut self, from: SocketAddr, bytes: &[u8]) {
+        if self.stopping {
+            return;
+        }
+        let Some(a) = Announce::decode(bytes, self.cfg.limits.max_datagram_len) else {
+            tracing::trace!(%from, "ignored a datagram that is not an announcement");
+            return;
+        };
+        if a.id == self.id() || a.version != PROTOCOL_VERSION || self.peers.contains_key(&a.id) {
+            return;
+        }
+        let now = self.now.mono;
+        if self.first_heard.len() > 4 * self.cfg.limits.max_peers
+            && !self.first_heard.contains_key(&a.id)
+        {
+            // Someone is announcing a flood of ids: forget them rather than grow.
+            self.first_heard.clear();
+        }
+        let first = *self.first_heard.entry(a.id).or_insert(now);
+        let addr = SocketAddr::new(from.ip(), a.port);
+        let waited_long = now.duration_since(first) > 2 * self.cfg.timing.announce_interval;
+        if self.id() < a.id || waited_long {
+            self.dial(addr);
+        } else {
+            let gap = self.cfg.timing.announce_reply_gap;
+            if self
+                .last_reply_announce
+                .is_none_or(|t| now.duration_since(t) >= gap)
+            {
+                self.last_reply_announce = Some(now);
+                let datagram = self.announce_datagram();
+                self.outputs.push(Output::Announce { datagram });
+            }
+        }
+    }
+
+    /// Dials `addr` unless a dial is under way or one was made too recently. True if dialed.
+    pub(super) fn dial(&mut self, addr: SocketAddr) -> bool {
+        let now = self.now.mono;
+        if self.dialing.contains_key(&addr) {
+            return false;
+        }
+        if self
+            .last_dial
+            .get(&addr)
+            .is_some_and(|t| now.duration_since(*t) < self.cfg.timing.redial_gap)
+        {
+            return false;
+        }
+        if self.dialing.len() >= self.cfg.limits.max_pending_handshakes {
+            return false;
+        }
+        if self.peers.values().any(|p| p.dial_addr == addr) {
+            return false;
+        }
+        if self.last_dial.len() > 4 * self.cfg.limits.max_peers {
+            let gap = self.cfg.timing.redial_gap;
+            self.last_dial.retain(|_, t| now.duration_since(*t) < gap);
+        }
+        self.dialing.insert(addr, now);
+        self.last_dial.insert(addr, now);
+        self.outputs.push(Output::Dial { addr });
+        true
+    }
+}

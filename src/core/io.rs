@@ -1,0 +1,74 @@
+//! What goes into and comes out of the core.
+
+use crate::net::api::{NetCommand, NetEvent};
+use bytes::Bytes;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// A connection's number, given by the actor; never reused within a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// The time, passed in: a monotonic instant for timers and the wall clock for timestamps.
+#[derive(Clone, Copy, Debug)]
+pub struct Now {
+    pub mono: Instant,
+    pub unix_ms: i64,
+}
+
+/// Something that happened outside the core.
+#[derive(Debug)]
+pub enum Input {
+    /// The listener is up: announce ourselves and dial configured peers.
+    Start,
+    Command(NetCommand),
+    /// A discovery datagram arrived.
+    Datagram {
+        from: SocketAddr,
+        bytes: Bytes,
+    },
+    /// A TCP connection is open (accepted or dialed); `nonce` is fresh randomness for its
+    /// handshake challenge.
+    ConnOpened {
+        conn: ConnId,
+        addr: SocketAddr,
+        outbound: bool,
+        nonce: [u8; 32],
+    },
+    /// A dial to `addr` failed.
+    DialFailed {
+        addr: SocketAddr,
+        error: String,
+    },
+    /// One complete frame from a connection.
+    Frame {
+        conn: ConnId,
+        bytes: Bytes,
+    },
+    /// The connection ended; `error` says why if it was not a clean close.
+    ConnClosed {
+        conn: ConnId,
+        error: Option<String>,
+    },
+    /// A deadline from [`crate::core::Node::poll_timeout`] passed.
+    Timer,
+}
+
+/// Something the actor must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Queue a frame on a connection.
+    Send { conn: ConnId, frame: Bytes },
+    /// Flush what is queued on the connection, then close it.
+    Close { conn: ConnId },
+    /// Open a TCP connection.
+    Dial { addr: SocketAddr },
+    /// Broadcast a discovery datagram.
+    Announce { datagram: Bytes },
+    /// Tell the front end.
+    Event(NetEvent),
+    /// Persist that sequence numbers below `reserved` may be in use, before any later `Send`.
+    ReserveSeq { reserved: u64 },
+    /// Every goodbye is queued: flush, save, stop.
+    Shutdown,
+}

@@ -1,0 +1,312 @@
+//! The `Node`: one peer's whole protocol state, and the dispatch of inputs to the parts
+//! that handle them (handshake and connections, chat, discovery, timers).
+
+use super::conn::Conn;
+use super::io::{ConnId, Input, Now, Output};
+use super::replay::ReplayWindow;
+use crate::config::{Limits, Timing, PROTOCOL_VERSION};
+use crate::identity::Identity;
+use crate::net::api::{NetCommand, NetEvent, PeerInfo};
+use crate::proto::{encode_frame, Frame, PeerId};
+use crate::store::SavedState;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Sequence numbers are reserved on disk in blocks of this size.
+pub const SEQ_BLOCK: u64 = 1000;
+
+/// Everything a node is configured with.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    pub name: String,
+    /// The TCP port actually listened on.
+    pub listen_port: u16,
+    pub limits: Limits,
+    pub timing: Timing,
+    /// `--peer` addresses, dialed at start and redialed while not connected.
+    pub static_peers: Vec<SocketAddr>,
+    /// Shown by `/crypto`.
+    pub key_file: String,
+    /// What the previous run saved.
+    pub saved: SavedState,
+}
+
+/// An established peer.
+#[derive(Clone, Debug)]
+pub(super) struct Peer {
+    pub conn: ConnId,
+    pub name: String,
+    /// Where it can be dialed: its address with the port from its hello.
+    pub dial_addr: SocketAddr,
+}
+
+/// A `--peer` address and when to try it next.
+#[derive(Clone, Debug)]
+pub(super) struct StaticPeer {
+    pub addr: SocketAddr,
+    pub next_try: Option<Instant>,
+    pub backoff: Duration,
+}
+
+/// One peer's protocol engine. See the module docs of [`crate::core`].
+pub struct Node {
+    pub(super) identity: Identity,
+    pub(super) cfg: NodeConfig,
+    pub(super) now: Now,
+    pub(super) conns: HashMap<ConnId, Conn>,
+    pub(super) peers: HashMap<PeerId, Peer>,
+    pub(super) replay: HashMap<PeerId, ReplayWindow>,
+    pub(super) next_seq: u64,
+    pub(super) seq_reserved: u64,
+    /// Addresses being dialed now, and when each was last dialed.
+    pub(super) dialing: HashMap<SocketAddr, Instant>,
+    pub(super) last_dial: HashMap<SocketAddr, Instant>,
+    /// When each not-yet-connected peer was first heard announcing.
+    pub(super) first_heard: HashMap<PeerId, Instant>,
+    pub(super) static_peers: Vec<StaticPeer>,
+    pub(super) next_announce: Option<Instant>,
+    pub(super) last_reply_announce: Option<Instant>,
+    pub(super) secure_only: bool,
+    pub(super) stopping: bool,
+    pub(super) outputs: Vec<Output>,
+}
+
+impl Node {
+    /// A node with the given identity. `now` is the time of creation.
+    pub fn new(identity: Identity, mut cfg: NodeConfig, now: Now) -> Node {
+        let replay = cfg
+            .saved
+            .replay
+            .iter()
+            .filter_map(|(id, hw)| Some((PeerId::from_hex(id)?, ReplayWindow::restored(*hw))))
+            .collect();
+        // Never reuse a sequence number: start above both the reserved block and the clock.
+        let first_seq = cfg.saved.seq_reserved.max(now.unix_ms.max(0) as u64).max(1);
+        let static_peers = cfg
+            .static_peers
+            .iter()
+            .map(|&addr| StaticPeer {
+                addr,
+                next_try: Some(now.mono),
+                backoff: Duration::from_secs(1),
+            })
+            .collect();
+        cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
+        Node {
+            identity,
+            cfg,
+            now,
+            conns: HashMap::new(),
+            peers: HashMap::new(),
+            replay,
+            next_seq: first_seq,
+            seq_reserved: first_seq,
+            dialing: HashMap::new(),
+            last_dial: HashMap::new(),
+            first_heard: HashMap::new(),
+            static_peers,
+            next_announce: None,
+            last_reply_announce: None,
+            secure_only: false,
+            stopping: false,
+            outputs: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> PeerId {
+        self.identity.id()
+    }
+
+    pub fn name(&self) -> &str {
+        &self.cfg.name
+    }
+
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    pub fn secure_only(&self) -> bool {
+        self.secure_only
+    }
+
+    /// True while another inbound connection may be accepted.
+    pub fn can_accept(&self) -> bool {
+        let pending = self.conns.values().filter(|c| !c.is_established()).count();
+        !self.stopping && pending < self.cfg.limits.max_pending_handshakes
+    }
+
+    /// What to save: the sequence reservation and each author's replay high-water mark.
+    pub fn saved_state(&self) -> SavedState {
+        SavedState {
+            seq_reserved: self.seq_reserved,
+            replay: self
+                .replay
+                .iter()
+                .map(|(id, w)| (id.to_hex(), w.highest()))
+                .collect(),
+        }
+    }
+
+    /// Takes the queued outputs, in order.
+    pub fn drain_outputs(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.outputs)
+    }
+
+    /// Handles one input at time `now`.
+    pub fn handle(&mut self, now: Now, input: Input) {
+        self.now = now;
+        match input {
+            Input::Start => self.on_start(),
+            Input::Command(cmd) => self.on_command(cmd),
+            Input::Datagram { from, bytes } => self.on_datagram(from, &bytes),
+            Input::ConnOpened {
+                conn,
+                addr,
+                outbound,
+                nonce,
+            } => self.on_conn_opened(conn, addr, outbound, nonce),
+            Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
+            Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
+            Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
+            Input::Timer => self.on_timer(),
+        }
+    }
+
+    fn on_start(&mut self) {
+        let id = self.id();
+        self.emit(NetEvent::Ready {
+            id: id.to_hex(),
+            name: self.cfg.name.clone(),
+            port: self.cfg.listen_port,
+            fingerprint: id.fingerprint(),
+        });
+        self.announce();
+        self.on_timer();
+    }
+
+    fn on_command(&mut self, cmd: NetCommand) {
+        if self.stopping {
+            return;
+        }
+        match cmd {
+            NetCommand::Send { body, signed } => self.send_chat(body, signed),
+            NetCommand::Connect { addr } => {
+                self.last_dial.remove(&addr);
+                if !self.dial(addr) {
+                    self.error(format!("already connecting to {addr}"));
+                }
+            }
+            NetCommand::ListPeers => {
+                let mut peers: Vec<PeerInfo> = self
+                    .peers
+                    .iter()
+                    .map(|(id, p)| PeerInfo {
+                        id: id.to_hex(),
+                        name: p.name.clone(),
+                        fingerprint: id.fingerprint(),
+                        addr: p.dial_addr.to_string(),
+                    })
+                    .collect();
+                peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+                self.emit(NetEvent::Peers { peers });
+            }
+            NetCommand::Status => {
+                let id = self.id();
+                self.emit(NetEvent::Status {
+                    id: id.to_hex(),
+                    name: self.cfg.name.clone(),
+                    fingerprint: id.fingerprint(),
+                    port: self.cfg.listen_port,
+                    peers: self.peers.len(),
+                    secure_only: self.secure_only,
+                    open_proposals: 0,
+                });
+            }
+            NetCommand::Identity => {
+                let id = self.id();
+                self.emit(NetEvent::Identity {
+                    id: id.to_hex(),
+                    fingerprint: id.fingerprint(),
+                    public_key: id.to_hex(),
+                    algorithm: "Ed25519".into(),
+                    key_file: self.cfg.key_file.clone(),
+                });
+            }
+            NetCommand::Propose { .. } | NetCommand::Vote { .. } | NetCommand::ListProposals => {
+                self.error("voting is not available in this build".into());
+            }
+            NetCommand::Quit => self.quit(),
+        }
+    }
+
+    fn quit(&mut self) {
+        self.stopping = true;
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in conns {
+            if self.conns.get(&conn).is_some_and(|c| c.is_established()) {
+                self.send_frame(
+                    conn,
+                    &Frame::Bye {
+                        reason: "quit".into(),
+                    },
+                );
+            }
+            self.close(conn);
+        }
+        self.peers.clear();
+        self.outputs.push(Output::Shutdown);
+    }
+
+    pub(super) fn emit(&mut self, event: NetEvent) {
+        self.outputs.push(Output::Event(event));
+    }
+
+    pub(super) fn error(&mut self, message: String) {
+        self.emit(NetEvent::Error { message });
+    }
+
+    pub(super) fn notice(&mut self, message: String) {
+        self.emit(NetEvent::Notice { message });
+    }
+
+    /// Encodes and queues a frame on one connection.
+    pub(super) fn send_frame(&mut self, conn: ConnId, frame: &Frame) {
+        match encode_frame(frame, self.cfg.limits.max_frame_len) {
+            Ok(bytes) => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.last_tx = self.now.mono;
+                }
+                self.outputs.push(Output::Send { conn, frame: bytes });
+            }
+            Err(e) => self.error(format!("not sent: {e}")),
+        }
+    }
+
+    /// Encodes a frame once and queues it to every established peer; returns how many.
+    pub(super) fn broadcast_frame(&mut self, frame: &Frame) -> Result<usize, String> {
+        let bytes =
+            encode_frame(frame, self.cfg.limits.max_frame_len).map_err(|e| e.to_string())?;
+        let conns: Vec<ConnId> = self.peers.values().map(|p| p.conn).collect();
+        for &conn in &conns {
+            if let Some(c) = self.conns.get_mut(&conn) {
+                c.last_tx = self.now.mono;
+            }
+            self.outputs.push(Output::Send {
+                conn,
+                frame: bytes.clone(),
+            });
+        }
+        Ok(conns.len())
+    }
+
+    pub(super) fn announce_datagram(&self) -> bytes::Bytes {
+        let a = crate::proto::Announce::new(
+            self.id(),
+            &self.cfg.name,
+            self.cfg.listen_port,
+            PROTOCOL_VERSION,
+        );
+        bytes::Bytes::from(a.encode())
+    }
+}

@@ -1,0 +1,334 @@
+//! The network actor: the one owner of every socket. It feeds what happens on them into a
+//! `core::Node` and carries out the node's outputs.
+//!
+//! It never awaits a peer: frames go to per-connection writer queues with `try_send` (a full
+//! queue drops that peer as too slow), and readers hand it frames through one bounded channel.
+//! Events to the front end are awaited; front ends always drain them.
+
+use super::api::{NetCommand, NetEvent, NetHandle};
+use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use super::udp;
+use crate::config::{Limits, Timing};
+use crate::core::{ConnId, Input, Node, NodeConfig, Now, Output};
+use crate::identity::Identity;
+use crate::store::StateFile;
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// How the actor is set up.
+#[derive(Clone, Debug)]
+pub struct NetConfig {
+    pub name: String,
+    /// Address the TCP listener binds (default 0.0.0.0).
+    pub bind: IpAddr,
+    /// Preferred TCP port; if taken, a free one is used and the user told.
+    pub port: u16,
+    pub discovery_port: u16,
+    /// Announce to these instead of every interface's broadcast address.
+    pub broadcast: Vec<Ipv4Addr>,
+    /// Dial these directly.
+    pub peers: Vec<SocketAddr>,
+    pub limits: Limits,
+    pub timing: Timing,
+    /// Where sequence numbers and replay marks are kept; `None` keeps nothing.
+    pub state_file: Option<std::path::PathBuf>,
+    pub key_file: String,
+}
+
+/// Capacity of the front end's event queue and of the command queue.
+const EVENT_QUEUE: usize = 4096;
+const COMMAND_QUEUE: usize = 256;
+/// How often replay marks are saved when they changed.
+const SAVE_EVERY: Duration = Duration::from_secs(5);
+
+/// Binds the sockets and starts the actor. Errors here (e.g. the discovery port cannot be
+/// bound) are returned before anything runs.
+pub async fn start(
+    identity: Identity,
+    cfg: NetConfig,
+) -> std::io::Result<(NetHandle, mpsc::Receiver<NetEvent>, JoinHandle<()>)> {
+    let (listener, port_note) = bind_listener(cfg.bind, cfg.port).await?;
+    let udp = udp::bind_discovery(cfg.discovery_port).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot bind discovery port {}: {e}", cfg.discovery_port),
+        )
+    })?;
+    let listen_port = listener.local_addr()?.port();
+    let state_file = cfg.state_file.as_deref().map(StateFile::new);
+    let mut notes: Vec<String> = port_note.into_iter().collect();
+    let saved = match state_file.as_ref().map(|f| f.load()) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            notes.push(e);
+            Default::default()
+        }
+        None => Default::default(),
+    };
+    let node_cfg = NodeConfig {
+        name: cfg.name.clone(),
+        listen_port,
+        limits: cfg.limits.clone(),
+        timing: cfg.timing.clone(),
+        static_peers: cfg.peers.clone(),
+        key_file: cfg.key_file.clone(),
+        saved,
+    };
+    let node = Node::new(identity, node_cfg, now());
+    let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
+    let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
+    let (conn_tx, conn_rx) = mpsc::channel(1024);
+    let (dial_tx, dial_rx) = mpsc::channel(256);
+    let actor = NetActor {
+        node,
+        cfg,
+        listener,
+        udp,
+        state_file,
+        cmd_rx,
+        event_tx,
+        conn_tx,
+        conn_rx,
+        dial_tx,
+        dial_rx,
+        conns: HashMap::new(),
+        closing: Vec::new(),
+        next_conn: 0,
+        last_save: Instant::now(),
+        saved: None,
+    };
+    let task = tokio::spawn(actor.run(notes));
+    Ok((NetHandle::new(cmd_tx), event_rx, task))
+}
+
+async fn bind_listener(ip: IpAddr, port: u16) -> std::io::Result<(TcpListener, Option<String>)> {
+    match TcpListener::bind((ip, port)).await {
+        Ok(l) => Ok((l, None)),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
+            let l = TcpListener::bind((ip, 0)).await?;
+            let got = l.local_addr()?.port();
+            Ok((
+                l,
+                Some(format!(
+                    "port {port} is in use; listening on port {got} instead"
+                )),
+            ))
+        }
+        Err(e) => Err(std::io::Error::new(
+            e.kind(),
+            format!("cannot listen on {ip}:{port}: {e}"),
+        )),
+    }
+}
+
+fn now() -> Now {
+    let unix_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Now {
+        mono: Instant::now(),
+        unix_ms,
+    }
+}
+
+type DialResult = (SocketAddr, Result<TcpStream, String>);
+
+struct NetActor {
+    node: Node,
+    cfg: NetConfig,
+    listener: TcpListener,
+    udp: UdpSocket,
+    state_file: Option<StateFile>,
+    cmd_rx: mpsc::Receiver<NetCommand>,
+    event_tx: mpsc::Sender<NetEvent>,
+    conn_tx: mpsc::Sender<ConnMsg>,
+    conn_rx: mpsc::Receiver<ConnMsg>,
+    dial_tx: mpsc::Sender<DialResult>,
+    dial_rx: mpsc::Receiver<DialResult>,
+    conns: HashMap<ConnId, ConnHandle>,
+    /// Writer tasks still flushing after a close; awaited briefly at shutdown.
+    closing: Vec<JoinHandle<()>>,
+    next_conn: u64,
+    last_save: Instant,
+    saved: Option<crate::store::SavedState>,
+}
+
+impl NetActor {
+    async fn run(mut self, notes: Vec<String>) {
+        self.persist(true);
+        self.step(Input::Start).await;
+        for message in notes {
+            let _ = self.event_tx.send(NetEvent::Notice { message }).await;
+        }
+        let mut buf = vec![0u8; self.cfg.limits.max_datagram_len + 1];
+        loop {
+            let deadline = self.node.poll_timeout().map(tokio::time::Instant::from_std);
+            let input = tokio::select! {
+                biased;
+                cmd = self.cmd_rx.recv() => Input::Command(cmd.unwrap_or(NetCommand::Quit)),
+                Some(msg) = self.conn_rx.recv() => match msg {
+                    ConnMsg::Frame { conn, bytes } => Input::Frame { conn, bytes },
+                    ConnMsg::Closed { conn, error } => {
+                        self.conns.remove(&conn);
+                        Input::ConnClosed { conn, error }
+                    }
+                },
+                Some((addr, result)) = self.dial_rx.recv() => match result {
+                    Ok(stream) => self.opened(stream, addr, true),
+                    Err(error) => Input::DialFailed { addr, error },
+                },
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, addr)) if self.node.can_accept() => self.opened(stream, addr, false),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                received = self.udp.recv_from(&mut buf) => match received {
+                    Ok((n, from)) if n <= self.cfg.limits.max_datagram_len => {
+                        Input::Datagram { from, bytes: Bytes::copy_from_slice(&buf[..n]) }
+                    }
+                    _ => continue,
+                },
+                _ = sleep_until(deadline) => Input::Timer,
+            };
+            let is_timer = matches!(input, Input::Timer);
+            if self.step(input).await {
+                break;
+            }
+            if is_timer {
+                self.persist(false);
+            }
+        }
+        self.shutdown().await;
+    }
+
+    fn opened(&mut self, stream: TcpStream, addr: SocketAddr, outbound: bool) -> Input {
+        let conn = ConnId(self.next_conn);
+        self.next_conn += 1;
+        let handle = connection::spawn(conn, stream, &self.cfg.limits, self.conn_tx.clone());
+        self.conns.insert(conn, handle);
+        let mut nonce = [0u8; 32];
+        getrandom::fill(&mut nonce).expect("the OS random source is available");
+        Input::ConnOpened {
+            conn,
+            addr,
+            outbound,
+            nonce,
+        }
+    }
+
+    /// Feeds one input to the node and carries out its outputs. True when it is time to stop.
+    async fn step(&mut self, input: Input) -> bool {
+        self.node.handle(now(), input);
+        let mut stop = false;
+        // Outputs may cause more input (a connection found too slow), so loop until quiet.
+        loop {
+            let outputs = self.node.drain_outputs();
+            if outputs.is_empty() {
+                return stop;
+            }
+            let mut too_slow = Vec::new();
+            for out in outputs {
+                match out {
+                    Output::Send { conn, frame } => {
+                        if let Some(h) = self.conns.get(&conn) {
+                            if h.writer.try_send(WriterMsg::Frame(frame)).is_err() {
+                                too_slow.push(conn);
+                            }
+                        }
+                    }
+                    Output::Close { conn } => self.close(conn),
+                    Output::Dial { addr } => self.dial(addr),
+                    Output::Announce { datagram } => self.announce(&datagram),
+                    Output::Event(event) => {
+                        let _ = self.event_tx.send(event).await;
+                    }
+                    Output::ReserveSeq { .. } => self.persist(true),
+                    Output::Shutdown => stop = true,
+                }
+            }
+            for conn in too_slow {
+                self.close(conn);
+                let error = Some("peer is not reading; dropped as too slow".to_string());
+                self.node.handle(now(), Input::ConnClosed { conn, error });
+            }
+        }
+    }
+
+    fn close(&mut self, conn: ConnId) {
+        if let Some(h) = self.conns.remove(&conn) {
+            h.reader.abort();
+            if h.writer.try_send(WriterMsg::Close).is_err() {
+                h.writer_task.abort();
+            }
+            self.closing.retain(|t| !t.is_finished());
+            self.closing.push(h.writer_task);
+        }
+    }
+
+    fn dial(&self, addr: SocketAddr) {
+        let tx = self.dial_tx.clone();
+        let limit = self.cfg.timing.connect_timeout;
+        tokio::spawn(async move {
+            let result = match tokio::time::timeout(limit, TcpStream::connect(addr)).await {
+                Ok(Ok(s)) => Ok(s),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("connect timed out".to_string()),
+            };
+            let _ = tx.send((addr, result)).await;
+        });
+    }
+
+    fn announce(&self, datagram: &[u8]) {
+        for ip in udp::broadcast_targets(&self.cfg.broadcast) {
+            let to = SocketAddr::new(IpAddr::V4(ip), self.cfg.discovery_port);
+            if let Err(e) = self.udp.try_send_to(datagram, to) {
+                tracing::debug!(%to, "announce not sent: {e}");
+            }
+        }
+    }
+
+    /// Saves state if it changed (and, unless `force`, not more often than SAVE_EVERY).
+    fn persist(&mut self, force: bool) {
+        let Some(file) = &self.state_file else { return };
+        if !force && self.last_save.elapsed() < SAVE_EVERY {
+            return;
+        }
+        let state = self.node.saved_state();
+        if self.saved.as_ref() == Some(&state) {
+            return;
+        }
+        match file.save(&state) {
+            Ok(()) => self.saved = Some(state),
+            Err(e) => tracing::error!("cannot save state: {e}"),
+        }
+        self.last_save = Instant::now();
+    }
+
+    async fn shutdown(mut self) {
+        let ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in ids {
+            self.close(conn);
+        }
+        let flush = futures::future::join_all(std::mem::take(&mut self.closing));
+        let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
+        self.persist(true);
+        let _ = self.event_tx.send(NetEvent::Stopped).await;
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,62 @@
+//! A token bucket: how long a reader must wait before passing on its next frame.
+
+use std::time::{Duration, Instant};
+
+/// Allows `rate` events per second on average and `burst` at once.
+#[derive(Clone, Debug)]
+pub struct TokenBucket {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    last: Instant,
+}
+
+impl TokenBucket {
+    pub fn new(rate: u32, burst: u32, now: Instant) -> TokenBucket {
+        let burst = f64::from(burst.max(1));
+        TokenBucket {
+            rate: f64::from(rate.max(1)),
+            burst,
+            tokens: burst,
+            last: now,
+        }
+    }
+
+    /// Takes one token. `None`: go ahead now; `Some(d)`: the token is taken, but only wait `d`
+    /// before acting on it.
+    pub fn take(&mut self, now: Instant) -> Option<Duration> {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst) - 1.0;
+        if self.tokens >= 0.0 {
+            None
+        } else {
+            Some(Duration::from_secs_f64(-self.tokens / self.rate))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_then_paced() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10, 3, t0);
+        assert_eq!(b.take(t0), None);
+        assert_eq!(b.take(t0), None);
+        assert_eq!(b.take(t0), None);
+        let wait = b.take(t0).expect("out of tokens");
+        assert!((wait.as_secs_f64() - 0.1).abs() < 1e-6, "{wait:?}");
+        // After waiting that long, the next one waits another 0.1 s.
+        let wait2 = b.take(t0 + wait).expect("still paced");
+        assert!((wait2.as_secs_f64() - 0.1).abs() < 1e-6, "{wait2:?}");
+        // A long quiet spell refills only up to the burst.
+        let later = t0 + Duration::from_secs(60);
+        assert_eq!(b.take(later), None);
+        assert_eq!(b.take(later), None);
+        assert_eq!(b.take(later), None);
+        assert!(b.take(later).is_some());
+    }
+}
