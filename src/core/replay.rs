@@ -81,7 +81,8 @@ mod tests {
     fn restored_window_refuses_everything_up_to_the_mark() {
         let mut w = ReplayWindow::restored(100);
         assert_eq!(w.check_and_record(100), ReplayVerdict::Duplicate);
-        assert_eq!(w.check_and_record(40), ReplayVerdict::TooOld);
+        assert_eq!(w.check_and_record(40), ReplayVerdict::Duplicate);
+        assert_eq!(w.check_and_record(30), ReplayVerdict::TooOld);
         assert_eq!(w.check_and_record(101), ReplayVerdict::Fresh);
     }
 
