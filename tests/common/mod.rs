@@ -1,0 +1,271 @@
+//! Test harness: runs real `p2pchat-tui --headless` processes and waits for their JSON events
+//! with timeouts (never sleep-and-hope).
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_p2pchat-tui");
+
+/// A UDP port that is free right now, for a test's private discovery traffic.
+pub fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// How to start one peer.
+#[derive(Clone, Debug)]
+pub struct PeerOpts {
+    pub name: String,
+    pub data_dir: PathBuf,
+    /// Flags after the common ones (e.g. `--broadcast`, `--discovery-port`).
+    pub args: Vec<String>,
+    /// A command the binary runs under, e.g. `["ip", "netns", "exec", "ns1"]`.
+    pub wrapper: Vec<String>,
+}
+
+impl PeerOpts {
+    /// A loopback peer: announces to 127.255.255.255 on `discovery_port`, listens on a free port.
+    pub fn loopback(name: &str, data_dir: &Path, discovery_port: u16) -> PeerOpts {
+        PeerOpts {
+            name: name.into(),
+            data_dir: data_dir.to_path_buf(),
+            args: vec![
+                "--broadcast".into(),
+                "127.255.255.255".into(),
+                "--discovery-port".into(),
+                discovery_port.to_string(),
+                "--port".into(),
+                "0".into(),
+            ],
+            wrapper: vec![],
+        }
+    }
+
+    pub fn arg(mut self, a: &str) -> PeerOpts {
+        self.args.push(a.into());
+        self
+    }
+}
+
+/// A running headless peer.
+pub struct Peer {
+    pub name: String,
+    pub id: String,
+    pub port: u16,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    rx: mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+    stderr_rx: mpsc::Receiver<String>,
+}
+
+impl Peer {
+    /// Starts the peer and waits for its `ready` event.
+    pub fn spawn(opts: &PeerOpts) -> Peer {
+        Peer::try_spawn(opts).unwrap_or_else(|e| panic!("{} did not start: {e}", opts.name))
+    }
+
+    /// Starts the peer; `Err(stderr)` if it exits before `ready`.
+    pub fn try_spawn(opts: &PeerOpts) -> Result<Peer, String> {
+        let mut cmd = if opts.wrapper.is_empty() {
+            Command::new(BIN)
+        } else {
+            let mut c = Command::new(&opts.wrapper[0]);
+            c.args(&opts.wrapper[1..]).arg(BIN);
+            c
+        };
+        cmd.arg("--headless")
+            .arg("--name")
+            .arg(&opts.name)
+            .arg("--data-dir")
+            .arg(&opts.data_dir)
+            .args(&opts.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                match serde_json::from_str::<Value>(&line) {
+                    Ok(v) => {
+                        if tx.send(v).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => panic!("stdout line is not JSON ({e}): {line}"),
+                }
+            }
+        });
+        let (etx, stderr_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = etx.send(line);
+            }
+        });
+        let mut peer = Peer {
+            name: opts.name.clone(),
+            id: String::new(),
+            port: 0,
+            stdin: child.stdin.take(),
+            child,
+            rx,
+            seen: Vec::new(),
+            stderr_rx,
+        };
+        match peer.try_wait_for(Duration::from_secs(10), |e| e["event"] == "ready") {
+            Some(ready) => {
+                peer.id = ready["id"].as_str().unwrap().to_string();
+                peer.port = ready["port"].as_u64().unwrap() as u16;
+                Ok(peer)
+            }
+            None => {
+                let _ = peer.child.kill();
+                let _ = peer.child.wait();
+                Err(peer.stderr_text())
+            }
+        }
+    }
+
+    /// Everything the process wrote on stderr so far.
+    pub fn stderr_text(&self) -> String {
+        self.stderr_rx.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Writes one command line.
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").expect("peer's stdin accepts input");
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for an event (already seen or new) matching `pred`.
+    pub fn try_wait_for(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        if let Some(v) = self.seen.iter().find(|v| pred(v)) {
+            return Some(v.clone());
+        }
+        self.try_wait_for_new(timeout, pred)
+    }
+
+    /// Waits for a new event matching `pred`.
+    pub fn try_wait_for_new(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if pred(&v) {
+                        return Some(v);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Waits for an event matching `pred`, panicking with what was seen if none comes.
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
+        match self.try_wait_for(timeout, pred) {
+            Some(v) => v,
+            None => panic!(
+                "{}: no '{what}' within {timeout:?}; events seen:\n{}\nstderr: {}",
+                self.name,
+                self.seen
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                self.stderr_text()
+            ),
+        }
+    }
+
+    pub fn wait_online(&mut self, other: &Peer, timeout: Duration) -> Value {
+        let id = other.id.clone();
+        self.wait_for(&format!("peer_online {}", other.name), timeout, move |e| {
+            e["event"] == "peer_online" && e["id"] == id.as_str()
+        })
+    }
+
+    pub fn wait_offline(&mut self, other: &Peer, timeout: Duration) -> Value {
+        let id = other.id.clone();
+        self.wait_for(&format!("peer_offline {}", other.name), timeout, move |e| {
+            e["event"] == "peer_offline" && e["id"] == id.as_str()
+        })
+    }
+
+    pub fn wait_message(&mut self, body: &str, timeout: Duration) -> Value {
+        let body = body.to_string();
+        self.wait_for(&format!("message '{body}'"), timeout, move |e| {
+            e["event"] == "message" && e["body"] == body.as_str()
+        })
+    }
+
+    /// Every event received so far.
+    pub fn events(&mut self) -> &[Value] {
+        while let Ok(v) = self.rx.try_recv() {
+            self.seen.push(v);
+        }
+        &self.seen
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: no goodbye, no flush.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// `/quit`, then waits for `stopped` and for the process to exit.
+    pub fn quit(&mut self) {
+        self.send("/quit");
+        self.wait_for("stopped", Duration::from_secs(10), |e| {
+            e["event"] == "stopped"
+        });
+        self.stdin = None;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "{} exited with {status}", self.name);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("{} did not exit after /quit", self.name);
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
