@@ -3,7 +3,7 @@
 
 use super::io::Output;
 use super::node::{Node, SEQ_BLOCK};
-use super::replay::{ReplayVerdict, ReplayWindow};
+use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
 use crate::net::api::NetEvent;
 use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
@@ -91,10 +91,7 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
-        let window = self
-            .replay
-            .entry(from)
-            .or_insert_with(ReplayWindow::default);
+        let window = self.replay.entry(from).or_default();
         match window.check_and_record(content.seq) {
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate => {

@@ -1,0 +1,290 @@
+//! Hostile input against a real process: garbage, oversized length prefixes, forged
+//! handshakes, wrong versions, forged and misattributed messages. After each, the node is still
+//! up, an honest peer still chats with it, and nothing bad was shown as a message.
+
+mod common;
+use common::*;
+use p2pchat_tui::core::handshake_content;
+use p2pchat_tui::identity::Identity;
+use p2pchat_tui::proto::signing::sign_hex;
+use p2pchat_tui::proto::{ChatContent, Domain, Frame, Hello, SignedPayload};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(10);
+
+fn write_frame(s: &mut TcpStream, frame: &Frame) {
+    let body = serde_json::to_vec(frame).unwrap();
+    s.write_all(&(body.len() as u32).to_be_bytes()).unwrap();
+    s.write_all(&body).unwrap();
+}
+
+fn read_frame(s: &mut TcpStream) -> Option<Frame> {
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len).ok()?;
+    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+    s.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// Reads until the node closes the connection; the frames it sent last.
+fn read_until_closed(s: &mut TcpStream) -> Vec<Frame> {
+    s.set_read_timeout(Some(T)).unwrap();
+    let mut frames = Vec::new();
+    while let Some(f) = read_frame(s) {
+        frames.push(f);
+    }
+    frames
+}
+
+/// A raw client that completes a real handshake with `identity`.
+fn handshake(port: u16, identity: &Identity, version: u32) -> (TcpStream, Hello) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    let Some(Frame::Hello(theirs)) = read_frame(&mut s) else {
+        panic!("node did not say hello")
+    };
+    let my_nonce = [42u8; 32];
+    write_frame(
+        &mut s,
+        &Frame::Hello(Hello {
+            version,
+            id: identity.id(),
+            name: "Mallory".into(),
+            port: 1,
+            nonce: hex::encode(my_nonce),
+        }),
+    );
+    let mut challenge = [0u8; 32];
+    hex::decode_to_slice(&theirs.nonce, &mut challenge).unwrap();
+    let content = handshake_content(&challenge, &my_nonce, &identity.id(), &theirs.id);
+    write_frame(
+        &mut s,
+        &Frame::Auth {
+            sig: sign_hex(identity.signing_key(), Domain::Handshake, &content),
+        },
+    );
+    (s, theirs)
+}
+
+fn honest_pair() -> (tempfile::TempDir, Peer, Peer) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
+    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
+    b.wait_online(&a, T);
+    (dir, a, b)
+}
+
+/// The node is still fine: Bob's message still reaches Alice and nothing else was shown.
+fn still_fine(a: &mut Peer, b: &mut Peer, tag: &str) {
+    b.send(tag);
+    a.wait_message(tag, T);
+    let shown: Vec<String> = a
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "message")
+        .map(|e| e["body"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        shown.iter().all(|m| m.starts_with("still fine")),
+        "unexpected chat shown: {shown:?}"
+    );
+}
+
+#[test]
+fn garbage_and_oversized_frames_close_only_that_connection() {
+    let (_d, mut a, mut b) = honest_pair();
+    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+    s.write_all(&[0, 0, 0, 5, b'x', b'y', b'z', 0xff, 0xfe])
+        .unwrap();
+    read_until_closed(&mut s);
+    a.wait_for("rejected garbage", T, |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("malformed")
+    });
+
+    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+    s.write_all(&[0xff, 0xff, 0xff, 0xff, b'{']).unwrap();
+    read_until_closed(&mut s);
+    a.wait_for("rejected size", T, |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("size limit")
+    });
+
+    // A frame cut off mid-way, then the socket closed.
+    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+    s.write_all(&[0, 0, 0, 100, b'{', b'"']).unwrap();
+    drop(s);
+    still_fine(&mut a, &mut b, "still fine 1");
+}
+
+#[test]
+fn a_handshake_with_someone_elses_id_is_refused() {
+    let (_d, mut a, mut b) = honest_pair();
+    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+    s.set_read_timeout(Some(T)).unwrap();
+    let Some(Frame::Hello(theirs)) = read_frame(&mut s) else {
+        panic!("no hello")
+    };
+    // Claim Bob's id, sign with a key that is not Bob's.
+    let mallory = Identity::from_secret([9; 32]);
+    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
+    write_frame(
+        &mut s,
+        &Frame::Hello(Hello {
+            version: 1,
+            id: bob_id,
+            name: "Bob".into(),
+            port: 1,
+            nonce: "11".repeat(32),
+        }),
+    );
+    let mut challenge = [0u8; 32];
+    hex::decode_to_slice(&theirs.nonce, &mut challenge).unwrap();
+    let content = handshake_content(&challenge, &[0x11; 32], &bob_id, &theirs.id);
+    write_frame(
+        &mut s,
+        &Frame::Auth {
+            sig: sign_hex(mallory.signing_key(), Domain::Handshake, &content),
+        },
+    );
+    let last = read_until_closed(&mut s);
+    assert!(
+        last.iter().any(|f| matches!(f, Frame::Reject { .. })),
+        "got {last:?}"
+    );
+    a.wait_for("rejected forged handshake", T, |e| {
+        e["event"] == "rejected"
+            && e["reason"]
+                .as_str()
+                .unwrap()
+                .contains("handshake signature")
+    });
+    still_fine(&mut a, &mut b, "still fine 2");
+}
+
+#[test]
+fn a_wrong_protocol_version_gets_a_clear_reason() {
+    let (_d, mut a, mut b) = honest_pair();
+    let (mut s, _) = handshake(a.port, &Identity::from_secret([5; 32]), 99);
+    let last = read_until_closed(&mut s);
+    let reject = last.iter().find_map(|f| match f {
+        Frame::Reject { message, .. } => Some(message.clone()),
+        _ => None,
+    });
+    assert!(reject
+        .expect("a reject frame")
+        .contains("incompatible version"));
+    a.wait_for("version notice", T, |e| {
+        e["event"] == "notice"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .contains("incompatible version")
+    });
+    still_fine(&mut a, &mut b, "still fine 3");
+}
+
+#[test]
+fn forged_and_misattributed_messages_are_rejected() {
+    let (_d, mut a, mut b) = honest_pair();
+    let mallory = Identity::from_secret([6; 32]);
+    let (mut s, _) = handshake(a.port, &mallory, 1);
+    a.wait_for("mallory online", T, |e| {
+        e["event"] == "peer_online" && e["name"] == "Mallory"
+    });
+
+    // Signed by Mallory but claiming Bob wrote it.
+    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
+    let claim = ChatContent {
+        author: bob_id,
+        seq: 1,
+        ts: 0,
+        body: "I am Bob".into(),
+    };
+    write_frame(
+        &mut s,
+        &Frame::Chat(SignedPayload::sign(
+            mallory.signing_key(),
+            Domain::Chat,
+            &claim,
+        )),
+    );
+    a.wait_for("author mismatch", T, |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("another author")
+    });
+
+    // Mallory's own content with a signature made by another key.
+    let own = ChatContent {
+        author: mallory.id(),
+        seq: 2,
+        ts: 0,
+        body: "forged".into(),
+    };
+    let mut sp = SignedPayload::sign(
+        Identity::from_secret([7; 32]).signing_key(),
+        Domain::Chat,
+        &own,
+    );
+    write_frame(&mut s, &Frame::Chat(sp.clone()));
+    a.wait_for("bad signature", T, |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("bad signature")
+    });
+
+    // A valid message, then the same bytes again.
+    sp = SignedPayload::sign(
+        mallory.signing_key(),
+        Domain::Chat,
+        &ChatContent {
+            body: "still fine once".into(),
+            seq: 3,
+            ..own
+        },
+    );
+    write_frame(&mut s, &Frame::Chat(sp.clone()));
+    write_frame(&mut s, &Frame::Chat(sp));
+    a.wait_for("replay", T, |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("replayed")
+    });
+    // Terminal escape sequences arrive neutralised.
+    let esc = ChatContent {
+        author: mallory.id(),
+        seq: 4,
+        ts: 0,
+        body: "still fine \u{1b}[2J".into(),
+    };
+    write_frame(
+        &mut s,
+        &Frame::Chat(SignedPayload::sign(
+            mallory.signing_key(),
+            Domain::Chat,
+            &esc,
+        )),
+    );
+    let m = a.wait_message("still fine \u{fffd}[2J", T);
+    assert_eq!(m["verified"], true);
+    still_fine(&mut a, &mut b, "still fine 4");
+    let once = a
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "message" && e["body"] == "still fine once")
+        .count();
+    assert_eq!(once, 1);
+}
+
+#[test]
+fn a_silent_connection_is_dropped_after_the_handshake_timeout() {
+    let (_d, mut a, mut b) = honest_pair();
+    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+    let started = std::time::Instant::now();
+    let last = read_until_closed(&mut s);
+    assert!(
+        last.iter().any(|f| matches!(f, Frame::Reject { .. })),
+        "got {last:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "closed too early"
+    );
+    still_fine(&mut a, &mut b, "still fine 5");
+}

@@ -1,0 +1,363 @@
+//! A deterministic in-memory LAN for `core::Node`: virtual time, per-link latency, link cuts
+//! and partitions. No sockets, no real clock; a run is the same every time.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use p2pchat_tui::config::{Limits, Timing};
+use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
+use p2pchat_tui::identity::Identity;
+use p2pchat_tui::net::NetEvent;
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+pub const DISCOVERY_PORT: u16 = 9999;
+
+pub struct SimNode {
+    pub node: Node,
+    pub addr: IpAddr,
+    pub port: u16,
+    pub events: Vec<(Duration, NetEvent)>,
+    pub stopped: bool,
+    /// Frames this node sent, per connection (for replay tests).
+    pub sent: Vec<(ConnId, Bytes)>,
+}
+
+pub struct Sim {
+    pub nodes: Vec<SimNode>,
+    pub now: Duration,
+    base: Instant,
+    base_unix: i64,
+    pub latency: Duration,
+    queue: BTreeMap<(Duration, u64), (usize, Input)>,
+    seq: u64,
+    /// (node, its conn) → (other node, other's conn)
+    links: HashMap<(usize, ConnId), (usize, ConnId)>,
+    next_conn: u64,
+    /// Nodes whose cable is pulled: nothing in or out.
+    pub cut: Vec<bool>,
+    /// Partition group of each node; traffic crosses only within a group.
+    pub group: Vec<u8>,
+}
+
+pub fn timing() -> Timing {
+    Timing::default()
+}
+
+impl Sim {
+    pub fn new() -> Sim {
+        Sim {
+            nodes: Vec::new(),
+            now: Duration::ZERO,
+            base: Instant::now(),
+            base_unix: 1_800_000_000_000,
+            latency: Duration::from_millis(1),
+            queue: BTreeMap::new(),
+            seq: 0,
+            links: HashMap::new(),
+            next_conn: 1,
+            cut: Vec::new(),
+            group: Vec::new(),
+        }
+    }
+
+    fn at(&self) -> Now {
+        Now {
+            mono: self.base + self.now,
+            unix_ms: self.base_unix + self.now.as_millis() as i64,
+        }
+    }
+
+    /// Adds a node with identity seed `seed` and starts it now.
+    pub fn add(&mut self, name: &str, seed: u8, static_peers: Vec<SocketAddr>) -> usize {
+        self.add_with(
+            name,
+            Identity::from_secret([seed; 32]),
+            static_peers,
+            timing(),
+        )
+    }
+
+    pub fn add_with(
+        &mut self,
+        name: &str,
+        identity: Identity,
+        static_peers: Vec<SocketAddr>,
+        timing: Timing,
+    ) -> usize {
+        let i = self.nodes.len();
+        let addr = IpAddr::V4(Ipv4Addr::new(10, 0, 0, i as u8 + 1));
+        let port = 8080;
+        let cfg = NodeConfig {
+            name: name.into(),
+            listen_port: port,
+            limits: Limits::default(),
+            timing,
+            static_peers,
+            key_file: "(sim)".into(),
+            saved: Default::default(),
+        };
+        let node = Node::new(identity, cfg, self.at());
+        self.nodes.push(SimNode {
+            node,
+            addr,
+            port,
+            events: Vec::new(),
+            stopped: false,
+            sent: Vec::new(),
+        });
+        self.cut.push(false);
+        self.group.push(0);
+        self.input(i, Input::Start);
+        i
+    }
+
+    pub fn addr_of(&self, i: usize) -> SocketAddr {
+        SocketAddr::new(self.nodes[i].addr, self.nodes[i].port)
+    }
+
+    fn reachable(&self, a: usize, b: usize) -> bool {
+        !self.cut[a] && !self.cut[b] && self.group[a] == self.group[b] && !self.nodes[b].stopped
+    }
+
+    fn schedule(&mut self, delay: Duration, node: usize, input: Input) {
+        self.seq += 1;
+        self.queue
+            .insert((self.now + delay, self.seq), (node, input));
+    }
+
+    /// Feeds an input to node `i` now and routes its outputs.
+    pub fn input(&mut self, i: usize, input: Input) {
+        if self.nodes[i].stopped {
+            return;
+        }
+        let now = self.at();
+        self.nodes[i].node.handle(now, input);
+        let outputs = self.nodes[i].node.drain_outputs();
+        for out in outputs {
+            self.route(i, out);
+        }
+    }
+
+    fn route(&mut self, i: usize, out: Output) {
+        let lat = self.latency;
+        match out {
+            Output::Event(e) => self.nodes[i].events.push((self.now, e)),
+            Output::Announce { datagram } => {
+                let from = SocketAddr::new(self.nodes[i].addr, DISCOVERY_PORT);
+                for j in 0..self.nodes.len() {
+                    if j != i && self.reachable(i, j) {
+                        self.schedule(
+                            lat,
+                            j,
+                            Input::Datagram {
+                                from,
+                                bytes: datagram.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+            Output::Dial { addr } => {
+                let target = self
+                    .nodes
+                    .iter()
+                    .position(|n| n.addr == addr.ip() && n.port == addr.port());
+                match target {
+                    Some(j) if self.reachable(i, j) => {
+                        let (ci, cj) = (ConnId(self.next_conn), ConnId(self.next_conn + 1));
+                        self.next_conn += 2;
+                        self.links.insert((i, ci), (j, cj));
+                        self.links.insert((j, cj), (i, ci));
+                        let from_i = SocketAddr::new(self.nodes[i].addr, 40000 + ci.0 as u16);
+                        let nonce_i = [ci.0 as u8; 32];
+                        let nonce_j = [cj.0 as u8 ^ 0x5a; 32];
+                        self.schedule(
+                            lat,
+                            i,
+                            Input::ConnOpened {
+                                conn: ci,
+                                addr,
+                                outbound: true,
+                                nonce: nonce_i,
+                            },
+                        );
+                        self.schedule(
+                            lat,
+                            j,
+                            Input::ConnOpened {
+                                conn: cj,
+                                addr: from_i,
+                                outbound: false,
+                                nonce: nonce_j,
+                            },
+                        );
+                    }
+                    _ => {
+                        let error = "connection refused".to_string();
+                        self.schedule(
+                            Duration::from_millis(100),
+                            i,
+                            Input::DialFailed { addr, error },
+                        );
+                    }
+                }
+            }
+            Output::Send { conn, frame } => {
+                self.nodes[i].sent.push((conn, frame.clone()));
+                if let Some(&(j, cj)) = self.links.get(&(i, conn)) {
+                    if self.reachable(i, j) {
+                        self.schedule(
+                            lat,
+                            j,
+                            Input::Frame {
+                                conn: cj,
+                                bytes: frame,
+                            },
+                        );
+                    }
+                }
+            }
+            Output::Close { conn } => {
+                if let Some((j, cj)) = self.links.remove(&(i, conn)) {
+                    self.links.remove(&(j, cj));
+                    if self.reachable(i, j) {
+                        self.schedule(
+                            lat,
+                            j,
+                            Input::ConnClosed {
+                                conn: cj,
+                                error: None,
+                            },
+                        );
+                    }
+                }
+            }
+            Output::ReserveSeq { .. } => {}
+            Output::Shutdown => self.nodes[i].stopped = true,
+        }
+    }
+
+    /// Kills node `i` like `kill -9`: the OS closes its sockets, peers see the close.
+    pub fn crash(&mut self, i: usize) {
+        self.nodes[i].stopped = true;
+        let ends: Vec<_> = self
+            .links
+            .iter()
+            .filter(|((n, _), _)| *n == i)
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        for ((_, ci), (j, cj)) in ends {
+            self.links.remove(&(i, ci));
+            self.links.remove(&(j, cj));
+            if !self.cut[i] && !self.cut[j] && self.group[i] == self.group[j] {
+                self.schedule(
+                    self.latency,
+                    j,
+                    Input::ConnClosed {
+                        conn: cj,
+                        error: None,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Runs the LAN for `d` of virtual time.
+    pub fn run_for(&mut self, d: Duration) {
+        let end = self.now + d;
+        let mut steps = 0u64;
+        loop {
+            steps += 1;
+            assert!(steps < 5_000_000, "simulation does not settle");
+            let next_q = self.queue.keys().next().map(|k| k.0);
+            let next_t = (0..self.nodes.len())
+                .filter(|&i| !self.nodes[i].stopped)
+                .filter_map(|i| {
+                    self.nodes[i]
+                        .node
+                        .poll_timeout()
+                        .map(|t| (t.saturating_duration_since(self.base), i))
+                })
+                .min();
+            let next = match (next_q, next_t) {
+                (Some(q), Some((t, _))) => q.min(t),
+                (Some(q), None) => q,
+                (None, Some((t, _))) => t,
+                (None, None) => break,
+            };
+            if next > end {
+                break;
+            }
+            self.now = self.now.max(next);
+            if next_q == Some(next) {
+                let key = *self.queue.keys().next().unwrap();
+                let (node, input) = self.queue.remove(&key).unwrap();
+                self.input(node, input);
+            } else if let Some((_, i)) = next_t {
+                self.input(i, Input::Timer);
+            }
+        }
+        self.now = end;
+    }
+
+    /// Runs until `pred` holds or `limit` passes; returns the virtual time it took.
+    pub fn run_until(
+        &mut self,
+        limit: Duration,
+        mut pred: impl FnMut(&Sim) -> bool,
+    ) -> Option<Duration> {
+        let start = self.now;
+        let step = Duration::from_millis(1);
+        while self.now - start < limit {
+            if pred(self) {
+                return Some(self.now - start);
+            }
+            self.run_for(step);
+        }
+        pred(self).then(|| self.now - start)
+    }
+
+    pub fn id(&self, i: usize) -> String {
+        self.nodes[i].node.id().to_hex()
+    }
+
+    pub fn events(&self, i: usize) -> impl Iterator<Item = &NetEvent> {
+        self.nodes[i].events.iter().map(|(_, e)| e)
+    }
+
+    /// Peers node `i` currently believes online (from its events).
+    pub fn online(&self, i: usize) -> Vec<String> {
+        let mut online: Vec<String> = Vec::new();
+        for e in self.events(i) {
+            match e {
+                NetEvent::PeerOnline { id, .. } => online.push(id.clone()),
+                NetEvent::PeerOffline { id, .. } => online.retain(|x| x != id),
+                _ => {}
+            }
+        }
+        online
+    }
+
+    pub fn fully_meshed(&self) -> bool {
+        let live: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| !self.nodes[i].stopped)
+            .collect();
+        live.iter()
+            .all(|&i| self.nodes[i].node.peer_count() == live.len() - 1)
+    }
+
+    pub fn messages(&self, i: usize) -> Vec<(String, String, bool)> {
+        self.events(i)
+            .filter_map(|e| match e {
+                NetEvent::Message {
+                    from,
+                    body,
+                    verified,
+                    ..
+                } => Some((from.clone(), body.clone(), *verified)),
+                _ => None,
+            })
+            .collect()
+    }
+}

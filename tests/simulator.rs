@@ -1,0 +1,231 @@
+//! Simulator tests of the core with virtual time: discovery, meshing, delivery, departures,
+//! cuts, partitions, duplicate connections, replays.
+
+mod sim;
+use p2pchat_tui::core::Input;
+use p2pchat_tui::net::{NetCommand, NetEvent, OfflineReason};
+use sim::Sim;
+use std::time::Duration;
+
+const MS: fn(u64) -> Duration = Duration::from_millis;
+
+fn say(sim: &mut Sim, i: usize, body: &str, signed: bool) {
+    sim.input(
+        i,
+        Input::Command(NetCommand::Send {
+            body: body.into(),
+            signed,
+        }),
+    );
+}
+
+#[test]
+fn newcomers_are_meshed_within_a_fraction_of_a_second_whatever_their_ids() {
+    let mut sim = Sim::new();
+    // Seeds give ids in no particular order, so both dial directions are exercised.
+    for (k, seed) in [7u8, 3, 200, 41, 99].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+        let took = sim
+            .run_until(Duration::from_secs(5), |s| s.fully_meshed())
+            .expect("meshed");
+        assert!(
+            took <= MS(100),
+            "node {k} took {took:?} of virtual time to mesh"
+        );
+        sim.run_for(MS(2500)); // let periodic announcements pass
+    }
+    // Exactly one online event per pair, no flapping.
+    for i in 0..5 {
+        let online = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOnline { .. }))
+            .count();
+        let offline = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOffline { .. }))
+            .count();
+        assert_eq!((online, offline), (4, 0), "node {i}");
+    }
+}
+
+#[test]
+fn messages_reach_everyone_once_with_their_signature_status() {
+    let mut sim = Sim::new();
+    for (k, seed) in [1u8, 2, 3].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+    }
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    say(&mut sim, 0, "signed hello", true);
+    say(&mut sim, 1, "plain hello", false);
+    sim.run_for(MS(50));
+    for i in 0..3 {
+        let msgs = sim.messages(i);
+        if i != 0 {
+            assert_eq!(
+                msgs.iter()
+                    .filter(|m| m.1 == "signed hello")
+                    .collect::<Vec<_>>(),
+                vec![&(sim.id(0), "signed hello".to_string(), true)]
+            );
+        }
+        if i != 1 {
+            assert_eq!(
+                msgs.iter()
+                    .filter(|m| m.1 == "plain hello")
+                    .collect::<Vec<_>>(),
+                vec![&(sim.id(1), "plain hello".to_string(), false)]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_replayed_frame_is_rejected_not_shown() {
+    let mut sim = Sim::new();
+    let a = sim.add("a", 1, vec![]);
+    let b = sim.add("b", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    say(&mut sim, a, "once", true);
+    sim.run_for(MS(10));
+    // Take the chat frame a sent and deliver it to b again on the same connection.
+    let frame = sim.nodes[a]
+        .sent
+        .iter()
+        .rev()
+        .find(|(_, f)| f.starts_with(b"{\"type\":\"chat\""))
+        .cloned()
+        .unwrap()
+        .1;
+    // b has one connection, to a: the one its own frames went out on.
+    let b_conn = sim.nodes[b].sent.last().map(|(c, _)| *c).unwrap();
+    sim.input(
+        b,
+        Input::Frame {
+            conn: b_conn,
+            bytes: frame,
+        },
+    );
+    assert_eq!(sim.messages(b).len(), 1, "delivered once");
+    assert!(sim
+        .events(b)
+        .any(|e| matches!(e, NetEvent::Rejected { reason, .. } if reason.contains("replayed"))));
+}
+
+#[test]
+fn a_crash_is_noticed_at_once_and_a_cut_link_within_the_timeout() {
+    let mut sim = Sim::new();
+    for (k, seed) in [1u8, 2, 3].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+    }
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    sim.run_for(MS(500));
+
+    sim.crash(2);
+    let took = sim
+        .run_until(Duration::from_secs(10), |s| {
+            s.online(0).len() == 1 && s.online(1).len() == 1
+        })
+        .unwrap();
+    assert!(took <= MS(10), "crash noticed after {took:?}");
+    let reason = sim.events(0).find_map(|e| match e {
+        NetEvent::PeerOffline { reason, .. } => Some(*reason),
+        _ => None,
+    });
+    assert_eq!(reason, Some(OfflineReason::Closed));
+
+    sim.cut[1] = true;
+    let took = sim
+        .run_until(Duration::from_secs(20), |s| s.online(0).is_empty())
+        .unwrap();
+    let timeout = sim::timing().peer_timeout;
+    assert!(took <= timeout + MS(100), "cut noticed after {took:?}");
+    assert!(
+        took >= timeout - sim::timing().heartbeat - MS(100),
+        "cut noticed too early: {took:?}"
+    );
+    assert!(sim.events(0).any(|e| matches!(
+        e,
+        NetEvent::PeerOffline {
+            reason: OfflineReason::Timeout,
+            ..
+        }
+    )));
+
+    // Healed, they find each other again through announcements.
+    sim.cut[1] = false;
+    let took = sim
+        .run_until(Duration::from_secs(20), |s| {
+            s.online(0).len() == 1 && s.online(1).len() == 1
+        })
+        .unwrap();
+    assert!(
+        took <= sim::timing().announce_interval * 3,
+        "reconnect took {took:?}"
+    );
+}
+
+#[test]
+fn partition_and_heal_reconnects_everyone() {
+    let mut sim = Sim::new();
+    for (k, seed) in [10u8, 20, 30, 40, 50].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+    }
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    sim.group = vec![0, 0, 0, 1, 1];
+    sim.run_for(Duration::from_secs(20));
+    assert_eq!(sim.nodes[0].node.peer_count(), 2);
+    assert_eq!(sim.nodes[4].node.peer_count(), 1);
+    sim.group = vec![0; 5];
+    let took = sim
+        .run_until(Duration::from_secs(30), |s| s.fully_meshed())
+        .expect("healed");
+    assert!(took <= Duration::from_secs(6), "healing took {took:?}");
+}
+
+#[test]
+fn simultaneous_dials_leave_one_connection_and_no_flapping() {
+    let mut sim = Sim::new();
+    // Both know each other's address and dial at the same instant.
+    let a_addr = "10.0.0.1:8080".parse().unwrap();
+    let b_addr = "10.0.0.2:8080".parse().unwrap();
+    sim.add("a", 1, vec![b_addr]);
+    sim.add("b", 2, vec![a_addr]);
+    sim.run_for(Duration::from_secs(10));
+    assert!(sim.fully_meshed());
+    for i in 0..2 {
+        let online = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOnline { .. }))
+            .count();
+        let offline = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOffline { .. }))
+            .count();
+        assert_eq!((online, offline), (1, 0), "node {i}");
+    }
+    say(&mut sim, 0, "after the race", true);
+    sim.run_for(MS(10));
+    assert_eq!(sim.messages(1).len(), 1);
+}
+
+#[test]
+fn graceful_quit_is_reported_as_quit() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    sim.input(1, Input::Command(NetCommand::Quit));
+    sim.run_for(MS(10));
+    assert!(sim.events(0).any(|e| matches!(
+        e,
+        NetEvent::PeerOffline {
+            reason: OfflineReason::Quit,
+            ..
+        }
+    )));
+}

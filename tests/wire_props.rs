@@ -1,0 +1,141 @@
+//! Property tests of the wire format: round trips, arbitrary bytes never panic, frames split
+//! at every byte boundary reassemble, oversized frames are refused.
+
+use bytes::{Bytes, BytesMut};
+use p2pchat_tui::identity::Identity;
+use p2pchat_tui::proto::{
+    decode_frame, encode_frame, frame_codec, Announce, ChatContent, Domain, Frame, PeerId,
+    SignedPayload,
+};
+use proptest::prelude::*;
+use tokio_util::codec::{Decoder, Encoder};
+
+const MAX: usize = 64 * 1024;
+
+fn chat_frame() -> impl Strategy<Value = Frame> {
+    (
+        any::<[u8; 32]>(),
+        any::<u64>(),
+        any::<i64>(),
+        ".{0,200}",
+        any::<bool>(),
+    )
+        .prop_map(|(seed, seq, ts, body, signed)| {
+            let id = Identity::from_secret(seed);
+            let content = ChatContent {
+                author: id.id(),
+                seq,
+                ts,
+                body,
+            };
+            Frame::Chat(if signed {
+                SignedPayload::sign(id.signing_key(), Domain::Chat, &content)
+            } else {
+                SignedPayload::unsigned(&content)
+            })
+        })
+}
+
+fn any_frame() -> impl Strategy<Value = Frame> {
+    prop_oneof![
+        chat_frame(),
+        Just(Frame::Ping),
+        ".{0,50}".prop_map(|reason| Frame::Bye { reason }),
+        "[0-9a-f]{128}".prop_map(|sig| Frame::Auth { sig }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn frames_round_trip(frame in any_frame()) {
+        let bytes = encode_frame(&frame, MAX).unwrap();
+        prop_assert_eq!(decode_frame(&bytes, MAX).unwrap(), frame);
+    }
+
+    #[test]
+    fn signed_chat_verifies_after_a_round_trip(frame in chat_frame()) {
+        let bytes = encode_frame(&frame, MAX).unwrap();
+        let Frame::Chat(sp) = decode_frame(&bytes, MAX).unwrap() else { unreachable!() };
+        let content: ChatContent = sp.parse().unwrap();
+        prop_assert_eq!(sp.verify(&content.author, Domain::Chat).unwrap(), sp.sig.is_some());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = decode_frame(&bytes, MAX);
+        let _ = Announce::decode(&bytes, 1024);
+        let mut codec = frame_codec(MAX);
+        let mut buf = BytesMut::from(&bytes[..]);
+        while let Ok(Some(f)) = codec.decode(&mut buf) {
+            let _ = decode_frame(&f, MAX);
+        }
+    }
+
+    #[test]
+    fn json_shaped_garbage_never_panics(s in r#"\{"type":"(hello|auth|chat|ping|bye|reject|vote|proposal|sync)"[^}]{0,200}\}?"#) {
+        let _ = decode_frame(s.as_bytes(), MAX);
+    }
+
+    #[test]
+    fn a_stream_split_anywhere_reassembles(frames in proptest::collection::vec(any_frame(), 1..6), cut_seed in any::<u64>()) {
+        let mut codec = frame_codec(MAX);
+        let mut wire = BytesMut::new();
+        for f in &frames {
+            codec.encode(encode_frame(f, MAX).unwrap(), &mut wire).unwrap();
+        }
+        let wire = wire.freeze();
+        // Every single split point for the first frame's bytes, and a pseudo-random chunking after.
+        for split in 0..=wire.len().min(300) {
+            let out = feed_in_chunks(&wire, &[split], cut_seed);
+            prop_assert_eq!(&out, &frames);
+        }
+    }
+}
+
+fn feed_in_chunks(wire: &Bytes, first_splits: &[usize], seed: u64) -> Vec<Frame> {
+    let mut codec = frame_codec(MAX);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut rng = seed;
+    let mut cuts: Vec<usize> = first_splits.to_vec();
+    while pos < wire.len() {
+        let next = match cuts.pop() {
+            Some(c) => c.max(pos),
+            None => {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                pos + 1 + (rng >> 33) as usize % 17
+            }
+        }
+        .min(wire.len());
+        buf.extend_from_slice(&wire[pos..next]);
+        pos = next;
+        while let Some(f) = codec.decode(&mut buf).unwrap() {
+            out.push(decode_frame(&f, MAX).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_frame_one_byte_over_the_limit_is_refused_before_buffering() {
+    let mut codec = frame_codec(MAX);
+    let mut buf = BytesMut::new();
+    buf.extend_from_slice(&((MAX + 1) as u32).to_be_bytes());
+    assert!(codec.decode(&mut buf).is_err());
+    let mut ok = BytesMut::new();
+    ok.extend_from_slice(&(MAX as u32).to_be_bytes());
+    assert!(
+        frame_codec(MAX).decode(&mut ok).unwrap().is_none(),
+        "exactly the limit is allowed, waits for data"
+    );
+}
+
+#[test]
+fn peer_ids_parse_only_from_64_hex_digits() {
+    assert!(PeerId::from_hex(&"a".repeat(64)).is_some());
+    assert!(PeerId::from_hex(&"a".repeat(63)).is_none());
+    assert!(PeerId::from_hex(&"g".repeat(64)).is_none());
+}
