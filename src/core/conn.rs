@@ -270,6 +270,14 @@ impl Node {
                 s.backoff = std::time::Duration::from_secs(1);
             }
         }
+        self.send_frame(
+            conn,
+            &Frame::Sync {
+                certificate: None,
+                proposals: Vec::new(),
+                votes: Vec::new(),
+            },
+        );
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
