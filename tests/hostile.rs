@@ -15,9 +15,15 @@ use std::time::Duration;
 const T: Duration = Duration::from_secs(10);
 
 fn write_frame(s: &mut TcpStream, frame: &Frame) {
+    try_write_frame(s, frame).unwrap();
+}
+
+/// Writes a frame; the node may already have closed the connection (which is fine for tests
+/// of refusals).
+fn try_write_frame(s: &mut TcpStream, frame: &Frame) -> std::io::Result<()> {
     let body = serde_json::to_vec(frame).unwrap();
-    s.write_all(&(body.len() as u32).to_be_bytes()).unwrap();
-    s.write_all(&body).unwrap();
+    s.write_all(&(body.len() as u32).to_be_bytes())?;
+    s.write_all(&body)
 }
 
 fn read_frame(s: &mut TcpStream) -> Option<Frame> {
@@ -73,7 +79,9 @@ fn honest_pair() -> (tempfile::TempDir, Peer, Peer) {
     let port = free_udp_port();
     let a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
     let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
+    let mut a = a;
     b.wait_online(&a, T);
+    a.wait_online(&b, T);
     (dir, a, b)
 }
 

@@ -83,6 +83,7 @@ fn a_restarted_peer_comes_back_with_the_same_id_and_later_sequence_numbers() {
     let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
     let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
     b.wait_online(&a, T);
+    a.wait_online(&b, T);
     a.send("before restart");
     let first = b.wait_message("before restart", T);
     let first_id = a.id.clone();

@@ -133,7 +133,12 @@ impl Peer {
             None => {
                 let _ = peer.child.kill();
                 let _ = peer.child.wait();
-                Err(peer.stderr_text())
+                // The process is gone: read its stderr to the end.
+                let mut text = Vec::new();
+                while let Ok(line) = peer.stderr_rx.recv_timeout(Duration::from_secs(5)) {
+                    text.push(line);
+                }
+                Err(text.join("\n"))
             }
         }
     }
