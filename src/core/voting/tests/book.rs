@@ -13,11 +13,26 @@ fn threshold_out_of_range_is_rejected_with_a_clear_error() {
     let others = ids(&ps[1..]);
     let p = &mut ps[0];
     for bad in [0, 4] {
-        let err = p.book.propose(&p.key, &others, Some(bad), true, "x", T0, DEFAULT_TTL_MS).unwrap_err();
-        assert_eq!(err, VoteError::ThresholdOutOfRange { threshold: bad, n: 3 });
+        let err = p
+            .book
+            .propose(&p.key, &others, Some(bad), true, "x", T0, DEFAULT_TTL_MS)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            VoteError::ThresholdOutOfRange {
+                threshold: bad,
+                n: 3
+            }
+        );
     }
-    let err = p.book.propose(&p.key, &others, Some(4), true, "x", T0, DEFAULT_TTL_MS).unwrap_err();
-    assert_eq!(err.to_string(), "threshold 4 is out of range: must be between 1 and 3 (the electorate size)");
+    let err = p
+        .book
+        .propose(&p.key, &others, Some(4), true, "x", T0, DEFAULT_TTL_MS)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "threshold 4 is out of range: must be between 1 and 3 (the electorate size)"
+    );
     assert!(p.book.proposals().is_empty());
 }
 
@@ -29,7 +44,11 @@ fn default_threshold_is_majority_for_n_1_to_6() {
         let (_, id, _) = ps[0].propose(&others, None, true, T0);
         let view = ps[0].view(&id).unwrap();
         assert_eq!(view.content.electorate.len(), n as usize);
-        assert_eq!(view.content.threshold, [1, 2, 2, 3, 3, 4][n as usize - 1], "n = {n}");
+        assert_eq!(
+            view.content.threshold,
+            [1, 2, 2, 3, 3, 4][n as usize - 1],
+            "n = {n}"
+        );
     }
 }
 
@@ -46,7 +65,10 @@ fn proposer_counts_as_approval_and_alone_approves_immediately() {
     assert_eq!(verified.proposal_id, id);
     assert_eq!(verified.approvers, vec![p.id]);
     let view = p.view(&id).unwrap();
-    assert_eq!((view.approvals, view.rejections, view.my_vote), (1, 0, Some(true)));
+    assert_eq!(
+        (view.approvals, view.rejections, view.my_vote),
+        (1, 0, Some(true))
+    );
 }
 
 #[test]
@@ -70,7 +92,13 @@ fn a_second_vote_by_the_same_key_is_rejected_and_counts_once() {
     ps[1].book.receive_proposal(&sp, T0).unwrap();
     let (v1, _) = ps[1].vote(&id.0[..6], true, T0 + 1).unwrap();
     let again = ps[1].vote(&id.0, false, T0 + 2).unwrap_err();
-    assert_eq!(again, VoteError::AlreadyVoted { id: id.clone(), voter: ps[1].id });
+    assert_eq!(
+        again,
+        VoteError::AlreadyVoted {
+            id: id.clone(),
+            voter: ps[1].id
+        }
+    );
     assert!(again.to_string().contains("has already voted"));
 
     let events = ps[0].book.receive_vote(&v1, T0 + 3).unwrap();
@@ -81,7 +109,13 @@ fn a_second_vote_by_the_same_key_is_rejected_and_counts_once() {
     for approve in [true, false] {
         let other = signed_vote(&ps[1].key, &id, approve, T0 + 5);
         let err = ps[0].book.receive_vote(&other, T0 + 5).unwrap_err();
-        assert_eq!(err, VoteError::AlreadyVoted { id: id.clone(), voter: ps[1].id });
+        assert_eq!(
+            err,
+            VoteError::AlreadyVoted {
+                id: id.clone(),
+                voter: ps[1].id
+            }
+        );
     }
     // The proposer already approved by proposing.
     let own = ps[0].vote(&id.0, true, T0 + 6).unwrap_err();
@@ -95,8 +129,18 @@ fn outsider_votes_are_rejected() {
     let mut ps = peers(3);
     let others = ids(&ps[1..2]);
     let (sp, id, _) = ps[0].propose(&others, Some(2), true, T0);
-    let err = { let v = signed_vote(&ps[2].key, &id, true, T0); ps[0].book.receive_vote(&v, T0) }.unwrap_err();
-    assert_eq!(err, VoteError::NotInElectorate { id: id.clone(), voter: ps[2].id });
+    let err = {
+        let v = signed_vote(&ps[2].key, &id, true, T0);
+        ps[0].book.receive_vote(&v, T0)
+    }
+    .unwrap_err();
+    assert_eq!(
+        err,
+        VoteError::NotInElectorate {
+            id: id.clone(),
+            voter: ps[2].id
+        }
+    );
     ps[2].book.receive_proposal(&sp, T0).unwrap();
     let err = ps[2].vote(&id.0, true, T0).unwrap_err();
     assert!(err.to_string().contains("is not in the electorate"));
@@ -111,20 +155,49 @@ fn bad_and_missing_signatures_are_rejected() {
     let mut forged = signed_vote(&ps[1].key, &id, true, T0);
     forged.payload = forged.payload.replace("true", "false");
     let err = ps[0].book.receive_vote(&forged, T0).unwrap_err();
-    assert_eq!(err, VoteError::BadSignature { kind: "vote", signer: ps[1].id });
+    assert_eq!(
+        err,
+        VoteError::BadSignature {
+            kind: "vote",
+            signer: ps[1].id
+        }
+    );
     let mut unsigned = signed_vote(&ps[1].key, &id, true, T0);
     unsigned.sig = None;
-    assert_eq!(ps[0].book.receive_vote(&unsigned, T0).unwrap_err(), VoteError::Unsigned("vote"));
+    assert_eq!(
+        ps[0].book.receive_vote(&unsigned, T0).unwrap_err(),
+        VoteError::Unsigned("vote")
+    );
     // A vote signed by someone else than the voter it names.
-    let content = VoteContent { proposal_id: id.clone(), voter: ps[1].id, approve: true, ts: T0 };
+    let content = VoteContent {
+        proposal_id: id.clone(),
+        voter: ps[1].id,
+        approve: true,
+        ts: T0,
+    };
     let impostor = SignedPayload::sign(&ps[0].key, Domain::Vote, &content);
-    assert!(matches!(ps[0].book.receive_vote(&impostor, T0), Err(VoteError::BadSignature { .. })));
+    assert!(matches!(
+        ps[0].book.receive_vote(&impostor, T0),
+        Err(VoteError::BadSignature { .. })
+    ));
     let mut bad_proposal = sp.clone();
     bad_proposal.payload = bad_proposal.payload.replace("switch", "swatch");
-    assert!(matches!(ps[1].book.receive_proposal(&bad_proposal, T0), Err(VoteError::BadSignature { .. })));
-    let garbage = SignedPayload { payload: "{not json".into(), sig: Some("00".into()) };
-    assert!(matches!(ps[1].book.receive_vote(&garbage, T0), Err(VoteError::MalformedVote(_))));
-    assert!(matches!(ps[1].book.receive_proposal(&garbage, T0), Err(VoteError::MalformedProposal(_))));
+    assert!(matches!(
+        ps[1].book.receive_proposal(&bad_proposal, T0),
+        Err(VoteError::BadSignature { .. })
+    ));
+    let garbage = SignedPayload {
+        payload: "{not json".into(),
+        sig: Some("00".into()),
+    };
+    assert!(matches!(
+        ps[1].book.receive_vote(&garbage, T0),
+        Err(VoteError::MalformedVote(_))
+    ));
+    assert!(matches!(
+        ps[1].book.receive_proposal(&garbage, T0),
+        Err(VoteError::MalformedProposal(_))
+    ));
     assert_eq!(ps[0].outcome(&id), None);
 }
 
@@ -151,13 +224,28 @@ fn a_waiting_vote_is_dropped_after_ten_seconds_as_unknown_proposal() {
     let others = ids(&ps[1..]);
     let (sp, id, _) = ps[0].propose(&others, Some(2), true, T0);
     let mut observer = peer(9);
-    observer.book.receive_vote(&signed_vote(&ps[1].key, &id, true, T0), T0).unwrap();
-    assert_eq!(observer.book.next_deadline(), Some(T0 + PENDING_VOTE_TTL_MS));
+    observer
+        .book
+        .receive_vote(&signed_vote(&ps[1].key, &id, true, T0), T0)
+        .unwrap();
+    assert_eq!(
+        observer.book.next_deadline(),
+        Some(T0 + PENDING_VOTE_TTL_MS)
+    );
     assert_eq!(observer.book.tick(T0 + PENDING_VOTE_TTL_MS - 1), vec![]);
     let events = observer.book.tick(T0 + PENDING_VOTE_TTL_MS);
     let reason = format!("vote for unknown proposal {id}");
-    assert_eq!(events, vec![VotingEvent::Rejected { from: ps[1].id, reason }]);
-    observer.book.receive_proposal(&sp, T0 + PENDING_VOTE_TTL_MS).unwrap();
+    assert_eq!(
+        events,
+        vec![VotingEvent::Rejected {
+            from: ps[1].id,
+            reason
+        }]
+    );
+    observer
+        .book
+        .receive_proposal(&sp, T0 + PENDING_VOTE_TTL_MS)
+        .unwrap();
     assert_eq!(observer.view(&id).unwrap().approvals, 1);
 }
 
@@ -167,10 +255,16 @@ fn the_pending_buffer_is_bounded() {
     let mut observer = peer(9);
     for i in 0..MAX_PENDING_VOTES {
         let id = ProposalId(format!("{i:032x}"));
-        observer.book.receive_vote(&signed_vote(&voter, &id, true, T0), T0).unwrap();
+        observer
+            .book
+            .receive_vote(&signed_vote(&voter, &id, true, T0), T0)
+            .unwrap();
     }
     let id = ProposalId("f".repeat(32));
-    let err = observer.book.receive_vote(&signed_vote(&voter, &id, true, T0), T0).unwrap_err();
+    let err = observer
+        .book
+        .receive_vote(&signed_vote(&voter, &id, true, T0), T0)
+        .unwrap_err();
     assert_eq!(err, VoteError::PendingFull { id });
     assert_eq!(observer.book.pending_votes(), MAX_PENDING_VOTES);
 }
@@ -185,14 +279,26 @@ fn an_open_proposal_expires_and_then_refuses_votes() {
     assert_eq!(ps[0].book.tick(end - 1), vec![]);
     // Between the deadline and the next tick, votes are already refused.
     let late = signed_vote(&ps[1].key, &id, true, end);
-    let closed = VoteError::Closed { id: id.clone(), outcome: Outcome::Expired };
+    let closed = VoteError::Closed {
+        id: id.clone(),
+        outcome: Outcome::Expired,
+    };
     assert_eq!(ps[0].book.receive_vote(&late, end).unwrap_err(), closed);
-    assert_eq!(ps[0].book.tick(end), vec![VotingEvent::ProposalClosed { proposal_id: id.clone(), outcome: Outcome::Expired }]);
+    assert_eq!(
+        ps[0].book.tick(end),
+        vec![VotingEvent::ProposalClosed {
+            proposal_id: id.clone(),
+            outcome: Outcome::Expired
+        }]
+    );
     assert_eq!(ps[0].book.tick(end + 1), vec![]);
     assert_eq!(ps[0].book.receive_vote(&late, end + 1).unwrap_err(), closed);
     assert_eq!(ps[0].book.next_deadline(), None);
     assert!(!ps[0].book.secure_only());
-    assert_eq!(ps[1].book.receive_proposal(&sp, end).unwrap_err(), VoteError::ProposalExpired { id });
+    assert_eq!(
+        ps[1].book.receive_proposal(&sp, end).unwrap_err(),
+        VoteError::ProposalExpired { id }
+    );
 }
 
 #[test]
@@ -200,13 +306,34 @@ fn rejected_once_approvals_can_no_longer_reach_the_threshold() {
     let mut ps = peers(4);
     let others = ids(&ps[1..]);
     let (_, id, _) = ps[0].propose(&others, Some(3), true, T0);
-    let e1 = { let v = signed_vote(&ps[1].key, &id, false, T0); ps[0].book.receive_vote(&v, T0) }.unwrap();
+    let e1 = {
+        let v = signed_vote(&ps[1].key, &id, false, T0);
+        ps[0].book.receive_vote(&v, T0)
+    }
+    .unwrap();
     assert_eq!(closings(&e1), vec![]);
-    let e2 = { let v = signed_vote(&ps[2].key, &id, false, T0); ps[0].book.receive_vote(&v, T0) }.unwrap();
+    let e2 = {
+        let v = signed_vote(&ps[2].key, &id, false, T0);
+        ps[0].book.receive_vote(&v, T0)
+    }
+    .unwrap();
     assert_eq!(closings(&e2), vec![Outcome::Rejected]);
-    let err = { let v = signed_vote(&ps[3].key, &id, true, T0); ps[0].book.receive_vote(&v, T0) }.unwrap_err();
-    assert_eq!(err, VoteError::Closed { id: id.clone(), outcome: Outcome::Rejected });
-    assert_eq!(err.to_string(), format!("proposal {id} is already closed (rejected)"));
+    let err = {
+        let v = signed_vote(&ps[3].key, &id, true, T0);
+        ps[0].book.receive_vote(&v, T0)
+    }
+    .unwrap_err();
+    assert_eq!(
+        err,
+        VoteError::Closed {
+            id: id.clone(),
+            outcome: Outcome::Rejected
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("proposal {id} is already closed (rejected)")
+    );
     assert!(!ps[0].book.secure_only());
     assert_eq!(ps[0].book.certificate(), None);
 }
@@ -224,11 +351,20 @@ fn vote_prefix_must_name_exactly_one_proposal() {
     let b = &mut ps[1];
     let err = b.book.vote(&b.key, "xyz", true, T0).unwrap_err();
     assert_eq!(err.to_string(), "no proposal matches 'xyz'");
-    assert!(matches!(b.book.vote(&b.key, "", true, T0), Err(VoteError::NoMatch { .. })));
+    assert!(matches!(
+        b.book.vote(&b.key, "", true, T0),
+        Err(VoteError::NoMatch { .. })
+    ));
     // 17 ids over 16 hex digits: two share a first digit.
     let shared = (0..16u32)
         .map(|d| char::from_digit(d, 16).unwrap().to_string())
-        .find(|c| ids_made.iter().filter(|id| id.0.starts_with(c.as_str())).count() > 1)
+        .find(|c| {
+            ids_made
+                .iter()
+                .filter(|id| id.0.starts_with(c.as_str()))
+                .count()
+                > 1
+        })
         .unwrap();
     let err = b.book.vote(&b.key, &shared, true, T0).unwrap_err();
     assert!(matches!(err, VoteError::AmbiguousPrefix { .. }), "{err}");
@@ -237,22 +373,45 @@ fn vote_prefix_must_name_exactly_one_proposal() {
     let (_, events) = b.book.vote(&b.key, &full, true, T0).unwrap();
     assert_eq!(closings(&events), vec![Outcome::Approved]);
     let err = b.book.vote(&b.key, &ids_made[0].0, true, T0).unwrap_err();
-    assert_eq!(err, VoteError::Closed { id: ids_made[0].clone(), outcome: Outcome::Approved });
+    assert_eq!(
+        err,
+        VoteError::Closed {
+            id: ids_made[0].clone(),
+            outcome: Outcome::Approved
+        }
+    );
 }
 
 #[test]
 fn wrong_key_and_bad_descriptions_are_refused() {
     let mut p = peer(1);
     let other = key(2);
-    assert_eq!(p.book.propose(&other, &[], None, true, "x", T0, DEFAULT_TTL_MS).unwrap_err(), VoteError::WrongKey);
+    assert_eq!(
+        p.book
+            .propose(&other, &[], None, true, "x", T0, DEFAULT_TTL_MS)
+            .unwrap_err(),
+        VoteError::WrongKey
+    );
     let long = "é".repeat(201);
-    let err = p.book.propose(&p.key, &[], None, true, &long, T0, DEFAULT_TTL_MS).unwrap_err();
+    let err = p
+        .book
+        .propose(&p.key, &[], None, true, &long, T0, DEFAULT_TTL_MS)
+        .unwrap_err();
     assert_eq!(err, VoteError::DescriptionTooLong { len: 201, max: 200 });
     let ok = "é".repeat(200);
-    assert!(p.book.propose(&p.key, &[], None, true, &ok, T0, DEFAULT_TTL_MS).is_ok());
-    let err = p.book.propose(&p.key, &[], None, true, "a\u{1b}[2J", T0, DEFAULT_TTL_MS).unwrap_err();
+    assert!(p
+        .book
+        .propose(&p.key, &[], None, true, &ok, T0, DEFAULT_TTL_MS)
+        .is_ok());
+    let err = p
+        .book
+        .propose(&p.key, &[], None, true, "a\u{1b}[2J", T0, DEFAULT_TTL_MS)
+        .unwrap_err();
     assert_eq!(err, VoteError::DescriptionControlChars);
-    assert!(matches!(p.book.propose(&p.key, &[], None, true, "x", T0, 0), Err(VoteError::BadLifetime { .. })));
+    assert!(matches!(
+        p.book.propose(&p.key, &[], None, true, "x", T0, 0),
+        Err(VoteError::BadLifetime { .. })
+    ));
 }
 
 #[test]
@@ -267,7 +426,10 @@ fn disable_proposal_returns_to_open_mode() {
     assert_eq!(mode_changes(&events), vec![true]);
     assert!(ps[0].book.secure_only());
 
-    let (sp2, id2, _) = { let o = [ps[0].id]; ps[1].propose(&o, Some(2), false, T0 + 10) };
+    let (sp2, id2, _) = {
+        let o = [ps[0].id];
+        ps[1].propose(&o, Some(2), false, T0 + 10)
+    };
     ps[0].book.receive_proposal(&sp2, T0 + 10).unwrap();
     let (v2, events) = ps[0].vote(&id2.0, true, T0 + 11).unwrap();
     assert_eq!(mode_changes(&events), vec![false]);
@@ -275,5 +437,8 @@ fn disable_proposal_returns_to_open_mode() {
     ps[1].book.receive_vote(&v2, T0 + 11).unwrap();
     assert!(!ps[1].book.secure_only());
     let cert = ps[1].book.certificate().unwrap();
-    assert_eq!(VotingBook::verify_certificate(cert).unwrap().proposal_id, id2);
+    assert_eq!(
+        VotingBook::verify_certificate(cert).unwrap().proposal_id,
+        id2
+    );
 }

@@ -42,24 +42,36 @@ fn a_built_certificate_verifies_and_names_its_approvers() {
 fn approvals_from_outsiders_are_refused() {
     let (_, id, mut cert) = approved();
     cert.approvals[1] = signed_vote(&key(99), &id, true, T0);
-    assert!(matches!(cert_error(&cert), CertError::Outsider { index: 1, .. }));
+    assert!(matches!(
+        cert_error(&cert),
+        CertError::Outsider { index: 1, .. }
+    ));
 }
 
 #[test]
 fn a_duplicated_approver_is_refused() {
     let (ps, id, mut cert) = approved();
     cert.approvals[1] = cert.approvals[0].clone();
-    assert!(matches!(cert_error(&cert), CertError::DuplicateApprover { index: 1, .. }));
+    assert!(matches!(
+        cert_error(&cert),
+        CertError::DuplicateApprover { index: 1, .. }
+    ));
     // Same key, different signed vote: still one approver.
     let (_, _, mut cert2) = approved();
     let first = cert2.approvals[0].parse::<VoteContent>().unwrap();
     let k = ps.iter().find(|p| p.id == first.voter).unwrap();
     cert2.approvals[1] = signed_vote(&k.key, &id, true, T0 + 99);
-    assert!(matches!(cert_error(&cert2), CertError::DuplicateApprover { index: 1, .. }));
+    assert!(matches!(
+        cert_error(&cert2),
+        CertError::DuplicateApprover { index: 1, .. }
+    ));
     // The proposer's own vote cannot stand in for a second approver.
     let (_, _, mut cert3) = approved();
     cert3.approvals[1] = signed_vote(&ps[0].key, &id, true, T0);
-    assert!(matches!(cert_error(&cert3), CertError::DuplicateApprover { index: 1, .. }));
+    assert!(matches!(
+        cert_error(&cert3),
+        CertError::DuplicateApprover { index: 1, .. }
+    ));
 }
 
 #[test]
@@ -67,14 +79,20 @@ fn approvals_for_another_proposal_are_refused() {
     let (ps, _, mut cert) = approved();
     let other = ProposalId("0".repeat(32));
     cert.approvals[0] = signed_vote(&ps[3].key, &other, true, T0);
-    assert!(matches!(cert_error(&cert), CertError::WrongProposal { index: 0, .. }));
+    assert!(matches!(
+        cert_error(&cert),
+        CertError::WrongProposal { index: 0, .. }
+    ));
 }
 
 #[test]
 fn too_few_approvals_or_a_rejection_are_refused() {
     let (ps, id, mut cert) = approved();
     cert.approvals.pop();
-    assert_eq!(cert_error(&cert), CertError::TooFewApprovals { have: 2, need: 3 });
+    assert_eq!(
+        cert_error(&cert),
+        CertError::TooFewApprovals { have: 2, need: 3 }
+    );
     cert.approvals.push(signed_vote(&ps[3].key, &id, false, T0));
     assert_eq!(cert_error(&cert), CertError::NotAnApproval { index: 1 });
 }
@@ -83,12 +101,20 @@ fn too_few_approvals_or_a_rejection_are_refused() {
 fn tampered_signatures_are_refused() {
     let (_, _, cert) = approved();
     let mut bad = cert.clone();
-    bad.proposal.payload = bad.proposal.payload.replace("\"enable\":true", "\"enable\":false");
+    bad.proposal.payload = bad
+        .proposal
+        .payload
+        .replace("\"enable\":true", "\"enable\":false");
     assert!(matches!(cert_error(&bad), CertError::Proposal(_)));
     let mut bad = cert.clone();
     bad.approvals[0].sig = cert.approvals[1].sig.clone();
-    assert!(matches!(cert_error(&bad), CertError::Approval { index: 0, .. }));
-    assert!(cert_error(&bad).to_string().starts_with("approval 0 is invalid: bad signature on vote"));
+    assert!(matches!(
+        cert_error(&bad),
+        CertError::Approval { index: 0, .. }
+    ));
+    assert!(cert_error(&bad)
+        .to_string()
+        .starts_with("approval 0 is invalid: bad signature on vote"));
 }
 
 #[test]
@@ -105,7 +131,12 @@ fn a_late_joiner_adopts_the_mode_and_refuses_a_forged_certificate() {
     let events = late.book.receive_certificate(&cert).unwrap();
     assert!(late.book.secure_only());
     match &events[..] {
-        [VotingEvent::SecureMode { enabled: true, proposal_id, approvers, .. }] => {
+        [VotingEvent::SecureMode {
+            enabled: true,
+            proposal_id,
+            approvers,
+            ..
+        }] => {
             assert_eq!(proposal_id, &id);
             assert_eq!(approvers.len(), 3);
         }
@@ -128,7 +159,12 @@ fn competing_certificates_the_newest_proposal_wins() {
     assert_eq!(b.book.receive_certificate(&old).unwrap(), vec![]);
     for book in [&a.book, &b.book] {
         assert!(!book.secure_only());
-        assert_eq!(VotingBook::verify_certificate(book.certificate().unwrap()).unwrap().proposal_id, new_id);
+        assert_eq!(
+            VotingBook::verify_certificate(book.certificate().unwrap())
+                .unwrap()
+                .proposal_id,
+            new_id
+        );
     }
     assert_ne!(old_id, new_id);
 
@@ -143,7 +179,12 @@ fn competing_certificates_the_newest_proposal_wins() {
     d.book.receive_certificate(&cc).unwrap();
     let winner = c_id.clone().max(d_id);
     for book in [&c.book, &d.book] {
-        assert_eq!(VotingBook::verify_certificate(book.certificate().unwrap()).unwrap().proposal_id, winner);
+        assert_eq!(
+            VotingBook::verify_certificate(book.certificate().unwrap())
+                .unwrap()
+                .proposal_id,
+            winner
+        );
     }
     assert_eq!(c.book.secure_only(), winner == c_id);
 }
@@ -151,7 +192,10 @@ fn competing_certificates_the_newest_proposal_wins() {
 #[test]
 fn an_approval_older_than_the_current_certificate_does_not_change_the_mode() {
     let mut ps = peers(2);
-    let (sp, id, _) = { let o = [ps[1].id]; ps[0].propose(&o, Some(2), true, T0) };
+    let (sp, id, _) = {
+        let o = [ps[1].id];
+        ps[0].propose(&o, Some(2), true, T0)
+    };
     let mut newer = peer(7);
     newer.propose(&[], None, false, T0 + 100);
     let newer_cert = newer.book.certificate().unwrap().clone();

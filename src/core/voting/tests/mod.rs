@@ -31,7 +31,11 @@ pub(super) fn id_of(k: &SigningKey) -> PeerId {
 pub(super) fn peer(n: u8) -> Peer {
     let key = key(n);
     let id = id_of(&key);
-    Peer { key, id, book: VotingBook::new(id) }
+    Peer {
+        key,
+        id,
+        book: VotingBook::new(id),
+    }
 }
 
 /// `count` peers with keys 1..=count.
@@ -50,14 +54,25 @@ impl Peer {
     ) -> (SignedPayload, ProposalId, Vec<VotingEvent>) {
         let (sp, events) = self
             .book
-            .propose(&self.key, others, threshold, enable, "switch mode", now, DEFAULT_TTL_MS)
+            .propose(
+                &self.key,
+                others,
+                threshold,
+                enable,
+                "switch mode",
+                now,
+                DEFAULT_TTL_MS,
+            )
             .expect("valid proposal");
         let id = super::proposal_id(&sp.payload);
         (sp, id, events)
     }
 
     pub fn view(&self, id: &ProposalId) -> Option<ProposalView> {
-        self.book.proposals().into_iter().find(|v| &v.proposal_id == id)
+        self.book
+            .proposals()
+            .into_iter()
+            .find(|v| &v.proposal_id == id)
     }
 
     pub fn outcome(&self, id: &ProposalId) -> Option<Outcome> {
@@ -66,8 +81,18 @@ impl Peer {
 }
 
 /// A vote signed by `key`, made outside any book (for forging and reordering).
-pub(super) fn signed_vote(key: &SigningKey, id: &ProposalId, approve: bool, ts: i64) -> SignedPayload {
-    let content = VoteContent { proposal_id: id.clone(), voter: id_of(key), approve, ts };
+pub(super) fn signed_vote(
+    key: &SigningKey,
+    id: &ProposalId,
+    approve: bool,
+    ts: i64,
+) -> SignedPayload {
+    let content = VoteContent {
+        proposal_id: id.clone(),
+        voter: id_of(key),
+        approve,
+        ts,
+    };
     SignedPayload::sign(key, Domain::Vote, &content)
 }
 
@@ -102,5 +127,17 @@ impl Peer {
         now: i64,
     ) -> Result<(SignedPayload, Vec<VotingEvent>), super::VoteError> {
         self.book.vote(&self.key, prefix, approve, now)
+    }
+}
+
+/// Shuffles `items` deterministically from `seed` (xorshift64* Fisher-Yates; tests only).
+pub(super) fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed | 1;
+    for i in (1..items.len()).rev() {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let r = state.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        items.swap(i, (r % (i as u64 + 1)) as usize);
     }
 }

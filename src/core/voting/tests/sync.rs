@@ -6,8 +6,15 @@ use crate::proto::frame::Certificate;
 type Sync = (Option<Certificate>, Vec<SignedPayload>, Vec<SignedPayload>);
 
 fn snapshot(book: &VotingBook) -> (Vec<ProposalView>, bool, Option<ProposalId>, usize) {
-    let cert = book.certificate().map(|c| VotingBook::verify_certificate(c).unwrap().proposal_id);
-    (book.proposals(), book.secure_only(), cert, book.pending_votes())
+    let cert = book
+        .certificate()
+        .map(|c| VotingBook::verify_certificate(c).unwrap().proposal_id);
+    (
+        book.proposals(),
+        book.secure_only(),
+        cert,
+        book.pending_votes(),
+    )
 }
 
 /// Three syncs from different peers with overlapping content; none closes a proposal alone.
@@ -28,7 +35,11 @@ fn sources() -> Vec<Sync> {
     c.receive_vote(&d_on_2, T0).unwrap();
     let mut e = peer(9);
     e.propose(&[], None, true, T0 - 50);
-    vec![ps[0].book.sync_state(), ps[2].book.sync_state(), e.book.sync_state()]
+    vec![
+        ps[0].book.sync_state(),
+        ps[2].book.sync_state(),
+        e.book.sync_state(),
+    ]
 }
 
 fn merge(book: &mut VotingBook, s: &Sync) -> (usize, usize) {
@@ -39,8 +50,14 @@ fn merge(book: &mut VotingBook, s: &Sync) -> (usize, usize) {
 #[test]
 fn sync_state_lists_open_proposals_and_their_votes() {
     let s = sources();
-    assert_eq!((s[0].0.is_some(), s[0].1.len(), s[0].2.len()), (false, 1, 1));
-    assert_eq!((s[1].0.is_some(), s[1].1.len(), s[1].2.len()), (false, 2, 2));
+    assert_eq!(
+        (s[0].0.is_some(), s[0].1.len(), s[0].2.len()),
+        (false, 1, 1)
+    );
+    assert_eq!(
+        (s[1].0.is_some(), s[1].1.len(), s[1].2.len()),
+        (false, 2, 2)
+    );
     // The solo proposal closed at once: only its certificate travels.
     assert_eq!((s[2].0.is_some(), s[2].1.len(), s[2].2.len()), (true, 0, 0));
 }
