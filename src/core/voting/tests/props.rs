@@ -77,7 +77,7 @@ fn scenario(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn book_outcome_does_not_depend_on_arrival_order(

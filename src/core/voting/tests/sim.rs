@@ -107,7 +107,7 @@ fn everyone_agrees_on_a_rejection_and_an_open_proposal() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn everyone_agrees_whatever_the_votes_and_orders(
