@@ -454,7 +454,7 @@ impl VotingBook {
     }
 
     /// Forgets the oldest closed proposals beyond [`MAX_CLOSED_KEPT`].
-    fn evict_closed(&mut self) {
+    pub(crate) fn evict_closed(&mut self) {
         let mut closed: Vec<(i64, ProposalId)> = self
             .entries
             .iter()

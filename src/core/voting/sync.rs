@@ -1,6 +1,6 @@
 //! State sync between peers: what a node sends a newcomer, and how it merges what it receives.
 
-use super::book::VotingBook;
+use super::book::{Entry, VotingBook};
 use super::certificate::verify_certificate;
 use super::error::VoteError;
 use super::event::VotingEvent;
@@ -27,7 +27,8 @@ impl VotingBook {
 
     /// Adopts `cert` if it verifies and its proposal is newer than the current certificate's
     /// (`created_ts`, then proposal id). An older or identical certificate is `Ok(vec![])`.
-    /// A verified certificate also closes its proposal here as approved if it was not.
+    /// A verified certificate also closes its proposal here as approved if it was not (a
+    /// proposal not known yet is recorded as closed and approved, without an event).
     pub fn receive_certificate(
         &mut self,
         cert: &Certificate,
@@ -35,13 +36,34 @@ impl VotingBook {
         let verified = verify_certificate(cert)?;
         let id = verified.proposal_id.clone();
         let mut events = Vec::new();
-        if let Some(entry) = self.entries.get_mut(&id) {
-            if entry.outcome != Some(Outcome::Approved) {
+        let approvals = verified.approvers[1..].iter().zip(&cert.approvals);
+        match self.entries.get_mut(&id) {
+            Some(entry) if entry.outcome != Some(Outcome::Approved) => {
+                // Count the certificate's approvals from members not heard from yet.
+                for (voter, sp) in approvals {
+                    entry
+                        .ballots
+                        .entry(*voter)
+                        .or_insert_with(|| (true, sp.clone()));
+                }
                 entry.outcome = Some(Outcome::Approved);
                 events.push(VotingEvent::ProposalClosed {
                     proposal_id: id,
                     outcome: Outcome::Approved,
                 });
+            }
+            Some(_) => {}
+            None => {
+                // Remember it (closed) so that it is listed and its votes are "closed".
+                let ballots = approvals.map(|(v, sp)| (*v, (true, sp.clone()))).collect();
+                let entry = Entry {
+                    content: verified.content.clone(),
+                    signed: cert.proposal.clone(),
+                    ballots,
+                    outcome: Some(Outcome::Approved),
+                };
+                self.entries.insert(id, entry);
+                self.evict_closed();
             }
         }
         self.adopt_if_newer(cert.clone(), verified, &mut events);

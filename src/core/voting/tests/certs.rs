@@ -143,6 +143,22 @@ fn a_late_joiner_adopts_the_mode_and_refuses_a_forged_certificate() {
         other => panic!("unexpected events {other:?}"),
     }
     assert_eq!(late.book.receive_certificate(&cert).unwrap(), vec![]);
+    // The proposal is now listed as approved, and votes on it are refused as closed.
+    let view = late.view(&id).unwrap();
+    assert_eq!(
+        (view.outcome, view.approvals, view.my_vote),
+        (Some(Outcome::Approved), 3, None)
+    );
+    let late_vote = signed_vote(&key(4), &id, true, T0);
+    let closed = VoteError::Closed {
+        id: id.clone(),
+        outcome: Outcome::Approved,
+    };
+    assert_eq!(late.book.receive_vote(&late_vote, T0).unwrap_err(), closed);
+    assert_eq!(
+        late.book.receive_proposal(&cert.proposal, T0).unwrap(),
+        vec![]
+    );
 }
 
 #[test]
@@ -215,6 +231,11 @@ fn a_certificate_closes_its_locally_open_or_expired_proposal_as_approved() {
     let events = open.book.receive_certificate(&cert).unwrap();
     assert_eq!(closings(&events), vec![Outcome::Approved]);
     assert_eq!(mode_changes(&events), vec![true]);
+    assert_eq!(
+        open.view(&id).unwrap().approvals,
+        3,
+        "the certificate's approvals count"
+    );
 
     let mut expired = peer(4);
     expired.book.receive_proposal(&cert.proposal, T0).unwrap();

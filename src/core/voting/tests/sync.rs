@@ -77,10 +77,12 @@ fn merging_is_idempotent() {
     assert_eq!(merge(&mut z.book, &own), (0, 0));
     assert_eq!(snapshot(&z.book), first);
     let views = &first.0;
-    // The certificate's proposal is not listed: only open proposals travel in a sync.
-    assert_eq!(views.len(), 2);
-    assert_eq!([views[0].approvals, views[0].rejections], [3, 0]);
-    assert_eq!([views[1].approvals, views[1].rejections], [1, 1]);
+    // Oldest first: the certificate's proposal (closed, approved), then the two open ones.
+    assert_eq!(views.len(), 3);
+    assert_eq!(views[0].outcome, Some(Outcome::Approved));
+    assert_eq!([views[1].approvals, views[1].rejections], [3, 0]);
+    assert_eq!([views[2].approvals, views[2].rejections], [1, 1]);
+    assert_eq!((views[1].outcome, views[2].outcome), (None, None));
     assert!(first.1);
 }
 
