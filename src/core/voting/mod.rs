@@ -5,6 +5,7 @@
 //! milliseconds and every effect goes out as a [`VotingEvent`]. docs/VOTING.md describes the
 //! rules and the wire formats this module implements.
 
+mod apply;
 mod book;
 mod certificate;
 mod content;

@@ -1,6 +1,7 @@
 //! State sync between peers: what a node sends a newcomer, and how it merges what it receives.
 
-use super::book::{Entry, VotingBook};
+use super::apply::Entry;
+use super::book::VotingBook;
 use super::certificate::verify_certificate;
 use super::error::VoteError;
 use super::event::VotingEvent;

@@ -5,6 +5,7 @@ mod certs;
 mod props;
 mod sim;
 mod sync;
+mod timing;
 
 use super::{Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS};
 use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
