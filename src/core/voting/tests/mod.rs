@@ -6,6 +6,7 @@ mod props;
 mod sim;
 mod sync;
 mod timing;
+mod vector;
 
 use super::{Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS};
 use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
