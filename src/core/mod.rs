@@ -1,3 +1,3 @@
-//! The sans-IO core: pure state machines driven with time passed in as arguments.
+//! (being written)
 
 pub mod voting;
