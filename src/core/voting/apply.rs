@@ -29,7 +29,8 @@ impl Entry {
         Tally::count(&self.content.electorate, self.content.proposer, ballots)
     }
 
-    /// The outcome, or `Closed` as an error if the proposal no longer takes votes at `now_ms`.
+    /// `Ok` while the proposal takes votes at `now_ms`; otherwise a `Closed` error naming the
+    /// outcome (expired if its time is up but no tick has closed it yet).
     pub(crate) fn ensure_open(&self, id: &ProposalId, now_ms: i64) -> Result<(), VoteError> {
         match self.outcome {
             Some(outcome) => Err(VoteError::Closed {
@@ -46,6 +47,7 @@ impl Entry {
 }
 
 impl VotingBook {
+    /// Refuses a signing key that is not this node's.
     pub(crate) fn check_key(&self, key: &SigningKey) -> Result<(), VoteError> {
         if key.verifying_key().to_bytes() == self.me.0 {
             Ok(())
@@ -54,6 +56,7 @@ impl VotingBook {
         }
     }
 
+    /// Refuses a new proposal while [`MAX_OPEN_PROPOSALS`] are open.
     pub(crate) fn check_room(&self) -> Result<(), VoteError> {
         let open = self
             .entries
