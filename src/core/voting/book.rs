@@ -1,0 +1,241 @@
+//! `VotingBook`: the voting state machine of one node (proposals, ballots, pending votes,
+//! the current certificate). Pure: time comes in as Unix milliseconds.
+
+use super::apply::Entry;
+use super::certificate::{verify_certificate, VerifiedCertificate};
+use super::content::{check_description, check_proposal, check_vote, CheckedVote};
+use super::error::VoteError;
+use super::event::{ProposalView, VotingEvent};
+use super::pending::PendingVotes;
+use super::tally::{default_threshold, Outcome};
+use super::{ProposalContent, VoteContent, MAX_TTL_MS};
+use crate::proto::frame::Certificate;
+use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
+use ed25519_dalek::SigningKey;
+use std::collections::BTreeMap;
+
+/// The voting state of one node: see the module docs and docs/VOTING.md.
+#[derive(Debug)]
+pub struct VotingBook {
+    pub(crate) me: PeerId,
+    pub(crate) entries: BTreeMap<ProposalId, Entry>,
+    pub(crate) pending: PendingVotes,
+    pub(crate) certificate: Option<(Certificate, VerifiedCertificate)>,
+}
+
+impl VotingBook {
+    /// An empty book for the node whose id is `me` (open mode, no proposals).
+    pub fn new(me: PeerId) -> VotingBook {
+        VotingBook {
+            me,
+            entries: BTreeMap::new(),
+            pending: PendingVotes::default(),
+            certificate: None,
+        }
+    }
+
+    /// Whether the group is in secure-only mode (per the current certificate).
+    pub fn secure_only(&self) -> bool {
+        self.certificate
+            .as_ref()
+            .is_some_and(|(_, v)| v.secure_only())
+    }
+
+    /// The certificate that set the current mode, if any.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_ref().map(|(c, _)| c)
+    }
+
+    /// Number of votes waiting for their proposal.
+    pub fn pending_votes(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Checks a certificate without touching the book (same as [`verify_certificate`]).
+    pub fn verify_certificate(cert: &Certificate) -> Result<VerifiedCertificate, VoteError> {
+        verify_certificate(cert)
+    }
+
+    /// Makes and records a proposal by this node. The electorate is `online_peers` plus this
+    /// node; `threshold` defaults to floor(N/2)+1. Returns the signed proposal to broadcast.
+    #[allow(clippy::too_many_arguments)]
+    pub fn propose(
+        &mut self,
+        key: &SigningKey,
+        online_peers: &[PeerId],
+        threshold: Option<usize>,
+        enable: bool,
+        description: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<(SignedPayload, Vec<VotingEvent>), VoteError> {
+        self.check_key(key)?;
+        if ttl_ms <= 0 || ttl_ms > MAX_TTL_MS {
+            return Err(VoteError::BadLifetime {
+                ttl_ms,
+                max_ms: MAX_TTL_MS,
+            });
+        }
+        check_description(description)?;
+        let mut electorate: Vec<PeerId> = online_peers.to_vec();
+        electorate.push(self.me);
+        electorate.sort();
+        electorate.dedup();
+        let n = electorate.len();
+        let content = ProposalContent {
+            proposer: self.me,
+            enable,
+            threshold: threshold.unwrap_or_else(|| default_threshold(n)),
+            electorate,
+            description: description.to_owned(),
+            created_ts: now_ms,
+            expires_ts: now_ms.saturating_add(ttl_ms),
+        };
+        content.validate()?;
+        self.check_room()?;
+        let signed = SignedPayload::sign(key, Domain::Proposal, &content);
+        let checked = check_proposal(&signed)?;
+        let events = self.insert(checked, now_ms);
+        Ok((signed, events))
+    }
+
+    /// Records a proposal received from a peer. A proposal already known is `Ok(vec![])`.
+    pub fn receive_proposal(
+        &mut self,
+        sp: &SignedPayload,
+        now_ms: i64,
+    ) -> Result<Vec<VotingEvent>, VoteError> {
+        let checked = check_proposal(sp)?;
+        if self.entries.contains_key(&checked.id) {
+            return Ok(Vec::new());
+        }
+        if now_ms >= checked.content.expires_ts {
+            return Err(VoteError::ProposalExpired { id: checked.id });
+        }
+        self.check_room()?;
+        Ok(self.insert(checked, now_ms))
+    }
+
+    /// Casts this node's vote on the proposal whose id starts with `id_prefix` (unique among
+    /// known proposals, or among the open ones). Returns the signed vote to broadcast.
+    pub fn vote(
+        &mut self,
+        key: &SigningKey,
+        id_prefix: &str,
+        approve: bool,
+        now_ms: i64,
+    ) -> Result<(SignedPayload, Vec<VotingEvent>), VoteError> {
+        self.check_key(key)?;
+        let id = self.resolve(id_prefix)?;
+        let Some(entry) = self.entries.get(&id) else {
+            return Err(VoteError::NoMatch {
+                prefix: id_prefix.to_owned(),
+            });
+        };
+        entry.ensure_open(&id, now_ms)?;
+        if !entry.content.is_member(&self.me) {
+            return Err(VoteError::NotInElectorate { id, voter: self.me });
+        }
+        if entry.content.proposer == self.me || entry.ballots.contains_key(&self.me) {
+            return Err(VoteError::AlreadyVoted { id, voter: self.me });
+        }
+        let content = VoteContent {
+            proposal_id: id,
+            voter: self.me,
+            approve,
+            ts: now_ms,
+        };
+        let signed = SignedPayload::sign(key, Domain::Vote, &content);
+        let events = self.apply_vote(
+            CheckedVote {
+                content,
+                signed: signed.clone(),
+            },
+            now_ms,
+        )?;
+        Ok((signed, events))
+    }
+
+    /// Counts a vote received from a peer. A vote for a proposal not yet known waits (see
+    /// [`super::PENDING_VOTE_TTL_MS`]); a vote already counted is `Ok(vec![])`.
+    pub fn receive_vote(
+        &mut self,
+        sp: &SignedPayload,
+        now_ms: i64,
+    ) -> Result<Vec<VotingEvent>, VoteError> {
+        let vote = check_vote(sp)?;
+        if !self.entries.contains_key(&vote.content.proposal_id) {
+            let id = vote.content.proposal_id.clone();
+            return if self.pending.push(vote, now_ms) {
+                Ok(Vec::new())
+            } else {
+                Err(VoteError::PendingFull { id })
+            };
+        }
+        self.apply_vote(vote, now_ms)
+    }
+
+    /// Advances time: expires open proposals and drops votes that waited too long.
+    pub fn tick(&mut self, now_ms: i64) -> Vec<VotingEvent> {
+        let mut events = Vec::new();
+        for (id, entry) in self.entries.iter_mut() {
+            if entry.outcome.is_none() && now_ms >= entry.content.expires_ts {
+                entry.outcome = Some(Outcome::Expired);
+                events.push(VotingEvent::ProposalClosed {
+                    proposal_id: id.clone(),
+                    outcome: Outcome::Expired,
+                });
+            }
+        }
+        for vote in self.pending.expire(now_ms) {
+            let reason = VoteError::UnknownProposal {
+                id: vote.content.proposal_id,
+            }
+            .to_string();
+            events.push(VotingEvent::Rejected {
+                from: vote.content.voter,
+                reason,
+            });
+        }
+        self.evict_closed();
+        events
+    }
+
+    /// The earliest time at which [`VotingBook::tick`] has something to do, if any.
+    pub fn next_deadline(&self) -> Option<i64> {
+        let expiries = self
+            .entries
+            .values()
+            .filter(|e| e.outcome.is_none())
+            .map(|e| e.content.expires_ts);
+        expiries.chain(self.pending.next_deadline()).min()
+    }
+
+    /// Every known proposal, oldest first, with its tally and this node's vote.
+    pub fn proposals(&self) -> Vec<ProposalView> {
+        let mut out: Vec<ProposalView> = self
+            .entries
+            .iter()
+            .map(|(id, e)| {
+                let t = e.tally();
+                let my_vote = if e.content.proposer == self.me {
+                    Some(true)
+                } else {
+                    e.ballots.get(&self.me).map(|(a, _)| *a)
+                };
+                ProposalView {
+                    proposal_id: id.clone(),
+                    content: e.content.clone(),
+                    approvals: t.approvals,
+                    rejections: t.rejections,
+                    my_vote,
+                    outcome: e.outcome,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.content.created_ts, &a.proposal_id).cmp(&(b.content.created_ts, &b.proposal_id))
+        });
+        out
+    }
+}
