@@ -34,7 +34,7 @@ impl Node {
                 self.cfg.limits.max_body_len
             ));
         }
-        if !signed && self.secure_only {
+        if !signed && self.secure_only() {
             return self.error(
                 "secure-only mode is on: unsigned messages are refused; send it signed".into(),
             );
@@ -85,7 +85,7 @@ impl Node {
                 ),
             );
         }
-        if !verified && self.secure_only {
+        if !verified && self.secure_only() {
             return self.reject_chat(from, "unsigned message refused in secure-only mode".into());
         }
         if content.body.len() > self.cfg.limits.max_body_len {

@@ -270,14 +270,7 @@ impl Node {
                 s.backoff = std::time::Duration::from_secs(1);
             }
         }
-        self.send_frame(
-            conn,
-            &Frame::Sync {
-                certificate: None,
-                proposals: Vec::new(),
-                votes: Vec::new(),
-            },
-        );
+        self.send_sync(conn);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -298,7 +291,13 @@ impl Node {
                 }
             }
             Frame::Reject { .. } => self.close(conn),
-            Frame::Proposal(_) | Frame::Vote(_) | Frame::Sync { .. } => {}
+            Frame::Proposal(sp) => self.on_proposal_frame(peer, &sp),
+            Frame::Vote(sp) => self.on_vote_frame(peer, &sp),
+            Frame::Sync {
+                certificate,
+                proposals,
+                votes,
+            } => self.on_sync_frame(peer, certificate.as_ref(), &proposals, &votes),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

@@ -10,6 +10,7 @@ mod node;
 pub mod replay;
 pub mod sanitize;
 mod timers;
+mod votes;
 pub mod voting;
 
 pub use conn::handshake_content;

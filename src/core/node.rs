@@ -4,6 +4,7 @@
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
 use super::replay::ReplayWindow;
+use super::voting::VotingBook;
 use crate::config::{Limits, Timing, PROTOCOL_VERSION};
 use crate::identity::Identity;
 use crate::net::api::{NetCommand, NetEvent, PeerInfo};
@@ -67,7 +68,7 @@ pub struct Node {
     pub(super) static_peers: Vec<StaticPeer>,
     pub(super) next_announce: Option<Instant>,
     pub(super) last_reply_announce: Option<Instant>,
-    pub(super) secure_only: bool,
+    pub(super) voting: VotingBook,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -93,6 +94,7 @@ impl Node {
             })
             .collect();
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
+        let id = identity.id();
         Node {
             identity,
             cfg,
@@ -108,7 +110,7 @@ impl Node {
             static_peers,
             next_announce: None,
             last_reply_announce: None,
-            secure_only: false,
+            voting: VotingBook::new(id),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -127,7 +129,7 @@ impl Node {
     }
 
     pub fn secure_only(&self) -> bool {
-        self.secure_only
+        self.voting.secure_only()
     }
 
     /// True while another inbound connection may be accepted.
@@ -219,8 +221,8 @@ impl Node {
                     fingerprint: id.fingerprint(),
                     port: self.cfg.listen_port,
                     peers: self.peers.len(),
-                    secure_only: self.secure_only,
-                    open_proposals: 0,
+                    secure_only: self.secure_only(),
+                    open_proposals: self.open_proposals(),
                 });
             }
             NetCommand::Identity => {
@@ -233,9 +235,13 @@ impl Node {
                     key_file: self.cfg.key_file.clone(),
                 });
             }
-            NetCommand::Propose { .. } | NetCommand::Vote { .. } | NetCommand::ListProposals => {
-                self.error("voting is not available in this build".into());
-            }
+            NetCommand::Propose {
+                enable,
+                threshold,
+                description,
+            } => self.propose(enable, threshold, description),
+            NetCommand::Vote { proposal, approve } => self.vote(&proposal, approve),
+            NetCommand::ListProposals => self.list_proposals(),
             NetCommand::Quit => self.quit(),
         }
     }

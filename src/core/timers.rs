@@ -25,6 +25,7 @@ impl Node {
         conn_deadlines
             .chain(static_deadlines)
             .chain(self.next_announce)
+            .chain(self.voting_deadline())
             .min()
     }
 
@@ -38,6 +39,7 @@ impl Node {
         }
         self.check_connections(now);
         self.redial_static_peers(now);
+        self.voting_tick();
     }
 
     fn check_connections(&mut self, now: Instant) {

@@ -2,6 +2,8 @@
 //! with timeouts (never sleep-and-hope).
 #![allow(dead_code)]
 
+pub mod raw;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -361,3 +361,26 @@ impl Sim {
             .collect()
     }
 }
+
+impl Sim {
+    /// Node `i`'s end of its connection to node `j`, if connected.
+    pub fn conn_between(&self, i: usize, j: usize) -> Option<ConnId> {
+        self.links
+            .iter()
+            .find(|((a, _), (b, _))| *a == i && *b == j)
+            .map(|((_, c), _)| *c)
+    }
+
+    pub fn secure_mode(&self, i: usize) -> bool {
+        self.nodes[i].node.secure_only()
+    }
+
+    pub fn proposal_ids(&self, i: usize) -> Vec<String> {
+        self.events(i)
+            .filter_map(|e| match e {
+                NetEvent::Proposal { proposal_id, .. } => Some(proposal_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,247 @@
+//! Glue between the node and its [`VotingBook`]: commands, frames, sync after the handshake,
+//! and turning the book's events into `NetEvent`s with names.
+
+use super::io::ConnId;
+use super::node::Node;
+use super::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
+use crate::net::api::{NetEvent, Outcome, ProposalInfo};
+use crate::proto::frame::Certificate;
+use crate::proto::{Frame, PeerId, SignedPayload};
+
+fn outcome(o: BookOutcome) -> Outcome {
+    match o {
+        BookOutcome::Approved => Outcome::Approved,
+        BookOutcome::Rejected => Outcome::Rejected,
+        BookOutcome::Expired => Outcome::Expired,
+    }
+}
+
+/// Refusals that are normal while merging a peer's sync (it knew less or more than we do).
+fn routine_in_sync(e: &VoteError) -> bool {
+    matches!(
+        e,
+        VoteError::Closed { .. }
+            | VoteError::ProposalExpired { .. }
+            | VoteError::AlreadyVoted { .. }
+            | VoteError::UnknownProposal { .. }
+            | VoteError::PendingFull { .. }
+            | VoteError::TooManyOpenProposals { .. }
+    )
+}
+
+impl Node {
+    pub(super) fn propose(&mut self, enable: bool, threshold: Option<usize>, description: String) {
+        let online: Vec<PeerId> = self.peers.keys().copied().collect();
+        let ttl = self.cfg.timing.proposal_ttl.as_millis() as i64;
+        let key = self.identity.signing_key().clone();
+        match self.voting.propose(
+            &key,
+            &online,
+            threshold,
+            enable,
+            &description,
+            self.now.unix_ms,
+            ttl,
+        ) {
+            Ok((sp, events)) => {
+                self.broadcast_voting(Frame::Proposal(sp));
+                self.voting_events(events);
+            }
+            Err(e) => self.error(format!("proposal not made: {e}")),
+        }
+    }
+
+    pub(super) fn vote(&mut self, proposal: &str, approve: bool) {
+        let key = self.identity.signing_key().clone();
+        match self.voting.vote(&key, proposal, approve, self.now.unix_ms) {
+            Ok((sp, events)) => {
+                self.broadcast_voting(Frame::Vote(sp));
+                self.voting_events(events);
+            }
+            Err(e) => self.error(format!("vote not cast: {e}")),
+        }
+    }
+
+    pub(super) fn list_proposals(&mut self) {
+        let proposals = self
+            .voting
+            .proposals()
+            .into_iter()
+            .map(|v| self.proposal_info(v))
+            .collect();
+        self.emit(NetEvent::Proposals { proposals });
+    }
+
+    pub(super) fn open_proposals(&self) -> usize {
+        self.voting
+            .proposals()
+            .iter()
+            .filter(|p| p.outcome.is_none())
+            .count()
+    }
+
+    fn proposal_info(&self, v: super::voting::ProposalView) -> ProposalInfo {
+        ProposalInfo {
+            proposal_id: v.proposal_id.0.clone(),
+            proposer: v.content.proposer.to_hex(),
+            proposer_name: self.display_name(&v.content.proposer),
+            description: v.content.description.clone(),
+            enable: v.content.enable,
+            threshold: v.content.threshold,
+            electorate: v.content.electorate.iter().map(|p| p.to_hex()).collect(),
+            approvals: v.approvals,
+            rejections: v.rejections,
+            expires_ts: v.content.expires_ts,
+            my_vote: v.my_vote,
+            outcome: v.outcome.map(outcome),
+        }
+    }
+
+    pub(super) fn on_proposal_frame(&mut self, from: PeerId, sp: &SignedPayload) {
+        match self.voting.receive_proposal(sp, self.now.unix_ms) {
+            Ok(events) => self.voting_events(events),
+            Err(e) => self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: format!("proposal refused: {e}"),
+            }),
+        }
+    }
+
+    pub(super) fn on_vote_frame(&mut self, from: PeerId, sp: &SignedPayload) {
+        match self.voting.receive_vote(sp, self.now.unix_ms) {
+            Ok(events) => self.voting_events(events),
+            Err(e) => self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: format!("vote refused: {e}"),
+            }),
+        }
+    }
+
+    pub(super) fn on_sync_frame(
+        &mut self,
+        from: PeerId,
+        certificate: Option<&Certificate>,
+        proposals: &[SignedPayload],
+        votes: &[SignedPayload],
+    ) {
+        let (events, errors) =
+            self.voting
+                .merge_sync(certificate, proposals, votes, self.now.unix_ms);
+        self.voting_events(events);
+        for e in errors {
+            if routine_in_sync(&e) {
+                tracing::debug!(peer = %from.fingerprint(), "sync: {e}");
+            } else {
+                self.emit(NetEvent::Rejected {
+                    from: from.to_hex(),
+                    reason: format!("sync refused: {e}"),
+                });
+            }
+        }
+    }
+
+    /// What a newly connected peer needs to know about voting.
+    pub(super) fn send_sync(&mut self, conn: ConnId) {
+        let (certificate, proposals, votes) = self.voting.sync_state();
+        self.send_frame(
+            conn,
+            &Frame::Sync {
+                certificate,
+                proposals,
+                votes,
+            },
+        );
+    }
+
+    pub(super) fn voting_tick(&mut self) {
+        let events = self.voting.tick(self.now.unix_ms);
+        self.voting_events(events);
+    }
+
+    /// The monotonic instant of the voting book's next deadline.
+    pub(super) fn voting_deadline(&self) -> Option<std::time::Instant> {
+        let at = self.voting.next_deadline()?;
+        let wait = at.saturating_sub(self.now.unix_ms).max(0) as u64;
+        Some(self.now.mono + std::time::Duration::from_millis(wait))
+    }
+
+    fn broadcast_voting(&mut self, frame: Frame) {
+        if let Err(e) = self.broadcast_frame(&frame) {
+            self.error(format!("not sent: {e}"));
+        }
+    }
+
+    fn voting_events(&mut self, events: Vec<VotingEvent>) {
+        for e in events {
+            let event = match e {
+                VotingEvent::Proposal {
+                    proposal_id,
+                    content,
+                } => NetEvent::Proposal {
+                    proposal_id: proposal_id.0,
+                    proposer: content.proposer.to_hex(),
+                    proposer_name: self.display_name(&content.proposer),
+                    description: content.description,
+                    enable: content.enable,
+                    threshold: content.threshold,
+                    electorate: content.electorate.iter().map(|p| p.to_hex()).collect(),
+                    expires_ts: content.expires_ts,
+                },
+                VotingEvent::Vote {
+                    proposal_id,
+                    voter,
+                    approve,
+                    approvals,
+                    rejections,
+                } => NetEvent::Vote {
+                    proposal_id: proposal_id.0,
+                    voter: voter.to_hex(),
+                    voter_name: self.display_name(&voter),
+                    approve,
+                    approvals,
+                    rejections,
+                },
+                VotingEvent::ProposalClosed {
+                    proposal_id,
+                    outcome: o,
+                } => NetEvent::ProposalClosed {
+                    proposal_id: proposal_id.0,
+                    outcome: outcome(o),
+                },
+                VotingEvent::SecureMode {
+                    enabled,
+                    proposal_id,
+                    approvers,
+                    certificate,
+                } => {
+                    // Everyone ends up in the same mode even if some missed a vote.
+                    let sync = Frame::Sync {
+                        certificate: Some(certificate),
+                        proposals: Vec::new(),
+                        votes: Vec::new(),
+                    };
+                    self.broadcast_voting(sync);
+                    NetEvent::SecureMode {
+                        enabled,
+                        proposal_id: proposal_id.0,
+                        approvers: approvers.iter().map(|p| p.to_hex()).collect(),
+                    }
+                }
+                VotingEvent::Rejected { from, reason } => NetEvent::Rejected {
+                    from: from.to_hex(),
+                    reason,
+                },
+            };
+            self.emit(event);
+        }
+    }
+
+    /// A name for any id: ours, a connected peer's, or the fingerprint.
+    pub(super) fn display_name(&self, id: &PeerId) -> String {
+        if *id == self.id() {
+            self.cfg.name.clone()
+        } else {
+            self.peer_name(id)
+        }
+    }
+}
