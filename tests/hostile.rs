@@ -237,3 +237,53 @@ fn a_silent_connection_is_dropped_after_the_handshake_timeout() {
     );
     still_fine(&mut a, &mut b, "still fine 5");
 }
+
+#[test]
+fn a_flooding_peer_is_paced_and_does_not_delay_the_others() {
+    let (_d, mut a, mut b) = honest_pair();
+    let flooder = Identity::from_secret([8; 32]);
+    let (mut s, _) = handshake(a.port, &flooder, 1);
+    a.wait_for("flooder online", T, |e| {
+        e["event"] == "peer_online" && e["name"] == "Mallory"
+    });
+    let mut wire = Vec::new();
+    for seq in 1..=3000u64 {
+        let c = ChatContent {
+            author: flooder.id(),
+            seq,
+            ts: 0,
+            body: format!("flood {seq}"),
+        };
+        let body = serde_json::to_vec(&Frame::Chat(SignedPayload::sign(
+            flooder.signing_key(),
+            Domain::Chat,
+            &c,
+        )))
+        .unwrap();
+        wire.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        wire.extend_from_slice(&body);
+    }
+    // Write the flood from another thread: the node paces its reading, so this blocks.
+    let writer = std::thread::spawn(move || {
+        let _ = s.write_all(&wire);
+        s
+    });
+    a.wait_for("flood started", T, |e| {
+        e["event"] == "message" && e["body"] == "flood 1"
+    });
+    // While the flood is being read at the paced rate, an honest peer's message gets through.
+    b.send("still fine during flood");
+    let honest = a.wait_message("still fine during flood", T);
+    let flood_seen_before = a
+        .events()
+        .iter()
+        .take_while(|e| e["body"] != "still fine during flood")
+        .filter(|e| e["event"] == "message")
+        .count();
+    assert!(
+        flood_seen_before < 3000,
+        "the honest message waited for the whole flood"
+    );
+    assert_eq!(honest["from_name"], "Bob");
+    drop(writer);
+}
