@@ -229,3 +229,29 @@ fn graceful_quit_is_reported_as_quit() {
         }
     )));
 }
+
+#[test]
+fn a_peer_restarted_behind_a_cut_link_is_taken_back_at_once() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    // b's link goes down and b dies without anyone seeing it; a fresh b (same key) appears.
+    sim.cut[1] = true;
+    sim.crash(1);
+    sim.run_for(MS(2500));
+    assert_eq!(sim.online(0).len(), 1, "a has not noticed yet");
+    let b2 = sim.add_with(
+        "b",
+        p2pchat_tui::identity::Identity::from_secret([2; 32]),
+        vec![],
+        sim::timing(),
+    );
+    let took = sim
+        .run_until(Duration::from_secs(10), |s| {
+            s.nodes[b2].node.peer_count() == 1
+        })
+        .expect("reconnected");
+    assert!(took < MS(500), "took {took:?}");
+}

@@ -240,7 +240,14 @@ impl Node {
         // lower id.
         let preferred = outbound == (me < them);
         if let Some(existing) = self.peers.get(&them).map(|p| p.conn) {
-            if !preferred {
+            // An old connection that has gone quiet (the peer restarted behind a cut link, say)
+            // yields to a freshly proven one whichever side dialed it.
+            let quiet_since = self
+                .conns
+                .get(&existing)
+                .map(|c| self.now.mono.saturating_duration_since(c.last_rx));
+            let stale = quiet_since.is_some_and(|q| q > 2 * self.cfg.timing.heartbeat);
+            if !preferred && !stale {
                 return self.reject(conn, RejectReason::Duplicate, "already connected");
             }
             // Take over silently: the peer stays online, on the preferred connection.

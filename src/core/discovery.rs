@@ -26,10 +26,20 @@ impl Node {
             tracing::trace!(%from, "ignored a datagram that is not an announcement");
             return;
         };
-        if a.id == self.id() || a.version != PROTOCOL_VERSION || self.peers.contains_key(&a.id) {
+        if a.id == self.id() || a.version != PROTOCOL_VERSION {
             return;
         }
         let now = self.now.mono;
+        let addr = SocketAddr::new(from.ip(), a.port);
+        if let Some(p) = self.peers.get(&a.id) {
+            // Connected already: only a new address (a restart) or a quiet connection is news.
+            let quiet = self.conns.get(&p.conn).is_none_or(|c| {
+                now.saturating_duration_since(c.last_rx) > 2 * self.cfg.timing.heartbeat
+            });
+            if p.dial_addr == addr && !quiet {
+                return;
+            }
+        }
         if self.first_heard.len() > 4 * self.cfg.limits.max_peers
             && !self.first_heard.contains_key(&a.id)
         {
@@ -37,7 +47,6 @@ impl Node {
             self.first_heard.clear();
         }
         let first = *self.first_heard.entry(a.id).or_insert(now);
-        let addr = SocketAddr::new(from.ip(), a.port);
         let waited_long = now.duration_since(first) > 2 * self.cfg.timing.announce_interval;
         if self.id() < a.id || waited_long {
             self.dial(addr);
@@ -68,9 +77,6 @@ impl Node {
             return false;
         }
         if self.dialing.len() >= self.cfg.limits.max_pending_handshakes {
-            return false;
-        }
-        if self.peers.values().any(|p| p.dial_addr == addr) {
             return false;
         }
         if self.last_dial.len() > 4 * self.cfg.limits.max_peers {
