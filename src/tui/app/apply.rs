@@ -1,0 +1,376 @@
+//! `apply`: folds one network event into the state (peers, history, proposals, status line).
+//! Pure; the time for system lines is the state's clock, set by the run loop.
+
+use super::log::{ChatLine, LineKind, Mark};
+use super::state::{short_id, AppState, Level, PeerEntry};
+use crate::net::{NetEvent, OfflineReason, Outcome, ProposalInfo};
+use crate::tui::text::sanitize;
+use crate::tui::ui::theme::peer_colour_index;
+
+/// Applies `event` to `state`.
+pub fn apply(state: &mut AppState, event: NetEvent) {
+    match event {
+        NetEvent::Ready {
+            id,
+            name,
+            port,
+            fingerprint,
+        } => {
+            state.me.id = id;
+            state.me.name = sanitize(&name, false);
+            state.me.fingerprint = fingerprint;
+            state.me.port = Some(port);
+            let text = format!(
+                "you are {} ({}), listening on port {port}",
+                state.me.name, state.me.fingerprint
+            );
+            system(state, text, Level::Info);
+        }
+        NetEvent::PeerOnline {
+            id,
+            name,
+            fingerprint,
+            addr,
+        } => {
+            let name = sanitize(&name, false);
+            let entry = PeerEntry {
+                colour: peer_colour_index(&id),
+                id,
+                name: name.clone(),
+                fingerprint,
+                addr: sanitize(&addr, false),
+                online: true,
+                offline_reason: None,
+            };
+            let text = format!("{name} joined ({})", short_id(&entry.fingerprint));
+            upsert_peer(state, entry);
+            state.set_status(format!("{name} joined"), Level::Info);
+            system(state, text, Level::Info);
+        }
+        NetEvent::PeerOffline { id, name, reason } => {
+            let name = sanitize(&name, false);
+            if let Some(p) = state.peers.iter_mut().find(|p| p.id == id) {
+                p.online = false;
+                p.offline_reason = Some(reason);
+            }
+            let text = match reason {
+                OfflineReason::Quit => format!("{name} left"),
+                OfflineReason::Closed => format!("{name} disconnected"),
+                OfflineReason::Timeout => format!("{name} timed out"),
+            };
+            state.set_status(text.clone(), Level::Info);
+            system(state, text, Level::Info);
+        }
+        NetEvent::Message {
+            from,
+            from_name,
+            body,
+            signed,
+            verified,
+            ts,
+            ..
+        } => {
+            let mark = match (signed, verified) {
+                (true, true) => Mark::Verified,
+                (true, false) => Mark::Unverified,
+                (false, _) => Mark::Unsigned,
+            };
+            let kind = LineKind::Chat {
+                colour: peer_colour_index(&from),
+                from,
+                name: sanitize(&from_name, false),
+                body: sanitize(&body, true),
+                mark,
+                own: false,
+            };
+            state.log.push(ChatLine { ts, kind });
+        }
+        NetEvent::Sent {
+            body,
+            signed,
+            ts,
+            recipients,
+            ..
+        } => {
+            let kind = LineKind::Chat {
+                colour: peer_colour_index(&state.me.id),
+                from: state.me.id.clone(),
+                name: if state.me.name.is_empty() {
+                    "me".into()
+                } else {
+                    state.me.name.clone()
+                },
+                body: sanitize(&body, true),
+                mark: if signed {
+                    Mark::Verified
+                } else {
+                    Mark::Unsigned
+                },
+                own: true,
+            };
+            state.log.push(ChatLine { ts, kind });
+            if recipients == 0 {
+                state.set_status(
+                    "sent, but no peer is connected to receive it",
+                    Level::Warning,
+                );
+            }
+        }
+        NetEvent::Rejected { from, reason } => {
+            let who = state.name_of(&from);
+            system(
+                state,
+                format!("dropped message from {who}: {}", sanitize(&reason, false)),
+                Level::Warning,
+            );
+        }
+        NetEvent::Error { message } => {
+            let message = sanitize(&message, false);
+            state.set_status(message.clone(), Level::Error);
+            system(state, message, Level::Error);
+        }
+        NetEvent::Notice { message } => system(state, sanitize(&message, false), Level::Info),
+        NetEvent::Peers { peers } => {
+            let mut text = match peers.len() {
+                0 => "no peers connected".to_string(),
+                1 => "1 peer connected:".to_string(),
+                n => format!("{n} peers connected:"),
+            };
+            for p in &peers {
+                text.push_str(&format!(
+                    "\n  {}  {}  {}",
+                    sanitize(&p.name, false),
+                    p.fingerprint,
+                    sanitize(&p.addr, false)
+                ));
+            }
+            for p in peers {
+                let entry = PeerEntry {
+                    colour: peer_colour_index(&p.id),
+                    name: sanitize(&p.name, false),
+                    addr: sanitize(&p.addr, false),
+                    id: p.id,
+                    fingerprint: p.fingerprint,
+                    online: true,
+                    offline_reason: None,
+                };
+                upsert_peer(state, entry);
+            }
+            system(state, text, Level::Info);
+        }
+        NetEvent::Status {
+            id,
+            name,
+            fingerprint,
+            port,
+            peers,
+            secure_only,
+            open_proposals,
+        } => {
+            state.secure_only = Some(secure_only);
+            let mode = if secure_only { "secure-only" } else { "open" };
+            let text = format!(
+                "{} ({fingerprint}) id {id}, port {port}; {peers} peers; {mode} mode; {open_proposals} open proposals",
+                sanitize(&name, false)
+            );
+            system(state, text, Level::Info);
+        }
+        NetEvent::Identity {
+            id,
+            fingerprint,
+            public_key,
+            algorithm,
+            key_file,
+        } => {
+            let text = format!(
+                "identity: id {id}\n  fingerprint {fingerprint}\n  {algorithm} public key {public_key}\n  key file {}",
+                sanitize(&key_file, false)
+            );
+            system(state, text, Level::Info);
+        }
+        NetEvent::Proposal {
+            proposal_id,
+            proposer,
+            proposer_name,
+            description,
+            enable,
+            threshold,
+            electorate,
+            expires_ts,
+        } => {
+            let info = ProposalInfo {
+                proposal_id,
+                proposer,
+                proposer_name: sanitize(&proposer_name, false),
+                description: sanitize(&description, false),
+                enable,
+                threshold,
+                approvals: 0,
+                rejections: 0,
+                expires_ts,
+                my_vote: None,
+                outcome: None,
+                electorate,
+            };
+            let what = if info.enable {
+                "secure-only mode"
+            } else {
+                "open mode"
+            };
+            let text = format!(
+                "{} proposes {what}: {} ({}, needs {} of {}); Tab to Proposals, y/n to vote",
+                info.proposer_name,
+                info.description,
+                short_id(&info.proposal_id),
+                info.threshold,
+                info.electorate.len()
+            );
+            if state.selected_proposal.is_none() {
+                state.selected_proposal = Some(info.proposal_id.clone());
+            }
+            upsert_proposal(state, info);
+            state.set_status(
+                format!("new proposal ({what}): vote with y/n in Proposals"),
+                Level::Info,
+            );
+            system(state, text, Level::Info);
+        }
+        NetEvent::Vote {
+            proposal_id,
+            voter,
+            voter_name,
+            approve,
+            approvals,
+            rejections,
+        } => {
+            let mine = !state.me.id.is_empty() && voter == state.me.id;
+            let mut tally = String::new();
+            if let Some(p) = state
+                .proposals
+                .iter_mut()
+                .find(|p| p.proposal_id == proposal_id)
+            {
+                p.approvals = approvals;
+                p.rejections = rejections;
+                if mine {
+                    p.my_vote = Some(approve);
+                }
+                tally = format!(" ({}/{} approvals)", approvals, p.threshold);
+            }
+            let verb = if approve { "approved" } else { "rejected" };
+            let who = if mine {
+                "you".to_string()
+            } else {
+                sanitize(&voter_name, false)
+            };
+            system(
+                state,
+                format!("{who} {verb} {}{tally}", short_id(&proposal_id)),
+                Level::Info,
+            );
+        }
+        NetEvent::ProposalClosed {
+            proposal_id,
+            outcome,
+        } => {
+            if let Some(p) = state
+                .proposals
+                .iter_mut()
+                .find(|p| p.proposal_id == proposal_id)
+            {
+                p.outcome = Some(outcome);
+            }
+            let word = outcome_word(outcome);
+            state.set_status(
+                format!("proposal {} {word}", short_id(&proposal_id)),
+                Level::Info,
+            );
+            system(
+                state,
+                format!("proposal {} {word}", short_id(&proposal_id)),
+                Level::Info,
+            );
+        }
+        NetEvent::SecureMode {
+            enabled, approvers, ..
+        } => {
+            state.secure_only = Some(enabled);
+            let names: Vec<String> = approvers.iter().map(|a| state.name_of(a)).collect();
+            let text = if enabled {
+                format!(
+                    "secure-only mode is ON: unsigned messages are refused (approved by {})",
+                    names.join(", ")
+                )
+            } else {
+                format!(
+                    "open mode: unsigned messages are accepted again (approved by {})",
+                    names.join(", ")
+                )
+            };
+            state.set_status(text.clone(), Level::Warning);
+            system(state, text, Level::Warning);
+        }
+        NetEvent::Proposals { proposals } => {
+            let open = proposals.iter().filter(|p| p.outcome.is_none()).count();
+            let mut text = format!("{} proposals, {open} open", proposals.len());
+            for p in proposals {
+                let state_word = p.outcome.map_or("open", outcome_word);
+                text.push_str(&format!(
+                    "\n  {} {state_word}: {} by {} ({}/{} of {})",
+                    short_id(&p.proposal_id),
+                    sanitize(&p.description, false),
+                    sanitize(&p.proposer_name, false),
+                    p.approvals,
+                    p.threshold,
+                    p.electorate.len()
+                ));
+                let mut p = p;
+                p.description = sanitize(&p.description, false);
+                p.proposer_name = sanitize(&p.proposer_name, false);
+                upsert_proposal(state, p);
+            }
+            system(state, text, Level::Info);
+        }
+        NetEvent::Stopped => {
+            state.stopped = true;
+            system(state, "network stopped".to_string(), Level::Warning);
+        }
+    }
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Approved => "approved",
+        Outcome::Rejected => "rejected",
+        Outcome::Expired => "expired",
+    }
+}
+
+fn system(state: &mut AppState, text: String, level: Level) {
+    let line = ChatLine {
+        ts: state.now.unix_ms,
+        kind: LineKind::System {
+            text: sanitize(&text, true),
+            level,
+        },
+    };
+    state.log.push(line);
+}
+
+fn upsert_peer(state: &mut AppState, entry: PeerEntry) {
+    match state.peers.iter_mut().find(|p| p.id == entry.id) {
+        Some(p) => *p = entry,
+        None => state.peers.push(entry),
+    }
+}
+
+fn upsert_proposal(state: &mut AppState, info: ProposalInfo) {
+    match state
+        .proposals
+        .iter_mut()
+        .find(|p| p.proposal_id == info.proposal_id)
+    {
+        Some(p) => *p = info,
+        None => state.proposals.push(info),
+    }
+}

@@ -1,0 +1,194 @@
+//! The event loop: the one place with I/O. Selects over terminal input, network events, a
+//! 1 s tick and termination signals; drains everything ready, then draws once per batch.
+
+use std::io;
+use std::time::Duration;
+
+use chrono::Local;
+use crossterm::event::{Event, EventStream, MouseEventKind};
+use futures::{FutureExt, StreamExt};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::Receiver;
+use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
+
+use super::app::keymap::{self, Key, Mode};
+use super::app::{self, apply, update, Action, AppState, Effect, Now};
+use super::terminal::{Term, TerminalGuard};
+use super::{ui, TuiOptions};
+use crate::net::{HandleError, NetCommand, NetEvent, NetHandle};
+
+/// Events handled per batch before drawing, so a flood cannot starve the screen.
+const MAX_BATCH: usize = 512;
+/// How long quitting waits for the network's `Stopped`.
+const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn now() -> Now {
+    Now::from_local(Local::now())
+}
+
+/// Runs the interface until the user quits, a termination signal arrives, or the terminal
+/// fails. The terminal is restored on every path (and by a panic hook).
+pub async fn run(
+    handle: NetHandle,
+    mut events: Receiver<NetEvent>,
+    opts: TuiOptions,
+) -> io::Result<()> {
+    let mut guard = TerminalGuard::enter(opts.mouse)?;
+    let mut state = AppState::new(&opts, now());
+    let result = event_loop(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    shutdown(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    drop(guard);
+    result
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    handle: &NetHandle,
+    events: &mut Receiver<NetEvent>,
+    state: &mut AppState,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    update(
+        state,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    let mut input = EventStream::new();
+    let mut tick = interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    terminal.draw(|f| ui::draw(f, state))?;
+    loop {
+        let mut dirty = false;
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => dirty |= on_terminal_event(state, handle, ev),
+                Some(Err(e)) => return Err(e),
+                None => state.quitting = true,
+            },
+            ev = events.recv(), if !state.stopped => {
+                app::tick(state, now());
+                match ev {
+                    Some(ev) => apply(state, ev),
+                    None => network_gone(state),
+                }
+                dirty = true;
+            }
+            _ = tick.tick() => dirty |= app::tick(state, now()),
+            _ = sigterm.recv() => state.quitting = true,
+            _ = sighup.recv() => state.quitting = true,
+            _ = sigint.recv() => state.quitting = true,
+        }
+        for _ in 0..MAX_BATCH {
+            let mut more = false;
+            if !state.stopped {
+                match events.try_recv() {
+                    Ok(ev) => {
+                        apply(state, ev);
+                        dirty = true;
+                        more = true;
+                    }
+                    Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => {
+                        network_gone(state);
+                        dirty = true;
+                    }
+                    Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {}
+                }
+            }
+            if let Some(Some(Ok(ev))) = input.next().now_or_never() {
+                dirty |= on_terminal_event(state, handle, ev);
+                more = true;
+            }
+            if !more || state.quitting {
+                break;
+            }
+        }
+        if state.quitting {
+            return Ok(());
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(f, state))?;
+        }
+    }
+}
+
+fn network_gone(state: &mut AppState) {
+    if !state.stopped {
+        apply(state, NetEvent::Stopped);
+    }
+}
+
+/// Handles one terminal event; returns whether the screen may have changed.
+fn on_terminal_event(state: &mut AppState, handle: &NetHandle, ev: Event) -> bool {
+    let action = match ev {
+        Event::Key(k) => {
+            let Some(key) = Key::from_crossterm(&k) else {
+                return false;
+            };
+            let mode = Mode {
+                focus: state.focus,
+                help_open: state.help.is_some(),
+            };
+            keymap::lookup(mode, key)
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp(3)),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown(3)),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::FocusGained | Event::FocusLost => None,
+    };
+    let Some(action) = action else { return false };
+    for effect in update(state, action) {
+        match effect {
+            Effect::Send {
+                command,
+                from_input,
+            } => {
+                let result = handle.try_send(command);
+                app::command_result(state, from_input, result);
+            }
+            Effect::Quit => state.quitting = true,
+        }
+    }
+    true
+}
+
+/// Asks the network to stop and shows events until it says `Stopped` (or 2 s pass).
+async fn shutdown(
+    terminal: &mut Term,
+    handle: &NetHandle,
+    events: &mut Receiver<NetEvent>,
+    state: &mut AppState,
+) {
+    if state.stopped {
+        return;
+    }
+    state.set_status("leaving…", app::state::Level::Info);
+    let _ = terminal.draw(|f| ui::draw(f, state));
+    let deadline = Instant::now() + QUIT_TIMEOUT;
+    let mut sent = false;
+    while !state.stopped && Instant::now() < deadline {
+        if !sent {
+            match handle.try_send(NetCommand::Quit) {
+                Ok(()) => sent = true,
+                Err(HandleError::Stopped) => return,
+                Err(HandleError::Busy) => {}
+            }
+        }
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(ev) => apply(state, ev),
+                None => return,
+            },
+            _ = sleep(Duration::from_millis(50)), if !sent => {}
+            _ = tokio::time::sleep_until(deadline) => return,
+        }
+    }
+}
