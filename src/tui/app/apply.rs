@@ -42,7 +42,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 online: true,
                 offline_reason: None,
             };
-            let text = format!("{name} joined ({})", short_id(&entry.fingerprint));
+            let text = format!(
+                "{name} joined ({})",
+                entry.fingerprint.chars().take(9).collect::<String>()
+            );
             upsert_peer(state, entry);
             state.set_status(format!("{name} joined"), Level::Info);
             system(state, text, Level::Info);

@@ -14,3 +14,6 @@ pub use action::Action;
 pub use apply::apply;
 pub use state::{AppState, Focus, Now, TimeFormat};
 pub use update::{command_result, tick, update, Effect};
+
+#[cfg(test)]
+mod tests;

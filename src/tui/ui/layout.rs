@@ -79,9 +79,9 @@ pub fn layout(area: Rect, state: &AppState) -> Screen {
 fn strip_height(state: &AppState, main_height: u16) -> u16 {
     let open = state.open_proposals();
     let wanted = if open > 0 {
-        2 + 2 * open as u16
+        2 + 3 * open as u16
     } else if state.focus == Focus::Proposals {
-        2 + 2 * state.proposals.len().max(1) as u16
+        2 + 3 * state.proposals.len().max(1) as u16
     } else {
         0
     };

@@ -40,8 +40,9 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             != Some(day)
     {
         let label = format!(" {} ", day.format("%a %d %b %Y"));
-        let dashes = cols.saturating_sub(width(&label)) / 2;
-        let text = format!("{}{label}{}", "─".repeat(dashes), "─".repeat(dashes));
+        let left = cols.saturating_sub(width(&label)) / 2;
+        let right = cols.saturating_sub(width(&label) + left);
+        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
         rows.push(Line::from(Span::styled(
             truncate(&text, cols),
             theme.separator(),

@@ -21,29 +21,32 @@ pub fn time_left(now_ms: i64, expires_ms: i64) -> String {
     }
 }
 
-fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> [Line<'static>; 2] {
+/// Rows each proposal takes.
+const ROWS_PER_PROPOSAL: usize = 3;
+
+fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> [Line<'static>; 3] {
     let theme = &state.theme;
-    let what = if p.enable { "secure-only" } else { "open mode" };
+    let what = if p.enable { "Secure-only" } else { "Open mode" };
     let head = format!(
-        "{}{} {what}: {}",
+        "{}{what}: {}",
         if selected { "▶ " } else { "  " },
-        short_id(&p.proposal_id),
         p.description
     );
-    let detail = match p.outcome {
+    let tally = format!("{}/{} of {}", p.approvals, p.threshold, p.electorate.len());
+    let (second, third) = match p.outcome {
         None => {
             let vote = match p.my_vote {
                 None => "you: not voted",
                 Some(true) => "you: approve",
                 Some(false) => "you: reject",
             };
-            format!(
-                "  by {} · {}/{} of {} · {} · {vote}",
-                p.proposer_name,
-                p.approvals,
-                p.threshold,
-                p.electorate.len(),
-                time_left(state.now.unix_ms, p.expires_ts)
+            (
+                format!("  {tally} · {}", time_left(state.now.unix_ms, p.expires_ts)),
+                format!(
+                    "  by {} · {vote} · {}",
+                    p.proposer_name,
+                    short_id(&p.proposal_id)
+                ),
             )
         }
         Some(o) => {
@@ -52,12 +55,9 @@ fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> 
                 Outcome::Rejected => "rejected",
                 Outcome::Expired => "expired",
             };
-            format!(
-                "  by {} · {word} ({}/{} of {})",
-                p.proposer_name,
-                p.approvals,
-                p.threshold,
-                p.electorate.len()
+            (
+                format!("  {word} ({tally})"),
+                format!("  by {} · {}", p.proposer_name, short_id(&p.proposal_id)),
             )
         }
     };
@@ -69,11 +69,12 @@ fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> 
     let detail_style = match p.outcome {
         None => theme.timestamp(),
         Some(Outcome::Approved) => theme.approve(),
-        Some(_) => theme.offline(),
+        Some(_) => theme.reject(),
     };
     [
         Line::from(Span::styled(truncate(&head, cols), head_style)),
-        Line::from(Span::styled(truncate(&detail, cols), detail_style)),
+        Line::from(Span::styled(truncate(&second, cols), detail_style)),
+        Line::from(Span::styled(truncate(&third, cols), theme.timestamp())),
     ]
 }
 
@@ -103,7 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.offline())), inner);
         return;
     }
-    let per_screen = (inner.height as usize / 2).max(1);
+    let per_screen = (inner.height as usize / ROWS_PER_PROPOSAL).max(1);
     let selected = state
         .selected_proposal
         .as_deref()
