@@ -62,6 +62,7 @@ async fn event_loop(
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     terminal.draw(|f| ui::draw(f, state))?;
+    let mut asked_status = false;
     loop {
         let mut dirty = false;
         tokio::select! {
@@ -109,6 +110,11 @@ async fn event_loop(
         }
         if state.quitting {
             return Ok(());
+        }
+        if !asked_status && state.me.port.is_some() {
+            // Learn the group's mode for the status bar without printing a reply.
+            asked_status = true;
+            state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
         }
         if dirty {
             terminal.draw(|f| ui::draw(f, state))?;

@@ -171,6 +171,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             open_proposals,
         } => {
             state.secure_only = Some(secure_only);
+            if std::mem::take(&mut state.quiet_status) {
+                return;
+            }
             let mode = if secure_only { "secure-only" } else { "open" };
             let text = format!(
                 "{} ({fingerprint}) id {id}, port {port}; {peers} peers; {mode} mode; {open_proposals} open proposals",

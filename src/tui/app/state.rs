@@ -148,6 +148,8 @@ pub struct AppState {
     pub quitting: bool,
     /// The network actor has stopped.
     pub stopped: bool,
+    /// The next `Status` reply answers the run loop's own start-up request: no system line.
+    pub quiet_status: bool,
 }
 
 impl AppState {
@@ -181,6 +183,7 @@ impl AppState {
             height: 24,
             quitting: false,
             stopped: false,
+            quiet_status: false,
         }
     }
 

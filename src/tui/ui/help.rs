@@ -31,17 +31,38 @@ pub fn max_scroll(width: u16, height: u16) -> u16 {
     (lines(&Theme::new(false), 80).len() as u16).saturating_sub(inner)
 }
 
+/// Width of the key/usage column; longer entries put their description on the next row.
+const KEY_COLUMNS: usize = 22;
+
+/// One entry as one row, or two when the left part or the whole does not fit.
+fn entry(out: &mut Vec<Line<'static>>, theme: &Theme, left: &str, right: &str, cols: usize) {
+    let left_w = width(left);
+    let key_cols = KEY_COLUMNS.min(cols / 2);
+    if left_w <= key_cols && 2 + key_cols + 2 + width(right) <= cols {
+        let pad = " ".repeat(key_cols - left_w);
+        out.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(left.to_string(), theme.key()),
+            Span::raw(pad),
+            Span::raw("  "),
+            Span::raw(right.to_string()),
+        ]));
+    } else {
+        out.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(truncate(left, cols.saturating_sub(2)), theme.key()),
+        ]));
+        out.push(Line::from(vec![
+            Span::raw("      "),
+            Span::raw(truncate(right, cols.saturating_sub(6))),
+        ]));
+    }
+}
+
 fn lines(theme: &Theme, cols: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let mut scope = None;
-    let rows = help_rows();
-    let key_cols = rows
-        .iter()
-        .map(|r| width(&r.1))
-        .max()
-        .unwrap_or(0)
-        .min(cols / 2);
-    for (s, keys, help) in rows {
+    for (s, keys, help) in help_rows() {
         if scope != Some(s) {
             if scope.is_some() {
                 out.push(Line::default());
@@ -49,39 +70,18 @@ fn lines(theme: &Theme, cols: usize) -> Vec<Line<'static>> {
             out.push(Line::from(Span::styled(s.title(), theme.title(false))));
             scope = Some(s);
         }
-        let keys = truncate(&keys, key_cols);
-        let pad = " ".repeat(key_cols.saturating_sub(width(&keys)));
-        out.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(keys, theme.key()),
-            Span::raw(pad),
-            Span::raw("  "),
-            Span::raw(help),
-        ]));
+        entry(&mut out, theme, &keys, help, cols);
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled("Commands", theme.title(false))));
-    let usage_cols = COMMANDS
-        .iter()
-        .map(|c| width(c.0))
-        .max()
-        .unwrap_or(0)
-        .min(cols / 2);
     for (usage, help) in COMMANDS {
-        let usage = truncate(usage, usage_cols);
-        let pad = " ".repeat(usage_cols.saturating_sub(width(&usage)));
-        out.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(usage, theme.key()),
-            Span::raw(pad),
-            Span::raw("  "),
-            Span::raw(*help),
-        ]));
+        entry(&mut out, theme, usage, help, cols);
     }
     out.push(Line::default());
-    out.push(Line::from(
-        "Marks: ✓ signed and verified, ~ unsigned, ✗ signature not verified.",
-    ));
+    out.push(Line::from(truncate(
+        "Marks: ✓ signed and verified, ~ unsigned, ✗ not verified",
+        cols,
+    )));
     out
 }
 

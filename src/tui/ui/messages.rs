@@ -212,25 +212,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         frame.render_widget(Paragraph::new(rows), inner);
         return;
     }
-    frame.render_widget(Paragraph::new(visible_rows(state, cols, height)), inner);
-    if pinned
-        && state
-            .log
-            .rows_from_view_exceeds(|i| row_count(state, i, cols), height)
-    {
-        let text = match state.log.unseen {
-            0 => " ▼ more below — End to follow ".to_string(),
-            1 => " ▼ 1 new message below — End to follow ".to_string(),
-            n => format!(" ▼ {n} new messages below — End to follow "),
-        };
-        let text = truncate(&text, cols);
-        let w = width(&text) as u16;
-        let marker = Rect::new(
-            inner.x + inner.width.saturating_sub(w),
-            inner.y + inner.height - 1,
-            w,
-            1,
-        );
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.marker())), marker);
+    let marker = state
+        .log
+        .rows_from_view_exceeds(|i| row_count(state, i, cols), height);
+    if !marker || height < 2 {
+        frame.render_widget(Paragraph::new(visible_rows(state, cols, height)), inner);
+        return;
     }
+    // Scrolled back: the last row says what is below instead of showing a line.
+    let rows = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);
+    frame.render_widget(Paragraph::new(visible_rows(state, cols, height - 1)), rows);
+    let text = match state.log.unseen {
+        0 => " ▼ more below · End to follow".to_string(),
+        1 => " ▼ 1 new message below · End to follow".to_string(),
+        n => format!(" ▼ {n} new messages below · End to follow"),
+    };
+    let bar = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
+    frame.render_widget(
+        Paragraph::new(Span::raw(truncate(&text, cols))).style(theme.marker()),
+        bar,
+    );
 }

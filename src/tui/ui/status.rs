@@ -13,9 +13,7 @@ fn hints(state: &AppState) -> &'static str {
         return "Esc close help · ↑↓ scroll";
     }
     match state.focus {
-        Focus::Input => {
-            "Enter send · Tab complete/next pane · PgUp/PgDn scroll · ? help · Ctrl-Q quit"
-        }
+        Focus::Input => "Enter send · ? help · Tab panes · PgUp/PgDn scroll · Ctrl-Q quit",
         Focus::Peers => "↑↓ select · Tab next pane · Esc back · ? help",
         Focus::Messages => "↑↓ scroll · Home oldest · End newest · Esc back · ? help",
         Focus::Proposals => "↑↓ select · y approve · n reject · Esc back · ? help",
@@ -36,9 +34,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     };
     let fp: String = state.me.fingerprint.chars().take(9).collect();
     let mode = match state.secure_only {
-        Some(true) => "secure-only ON",
-        Some(false) => "secure-only off",
-        None => "secure-only ?",
+        Some(true) => "SECURE-ONLY",
+        Some(false) => "open mode",
+        None => "mode ?",
     };
     let left = format!(
         " {} {fp} │ {}/{} online │ {mode} │ ",
