@@ -2,11 +2,12 @@
 //! 1 s tick and termination signals; drains everything ready, then draws once per batch.
 
 use std::io;
+use std::task::Poll;
 use std::time::Duration;
 
 use chrono::Local;
 use crossterm::event::{Event, EventStream, MouseEventKind};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
@@ -100,7 +101,9 @@ async fn event_loop(
                     Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {}
                 }
             }
-            if let Some(Some(Ok(ev))) = input.next().now_or_never() {
+            // `poll!` polls with this task's waker; `now_or_never` would hand crossterm a no-op
+            // waker that its wake-up thread keeps, delaying later keys until the next tick.
+            if let Poll::Ready(Some(Ok(ev))) = futures::poll!(input.next()) {
                 dirty |= on_terminal_event(state, handle, ev);
                 more = true;
             }

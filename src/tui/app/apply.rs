@@ -204,7 +204,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             electorate,
             expires_ts,
         } => {
-            let info = ProposalInfo {
+            let mut info = ProposalInfo {
                 proposal_id,
                 proposer,
                 proposer_name: sanitize(&proposer_name, false),
@@ -233,6 +233,26 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             );
             if state.selected_proposal.is_none() {
                 state.selected_proposal = Some(info.proposal_id.clone());
+            }
+            if let Some(known) = state
+                .proposals
+                .iter()
+                .find(|p| p.proposal_id == info.proposal_id)
+            {
+                // A repeat announcement: keep the tally and outcome we already have.
+                let (approvals, rejections, my_vote, outcome) = (
+                    known.approvals,
+                    known.rejections,
+                    known.my_vote,
+                    known.outcome,
+                );
+                info = ProposalInfo {
+                    approvals,
+                    rejections,
+                    my_vote,
+                    outcome,
+                    ..info
+                };
             }
             upsert_proposal(state, info);
             state.set_status(

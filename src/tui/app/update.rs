@@ -268,7 +268,11 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
         }
         UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
         UserCommand::List => NetCommand::ListPeers,
-        UserCommand::Status => NetCommand::Status,
+        UserCommand::Status => {
+            // The user asked: show the reply even if the start-up request is still pending.
+            state.quiet_status = false;
+            NetCommand::Status
+        }
         UserCommand::Crypto => NetCommand::Identity,
         UserCommand::Connect(addr) => NetCommand::Connect { addr },
         UserCommand::Propose {

@@ -82,12 +82,7 @@ fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let focused = state.focus == Focus::Proposals && state.help.is_none();
-    let mode = match state.secure_only {
-        Some(true) => " · secure-only",
-        Some(false) => " · open",
-        None => "",
-    };
-    let title = format!(" Proposals {}{mode} ", state.open_proposals());
+    let title = format!(" Proposals: {} open ", state.open_proposals());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
