@@ -323,25 +323,51 @@ fn styles_without_colour_keep_selection_visible() {
 
 #[test]
 fn hostile_bodies_never_reach_the_terminal_raw() {
-    let mut s = chat(80, 24, true);
-    msg(
-        &mut s,
-        "b0b0b0b0",
-        "Bob\x1b[2J",
-        "\x1b]0;pwned\x07 \u{202e}txet\u{9b}31m e\u{301}\u{301}\u{301} 🏳️‍🌈 \0",
-        true,
-        T0,
-    );
-    let t = render(&s);
-    for cell in t.backend().buffer().content() {
-        assert!(
-            !cell.symbol().chars().any(|c| c.is_control()),
-            "control char in {:?}",
-            cell.symbol()
+    let evil = "\x1b]0;pwned\x07 \u{202e}txet\u{9b}31m e\u{301}\u{301}\u{301} 🏳️‍🌈 \0\r\n\t";
+    for (w, h) in [(80, 24), (120, 30), (44, 14)] {
+        let mut s = chat(w, h, true);
+        online(&mut s, "e\x1bvil", evil, evil);
+        msg(&mut s, "b0b0b0b0", "Bob\x1b[2J", evil, true, T0);
+        msg(&mut s, "e\x1bvil", evil, evil, false, T0);
+        apply(
+            &mut s,
+            NetEvent::Rejected {
+                from: "10.0.0.9:4000\x1b[H".into(),
+                reason: evil.into(),
+            },
         );
+        apply(
+            &mut s,
+            NetEvent::Error {
+                message: evil.into(),
+            },
+        );
+        apply(
+            &mut s,
+            NetEvent::Proposal {
+                proposal_id: format!("\x1b{evil}"),
+                proposer: "e\x1bvil".into(),
+                proposer_name: evil.into(),
+                description: evil.into(),
+                enable: false,
+                threshold: 1,
+                electorate: vec![evil.into()],
+                expires_ts: T0,
+            },
+        );
+        key(&mut s, Key::plain(Code::Tab));
+        key(&mut s, Key::plain(Code::Char('j')));
+        let t = render(&s);
+        for cell in t.backend().buffer().content() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "control char in {:?}",
+                cell.symbol()
+            );
+        }
+        let out = text(&t);
+        assert!(out.contains("Bob␛[2J") || w < 60, "{out}");
     }
-    let out = text(&t);
-    assert!(out.contains("Bob␛[2J"), "{out}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         } => {
             state.me.id = id;
             state.me.name = sanitize(&name, false);
-            state.me.fingerprint = fingerprint;
+            state.me.fingerprint = sanitize(&fingerprint, false);
             state.me.port = Some(port);
             let text = format!(
                 "you are {} ({}), listening on port {port}",
@@ -37,7 +37,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 colour: peer_colour_index(&id),
                 id,
                 name: name.clone(),
-                fingerprint,
+                fingerprint: sanitize(&fingerprint, false),
                 addr: sanitize(&addr, false),
                 online: true,
                 offline_reason: None,
@@ -120,7 +120,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             }
         }
         NetEvent::Rejected { from, reason } => {
-            let who = state.name_of(&from);
+            // `from` is a peer id when known, otherwise a socket address.
+            let who = match state.peer(&from) {
+                Some(p) => p.name.clone(),
+                None => sanitize(&from, false),
+            };
             system(
                 state,
                 format!("dropped message from {who}: {}", sanitize(&reason, false)),
@@ -153,7 +157,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     name: sanitize(&p.name, false),
                     addr: sanitize(&p.addr, false),
                     id: p.id,
-                    fingerprint: p.fingerprint,
+                    fingerprint: sanitize(&p.fingerprint, false),
                     online: true,
                     offline_reason: None,
                 };

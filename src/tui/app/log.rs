@@ -146,7 +146,7 @@ impl MessageLog {
     /// The view after scrolling `n` rows towards older lines.
     pub fn scrolled_up(&self, n: usize, rows: &dyn Fn(usize) -> usize, height: usize) -> View {
         let mut pos = match self.view {
-            View::Pinned(p) => p,
+            View::Pinned(p) => self.clamp(p, rows),
             View::Follow => match self.follow_top(rows, height) {
                 Some(p) => p,
                 None => return View::Follow,
@@ -171,9 +171,10 @@ impl MessageLog {
 
     /// The view after scrolling `n` rows towards newer lines; reaching the bottom follows.
     pub fn scrolled_down(&self, n: usize, rows: &dyn Fn(usize) -> usize, height: usize) -> View {
-        let View::Pinned(mut pos) = self.view else {
+        let View::Pinned(pos) = self.view else {
             return View::Follow;
         };
+        let mut pos = self.clamp(pos, rows);
         let mut n = n;
         while n > 0 && pos.line < self.lines.len() {
             let r = rows(pos.line).max(1);
@@ -190,6 +191,21 @@ impl MessageLog {
             View::Follow
         } else {
             View::Pinned(pos)
+        }
+    }
+
+    /// A position made valid for the current wrapping (a resize can shrink a line's rows).
+    fn clamp(&self, pos: RowPos, rows: &dyn Fn(usize) -> usize) -> RowPos {
+        match self.lines.len() {
+            0 => RowPos::default(),
+            n if pos.line >= n => RowPos {
+                line: n - 1,
+                row: 0,
+            },
+            _ => RowPos {
+                line: pos.line,
+                row: pos.row.min(rows(pos.line).max(1) - 1),
+            },
         }
     }
 
@@ -267,6 +283,21 @@ mod tests {
         log.set_view(log.scrolled_down(100, &one, 10));
         assert_eq!(log.view, View::Follow);
         assert_eq!(log.unseen, 0);
+    }
+
+    #[test]
+    fn a_pin_past_a_shrunken_line_is_clamped() {
+        let mut log = log_of(30);
+        log.set_view(View::Pinned(RowPos { line: 10, row: 7 }));
+        let one = |_| 1;
+        assert_eq!(
+            log.scrolled_up(1, &one, 5),
+            View::Pinned(RowPos { line: 9, row: 0 })
+        );
+        assert_eq!(
+            log.scrolled_down(1, &one, 5),
+            View::Pinned(RowPos { line: 11, row: 0 })
+        );
     }
 
     #[test]

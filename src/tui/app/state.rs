@@ -189,8 +189,9 @@ impl AppState {
 
     /// Shows a transient message in the status bar.
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
+        let text = crate::tui::text::sanitize(&text.into(), false);
         self.status = Some(StatusMessage {
-            text: text.into(),
+            text,
             level,
             until_ms: self.now.unix_ms + STATUS_MS,
         });
@@ -254,7 +255,7 @@ impl AppState {
     }
 }
 
-/// The first 8 characters of an id, for display.
+/// The first 8 characters of an id, for display (sanitised).
 pub fn short_id(id: &str) -> String {
-    id.chars().take(8).collect()
+    crate::tui::text::sanitize(&id.chars().take(8).collect::<String>(), false)
 }

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let line = Line::from(vec![Span::styled(PROMPT, prompt_style), Span::raw(shown)]);
     frame.render_widget(Paragraph::new(line), area);
     if focused {
-        let x = (2 + cursor_col - offset).min(cols - 1) as u16;
+        let x = (2 + cursor_col.saturating_sub(offset)).min(cols - 1) as u16;
         frame.set_cursor_position(Position::new(area.x + x, area.y));
     }
 }
