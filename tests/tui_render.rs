@@ -393,3 +393,41 @@ fn never_panics_at_any_size() {
         }
     }
 }
+
+#[test]
+fn timestamps_and_day_separators_follow_the_utc_offset() {
+    let mut s = state(60, 10, false);
+    msg(
+        &mut s,
+        "b0b0b0b0",
+        "Bob",
+        "before midnight UTC",
+        true,
+        T0 + 9 * 60 * MIN + 50 * MIN,
+    );
+    msg(
+        &mut s,
+        "b0b0b0b0",
+        "Bob",
+        "after midnight UTC",
+        true,
+        T0 + 10 * 60 * MIN + 5 * MIN,
+    );
+    let utc = text(&render(&s));
+    assert!(
+        utc.contains("23:55 ✓ Bob: before") && utc.contains("00:10 ✓ Bob: after"),
+        "{utc}"
+    );
+    assert!(utc.contains("Mon 23 Nov 2026"), "{utc}");
+    // UTC-05:00: both messages fall on the same local day, five hours earlier.
+    s.now = Now {
+        unix_ms: s.now.unix_ms,
+        utc_offset_secs: -5 * 3600,
+    };
+    let behind = text(&render(&s));
+    assert!(
+        behind.contains("18:55 ✓ Bob: before") && behind.contains("19:10 ✓ Bob: after"),
+        "{behind}"
+    );
+    assert!(!behind.contains("Mon 23 Nov"), "{behind}");
+}

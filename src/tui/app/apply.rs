@@ -235,7 +235,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 info.threshold,
                 info.electorate.len()
             );
-            if state.selected_proposal.is_none() {
+            if state
+                .selected_proposal_info()
+                .is_none_or(|p| p.outcome.is_some())
+            {
                 state.selected_proposal = Some(info.proposal_id.clone());
             }
             if let Some(known) = state
