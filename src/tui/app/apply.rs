@@ -1,9 +1,10 @@
-//! `apply`: folds one network event into the state (peers, history, proposals, status line).
-//! Pure; the time for system lines is the state's clock, set by the run loop.
+//! `apply`: folds one network event into the state (peers, history, replies, status line);
+//! voting events go on to [`super::apply_votes`]. Pure; the time for system lines is the
+//! state's clock, set by the run loop.
 
 use super::log::{ChatLine, LineKind, Mark};
-use super::state::{short_id, AppState, Level, PeerEntry};
-use crate::net::{NetEvent, OfflineReason, Outcome, ProposalInfo};
+use super::state::{AppState, Level, PeerEntry};
+use crate::net::{NetEvent, OfflineReason};
 use crate::tui::text::sanitize;
 use crate::tui::ui::theme::peer_colour_index;
 
@@ -198,172 +199,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             );
             system(state, text, Level::Info);
         }
-        NetEvent::Proposal {
-            proposal_id,
-            proposer,
-            proposer_name,
-            description,
-            enable,
-            threshold,
-            electorate,
-            expires_ts,
-        } => {
-            let mut info = ProposalInfo {
-                proposal_id,
-                proposer,
-                proposer_name: sanitize(&proposer_name, false),
-                description: sanitize(&description, false),
-                enable,
-                threshold,
-                approvals: 0,
-                rejections: 0,
-                expires_ts,
-                my_vote: None,
-                outcome: None,
-                electorate,
-            };
-            let what = if info.enable {
-                "secure-only mode"
-            } else {
-                "open mode"
-            };
-            let text = format!(
-                "{} proposes {what}: {} ({}, needs {} of {}); Tab to Proposals, y/n to vote",
-                info.proposer_name,
-                info.description,
-                short_id(&info.proposal_id),
-                info.threshold,
-                info.electorate.len()
-            );
-            if state
-                .selected_proposal_info()
-                .is_none_or(|p| p.outcome.is_some())
-            {
-                state.selected_proposal = Some(info.proposal_id.clone());
-            }
-            if let Some(known) = state
-                .proposals
-                .iter()
-                .find(|p| p.proposal_id == info.proposal_id)
-            {
-                // A repeat announcement: keep the tally and outcome we already have.
-                let (approvals, rejections, my_vote, outcome) = (
-                    known.approvals,
-                    known.rejections,
-                    known.my_vote,
-                    known.outcome,
-                );
-                info = ProposalInfo {
-                    approvals,
-                    rejections,
-                    my_vote,
-                    outcome,
-                    ..info
-                };
-            }
-            upsert_proposal(state, info);
-            state.set_status(
-                format!("new proposal ({what}): vote with y/n in Proposals"),
-                Level::Info,
-            );
-            system(state, text, Level::Info);
-        }
-        NetEvent::Vote {
-            proposal_id,
-            voter,
-            voter_name,
-            approve,
-            approvals,
-            rejections,
-        } => {
-            let mine = !state.me.id.is_empty() && voter == state.me.id;
-            let mut tally = String::new();
-            if let Some(p) = state
-                .proposals
-                .iter_mut()
-                .find(|p| p.proposal_id == proposal_id)
-            {
-                p.approvals = approvals;
-                p.rejections = rejections;
-                if mine {
-                    p.my_vote = Some(approve);
-                }
-                tally = format!(" ({}/{} approvals)", approvals, p.threshold);
-            }
-            let verb = if approve { "approved" } else { "rejected" };
-            let who = if mine {
-                "you".to_string()
-            } else {
-                sanitize(&voter_name, false)
-            };
-            system(
-                state,
-                format!("{who} {verb} {}{tally}", short_id(&proposal_id)),
-                Level::Info,
-            );
-        }
-        NetEvent::ProposalClosed {
-            proposal_id,
-            outcome,
-        } => {
-            if let Some(p) = state
-                .proposals
-                .iter_mut()
-                .find(|p| p.proposal_id == proposal_id)
-            {
-                p.outcome = Some(outcome);
-            }
-            let word = outcome_word(outcome);
-            state.set_status(
-                format!("proposal {} {word}", short_id(&proposal_id)),
-                Level::Info,
-            );
-            system(
-                state,
-                format!("proposal {} {word}", short_id(&proposal_id)),
-                Level::Info,
-            );
-        }
-        NetEvent::SecureMode {
-            enabled, approvers, ..
-        } => {
-            state.secure_only = Some(enabled);
-            let names: Vec<String> = approvers.iter().map(|a| state.name_of(a)).collect();
-            let text = if enabled {
-                format!(
-                    "secure-only mode is ON: unsigned messages are refused (approved by {})",
-                    names.join(", ")
-                )
-            } else {
-                format!(
-                    "open mode: unsigned messages are accepted again (approved by {})",
-                    names.join(", ")
-                )
-            };
-            state.set_status(text.clone(), Level::Warning);
-            system(state, text, Level::Warning);
-        }
-        NetEvent::Proposals { proposals } => {
-            let open = proposals.iter().filter(|p| p.outcome.is_none()).count();
-            let mut text = format!("{} proposals, {open} open", proposals.len());
-            for p in proposals {
-                let state_word = p.outcome.map_or("open", outcome_word);
-                text.push_str(&format!(
-                    "\n  {} {state_word}: {} by {} ({}/{} of {})",
-                    short_id(&p.proposal_id),
-                    sanitize(&p.description, false),
-                    sanitize(&p.proposer_name, false),
-                    p.approvals,
-                    p.threshold,
-                    p.electorate.len()
-                ));
-                let mut p = p;
-                p.description = sanitize(&p.description, false);
-                p.proposer_name = sanitize(&p.proposer_name, false);
-                upsert_proposal(state, p);
-            }
-            system(state, text, Level::Info);
-        }
+        ev @ (NetEvent::Proposal { .. }
+        | NetEvent::Vote { .. }
+        | NetEvent::ProposalClosed { .. }
+        | NetEvent::SecureMode { .. }
+        | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);
@@ -371,15 +211,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
     }
 }
 
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Approved => "approved",
-        Outcome::Rejected => "rejected",
-        Outcome::Expired => "expired",
-    }
-}
-
-fn system(state: &mut AppState, text: String, level: Level) {
+pub(super) fn system(state: &mut AppState, text: String, level: Level) {
     let line = ChatLine {
         ts: state.now.unix_ms,
         kind: LineKind::System {
@@ -394,16 +226,5 @@ fn upsert_peer(state: &mut AppState, entry: PeerEntry) {
     match state.peers.iter_mut().find(|p| p.id == entry.id) {
         Some(p) => *p = entry,
         None => state.peers.push(entry),
-    }
-}
-
-fn upsert_proposal(state: &mut AppState, info: ProposalInfo) {
-    match state
-        .proposals
-        .iter_mut()
-        .find(|p| p.proposal_id == info.proposal_id)
-    {
-        Some(p) => *p = info,
-        None => state.proposals.push(info),
     }
 }
