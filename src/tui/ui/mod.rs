@@ -44,7 +44,12 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
-    let text = truncate("terminal too small", area.width as usize);
+    let text = match area.width {
+        18.. => "terminal too small",
+        9.. => "too small",
+        _ => "small",
+    };
+    let text = truncate(text, area.width as usize);
     let y = area.y + area.height / 2;
     frame.render_widget(
         Paragraph::new(Span::raw(text)),
