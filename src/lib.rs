@@ -20,3 +20,4 @@ pub mod net;
 pub mod profile;
 pub mod proto;
 pub mod store;
+pub mod tui;

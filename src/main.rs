@@ -8,6 +8,7 @@ use p2pchat_tui::config::{Limits, Timing};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::{self, NetConfig};
 use p2pchat_tui::profile::{self, Profile};
+use p2pchat_tui::tui::TuiOptions;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     cli.validate()?;
-    if !cli.headless && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if !cli.headless && !p2pchat_tui::tui::stdout_is_terminal() {
         return Err("standard output is not a terminal; use --headless for JSON lines".into());
     }
     let name = cli.display_name();
@@ -34,6 +35,7 @@ fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| format!("cannot open log file {}: {e}", profile.log_path().display()))?;
     let identity = Identity::load_or_create(&profile.key_path()).map_err(|e| e.to_string())?;
     tracing::info!(name = %name, id = %identity.id(), "starting");
+    let (name_for_ui, id_hex) = (name.clone(), identity.id().to_hex());
     let timing = Timing {
         heartbeat: Duration::from_millis(cli.heartbeat_ms),
         peer_timeout: Duration::from_millis(cli.peer_timeout_ms),
@@ -62,10 +64,12 @@ fn run(cli: Cli) -> Result<(), String> {
         let result = if cli.headless {
             p2pchat_tui::headless::run(handle, events).await
         } else {
-            return Err(
-                "the full-screen interface is not built into this version yet; use --headless"
-                    .to_string(),
-            );
+            let opts = TuiOptions {
+                name: Some(name_for_ui),
+                id: Some(id_hex),
+                ..TuiOptions::default()
+            };
+            p2pchat_tui::tui::run(handle, events, opts).await
         };
         let _ = tokio::time::timeout(Duration::from_secs(2), actor).await;
         result.map_err(|e| format!("front end failed: {e}"))

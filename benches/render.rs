@@ -1,0 +1,83 @@
+//! Frame render time against history size: drawing a frame must cost the same with 100 or
+//! 100,000 messages, following the newest or scrolled back.
+//!
+//! Run: `cargo bench --bench render` (add `-- --quick` for a short run).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use p2pchat_tui::net::NetEvent;
+use p2pchat_tui::tui::app::{apply, update, Action, AppState, Now};
+use p2pchat_tui::tui::{ui, TuiOptions};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const T0: i64 = 1_795_356_300_000;
+
+fn history(n: usize) -> AppState {
+    let opts = TuiOptions {
+        color: true,
+        mouse: false,
+        ..TuiOptions::default()
+    };
+    let mut s = AppState::new(&opts, Now::utc(T0));
+    update(
+        &mut s,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    for id in ["b0b0", "c4c4", "d8d8"] {
+        apply(
+            &mut s,
+            NetEvent::PeerOnline {
+                id: id.into(),
+                name: format!("peer-{id}"),
+                fingerprint: id.into(),
+                addr: "x".into(),
+            },
+        );
+    }
+    for i in 0..n {
+        let from = ["b0b0", "c4c4", "d8d8"][i % 3];
+        let body = if i % 7 == 0 {
+            format!("message {i}: a longer line that wraps over more than one row of the pane, with 早上好 and 🎉 in it")
+        } else {
+            format!("message {i}")
+        };
+        apply(
+            &mut s,
+            NetEvent::Message {
+                msg_id: i.to_string(),
+                from: from.into(),
+                from_name: format!("peer-{from}"),
+                body,
+                signed: i % 5 != 0,
+                verified: i % 5 != 0,
+                ts: T0 + i as i64 * 1000,
+            },
+        );
+    }
+    s
+}
+
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    for n in [100usize, 10_000, 100_000] {
+        let following = history(n);
+        let mut middle = following.clone();
+        for _ in 0..(n / 80).min(600) {
+            update(&mut middle, Action::ScrollPageUp);
+        }
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        group.bench_with_input(BenchmarkId::new("following", n), &following, |b, s| {
+            b.iter(|| terminal.draw(|f| ui::draw(f, s)).map(|_| ()).expect("draw"))
+        });
+        group.bench_with_input(BenchmarkId::new("scrolled_back", n), &middle, |b, s| {
+            b.iter(|| terminal.draw(|f| ui::draw(f, s)).map(|_| ()).expect("draw"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -1,0 +1,65 @@
+//! What the user (or the clock, or the terminal) wants: intents, not keys.
+
+use super::state::Now;
+
+/// One intent for [`super::update::update`]. Keys map to these in [`super::keymap`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    // Application
+    Quit,
+    /// Ctrl-C: clears a non-empty input, quits on an empty one.
+    ClearInputOrQuit,
+    ToggleHelp,
+    /// `?`: opens help when the input is empty, otherwise types a `?`.
+    ShowHelpOrType,
+    /// Esc: closes the help overlay, otherwise moves focus back to the input.
+    Back,
+    FocusNext,
+    FocusPrevious,
+    /// Tab in the input: completes a command or peer name, or moves focus when nothing completes.
+    CompleteOrFocusNext,
+
+    // Messages pane
+    ScrollUp(usize),
+    ScrollDown(usize),
+    ScrollPageUp,
+    ScrollPageDown,
+    ScrollToOldest,
+    FollowNewest,
+
+    // Peers and proposals panes
+    SelectPreviousPeer,
+    SelectNextPeer,
+    SelectPreviousProposal,
+    SelectNextProposal,
+    ApproveSelectedProposal,
+    RejectSelectedProposal,
+
+    // Input line
+    InsertChar(char),
+    Paste(String),
+    DeleteBackward,
+    DeleteForward,
+    DeleteWordBackward,
+    DeleteToStart,
+    CursorLeft,
+    CursorRight,
+    CursorWordLeft,
+    CursorWordRight,
+    CursorHome,
+    CursorEnd,
+    HistoryPrevious,
+    HistoryNext,
+    SubmitInput,
+
+    // Help overlay
+    HelpScrollUp,
+    HelpScrollDown,
+
+    // From the environment
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Tick(Now),
+}

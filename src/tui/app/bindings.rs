@@ -1,0 +1,123 @@
+//! The key table: which key does what, by scope. Read by [`super::keymap::lookup`] and by the
+//! help overlay, so help always lists every key.
+
+use super::action::Action;
+use super::keymap::{Code, Key};
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere while help is closed.
+    Global,
+    Input,
+    Peers,
+    Messages,
+    Proposals,
+    /// Any pane but the input.
+    Panes,
+    /// While the help overlay is open.
+    Help,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Anywhere",
+            Scope::Input => "Input line",
+            Scope::Peers => "Peers pane",
+            Scope::Messages => "Messages pane",
+            Scope::Proposals => "Proposals pane",
+            Scope::Panes => "Any pane but the input",
+            Scope::Help => "This help",
+        }
+    }
+}
+
+/// One row of the key table.
+pub struct Binding {
+    pub scope: Scope,
+    pub key: Key,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+const fn bind(scope: Scope, key: Key, action: Action, help: &'static str) -> Binding {
+    Binding {
+        scope,
+        key,
+        action,
+        help,
+    }
+}
+
+use Action as A;
+use Code as C;
+use Scope as S;
+
+/// Every key binding, most specific scopes first within a lookup (see [`super::keymap::lookup`]).
+#[rustfmt::skip]
+pub static BINDINGS: &[Binding] = &[
+    bind(S::Global, Key::ctrl(C::Char('q')), A::Quit, "quit (also /quit)"),
+    bind(S::Global, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; quit when it is empty"),
+    bind(S::Global, Key::plain(C::F(1)), A::ToggleHelp, "show or hide this help"),
+    bind(S::Global, Key::plain(C::Tab), A::FocusNext, "next pane"),
+    bind(S::Global, Key::plain(C::BackTab), A::FocusPrevious, "previous pane"),
+    bind(S::Global, Key::plain(C::Esc), A::Back, "back to the input line"),
+    bind(S::Global, Key::plain(C::PageUp), A::ScrollPageUp, "scroll messages up a page"),
+    bind(S::Global, Key::plain(C::PageDown), A::ScrollPageDown, "scroll messages down a page"),
+    bind(S::Global, Key::ctrl(C::End), A::FollowNewest, "jump to the newest message"),
+    bind(S::Input, Key::plain(C::Enter), A::SubmitInput, "send the message or run the command"),
+    bind(S::Input, Key::plain(C::Tab), A::CompleteOrFocusNext, "complete a command or peer name (else next pane)"),
+    bind(S::Input, Key::plain(C::Char('?')), A::ShowHelpOrType, "help, when the input is empty"),
+    bind(S::Input, Key::plain(C::Left), A::CursorLeft, "cursor left"),
+    bind(S::Input, Key::plain(C::Right), A::CursorRight, "cursor right"),
+    bind(S::Input, Key::ctrl(C::Left), A::CursorWordLeft, "word left"),
+    bind(S::Input, Key::alt(C::Char('b')), A::CursorWordLeft, "word left"),
+    bind(S::Input, Key::ctrl(C::Right), A::CursorWordRight, "word right"),
+    bind(S::Input, Key::alt(C::Char('f')), A::CursorWordRight, "word right"),
+    bind(S::Input, Key::plain(C::Home), A::CursorHome, "start of line"),
+    bind(S::Input, Key::ctrl(C::Char('a')), A::CursorHome, "start of line"),
+    bind(S::Input, Key::plain(C::End), A::CursorEnd, "end of line"),
+    bind(S::Input, Key::ctrl(C::Char('e')), A::CursorEnd, "end of line"),
+    bind(S::Input, Key::plain(C::Backspace), A::DeleteBackward, "delete before the cursor"),
+    bind(S::Input, Key::plain(C::Delete), A::DeleteForward, "delete under the cursor"),
+    bind(S::Input, Key::ctrl(C::Char('d')), A::DeleteForward, "delete under the cursor"),
+    bind(S::Input, Key::ctrl(C::Char('w')), A::DeleteWordBackward, "delete the word before the cursor"),
+    bind(S::Input, Key::alt(C::Backspace), A::DeleteWordBackward, "delete the word before the cursor"),
+    bind(S::Input, Key::ctrl(C::Char('h')), A::DeleteWordBackward, "delete the word before the cursor"),
+    bind(S::Input, Key::ctrl(C::Char('u')), A::DeleteToStart, "delete to the start of the line"),
+    bind(S::Input, Key::plain(C::Up), A::HistoryPrevious, "previous line from history"),
+    bind(S::Input, Key::plain(C::Down), A::HistoryNext, "next line from history"),
+    bind(S::Messages, Key::plain(C::Up), A::ScrollUp(1), "scroll up a line"),
+    bind(S::Messages, Key::plain(C::Char('k')), A::ScrollUp(1), "scroll up a line"),
+    bind(S::Messages, Key::plain(C::Down), A::ScrollDown(1), "scroll down a line"),
+    bind(S::Messages, Key::plain(C::Char('j')), A::ScrollDown(1), "scroll down a line"),
+    bind(S::Messages, Key::plain(C::Home), A::ScrollToOldest, "oldest message"),
+    bind(S::Messages, Key::plain(C::Char('g')), A::ScrollToOldest, "oldest message"),
+    bind(S::Messages, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
+    bind(S::Messages, Key::plain(C::Char('G')), A::FollowNewest, "newest message, follow new ones"),
+    bind(S::Peers, Key::plain(C::Up), A::SelectPreviousPeer, "previous peer"),
+    bind(S::Peers, Key::plain(C::Char('k')), A::SelectPreviousPeer, "previous peer"),
+    bind(S::Peers, Key::plain(C::Down), A::SelectNextPeer, "next peer"),
+    bind(S::Peers, Key::plain(C::Char('j')), A::SelectNextPeer, "next peer"),
+    bind(S::Proposals, Key::plain(C::Up), A::SelectPreviousProposal, "previous proposal"),
+    bind(S::Proposals, Key::plain(C::Char('k')), A::SelectPreviousProposal, "previous proposal"),
+    bind(S::Proposals, Key::plain(C::Down), A::SelectNextProposal, "next proposal"),
+    bind(S::Proposals, Key::plain(C::Char('j')), A::SelectNextProposal, "next proposal"),
+    bind(S::Proposals, Key::plain(C::Char('y')), A::ApproveSelectedProposal, "vote to approve the selected proposal"),
+    bind(S::Proposals, Key::plain(C::Char('n')), A::RejectSelectedProposal, "vote to reject the selected proposal"),
+    bind(S::Panes, Key::plain(C::Char('?')), A::ToggleHelp, "show this help"),
+    bind(S::Panes, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
+    bind(S::Help, Key::plain(C::Esc), A::ToggleHelp, "close help"),
+    bind(S::Help, Key::plain(C::Char('?')), A::ToggleHelp, "close help"),
+    bind(S::Help, Key::plain(C::Char('q')), A::ToggleHelp, "close help"),
+    bind(S::Help, Key::plain(C::F(1)), A::ToggleHelp, "close help"),
+    bind(S::Help, Key::plain(C::Up), A::HelpScrollUp, "scroll help"),
+    bind(S::Help, Key::plain(C::Char('k')), A::HelpScrollUp, "scroll help"),
+    bind(S::Help, Key::plain(C::PageUp), A::HelpScrollUp, "scroll help"),
+    bind(S::Help, Key::plain(C::Down), A::HelpScrollDown, "scroll help"),
+    bind(S::Help, Key::plain(C::Char('j')), A::HelpScrollDown, "scroll help"),
+    bind(S::Help, Key::plain(C::PageDown), A::HelpScrollDown, "scroll help"),
+    bind(S::Help, Key::ctrl(C::Char('q')), A::Quit, "quit"),
+    bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; quit when it is empty"),
+];

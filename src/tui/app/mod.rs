@@ -1,0 +1,20 @@
+//! The interface's model, Elm-style: [`state::AppState`], [`action::Action`], the key table,
+//! and the pure `update`/`apply` functions. Nothing here touches a terminal or a clock.
+
+pub mod action;
+pub mod apply;
+pub mod apply_votes;
+pub mod bindings;
+pub mod input;
+pub mod keymap;
+pub mod log;
+pub mod state;
+pub mod update;
+
+pub use action::Action;
+pub use apply::apply;
+pub use state::{AppState, Focus, Now, TimeFormat};
+pub use update::{command_result, tick, update, Effect};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,261 @@
+//! The interface's whole model: everything `draw` reads, nothing it has to ask for.
+
+use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
+
+use super::input::InputLine;
+use super::log::MessageLog;
+use crate::net::{OfflineReason, ProposalInfo};
+use crate::tui::ui::theme::Theme;
+use crate::tui::TuiOptions;
+
+/// The current time as the interface sees it: injected, never read inside `update` or `draw`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    /// Unix milliseconds.
+    pub unix_ms: i64,
+    /// Local offset from UTC in seconds, for formatting.
+    pub utc_offset_secs: i32,
+}
+
+impl Now {
+    /// A fixed instant in UTC (tests, benchmarks).
+    pub fn utc(unix_ms: i64) -> Now {
+        Now {
+            unix_ms,
+            utc_offset_secs: 0,
+        }
+    }
+
+    /// From the local clock (only the run loop calls this).
+    pub fn from_local(t: DateTime<Local>) -> Now {
+        Now {
+            unix_ms: t.timestamp_millis(),
+            utc_offset_secs: t.offset().fix().local_minus_utc(),
+        }
+    }
+
+    fn offset(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.utc_offset_secs).unwrap_or_else(|| Utc.fix())
+    }
+
+    /// A unix-ms timestamp in this clock's offset; out-of-range values clamp to the epoch.
+    pub fn local(&self, ts_ms: i64) -> DateTime<FixedOffset> {
+        let utc = DateTime::<Utc>::from_timestamp_millis(ts_ms).unwrap_or_default();
+        utc.with_timezone(&self.offset())
+    }
+}
+
+/// How clock times are shown in the message pane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeFormat {
+    /// `14:05`
+    #[default]
+    TwentyFourHour,
+    /// `14:05:09`
+    WithSeconds,
+    /// ` 2:05p`
+    TwelveHour,
+}
+
+impl TimeFormat {
+    pub fn pattern(self) -> &'static str {
+        match self {
+            TimeFormat::TwentyFourHour => "%H:%M",
+            TimeFormat::WithSeconds => "%H:%M:%S",
+            TimeFormat::TwelveHour => "%l:%M%P",
+        }
+    }
+}
+
+/// Which pane keys go to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    Input,
+    Peers,
+    Messages,
+    Proposals,
+}
+
+/// This node, once known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Me {
+    pub id: String,
+    pub name: String,
+    pub fingerprint: String,
+    pub port: Option<u16>,
+}
+
+/// Someone seen on the network, online or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerEntry {
+    pub id: String,
+    /// Sanitised for display.
+    pub name: String,
+    pub fingerprint: String,
+    pub addr: String,
+    pub online: bool,
+    pub offline_reason: Option<OfflineReason>,
+    /// Index into the peer colour palette, from a hash of the id.
+    pub colour: u8,
+}
+
+/// How serious a status-line message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A transient one-line message in the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub level: Level,
+    /// Unix ms after which it is no longer shown.
+    pub until_ms: i64,
+}
+
+/// How long a status-line message stays.
+pub const STATUS_MS: i64 = 6_000;
+
+/// The interface state. Owned by the run loop; `update`/`apply` change it, `draw` reads it.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub now: Now,
+    pub me: Me,
+    pub peers: Vec<PeerEntry>,
+    pub selected_peer: usize,
+    pub log: MessageLog,
+    /// All proposals seen, in arrival order (closed ones keep their outcome).
+    pub proposals: Vec<ProposalInfo>,
+    /// Id of the selected proposal, if any.
+    pub selected_proposal: Option<String>,
+    /// `None` until the network tells us.
+    pub secure_only: Option<bool>,
+    pub input: InputLine,
+    pub focus: Focus,
+    /// `Some(scroll offset)` while the help overlay is open.
+    pub help: Option<u16>,
+    pub status: Option<StatusMessage>,
+    pub theme: Theme,
+    pub time_format: TimeFormat,
+    /// Terminal size in cells.
+    pub width: u16,
+    pub height: u16,
+    /// Set when the user asked to quit; the run loop then shuts the network down.
+    pub quitting: bool,
+    /// The network actor has stopped.
+    pub stopped: bool,
+    /// The next `Status` reply answers the run loop's own start-up request: no system line.
+    pub quiet_status: bool,
+}
+
+impl AppState {
+    pub fn new(opts: &TuiOptions, now: Now) -> AppState {
+        let me = Me {
+            id: opts.id.clone().unwrap_or_default(),
+            name: opts
+                .name
+                .as_deref()
+                .map(|n| crate::tui::text::sanitize(n, false))
+                .unwrap_or_default(),
+            fingerprint: opts.fingerprint.clone().unwrap_or_default(),
+            port: None,
+        };
+        AppState {
+            now,
+            me,
+            peers: Vec::new(),
+            selected_peer: 0,
+            log: MessageLog::new(opts.history_limit),
+            proposals: Vec::new(),
+            selected_proposal: None,
+            secure_only: None,
+            input: InputLine::default(),
+            focus: Focus::Input,
+            help: None,
+            status: None,
+            theme: Theme::new(opts.color),
+            time_format: opts.time_format,
+            width: 80,
+            height: 24,
+            quitting: false,
+            stopped: false,
+            quiet_status: false,
+        }
+    }
+
+    /// Shows a transient message in the status bar.
+    pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
+        let text = crate::tui::text::sanitize(&text.into(), false);
+        self.status = Some(StatusMessage {
+            text,
+            level,
+            until_ms: self.now.unix_ms + STATUS_MS,
+        });
+    }
+
+    pub fn peer(&self, id: &str) -> Option<&PeerEntry> {
+        self.peers.iter().find(|p| p.id == id)
+    }
+
+    /// A peer's display name, or a short form of the id when unknown.
+    pub fn name_of(&self, id: &str) -> String {
+        if !self.me.id.is_empty() && id == self.me.id {
+            return self.me.name.clone();
+        }
+        match self.peer(id) {
+            Some(p) => p.name.clone(),
+            None => crate::tui::text::sanitize(&short_id(id), false),
+        }
+    }
+
+    pub fn online_count(&self) -> usize {
+        self.peers.iter().filter(|p| p.online).count()
+    }
+
+    /// Peers in display order: online first, then by name, then id.
+    pub fn peer_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.peers.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&self.peers[a], &self.peers[b]);
+            pb.online
+                .cmp(&pa.online)
+                .then_with(|| pa.name.to_lowercase().cmp(&pb.name.to_lowercase()))
+                .then_with(|| pa.id.cmp(&pb.id))
+        });
+        order
+    }
+
+    /// Proposals in display order: open ones by expiry, then closed ones newest first.
+    pub fn proposal_order(&self) -> Vec<usize> {
+        let mut open: Vec<usize> = (0..self.proposals.len())
+            .filter(|&i| self.proposals[i].outcome.is_none())
+            .collect();
+        open.sort_by_key(|&i| self.proposals[i].expires_ts);
+        let closed = (0..self.proposals.len())
+            .rev()
+            .filter(|&i| self.proposals[i].outcome.is_some());
+        open.extend(closed);
+        open
+    }
+
+    pub fn open_proposals(&self) -> usize {
+        self.proposals
+            .iter()
+            .filter(|p| p.outcome.is_none())
+            .count()
+    }
+
+    pub fn selected_proposal_info(&self) -> Option<&ProposalInfo> {
+        let id = self.selected_proposal.as_deref()?;
+        self.proposals.iter().find(|p| p.proposal_id == id)
+    }
+}
+
+/// The first 8 characters of an id, for display (sanitised).
+pub fn short_id(id: &str) -> String {
+    crate::tui::text::sanitize(&id.chars().take(8).collect::<String>(), false)
+}

@@ -1,0 +1,124 @@
+//! Input editing, history, completion, paste and quitting through the real keymap.
+
+use super::*;
+
+#[test]
+fn editing_keys_work_on_graphemes() {
+    let mut s = new_state();
+    type_str(&mut s, "héllo wörld 🎉");
+    assert_eq!(s.input.text(), "héllo wörld 🎉");
+    press(&mut s, plain(Code::Left));
+    press(&mut s, plain(Code::Backspace));
+    assert_eq!(s.input.text(), "héllo wörld🎉");
+    press(&mut s, Key::ctrl(Code::Char('w')));
+    assert_eq!(s.input.text(), "héllo 🎉");
+    press(&mut s, plain(Code::Home));
+    press(&mut s, plain(Code::Delete));
+    assert_eq!(s.input.text(), "éllo 🎉");
+    press(&mut s, plain(Code::End));
+    press(&mut s, Key::alt(Code::Backspace));
+    assert_eq!(s.input.text(), "éllo ");
+    press(&mut s, plain(Code::Left));
+    press(&mut s, Key::ctrl(Code::Char('u')));
+    assert_eq!(s.input.text(), " ");
+    assert_eq!(s.input.cursor(), 0);
+}
+
+#[test]
+fn history_walks_back_and_restores_the_draft() {
+    let mut s = new_state();
+    for line in ["one", "two"] {
+        type_str(&mut s, line);
+        let fx = submit(&mut s);
+        assert_eq!(
+            fx,
+            vec![Effect::Send {
+                command: NetCommand::Send {
+                    body: line.into(),
+                    signed: true
+                },
+                from_input: true
+            }]
+        );
+        assert!(s.input.is_empty());
+    }
+    type_str(&mut s, "dra");
+    let up = plain(Code::Up);
+    press(&mut s, up);
+    assert_eq!(s.input.text(), "two");
+    press(&mut s, up);
+    press(&mut s, up);
+    assert_eq!(s.input.text(), "one");
+    press(&mut s, plain(Code::Down));
+    assert_eq!(s.input.text(), "two");
+    press(&mut s, plain(Code::Down));
+    assert_eq!(s.input.text(), "dra");
+}
+
+#[test]
+fn tab_completes_commands_and_peer_names() {
+    let mut s = new_state();
+    peer(&mut s, "c1", "Carol");
+    peer(&mut s, "c2", "Casper");
+    type_str(&mut s, "/qu");
+    press(&mut s, plain(Code::Tab));
+    assert_eq!(s.input.text(), "/quit ");
+    s.input.clear();
+    type_str(&mut s, "/pro");
+    press(&mut s, plain(Code::Tab));
+    assert_eq!(s.input.text(), "/proposals");
+    press(&mut s, plain(Code::Tab));
+    assert_eq!(s.input.text(), "/propose");
+    s.input.clear();
+    type_str(&mut s, "hi car");
+    press(&mut s, plain(Code::Tab));
+    assert_eq!(s.input.text(), "hi Carol ");
+    // Nothing to complete: Tab moves focus on.
+    s.input.clear();
+    press(&mut s, plain(Code::Tab));
+    assert_eq!(s.focus, Focus::Peers);
+}
+
+#[test]
+fn a_huge_multiline_paste_is_one_capped_input_and_one_send() {
+    let mut s = new_state();
+    let paste: String = (0..10_000).map(|i| format!("line {i}\r\n")).collect();
+    assert!(update(&mut s, Action::Paste(paste)).is_empty());
+    assert!(s.input.text().len() <= MAX_INPUT_BYTES);
+    assert!(s.input.text().starts_with("line 0\nline 1\n"));
+    assert!(s
+        .status
+        .as_ref()
+        .is_some_and(|st| st.text.contains("8 KiB")));
+    let fx = submit(&mut s);
+    assert_eq!(fx.len(), 1);
+    match &fx[0] {
+        Effect::Send {
+            command: NetCommand::Send { body, .. },
+            ..
+        } => assert!(body.lines().count() > 100),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn ctrl_c_clears_then_quits_and_ctrl_q_quits() {
+    let mut s = new_state();
+    type_str(&mut s, "draft");
+    assert!(press(&mut s, Key::ctrl(Code::Char('c'))).is_empty());
+    assert!(s.input.is_empty() && !s.quitting);
+    assert_eq!(
+        press(&mut s, Key::ctrl(Code::Char('c'))),
+        vec![Effect::Quit]
+    );
+    assert!(s.quitting);
+    let mut s = new_state();
+    type_str(&mut s, "keep");
+    assert_eq!(
+        press(&mut s, Key::ctrl(Code::Char('q'))),
+        vec![Effect::Quit]
+    );
+    let mut s = new_state();
+    type_str(&mut s, "/quit");
+    assert_eq!(submit(&mut s), vec![Effect::Quit]);
+}

@@ -1,0 +1,184 @@
+//! Network-facing behaviour: votes, tallies, scrolling under incoming messages, busy
+//! network, command parsing.
+
+use super::*;
+
+#[test]
+fn voting_keys_send_votes_for_the_selected_open_proposal() {
+    let mut s = new_state();
+    proposal(&mut s, "p1");
+    proposal(&mut s, "p2");
+    // Focus: input -> peers -> messages -> proposals.
+    for _ in 0..3 {
+        press(&mut s, plain(Code::Tab));
+    }
+    assert_eq!(s.focus, Focus::Proposals);
+    let vote = |id: &str, approve| {
+        vec![Effect::Send {
+            command: NetCommand::Vote {
+                proposal: id.into(),
+                approve,
+            },
+            from_input: false,
+        }]
+    };
+    assert_eq!(press(&mut s, plain(Code::Char('y'))), vote("p1", true));
+    press(&mut s, plain(Code::Char('j')));
+    assert_eq!(press(&mut s, plain(Code::Char('n'))), vote("p2", false));
+    apply(
+        &mut s,
+        NetEvent::ProposalClosed {
+            proposal_id: "p2".into(),
+            outcome: Outcome::Expired,
+        },
+    );
+    assert!(press(&mut s, plain(Code::Char('y'))).is_empty());
+    assert!(s
+        .status
+        .as_ref()
+        .is_some_and(|st| st.text.contains("closed")));
+    // Esc goes back to the input, where y types.
+    press(&mut s, plain(Code::Esc));
+    assert!(press(&mut s, plain(Code::Char('y'))).is_empty());
+    assert_eq!(s.input.text(), "y");
+}
+
+#[test]
+fn own_vote_and_tally_follow_vote_events() {
+    let mut s = new_state();
+    apply(
+        &mut s,
+        NetEvent::Ready {
+            id: "me".into(),
+            name: "Me".into(),
+            port: 1,
+            fingerprint: "f".into(),
+        },
+    );
+    proposal(&mut s, "p1");
+    apply(
+        &mut s,
+        NetEvent::Vote {
+            proposal_id: "p1".into(),
+            voter: "me".into(),
+            voter_name: "Me".into(),
+            approve: false,
+            approvals: 0,
+            rejections: 1,
+        },
+    );
+    let p = &s.proposals[0];
+    assert_eq!((p.my_vote, p.rejections), (Some(false), 1));
+}
+
+#[test]
+fn scrolled_view_is_not_yanked_by_new_messages() {
+    let mut s = new_state();
+    for i in 0..200 {
+        let body = format!("message {i}");
+        apply(
+            &mut s,
+            NetEvent::Message {
+                msg_id: i.to_string(),
+                from: "b".into(),
+                from_name: "Bob".into(),
+                body,
+                signed: true,
+                verified: true,
+                ts: T0,
+            },
+        );
+    }
+    press(&mut s, plain(Code::PageUp));
+    let pinned = s.log.view;
+    assert!(matches!(pinned, View::Pinned(_)));
+    for i in 0..5 {
+        apply(
+            &mut s,
+            NetEvent::Notice {
+                message: format!("notice {i}"),
+            },
+        );
+    }
+    assert_eq!(s.log.view, pinned);
+    assert_eq!(s.log.unseen, 5);
+    press(&mut s, plain(Code::PageDown));
+    press(&mut s, plain(Code::PageDown));
+    assert_eq!(s.log.view, View::Follow);
+    assert_eq!(s.log.unseen, 0);
+    // End in the messages pane follows again after scrolling up with the keys there.
+    s.focus = Focus::Messages;
+    press(&mut s, plain(Code::Char('k')));
+    assert!(matches!(s.log.view, View::Pinned(_)));
+    press(&mut s, plain(Code::End));
+    assert_eq!(s.log.view, View::Follow);
+}
+
+#[test]
+fn busy_network_keeps_the_input() {
+    let mut s = new_state();
+    type_str(&mut s, "hello");
+    let fx = press(&mut s, plain(Code::Enter));
+    assert_eq!(fx.len(), 1);
+    command_result(&mut s, true, Err(HandleError::Busy));
+    assert_eq!(s.input.text(), "hello");
+    assert!(s.status.as_ref().is_some_and(|st| st.text.contains("busy")));
+}
+
+#[test]
+fn parse_errors_keep_the_input_and_help_opens() {
+    let mut s = new_state();
+    type_str(&mut s, "/bogus");
+    assert!(press(&mut s, plain(Code::Enter)).is_empty());
+    assert_eq!(s.input.text(), "/bogus");
+    assert!(s
+        .status
+        .as_ref()
+        .is_some_and(|st| st.text.contains("unknown command")));
+    type_str(&mut s, "?");
+    assert_eq!(s.input.text(), "/bogus?");
+    assert!(s.help.is_none());
+    s.input.clear();
+    type_str(&mut s, "?");
+    assert!(s.help.is_some());
+    press(&mut s, plain(Code::Esc));
+    assert!(s.help.is_none());
+    press(&mut s, plain(Code::F(1)));
+    assert!(s.help.is_some());
+}
+
+#[test]
+fn commands_map_to_network_commands() {
+    let cases = [
+        ("/list", NetCommand::ListPeers),
+        ("/status", NetCommand::Status),
+        ("/crypto", NetCommand::Identity),
+        ("/proposals", NetCommand::ListProposals),
+        (
+            "/unsigned hi",
+            NetCommand::Send {
+                body: "hi".into(),
+                signed: false,
+            },
+        ),
+        (
+            "/vote ab approve",
+            NetCommand::Vote {
+                proposal: "ab".into(),
+                approve: true,
+            },
+        ),
+    ];
+    for (line, cmd) in cases {
+        let mut s = new_state();
+        type_str(&mut s, line);
+        assert_eq!(
+            submit(&mut s),
+            vec![Effect::Send {
+                command: cmd,
+                from_input: true
+            }],
+            "{line}"
+        );
+    }
+}

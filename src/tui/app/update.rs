@@ -1,0 +1,296 @@
+//! `update`: applies one user intent to the state and says which effects to carry out.
+//! Pure: no I/O, no clock (time arrives in [`Action::Tick`]).
+
+use super::action::Action;
+use super::input::Truncated;
+use super::log::View;
+use super::state::{short_id, AppState, Focus, Level, Now};
+use crate::command::{self, UserCommand};
+use crate::net::{HandleError, NetCommand};
+use crate::tui::ui::{help, layout, messages};
+
+/// Something for the run loop to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `try_send` this; report back with [`command_result`]. `from_input`: the input line
+    /// holds the text that produced it and is cleared only once it is queued.
+    Send {
+        command: NetCommand,
+        from_input: bool,
+    },
+    /// Shut the network down and leave.
+    Quit,
+}
+
+/// Applies `action`; returns effects in order.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return quit(state),
+        Action::ClearInputOrQuit => {
+            if state.input.is_empty() {
+                return quit(state);
+            }
+            state.input.clear();
+        }
+        Action::ToggleHelp => state.help = if state.help.is_some() { None } else { Some(0) },
+        Action::ShowHelpOrType => {
+            if state.input.is_empty() {
+                state.help = Some(0);
+            } else {
+                insert(state, '?');
+            }
+        }
+        Action::Back => {
+            if state.help.is_some() {
+                state.help = None;
+            } else {
+                state.focus = Focus::Input;
+            }
+        }
+        Action::FocusNext => cycle_focus(state, 1),
+        Action::FocusPrevious => cycle_focus(state, -1),
+        Action::CompleteOrFocusNext => {
+            let names: Vec<String> = state.peers.iter().map(|p| p.name.clone()).collect();
+            if !state.input.complete(command::command_names(), &names) {
+                cycle_focus(state, 1);
+            }
+        }
+        Action::ScrollUp(n) => scroll(state, Scroll::Up(n)),
+        Action::ScrollDown(n) => scroll(state, Scroll::Down(n)),
+        Action::ScrollPageUp => scroll(state, Scroll::Up(page(state))),
+        Action::ScrollPageDown => scroll(state, Scroll::Down(page(state))),
+        Action::ScrollToOldest => scroll(state, Scroll::Oldest),
+        Action::FollowNewest => state.log.set_view(View::Follow),
+        Action::SelectPreviousPeer => select_peer(state, -1),
+        Action::SelectNextPeer => select_peer(state, 1),
+        Action::SelectPreviousProposal => select_proposal(state, -1),
+        Action::SelectNextProposal => select_proposal(state, 1),
+        Action::ApproveSelectedProposal => return vote(state, true),
+        Action::RejectSelectedProposal => return vote(state, false),
+        Action::InsertChar(c) => {
+            state.focus = Focus::Input;
+            insert(state, c);
+        }
+        Action::Paste(text) => {
+            state.focus = Focus::Input;
+            if state.input.insert_str(&text) == Err(Truncated) {
+                state.set_status("paste cut: the input holds at most 8 KiB", Level::Warning);
+            }
+        }
+        Action::DeleteBackward => state.input.delete_backward(),
+        Action::DeleteForward => state.input.delete_forward(),
+        Action::DeleteWordBackward => state.input.delete_word_backward(),
+        Action::DeleteToStart => state.input.delete_to_start(),
+        Action::CursorLeft => state.input.move_left(),
+        Action::CursorRight => state.input.move_right(),
+        Action::CursorWordLeft => state.input.move_word_left(),
+        Action::CursorWordRight => state.input.move_word_right(),
+        Action::CursorHome => state.input.move_home(),
+        Action::CursorEnd => state.input.move_end(),
+        Action::HistoryPrevious => state.input.history_previous(),
+        Action::HistoryNext => state.input.history_next(),
+        Action::SubmitInput => return submit(state),
+        Action::HelpScrollUp => state.help = state.help.map(|s| s.saturating_sub(3)),
+        Action::HelpScrollDown => {
+            let max = help::max_scroll(state.width, state.height);
+            state.help = state.help.map(|s| s.saturating_add(3).min(max));
+        }
+        Action::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            if !layout::focusable(state).contains(&state.focus) {
+                state.focus = Focus::Input;
+            }
+        }
+        Action::Tick(now) => {
+            tick(state, now);
+        }
+    }
+    Vec::new()
+}
+
+/// Advances the clock; returns whether the screen shows anything that changed with it
+/// (an expired status message or a running proposal countdown).
+pub fn tick(state: &mut AppState, now: Now) -> bool {
+    let before = state.now;
+    state.now = now;
+    let mut changed = state.open_proposals() > 0;
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.until_ms <= now.unix_ms)
+    {
+        state.status = None;
+        changed = true;
+    }
+    if before.unix_ms / 60_000 != now.unix_ms / 60_000
+        || before.utc_offset_secs != now.utc_offset_secs
+    {
+        changed = true;
+    }
+    changed
+}
+
+/// Tells the state how a `try_send` of an [`Effect::Send`] went.
+pub fn command_result(state: &mut AppState, from_input: bool, result: Result<(), HandleError>) {
+    match result {
+        Ok(()) if from_input => {
+            state.input.commit();
+        }
+        Ok(()) => {}
+        Err(HandleError::Busy) => {
+            let text = if from_input {
+                "network busy: your text is kept, press Enter to try again"
+            } else {
+                "network busy: try again"
+            };
+            state.set_status(text, Level::Warning);
+        }
+        Err(HandleError::Stopped) => {
+            state.set_status("the network has stopped; Ctrl-Q to quit", Level::Error)
+        }
+    }
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quitting = true;
+    vec![Effect::Quit]
+}
+
+fn insert(state: &mut AppState, c: char) {
+    if state.input.insert_char(c) == Err(Truncated) {
+        state.set_status("the input holds at most 8 KiB", Level::Warning);
+    }
+}
+
+fn cycle_focus(state: &mut AppState, step: isize) {
+    let order = layout::focusable(state);
+    let here = order.iter().position(|f| *f == state.focus).unwrap_or(0) as isize;
+    let next = (here + step).rem_euclid(order.len() as isize) as usize;
+    state.focus = order[next];
+}
+
+enum Scroll {
+    Up(usize),
+    Down(usize),
+    Oldest,
+}
+
+fn page(state: &AppState) -> usize {
+    layout::message_view(state).1.saturating_sub(1).max(1)
+}
+
+fn scroll(state: &mut AppState, how: Scroll) {
+    let (cols, height) = layout::message_view(state);
+    if cols == 0 || height == 0 {
+        return;
+    }
+    let view = {
+        let rows = |i: usize| messages::row_count(state, i, cols);
+        match how {
+            Scroll::Up(n) => state.log.scrolled_up(n, &rows, height),
+            Scroll::Down(n) => state.log.scrolled_down(n, &rows, height),
+            Scroll::Oldest => state.log.oldest(&rows, height),
+        }
+    };
+    state.log.set_view(view);
+}
+
+fn select_peer(state: &mut AppState, step: isize) {
+    if state.peers.is_empty() {
+        return;
+    }
+    let last = state.peers.len() as isize - 1;
+    state.selected_peer = (state.selected_peer as isize + step).clamp(0, last) as usize;
+    let order = state.peer_order();
+    let p = &state.peers[order[state.selected_peer]];
+    let text = format!("{}  id {}  key {}  {}", p.name, p.id, p.fingerprint, p.addr);
+    state.set_status(text, Level::Info);
+}
+
+fn select_proposal(state: &mut AppState, step: isize) {
+    let order = state.proposal_order();
+    if order.is_empty() {
+        return;
+    }
+    let here = state.selected_proposal.as_deref().and_then(|id| {
+        order
+            .iter()
+            .position(|&i| state.proposals[i].proposal_id == id)
+    });
+    let next = match here {
+        None => 0,
+        Some(h) => (h as isize + step).clamp(0, order.len() as isize - 1) as usize,
+    };
+    state.selected_proposal = Some(state.proposals[order[next]].proposal_id.clone());
+}
+
+fn vote(state: &mut AppState, approve: bool) -> Vec<Effect> {
+    let Some(p) = state.selected_proposal_info() else {
+        state.set_status("no proposal selected", Level::Warning);
+        return Vec::new();
+    };
+    if p.outcome.is_some() {
+        state.set_status("that proposal is closed", Level::Warning);
+        return Vec::new();
+    }
+    let id = p.proposal_id.clone();
+    let verb = if approve { "approve" } else { "reject" };
+    state.set_status(format!("voting {verb} on {}", short_id(&id)), Level::Info);
+    vec![Effect::Send {
+        command: NetCommand::Vote {
+            proposal: id,
+            approve,
+        },
+        from_input: false,
+    }]
+}
+
+fn submit(state: &mut AppState) -> Vec<Effect> {
+    let parsed = command::parse(state.input.text());
+    let command = match parsed {
+        Ok(None) => return Vec::new(),
+        Err(message) => {
+            state.set_status(message, Level::Error);
+            return Vec::new();
+        }
+        Ok(Some(cmd)) => cmd,
+    };
+    let net = match command {
+        UserCommand::Help => {
+            state.input.commit();
+            state.help = Some(0);
+            return Vec::new();
+        }
+        UserCommand::Quit => {
+            state.input.commit();
+            return quit(state);
+        }
+        UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
+        UserCommand::List => NetCommand::ListPeers,
+        UserCommand::Status => {
+            // The user asked: show the reply even if the start-up request is still pending.
+            state.quiet_status = false;
+            NetCommand::Status
+        }
+        UserCommand::Crypto => NetCommand::Identity,
+        UserCommand::Connect(addr) => NetCommand::Connect { addr },
+        UserCommand::Propose {
+            enable,
+            threshold,
+            description,
+        } => NetCommand::Propose {
+            enable,
+            threshold,
+            description,
+        },
+        UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
+        UserCommand::Proposals => NetCommand::ListProposals,
+    };
+    // A sent message should be seen: jump back to the newest lines.
+    state.log.set_view(View::Follow);
+    vec![Effect::Send {
+        command: net,
+        from_input: true,
+    }]
+}

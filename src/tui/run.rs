@@ -1,0 +1,298 @@
+//! The event loop: the one place with I/O. Selects over terminal input, network events, a
+//! 1 s tick and termination signals; drains everything ready, then draws once per batch.
+
+use std::io;
+use std::task::Poll;
+use std::time::Duration;
+
+use chrono::Local;
+use crossterm::event::{Event, EventStream, MouseEventKind};
+use futures::StreamExt;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::Receiver;
+use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
+
+use super::app::keymap::{self, Key, Mode};
+use super::app::{self, apply, update, Action, AppState, Effect, Now};
+use super::terminal::{Term, TerminalGuard};
+use super::{ui, TuiOptions};
+use crate::net::{HandleError, NetCommand, NetEvent, NetHandle};
+
+/// Events handled per batch before drawing, so a flood cannot starve the screen.
+const MAX_BATCH: usize = 512;
+/// How long quitting waits for the network's `Stopped`.
+const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn now() -> Now {
+    Now::from_local(Local::now())
+}
+
+/// Runs the interface until the user quits, a termination signal arrives, or the terminal
+/// fails. The terminal is restored on every path (and by a panic hook).
+pub async fn run(
+    handle: NetHandle,
+    mut events: Receiver<NetEvent>,
+    opts: TuiOptions,
+) -> io::Result<()> {
+    let mut guard = TerminalGuard::enter(opts.mouse)?;
+    let mut state = AppState::new(&opts, now());
+    let result = event_loop(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    shutdown(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    drop(guard);
+    result
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    handle: &NetHandle,
+    events: &mut Receiver<NetEvent>,
+    state: &mut AppState,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    update(
+        state,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    let mut input = EventStream::new();
+    let mut tick = interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    terminal.draw(|f| ui::draw(f, state))?;
+    let mut asked_status = false;
+    loop {
+        let mut dirty = false;
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => dirty |= on_terminal_event(state, handle, ev),
+                Some(Err(e)) => return Err(e),
+                None => state.quitting = true,
+            },
+            ev = events.recv(), if !state.stopped => {
+                app::tick(state, now());
+                match ev {
+                    Some(ev) => apply(state, ev),
+                    None => network_gone(state),
+                }
+                dirty = true;
+            }
+            _ = tick.tick() => dirty |= app::tick(state, now()),
+            _ = sigterm.recv() => state.quitting = true,
+            _ = sighup.recv() => state.quitting = true,
+            _ = sigint.recv() => state.quitting = true,
+        }
+        for _ in 0..MAX_BATCH {
+            let mut more = false;
+            if !state.stopped {
+                match events.try_recv() {
+                    Ok(ev) => {
+                        apply(state, ev);
+                        dirty = true;
+                        more = true;
+                    }
+                    Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => {
+                        network_gone(state);
+                        dirty = true;
+                    }
+                    Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {}
+                }
+            }
+            // `poll!` polls with this task's waker; `now_or_never` would hand crossterm a no-op
+            // waker that its wake-up thread keeps, delaying later keys until the next tick.
+            if let Poll::Ready(Some(Ok(ev))) = futures::poll!(input.next()) {
+                dirty |= on_terminal_event(state, handle, ev);
+                more = true;
+            }
+            if !more || state.quitting {
+                break;
+            }
+        }
+        if state.quitting {
+            return Ok(());
+        }
+        if !asked_status && state.me.port.is_some() {
+            // Learn the group's mode for the status bar without printing a reply.
+            asked_status = true;
+            state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(f, state))?;
+        }
+    }
+}
+
+fn network_gone(state: &mut AppState) {
+    if !state.stopped {
+        apply(state, NetEvent::Stopped);
+    }
+}
+
+/// Handles one terminal event; returns whether the screen may have changed.
+fn on_terminal_event(state: &mut AppState, handle: &NetHandle, ev: Event) -> bool {
+    let action = match ev {
+        Event::Key(k) => {
+            let Some(key) = Key::from_crossterm(&k) else {
+                return false;
+            };
+            let mode = Mode {
+                focus: state.focus,
+                help_open: state.help.is_some(),
+            };
+            keymap::lookup(mode, key)
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp(3)),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown(3)),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::FocusGained | Event::FocusLost => None,
+    };
+    let Some(action) = action else { return false };
+    for effect in update(state, action) {
+        match effect {
+            Effect::Send {
+                command,
+                from_input,
+            } => {
+                let result = handle.try_send(command);
+                app::command_result(state, from_input, result);
+            }
+            Effect::Quit => state.quitting = true,
+        }
+    }
+    true
+}
+
+/// Asks the network to stop and shows events until it says `Stopped` (or 2 s pass).
+async fn shutdown(
+    terminal: &mut Term,
+    handle: &NetHandle,
+    events: &mut Receiver<NetEvent>,
+    state: &mut AppState,
+) {
+    if state.stopped {
+        return;
+    }
+    state.set_status("leaving…", app::state::Level::Info);
+    let _ = terminal.draw(|f| ui::draw(f, state));
+    let deadline = Instant::now() + QUIT_TIMEOUT;
+    let mut sent = false;
+    while !state.stopped && Instant::now() < deadline {
+        if !sent {
+            match handle.try_send(NetCommand::Quit) {
+                Ok(()) => sent = true,
+                Err(HandleError::Stopped) => return,
+                Err(HandleError::Busy) => {}
+            }
+        }
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Some(ev) => apply(state, ev),
+                None => return,
+            },
+            _ = sleep(Duration::from_millis(50)), if !sent => {}
+            _ = tokio::time::sleep_until(deadline) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
+    use tokio::sync::mpsc;
+
+    fn state() -> AppState {
+        let opts = TuiOptions {
+            color: false,
+            mouse: false,
+            ..TuiOptions::default()
+        };
+        let mut s = AppState::new(&opts, Now::utc(0));
+        update(
+            &mut s,
+            Action::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        s
+    }
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn keys_become_commands_on_the_handle() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let handle = NetHandle::new(tx);
+        let mut s = state();
+        for c in "hi".chars() {
+            assert!(on_terminal_event(&mut s, &handle, key(KeyCode::Char(c))));
+        }
+        on_terminal_event(&mut s, &handle, key(KeyCode::Enter));
+        assert_eq!(
+            rx.try_recv(),
+            Ok(NetCommand::Send {
+                body: "hi".into(),
+                signed: true
+            })
+        );
+        assert!(s.input.is_empty());
+        assert_eq!(s.input.history(), ["hi".to_string()]);
+    }
+
+    #[test]
+    fn a_full_queue_keeps_the_input_and_says_busy() {
+        let (tx, _rx) = mpsc::channel(1);
+        let handle = NetHandle::new(tx);
+        handle.try_send(NetCommand::Status).unwrap();
+        let mut s = state();
+        on_terminal_event(&mut s, &handle, Event::Paste("two\nlines".into()));
+        on_terminal_event(&mut s, &handle, key(KeyCode::Enter));
+        assert_eq!(s.input.text(), "two\nlines");
+        assert!(s.status.as_ref().is_some_and(|st| st.text.contains("busy")));
+    }
+
+    #[test]
+    fn a_stopped_network_is_reported() {
+        let (tx, rx) = mpsc::channel(1);
+        drop(rx);
+        let handle = NetHandle::new(tx);
+        let mut s = state();
+        on_terminal_event(&mut s, &handle, key(KeyCode::Char('x')));
+        on_terminal_event(&mut s, &handle, key(KeyCode::Enter));
+        assert_eq!(s.input.text(), "x");
+        assert!(s
+            .status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("stopped")));
+    }
+
+    #[test]
+    fn wheel_resize_and_quit() {
+        let (tx, _rx) = mpsc::channel(1);
+        let handle = NetHandle::new(tx);
+        let mut s = state();
+        let wheel = MouseEvent {
+            kind: MouseEventKind::ScrollUp,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert!(on_terminal_event(&mut s, &handle, Event::Mouse(wheel)));
+        assert!(on_terminal_event(&mut s, &handle, Event::Resize(30, 9)));
+        assert_eq!((s.width, s.height), (30, 9));
+        assert!(!on_terminal_event(&mut s, &handle, Event::FocusLost));
+        let ctrl_q = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+        on_terminal_event(&mut s, &handle, ctrl_q);
+        assert!(s.quitting);
+    }
+}

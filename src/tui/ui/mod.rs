@@ -1,0 +1,58 @@
+//! Pure widgets: `draw(frame, &AppState)` paints the whole screen, with no I/O and no clock.
+
+pub mod help;
+pub mod input;
+pub mod layout;
+pub mod messages;
+pub mod peers;
+pub mod proposals;
+pub mod status;
+pub mod theme;
+
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::tui::app::state::AppState;
+use crate::tui::text::truncate;
+use layout::Screen;
+
+/// Draws the screen for `state`. Never panics, whatever the size (including 0 x 0).
+pub fn draw(frame: &mut Frame, state: &AppState) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    match layout::layout(area, state) {
+        Screen::TooSmall => too_small(frame, area),
+        Screen::Panes(p) => {
+            if let Some(r) = p.peers {
+                peers::draw(frame, r, state);
+            }
+            if let Some(r) = p.proposals {
+                proposals::draw(frame, r, state);
+            }
+            messages::draw(frame, p.messages, state);
+            input::draw(frame, p.input, state);
+            status::draw(frame, p.status, state);
+            if state.help.is_some() {
+                help::draw(frame, area, state);
+            }
+        }
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = match area.width {
+        18.. => "terminal too small",
+        9.. => "too small",
+        _ => "small",
+    };
+    let text = truncate(text, area.width as usize);
+    let y = area.y + area.height / 2;
+    frame.render_widget(
+        Paragraph::new(Span::raw(text)),
+        Rect::new(area.x, y, area.width, 1),
+    );
+}

@@ -1,0 +1,79 @@
+//! The peers pane: everyone seen, online first; offline peers greyed.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::tui::app::state::{AppState, Focus};
+use crate::tui::text::{truncate, width};
+
+/// Draws the pane.
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    let theme = &state.theme;
+    let focused = state.focus == Focus::Peers && state.help.is_none();
+    let title = format!(" Peers {}/{} ", state.online_count(), state.peers.len());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Span::styled(title, theme.title(focused)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let cols = inner.width as usize;
+    if state.peers.is_empty() {
+        let text = truncate("nobody yet", cols);
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.offline())), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let selected = state.selected_peer.min(state.peers.len() - 1);
+    let offset = (selected + 1).saturating_sub(height);
+    let rows: Vec<Line> = state
+        .peer_order()
+        .into_iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, i)| {
+            let p = &state.peers[i];
+            let (dot, name_style) = if p.online {
+                ("● ", theme.peer(p.colour))
+            } else {
+                ("○ ", theme.offline())
+            };
+            let fp: String = p
+                .fingerprint
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(8)
+                .collect();
+            let key = if p.fingerprint.is_empty() { "?" } else { "✓" };
+            let tail = format!(" {fp} {key}");
+            let name_cols = cols.saturating_sub(2 + width(&tail));
+            let name = truncate(&p.name, name_cols);
+            let pad = " ".repeat(name_cols.saturating_sub(width(&name)));
+            let tail_style = if p.online {
+                theme.timestamp()
+            } else {
+                theme.offline()
+            };
+            let mut line = Line::from(vec![
+                Span::styled(dot, name_style),
+                Span::styled(name, name_style),
+                Span::raw(pad),
+                Span::styled(tail, tail_style),
+            ]);
+            if pos == selected && focused {
+                line = line.style(theme.selected(true));
+            } else if pos == selected {
+                line = line.style(Style::new());
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(rows), inner);
+}

@@ -1,0 +1,61 @@
+//! The status bar: own identity, peer count, mode, then a transient message or key hints.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::tui::app::state::{AppState, Focus};
+use crate::tui::text::{truncate, width};
+
+fn hints(state: &AppState) -> &'static str {
+    if state.help.is_some() {
+        return "Esc close help · ↑↓ scroll";
+    }
+    match state.focus {
+        Focus::Input => "Enter send · ? help · Tab panes · PgUp/PgDn scroll · Ctrl-Q quit",
+        Focus::Peers => "↑↓ select · Tab next pane · Esc back · ? help",
+        Focus::Messages => "↑↓ scroll · Home oldest · End newest · Esc back · ? help",
+        Focus::Proposals => "↑↓ select · y approve · n reject · Esc back · ? help",
+    }
+}
+
+/// Draws the bar.
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let theme = &state.theme;
+    let cols = area.width as usize;
+    let me = if state.me.name.is_empty() {
+        "starting…".to_string()
+    } else {
+        state.me.name.clone()
+    };
+    let fp: String = state.me.fingerprint.chars().take(9).collect();
+    let mode = match state.secure_only {
+        Some(true) => "SECURE-ONLY",
+        Some(false) => "open mode",
+        None => "mode ?",
+    };
+    let left = format!(
+        " {} {fp} │ {}/{} online │ {mode} │ ",
+        truncate(&me, 16),
+        state.online_count(),
+        state.peers.len()
+    );
+    let left = truncate(&left, cols);
+    let rest = cols.saturating_sub(width(&left));
+    let (right, right_style) = match &state.status {
+        Some(s) if s.until_ms > state.now.unix_ms => (s.text.as_str(), theme.status(s.level)),
+        _ => (hints(state), theme.status_bar()),
+    };
+    let right = truncate(right, rest);
+    let pad = " ".repeat(rest.saturating_sub(width(&right)));
+    let line = Line::from(vec![
+        Span::styled(left, theme.status_bar()),
+        Span::styled(right, right_style),
+        Span::styled(pad, theme.status_bar()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}

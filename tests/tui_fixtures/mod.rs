@@ -1,0 +1,193 @@
+//! Shared fixtures for the interface's render tests: a busy chat state built from network
+//! events with a fixed clock in UTC, rendering to a TestBackend, and text extraction.
+#![allow(dead_code)]
+
+pub use p2pchat_tui::net::{NetEvent, OfflineReason};
+pub use p2pchat_tui::tui::app::keymap::{lookup, Code, Key, Mode};
+pub use p2pchat_tui::tui::app::{apply, update, Action, AppState, Now};
+pub use p2pchat_tui::tui::{ui, TuiOptions};
+pub use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+pub use ratatui::Terminal;
+
+/// 2026-11-22 14:05:00 UTC.
+pub const T0: i64 = 1_795_356_300_000;
+pub const MIN: i64 = 60_000;
+
+pub fn opts(color: bool) -> TuiOptions {
+    TuiOptions {
+        color,
+        mouse: false,
+        ..TuiOptions::default()
+    }
+}
+
+pub fn state(width: u16, height: u16, color: bool) -> AppState {
+    let mut s = AppState::new(&opts(color), Now::utc(T0 - 30 * MIN));
+    update(&mut s, Action::Resize { width, height });
+    s
+}
+
+pub fn ready(s: &mut AppState) {
+    apply(
+        s,
+        NetEvent::Ready {
+            id: "a1".repeat(16),
+            name: "Alice".into(),
+            port: 7000,
+            fingerprint: "a1b2:c3d4:e5f6".into(),
+        },
+    );
+}
+
+pub fn online(s: &mut AppState, id: &str, name: &str, fp: &str) {
+    apply(
+        s,
+        NetEvent::PeerOnline {
+            id: id.into(),
+            name: name.into(),
+            fingerprint: fp.into(),
+            addr: "127.0.0.1:7001".into(),
+        },
+    );
+}
+
+pub fn msg(s: &mut AppState, from: &str, name: &str, body: &str, signed: bool, ts: i64) {
+    apply(
+        s,
+        NetEvent::Message {
+            msg_id: format!("m{ts}"),
+            from: from.into(),
+            from_name: name.into(),
+            body: body.into(),
+            signed,
+            verified: signed,
+            ts,
+        },
+    );
+}
+
+/// A busy but ordinary chat: three peers (one gone), messages over a day change, a proposal.
+pub fn chat(width: u16, height: u16, color: bool) -> AppState {
+    let mut s = state(width, height, color);
+    msg(
+        &mut s,
+        "b0b0b0b0",
+        "Bob",
+        "late night hello",
+        true,
+        T0 - 15 * 60 * MIN,
+    );
+    ready(&mut s);
+    online(&mut s, "b0b0b0b0", "Bob", "b0b1:b2b3");
+    online(&mut s, "c4c4c4c4", "Carol", "c4c5:c6c7");
+    online(&mut s, "d8d8d8d8", "Dave 🎸", "d8d9:dadb");
+    msg(
+        &mut s,
+        "b0b0b0b0",
+        "Bob",
+        "morning all! 早上好 🎉",
+        true,
+        T0 - 20 * MIN,
+    );
+    msg(
+        &mut s,
+        "c4c4c4c4",
+        "Carol",
+        "this one is not signed",
+        false,
+        T0 - 19 * MIN,
+    );
+    apply(
+        &mut s,
+        NetEvent::Sent {
+            msg_id: "x".into(),
+            body: "hi both, shall we lock it down?".into(),
+            signed: true,
+            ts: T0 - 18 * MIN,
+            recipients: 3,
+        },
+    );
+    msg(
+        &mut s,
+        "d8d8d8d8",
+        "Dave 🎸",
+        "a rather long message that has to wrap over several rows of the message pane without breaking words",
+        true,
+        T0 - 17 * MIN,
+    );
+    s.now = Now::utc(T0 - 16 * MIN);
+    apply(
+        &mut s,
+        NetEvent::PeerOffline {
+            id: "c4c4c4c4".into(),
+            name: "Carol".into(),
+            reason: OfflineReason::Timeout,
+        },
+    );
+    apply(
+        &mut s,
+        NetEvent::Proposal {
+            proposal_id: "p9f00ba4c0ffee".into(),
+            proposer: "b0b0b0b0".into(),
+            proposer_name: "Bob".into(),
+            description: "lock it down".into(),
+            enable: true,
+            threshold: 2,
+            electorate: vec!["a1".repeat(16), "b0b0b0b0".into(), "d8d8d8d8".into()],
+            expires_ts: T0 + 90_000,
+        },
+    );
+    apply(
+        &mut s,
+        NetEvent::Vote {
+            proposal_id: "p9f00ba4c0ffee".into(),
+            voter: "b0b0b0b0".into(),
+            voter_name: "Bob".into(),
+            approve: true,
+            approvals: 1,
+            rejections: 0,
+        },
+    );
+    s.now = Now::utc(T0);
+    s.status = None;
+    s
+}
+
+pub fn render(s: &AppState) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
+    t.draw(|f| ui::draw(f, s)).unwrap();
+    t
+}
+
+/// The buffer as plain text rows (trailing spaces trimmed).
+pub fn text(t: &Terminal<TestBackend>) -> String {
+    let buf: &Buffer = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            row.push_str(sym);
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn key(s: &mut AppState, k: Key) {
+    let mode = Mode {
+        focus: s.focus,
+        help_open: s.help.is_some(),
+    };
+    if let Some(a) = lookup(mode, k) {
+        update(s, a);
+    }
+}

@@ -1,0 +1,135 @@
+//! Whole-screen render snapshots of the interactive interface (ratatui TestBackend + insta),
+//! driven by network events and key presses, with a fixed clock in UTC.
+
+mod tui_fixtures;
+use tui_fixtures::*;
+
+#[test]
+fn main_screen_80x24() {
+    let s = chat(80, 24, true);
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn wide_screen_120x30_has_three_columns() {
+    let s = chat(120, 30, true);
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn narrow_screen_40x12_folds_side_panes() {
+    let s = chat(40, 12, true);
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn medium_screen_60x18_puts_proposals_above_messages() {
+    let mut s = chat(60, 18, true);
+    // Focus the proposals strip and select the open proposal.
+    key(&mut s, Key::plain(Code::Tab));
+    key(&mut s, Key::plain(Code::Tab));
+    assert_eq!(s.focus, p2pchat_tui::tui::app::Focus::Proposals);
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn help_overlay_lists_keys_and_commands() {
+    let mut s = chat(80, 24, true);
+    key(&mut s, Key::plain(Code::F(1)));
+    insta::assert_snapshot!("help_top", text(&render(&s)));
+    for _ in 0..100 {
+        key(&mut s, Key::plain(Code::PageDown));
+    }
+    insta::assert_snapshot!("help_bottom", text(&render(&s)));
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let s = chat(19, 8, true);
+    insta::assert_snapshot!(text(&render(&s)));
+    let s = chat(30, 5, true);
+    assert!(text(&render(&s)).contains("terminal too small"));
+}
+
+#[test]
+fn scrolled_back_view_shows_new_message_marker() {
+    let mut s = chat(80, 24, true);
+    for i in 0..40 {
+        msg(
+            &mut s,
+            "b0b0b0b0",
+            "Bob",
+            &format!("backlog {i}"),
+            true,
+            T0 + i * 1000,
+        );
+    }
+    for _ in 0..2 {
+        key(&mut s, Key::plain(Code::PageUp));
+    }
+    msg(
+        &mut s,
+        "d8d8d8d8",
+        "Dave 🎸",
+        "new while you were away",
+        true,
+        T0 + MIN,
+    );
+    msg(&mut s, "d8d8d8d8", "Dave 🎸", "and another", true, T0 + MIN);
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn input_line_shows_pasted_newlines_and_keeps_the_cursor_visible() {
+    let mut s = chat(40, 12, true);
+    update(
+        &mut s,
+        Action::Paste("first line\nsecond line\nthird line that is long enough to scroll".into()),
+    );
+    let mut t = render(&s);
+    let out = text(&t);
+    assert!(out.lines().nth(10).unwrap().ends_with("enough to scroll"));
+    insta::assert_snapshot!(out);
+    let pos = t.get_cursor_position().unwrap();
+    assert_eq!(pos.y, 10);
+    assert!(pos.x < 40);
+    key(&mut s, Key::plain(Code::Home));
+    t.draw(|f| ui::draw(f, &s)).unwrap();
+    assert_eq!(t.get_cursor_position().unwrap().x, 2);
+    assert!(text(&t)
+        .lines()
+        .nth(10)
+        .unwrap()
+        .starts_with("› first line⏎second"));
+}
+
+#[test]
+fn styles_with_colour() {
+    // Peers pane focused with a selection; chat lines with peer colours and signature marks.
+    let mut s = chat(72, 16, true);
+    key(&mut s, Key::plain(Code::Tab));
+    key(&mut s, Key::plain(Code::Char('j')));
+    insta::assert_debug_snapshot!(render(&s).backend().buffer());
+}
+
+#[test]
+fn styles_without_colour_keep_selection_visible() {
+    let mut s = chat(48, 14, false);
+    key(&mut s, Key::plain(Code::Tab));
+    key(&mut s, Key::plain(Code::Char('j')));
+    let t = render(&s);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colour with NO_COLOR"
+        );
+        assert_eq!(
+            cell.bg,
+            ratatui::style::Color::Reset,
+            "no colour with NO_COLOR"
+        );
+    }
+    insta::assert_debug_snapshot!(buf);
+}
