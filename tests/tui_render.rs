@@ -11,8 +11,8 @@ fn main_screen_80x24() {
 }
 
 #[test]
-fn wide_screen_120x30_has_three_columns() {
-    let s = chat(120, 30, true);
+fn wide_screen_140x30_has_three_columns() {
+    let s = chat(140, 30, true);
     insta::assert_snapshot!(text(&render(&s)));
 }
 

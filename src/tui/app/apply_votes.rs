@@ -20,15 +20,16 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         } => {
             let mut info = ProposalInfo {
                 proposal_id,
-                proposer,
+                proposer: proposer.clone(),
                 proposer_name: sanitize(&proposer_name, false),
                 description: sanitize(&description, false),
                 enable,
                 threshold,
-                approvals: 0,
+                // The proposal itself is the proposer's approval.
+                approvals: 1,
                 rejections: 0,
                 expires_ts,
-                my_vote: None,
+                my_vote: (proposer == state.me.id).then_some(true),
                 outcome: None,
                 electorate,
             };

@@ -9,8 +9,9 @@ pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 6;
 /// From this width the peers pane shows.
 pub const PEERS_MIN_WIDTH: u16 = 70;
-/// From this width peers and proposals get their own columns.
-pub const WIDE_MIN_WIDTH: u16 = 100;
+/// From this width peers and proposals get their own columns (below it they share a side
+/// column, so the message pane keeps most of the width).
+pub const WIDE_MIN_WIDTH: u16 = 130;
 
 /// The rectangles of a normal screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub fn layout(area: Rect, state: &AppState) -> Screen {
     let w = area.width;
     let (peers, messages, proposals) = if w >= WIDE_MIN_WIDTH {
         let [p, m, q] = Layout::horizontal([
-            Constraint::Length(24),
+            Constraint::Length(26),
             Constraint::Min(20),
             Constraint::Length(36),
         ])

@@ -48,8 +48,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             let fp: String = p
                 .fingerprint
                 .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .take(8)
+                .filter(|c| c.is_ascii_alphanumeric() || *c == ':')
+                .take(9)
                 .collect();
             let key = if p.fingerprint.is_empty() { "?" } else { "✓" };
             let tail = format!(" {fp} {key}");
