@@ -1,6 +1,8 @@
 //! Command-line flags (clap) and their resolution into settings.
 
-use clap::Parser;
+use crate::settings::{self, FileSettings};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
@@ -57,6 +59,36 @@ pub struct Cli {
     /// Log level for the log file in the profile (error, warn, info, debug, trace)
     #[arg(long, default_value = "info")]
     pub log_level: String,
+
+    /// Read settings from FILE instead of config.toml in the platform config directory
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Clock format in the message pane
+    #[arg(long, value_enum, default_value_t = TimeFormatArg::H24)]
+    pub time_format: TimeFormatArg,
+
+    /// No colours (as does the NO_COLOR environment variable); selection stays visible
+    #[arg(long)]
+    pub no_color: bool,
+
+    /// Leave the mouse to the terminal (text selection without Shift; no wheel scrolling)
+    #[arg(long)]
+    pub no_mouse: bool,
+}
+
+/// `--time-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TimeFormatArg {
+    /// 14:05
+    #[value(name = "24h")]
+    H24,
+    /// 14:05:09
+    #[value(name = "24h-seconds")]
+    H24Seconds,
+    /// 2:05p
+    #[value(name = "12h")]
+    H12,
 }
 
 fn parse_peer(s: &str) -> Result<SocketAddr, String> {
@@ -67,6 +99,77 @@ fn parse_peer(s: &str) -> Result<SocketAddr, String> {
 }
 
 impl Cli {
+    /// Parses the command line, then fills what it did not give from the config file.
+    pub fn load() -> Result<Cli, String> {
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        let (path, required) = match &cli.config {
+            Some(p) => (Some(p.clone()), true),
+            None => (settings::default_path(), false),
+        };
+        if let Some(path) = path {
+            let file = settings::load(&path, required)?;
+            cli.apply_settings(&matches, file)
+                .map_err(|e| format!("config file {}: {e}", path.display()))?;
+        }
+        Ok(cli)
+    }
+
+    /// Takes each setting from `file` unless the command line (or environment) gave it.
+    pub fn apply_settings(&mut self, m: &ArgMatches, file: FileSettings) -> Result<(), String> {
+        let given = |id: &str| {
+            matches!(
+                m.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        macro_rules! take {
+            ($field:ident) => {
+                if !given(stringify!($field)) {
+                    if let Some(v) = file.$field {
+                        self.$field = v;
+                    }
+                }
+            };
+        }
+        take!(port);
+        take!(bind);
+        take!(discovery_port);
+        take!(broadcast);
+        take!(heartbeat_ms);
+        take!(peer_timeout_ms);
+        take!(proposal_ttl_secs);
+        take!(log_level);
+        if !given("name") && file.name.is_some() {
+            self.name = file.name;
+        }
+        if !given("data_dir") && file.data_dir.is_some() {
+            self.data_dir = file.data_dir;
+        }
+        if !given("peers") {
+            if let Some(peers) = file.peers {
+                self.peers = peers
+                    .iter()
+                    .map(|p| parse_peer(p))
+                    .collect::<Result<_, _>>()?;
+            }
+        }
+        if !given("time_format") {
+            if let Some(t) = file.time_format {
+                self.time_format = TimeFormatArg::from_str(&t, true).map_err(|_| {
+                    format!("time_format must be 24h, 24h-seconds or 12h, not '{t}'")
+                })?;
+            }
+        }
+        if !given("no_color") && file.color == Some(false) {
+            self.no_color = true;
+        }
+        if !given("no_mouse") && file.mouse == Some(false) {
+            self.no_mouse = true;
+        }
+        Ok(())
+    }
+
     /// The display name: `--name`, else the login name, else "anon".
     pub fn display_name(&self) -> String {
         self.name
@@ -78,6 +181,24 @@ impl Cli {
 
     /// Cross-flag checks clap cannot express.
     pub fn validate(&self) -> Result<(), String> {
+        if !(50..=60_000).contains(&self.heartbeat_ms) {
+            return Err(format!(
+                "heartbeat of {} ms is out of range 50..=60000",
+                self.heartbeat_ms
+            ));
+        }
+        if !(100..=600_000).contains(&self.peer_timeout_ms) {
+            return Err(format!(
+                "peer timeout of {} ms is out of range 100..=600000",
+                self.peer_timeout_ms
+            ));
+        }
+        if !(5..=86_400).contains(&self.proposal_ttl_secs) {
+            return Err(format!(
+                "proposal lifetime of {} s is out of range 5..=86400",
+                self.proposal_ttl_secs
+            ));
+        }
         if self.peer_timeout_ms <= self.heartbeat_ms {
             return Err(format!(
                 "--peer-timeout-ms ({}) must be longer than --heartbeat-ms ({})",
@@ -111,6 +232,28 @@ mod tests {
         assert_eq!(cli.broadcast, vec![Ipv4Addr::new(127, 255, 255, 255)]);
         assert_eq!(cli.peers, vec!["127.0.0.1:9000".parse().unwrap()]);
         assert!(cli.headless && cli.validate().is_ok());
+    }
+
+    #[test]
+    fn flags_win_over_the_config_file() {
+        let m = Cli::command()
+            .try_get_matches_from(["p2pchat-tui", "--port", "7000", "--no-mouse"])
+            .unwrap();
+        let mut cli = Cli::from_arg_matches(&m).unwrap();
+        let file = crate::settings::parse(
+            "port = 9000\nname = \"Zed\"\ndiscovery_port = 4000\nmouse = true\ncolor = false\ntime_format = \"12h\"\npeers = [\"127.0.0.1:5\"]\n",
+            "t",
+        )
+        .unwrap();
+        cli.apply_settings(&m, file).unwrap();
+        assert_eq!(cli.port, 7000, "flag wins");
+        assert_eq!(cli.name.as_deref(), Some("Zed"), "file fills the rest");
+        assert_eq!(cli.discovery_port, 4000);
+        assert!(cli.no_mouse && cli.no_color);
+        assert_eq!(cli.time_format, TimeFormatArg::H12);
+        assert_eq!(cli.peers, vec!["127.0.0.1:5".parse().unwrap()]);
+        let bad = crate::settings::parse("time_format = \"sundial\"\n", "t").unwrap();
+        assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
     }
 
     #[test]

@@ -19,5 +19,6 @@ pub mod logging;
 pub mod net;
 pub mod profile;
 pub mod proto;
+pub mod settings;
 pub mod store;
 pub mod tui;

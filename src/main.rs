@@ -2,18 +2,24 @@
 //! run the chosen front end. Errors end here as one line on stderr.
 #![allow(clippy::print_stderr)]
 
-use clap::Parser;
-use p2pchat_tui::cli::Cli;
+use p2pchat_tui::cli::{Cli, TimeFormatArg};
 use p2pchat_tui::config::{Limits, Timing};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::{self, NetConfig};
 use p2pchat_tui::profile::{self, Profile};
+use p2pchat_tui::tui::app::TimeFormat;
 use p2pchat_tui::tui::TuiOptions;
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::load() {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("p2pchat-tui: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -64,10 +70,18 @@ fn run(cli: Cli) -> Result<(), String> {
         let result = if cli.headless {
             p2pchat_tui::headless::run(handle, events).await
         } else {
+            let defaults = TuiOptions::default();
             let opts = TuiOptions {
                 name: Some(name_for_ui),
                 id: Some(id_hex),
-                ..TuiOptions::default()
+                time_format: match cli.time_format {
+                    TimeFormatArg::H24 => TimeFormat::TwentyFourHour,
+                    TimeFormatArg::H24Seconds => TimeFormat::WithSeconds,
+                    TimeFormatArg::H12 => TimeFormat::TwelveHour,
+                },
+                color: defaults.color && !cli.no_color,
+                mouse: !cli.no_mouse,
+                ..defaults
             };
             p2pchat_tui::tui::run(handle, events, opts).await
         };
