@@ -3,6 +3,7 @@
 //! noticed by the other peers.
 //!
 //!     cargo build && cargo run --example measure -- [--hosts N] [--rounds R] [--messages M]
+//!                                                    [--pace-ms MS]
 //!
 //! Needs root and iproute2. It makes its own namespaces (`p2pm{pid}x{n}-*`, see
 //! tests/netlab/mod.rs) and removes them when done, also on failure; peers run with the default
@@ -20,6 +21,7 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -40,7 +42,8 @@ fn main() {
             "--hosts" => hosts = num("--hosts").max(3),
             "--rounds" => rounds = num("--rounds").max(1),
             "--messages" => messages = num("--messages").max(1),
-            _ => die("usage: measure [--hosts N] [--rounds R] [--messages M]"),
+            "--pace-ms" => PACE_MS.store(num("--pace-ms") as u64, Ordering::Relaxed),
+            _ => die("usage: measure [--hosts N] [--rounds R] [--messages M] [--pace-ms MS]"),
         }
     }
     if let Some(why) = netlab::unavailable() {
@@ -227,7 +230,7 @@ impl Table {
     fn print(&self) {
         println!();
         println!(
-            "{:<58} {:>4} {:>8} {:>8} {:>8}  note",
+            "{:<66} {:>4} {:>8} {:>8} {:>8}  note",
             "metric (ms)", "n", "min", "median", "max"
         );
         for (metric, s, note) in &self.rows {
@@ -239,26 +242,50 @@ impl Table {
                 (v[0], v[v.len() / 2], v[v.len() - 1])
             };
             println!(
-                "{metric:<58} {:>4} {min:>8.1} {med:>8.1} {max:>8.1}  {note}",
+                "{metric:<66} {:>4} {min:>8.1} {med:>8.1} {max:>8.1}  {note}",
                 v.len()
             );
         }
     }
 }
 
+/// A node answers newcomers' announcements at most once per announce_reply_gap (200 ms) and
+/// dials one address at most once per redial_gap (1 s); what either suppresses waits for the
+/// next periodic announcement (2 s). So each start, restart or cut waits this long after the
+/// mesh last settled (`--pace-ms`), to measure an isolated event; the simultaneous start is
+/// measured separately.
+static PACE_MS: AtomicU64 = AtomicU64::new(1200);
+
+fn pace() -> Duration {
+    Duration::from_millis(PACE_MS.load(Ordering::Relaxed))
+}
+
+/// Sleeps until `pace()` after `settled`.
+fn wait_pace(settled: Instant) {
+    let due = settled + pace();
+    let now = Instant::now();
+    if now < due {
+        std::thread::sleep(due - now);
+    }
+}
+
 /// Peers started one after another; how long until every earlier peer lists the newcomer.
+/// Then all peers started at once; how long until the mesh is complete.
 fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
     let (mut ready, mut listed, mut after_ready) = (Vec::new(), Vec::new(), Vec::new());
+    let mut together = Vec::new();
     for _ in 0..rounds {
         let lab = Lab::new('m', hosts).expect("namespaces");
         let dirs: Vec<_> = (0..hosts).map(|_| tempfile::tempdir().unwrap()).collect();
         let mut peers: Vec<Proc> = Vec::new();
+        let mut settled = Instant::now() - pace();
         for h in 1..=hosts {
+            wait_pace(settled);
             let t0 = Instant::now();
             let p = Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]);
             let t_ready = p.ready_at;
             let id = p.id.clone();
-            let last = peers
+            let all_listed = peers
                 .iter_mut()
                 .map(|q| q.online(t0, &id).0)
                 .max()
@@ -266,10 +293,21 @@ fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
             peers.push(p);
             if h > 1 {
                 ready.push(t_ready - t0);
-                listed.push(last - t0);
-                after_ready.push(last.saturating_duration_since(t_ready));
+                listed.push(all_listed - t0);
+                after_ready.push(all_listed.saturating_duration_since(t_ready));
             }
+            settled = Instant::now();
         }
+        drop(peers);
+        drop(lab);
+
+        let lab = Lab::new('m', hosts).expect("namespaces");
+        let dirs: Vec<_> = (0..hosts).map(|_| tempfile::tempdir().unwrap()).collect();
+        let t0 = Instant::now();
+        let mut peers: Vec<Proc> = (1..=hosts)
+            .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
+            .collect();
+        together.push(mesh(&mut peers, t0) - t0);
     }
     table.add(
         "discovery: spawn -> ready (process start, identity load)",
@@ -279,13 +317,32 @@ fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
     table.add(
         "discovery: spawn -> every running peer lists it",
         listed,
-        "default flags".into(),
+        format!("start {} ms after the last settled", pace().as_millis()),
     );
     table.add(
         "discovery: ready -> every running peer lists it",
         after_ready,
         String::new(),
     );
+    table.add(
+        &format!("discovery: {hosts} started at once -> full mesh"),
+        together,
+        "one sample per round".into(),
+    );
+}
+
+/// Waits until every peer lists every other (events since `since`); returns when.
+fn mesh(peers: &mut [Proc], since: Instant) -> Instant {
+    let ids: Vec<String> = peers.iter().map(|p| p.id.clone()).collect();
+    let mut last = since;
+    for (i, p) in peers.iter_mut().enumerate() {
+        for (j, id) in ids.iter().enumerate() {
+            if i != j {
+                last = last.max(p.online(since, id).0);
+            }
+        }
+    }
+    last
 }
 
 /// A full mesh; messages sent round-robin, each waited for at every receiver before the next.
@@ -296,14 +353,7 @@ fn latency(bin: &Path, hosts: usize, messages: usize, table: &mut Table) {
     let mut peers: Vec<Proc> = (1..=hosts)
         .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
         .collect();
-    let ids: Vec<String> = peers.iter().map(|p| p.id.clone()).collect();
-    for (i, p) in peers.iter_mut().enumerate() {
-        for (j, id) in ids.iter().enumerate() {
-            if i != j {
-                p.online(t0, id);
-            }
-        }
-    }
+    mesh(&mut peers, t0);
     let (mut signed, mut unsigned, mut sent) = (Vec::new(), Vec::new(), Vec::new());
     for k in 0..messages {
         let s = k % hosts;
@@ -358,20 +408,15 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
     let mut peers: Vec<Proc> = (1..=3)
         .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), flags))
         .collect();
+    let mut settled = mesh(&mut peers, t0);
     let ids: Vec<String> = peers.iter().map(|p| p.id.clone()).collect();
-    for (i, p) in peers.iter_mut().enumerate() {
-        for (j, id) in ids.iter().enumerate() {
-            if i != j {
-                p.online(t0, id);
-            }
-        }
-    }
     let victim = ids[2].clone();
     for how in ["quit", "kill -9", "cut link"] {
         let mut noticed = Vec::new();
         let mut back = Vec::new();
         let mut reasons: Vec<String> = Vec::new();
         for _ in 0..rounds {
+            wait_pace(settled);
             let t0 = Instant::now();
             match how {
                 "quit" => peers[2].send("/quit"),
@@ -387,10 +432,12 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
                 }
             }
             // Bring h3 back and wait for the mesh.
+            if how != "cut link" {
+                peers[2].reap(); // the old process is gone before the new one starts
+            }
             let t1 = Instant::now();
             match how {
                 "quit" | "kill -9" => {
-                    peers[2].reap();
                     peers[2] = Proc::spawn(bin, &lab, 3, "P3", dirs[2].path(), flags);
                     assert_eq!(peers[2].id, victim, "same identity after restart");
                 }
@@ -405,6 +452,7 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
                 peers[2].online(t1, id);
             }
             back.push(last - t1);
+            settled = Instant::now();
         }
         table.add(
             &format!("drop detected after {how} [{label}]"),
@@ -416,6 +464,14 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
         } else {
             "restart -> both others list it again"
         };
-        table.add(&format!("  {what}"), back, String::new());
+        table.add(
+            &format!("  {what}"),
+            back,
+            if how == "cut link" {
+                "waits for a periodic announcement (2 s)".into()
+            } else {
+                format!("{} ms after the last settled", pace().as_millis())
+            },
+        );
     }
 }
