@@ -1,0 +1,251 @@
+//! Several hosts in network namespaces on one private bridge: real broadcast discovery with the
+//! default flags, chat, a crash, a pulled cable, a restart.
+//!
+//! Needs root and iproute2, and runs only with P2PCHAT_NETNS_TESTS=1 (`.ci/run` sets it);
+//! otherwise each test prints why it is skipped and passes. Inside the namespaces the default
+//! discovery (broadcast to every interface's broadcast address) only reaches the private bridge.
+
+mod common;
+mod netlab;
+
+use common::*;
+use netlab::Lab;
+use std::time::{Duration, Instant};
+
+const T: Duration = Duration::from_secs(10);
+
+/// False if the test should run; otherwise prints why not, and the test returns.
+fn skip(test: &str) -> bool {
+    let reason = if std::env::var("P2PCHAT_NETNS_TESTS").as_deref() != Ok("1") {
+        Some("set P2PCHAT_NETNS_TESTS=1 to run (needs root and iproute2)".to_string())
+    } else {
+        netlab::unavailable()
+    };
+    match reason {
+        Some(r) => {
+            eprintln!("skipping {test}: {r}");
+            true
+        }
+        None => false,
+    }
+}
+
+/// A peer on host `i` with the default discovery flags, its own data dir, plus `extra`.
+fn opts(lab: &Lab, i: usize, name: &str, dir: &std::path::Path, extra: &[&str]) -> PeerOpts {
+    PeerOpts {
+        name: name.into(),
+        data_dir: dir.to_path_buf(),
+        args: extra.iter().map(|s| s.to_string()).collect(),
+        wrapper: lab.wrapper(i),
+    }
+}
+
+fn wait_all_online(peers: &mut [Peer]) {
+    for i in 0..peers.len() {
+        for j in 0..peers.len() {
+            if i != j {
+                let other = who(&peers[j]);
+                online(&mut peers[i], &other);
+            }
+        }
+    }
+}
+
+/// A peer's (name, id), so that waits on one peer can name another without borrowing it.
+fn who(p: &Peer) -> (String, String) {
+    (p.name.clone(), p.id.clone())
+}
+
+fn online(p: &mut Peer, other: &(String, String)) -> serde_json::Value {
+    let id = other.1.clone();
+    p.wait_for(&format!("peer_online {}", other.0), T, move |e| {
+        e["event"] == "peer_online" && e["id"] == id.as_str()
+    })
+}
+
+fn offline(p: &mut Peer, other: &(String, String)) -> serde_json::Value {
+    let id = other.1.clone();
+    p.wait_for(&format!("peer_offline {}", other.0), T, move |e| {
+        e["event"] == "peer_offline" && e["id"] == id.as_str()
+    })
+}
+
+/// Waits for a peer_online of `other` that was not seen before (a reconnection).
+fn online_again(p: &mut Peer, other: &(String, String)) {
+    let id = other.1.clone();
+    if p.try_wait_for_new(T, move |e| {
+        e["event"] == "peer_online" && e["id"] == id.as_str()
+    })
+    .is_none()
+    {
+        let name = p.name.clone();
+        let seen: Vec<String> = p.events().iter().map(|v| v.to_string()).collect();
+        panic!(
+            "{name}: {} not online again within {T:?}; events:\n{}",
+            other.0,
+            seen.join("\n")
+        );
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+#[test]
+fn three_hosts_default_discovery_chat_crash_and_restart() {
+    if skip("three_hosts_default_discovery_chat_crash_and_restart") {
+        return;
+    }
+    let lab = Lab::new('t', 3).expect("network namespaces");
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let names = ["Alice", "Bob", "Carol"];
+    let started = Instant::now();
+    let mut p: Vec<Peer> = (0..3)
+        .map(|i| Peer::spawn(&opts(&lab, i + 1, names[i], dirs[i].path(), &[])))
+        .collect();
+    for peer in &p {
+        assert_eq!(peer.port, 8080, "default TCP port inside a fresh namespace");
+    }
+    wait_all_online(&mut p);
+    eprintln!("netns: full mesh of 3 after {}", ms(started.elapsed()));
+    // Each saw the others at their hosts' addresses on the bridge.
+    let carol = who(&p[2]);
+    let on = online(&mut p[0], &carol);
+    assert!(
+        on["addr"].as_str().unwrap().starts_with("10.77.0.3:"),
+        "{on}"
+    );
+
+    p[0].send("signed across the bridge");
+    for i in [1, 2] {
+        let m = p[i].wait_message("signed across the bridge", T);
+        assert_eq!(m["from"], p[0].id.as_str());
+        assert_eq!(m["from_name"], "Alice");
+        assert_eq!(m["signed"], true);
+        assert_eq!(m["verified"], true);
+    }
+    let sent = p[0].wait_for("sent", T, |e| e["event"] == "sent");
+    assert_eq!(sent["recipients"], 2);
+
+    p[1].send("/unsigned plain across the bridge");
+    for i in [0, 2] {
+        let m = p[i].wait_message("plain across the bridge", T);
+        assert_eq!(m["from"], p[1].id.as_str());
+        assert_eq!(m["signed"], false);
+        assert_eq!(m["verified"], false);
+    }
+
+    // kill -9 on h3: its kernel closes the sockets, the others see "closed".
+    let kill_at = Instant::now();
+    p[2].kill9();
+    for i in [0, 1] {
+        let off = offline(&mut p[i], &carol);
+        eprintln!(
+            "netns: {} saw kill -9 of Carol after {} ({})",
+            p[i].name,
+            ms(kill_at.elapsed()),
+            off["reason"]
+        );
+        assert_eq!(off["reason"], "closed");
+    }
+
+    // Restarted with the same data dir and name: same identity, seen online again.
+    let restart_at = Instant::now();
+    let new_carol = Peer::spawn(&opts(&lab, 3, "Carol", dirs[2].path(), &[]));
+    assert_eq!(new_carol.id, carol.1, "identity survives a restart");
+    p[2] = new_carol;
+    for i in [0, 1] {
+        online_again(&mut p[i], &carol);
+    }
+    for i in [0, 1] {
+        let other = who(&p[i]);
+        online(&mut p[2], &other);
+    }
+    eprintln!(
+        "netns: restarted Carol back in the mesh after {}",
+        ms(restart_at.elapsed())
+    );
+    p[2].send("back again");
+    for i in [0, 1] {
+        let m = p[i].wait_message("back again", T);
+        assert_eq!(m["verified"], true);
+    }
+
+    // Each message was delivered exactly once (the restarted Carol got none: she sent the
+    // only one since).
+    for (i, want) in [(0, 2), (1, 2), (2, 0)] {
+        let got = p[i]
+            .events()
+            .iter()
+            .filter(|e| e["event"] == "message")
+            .count();
+        assert_eq!(got, want, "{} message events", p[i].name);
+    }
+    for peer in &mut p {
+        peer.quit();
+    }
+}
+
+#[test]
+fn a_cut_link_times_out_and_reconnects_when_healed() {
+    if skip("a_cut_link_times_out_and_reconnects_when_healed") {
+        return;
+    }
+    let lab = Lab::new('t', 3).expect("network namespaces");
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let names = ["Alice", "Bob", "Carol"];
+    let fast = ["--heartbeat-ms", "500", "--peer-timeout-ms", "2000"];
+    let mut p: Vec<Peer> = (0..3)
+        .map(|i| Peer::spawn(&opts(&lab, i + 1, names[i], dirs[i].path(), &fast)))
+        .collect();
+    wait_all_online(&mut p);
+    let alice = who(&p[0]);
+    let bob = who(&p[1]);
+    let carol = who(&p[2]);
+
+    // Pull h2's cable: no FIN, so only the heartbeat timeout can tell.
+    let cut_at = Instant::now();
+    lab.cut(2);
+    let off = offline(&mut p[0], &bob);
+    let seen_after = cut_at.elapsed();
+    eprintln!(
+        "netns: Alice saw Bob's cut link after {} ({})",
+        ms(seen_after),
+        off["reason"]
+    );
+    assert_eq!(off["reason"], "timeout");
+    let off = offline(&mut p[2], &bob);
+    assert_eq!(off["reason"], "timeout");
+    let off = offline(&mut p[1], &alice);
+    eprintln!(
+        "netns: Bob (cut off) dropped Alice after {} ({})",
+        ms(cut_at.elapsed()),
+        off["reason"]
+    );
+
+    // Heal: Alice and Bob find each other again through discovery.
+    let heal_at = Instant::now();
+    lab.heal(2);
+    online_again(&mut p[0], &bob);
+    online_again(&mut p[1], &alice);
+    eprintln!(
+        "netns: Alice and Bob reconnected {} after the heal",
+        ms(heal_at.elapsed())
+    );
+    p[1].send("through the mended cable");
+    p[0].wait_message("through the mended cable", T);
+
+    // Alice and Carol were never affected.
+    let carol_id = carol.1.clone();
+    assert!(
+        !p[0]
+            .events()
+            .iter()
+            .any(|e| e["event"] == "peer_offline" && e["id"] == carol_id.as_str()),
+        "Alice must not drop Carol while Bob's link is cut"
+    );
+    for peer in &mut p {
+        peer.quit();
+    }
+}
