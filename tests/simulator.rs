@@ -255,3 +255,47 @@ fn a_peer_restarted_behind_a_cut_link_is_taken_back_at_once() {
         .expect("reconnected");
     assert!(took < MS(500), "took {took:?}");
 }
+
+#[test]
+fn peers_started_together_mesh_without_waiting_for_the_periodic_announcement() {
+    let mut sim = Sim::new();
+    // Started within a few milliseconds of each other, so replies to newcomers collide with
+    // the reply gap.
+    for (k, seed) in [200u8, 7, 99, 3, 150, 42].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+        sim.run_for(MS(3));
+    }
+    let took = sim
+        .run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    assert!(
+        took < MS(600),
+        "took {took:?}: someone waited for a periodic announcement"
+    );
+}
+
+#[test]
+fn a_peer_restarted_within_the_redial_gap_is_dialed_again_when_the_gap_ends() {
+    let mut sim = Sim::new();
+    sim.add("low", 3, vec![]);
+    sim.add("high", 200, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    let low_is_0 = sim.nodes[0].node.id() < sim.nodes[1].node.id();
+    let high = if low_is_0 { 1 } else { 0 };
+    // Make the lower id dial the higher one's address, then the higher id crashes and comes
+    // back at once on the same address, within the lower id's redial gap.
+    sim.crash(high);
+    sim.run_for(MS(5));
+    let seed = if high == 1 { 200 } else { 3 };
+    sim.restart(
+        high,
+        p2pchat_tui::identity::Identity::from_secret([seed; 32]),
+    );
+    let took = sim
+        .run_until(Duration::from_secs(5), |s| {
+            s.nodes[high].node.peer_count() == 1
+        })
+        .expect("reconnected");
+    assert!(took < MS(1100), "took {took:?}");
+}

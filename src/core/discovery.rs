@@ -51,31 +51,45 @@ impl Node {
         if self.id() < a.id || waited_long {
             self.dial(addr);
         } else {
-            let gap = self.cfg.timing.announce_reply_gap;
-            if self
-                .last_reply_announce
-                .is_none_or(|t| now.duration_since(t) >= gap)
-            {
+            self.reply_announce();
+        }
+    }
+
+    /// Answers a newcomer with an announcement now, or, if one went out less than the reply
+    /// gap ago, as soon as the gap has passed (never dropped: the newcomer is waiting for it).
+    pub(super) fn reply_announce(&mut self) {
+        let now = self.now.mono;
+        let gap = self.cfg.timing.announce_reply_gap;
+        match self.last_reply_announce {
+            Some(t) if now.duration_since(t) < gap => {
+                self.deferred_reply.get_or_insert(t + gap);
+            }
+            _ => {
                 self.last_reply_announce = Some(now);
+                self.deferred_reply = None;
                 let datagram = self.announce_datagram();
                 self.outputs.push(Output::Announce { datagram });
             }
         }
     }
 
-    /// Dials `addr` unless a dial is under way or one was made too recently. True if dialed.
+    /// Dials `addr` unless a dial is under way. One made less than the redial gap ago defers
+    /// this one to the end of the gap (the peer may have restarted since). True if dialed now.
     pub(super) fn dial(&mut self, addr: SocketAddr) -> bool {
         let now = self.now.mono;
         if self.dialing.contains_key(&addr) {
             return false;
         }
-        if self
-            .last_dial
-            .get(&addr)
-            .is_some_and(|t| now.duration_since(*t) < self.cfg.timing.redial_gap)
-        {
-            return false;
+        if let Some(last) = self.last_dial.get(&addr).copied() {
+            let gap = self.cfg.timing.redial_gap;
+            if now.duration_since(last) < gap {
+                if self.deferred_dials.len() < self.cfg.limits.max_pending_handshakes {
+                    self.deferred_dials.entry(addr).or_insert(last + gap);
+                }
+                return false;
+            }
         }
+        self.deferred_dials.remove(&addr);
         if self.dialing.len() >= self.cfg.limits.max_pending_handshakes {
             return false;
         }

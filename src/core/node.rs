@@ -68,6 +68,10 @@ pub struct Node {
     pub(super) static_peers: Vec<StaticPeer>,
     pub(super) next_announce: Option<Instant>,
     pub(super) last_reply_announce: Option<Instant>,
+    /// A reply announcement held back by the reply gap, due at this instant.
+    pub(super) deferred_reply: Option<Instant>,
+    /// Dials held back by the redial gap, due at these instants.
+    pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
     pub(super) voting: VotingBook,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
@@ -110,6 +114,8 @@ impl Node {
             static_peers,
             next_announce: None,
             last_reply_announce: None,
+            deferred_reply: None,
+            deferred_dials: HashMap::new(),
             voting: VotingBook::new(id),
             stopping: false,
             outputs: Vec::new(),

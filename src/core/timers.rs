@@ -26,6 +26,8 @@ impl Node {
             .chain(static_deadlines)
             .chain(self.next_announce)
             .chain(self.voting_deadline())
+            .chain(self.deferred_reply)
+            .chain(self.deferred_dials.values().copied())
             .min()
     }
 
@@ -37,9 +39,28 @@ impl Node {
         if self.next_announce.is_some_and(|t| now >= t) {
             self.announce();
         }
+        if self.deferred_reply.is_some_and(|t| now >= t) {
+            self.reply_announce();
+        }
+        self.run_deferred_dials(now);
         self.check_connections(now);
         self.redial_static_peers(now);
         self.voting_tick();
+    }
+
+    fn run_deferred_dials(&mut self, now: Instant) {
+        let due: Vec<_> = self
+            .deferred_dials
+            .iter()
+            .filter(|(_, t)| now >= **t)
+            .map(|(a, _)| *a)
+            .collect();
+        for addr in due {
+            self.deferred_dials.remove(&addr);
+            if !self.peers.values().any(|p| p.dial_addr == addr) {
+                self.dial(addr);
+            }
+        }
     }
 
     fn check_connections(&mut self, now: Instant) {

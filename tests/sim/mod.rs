@@ -384,3 +384,23 @@ impl Sim {
             .collect()
     }
 }
+
+impl Sim {
+    /// Starts a fresh node with `identity` in slot `i` (same address), after a crash.
+    pub fn restart(&mut self, i: usize, identity: Identity) {
+        assert!(self.nodes[i].stopped, "restart only a stopped node");
+        let cfg = NodeConfig {
+            name: format!("restarted{i}"),
+            listen_port: self.nodes[i].port,
+            limits: Limits::default(),
+            timing: timing(),
+            static_peers: vec![],
+            key_file: "(sim)".into(),
+            saved: Default::default(),
+        };
+        self.nodes[i].node = Node::new(identity, cfg, self.at());
+        self.nodes[i].stopped = false;
+        self.nodes[i].events.clear();
+        self.input(i, Input::Start);
+    }
+}
