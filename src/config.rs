@@ -73,7 +73,7 @@ impl Default for Timing {
             handshake_timeout: Duration::from_millis(5000),
             announce_interval: Duration::from_millis(2000),
             announce_reply_gap: Duration::from_millis(200),
-            redial_gap: Duration::from_millis(1000),
+            redial_gap: Duration::from_millis(300),
             connect_timeout: Duration::from_millis(3000),
             proposal_ttl: Duration::from_secs(300),
         }
