@@ -28,6 +28,23 @@ pub enum UserCommand {
         approve: bool,
     },
     Proposals,
+    /// A private message to one peer (name, fingerprint or id).
+    Dm {
+        to: String,
+        body: String,
+    },
+    /// Show the last N stored lines.
+    History(usize),
+    Search(String),
+    Verify(String),
+    Trust {
+        who: String,
+        trusted: bool,
+    },
+    Block {
+        who: String,
+        blocked: bool,
+    },
 }
 
 /// Every command with its one-line help, in the order help lists them.
@@ -47,6 +64,21 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "vote on a proposal (ID: any unique prefix)",
     ),
     ("/proposals", "list proposals and their tallies"),
+    (
+        "/dm NAME TEXT",
+        "send a private message to one peer (NAME, fingerprint or id)",
+    ),
+    ("/history [N]", "show the last N stored lines (default 50)"),
+    ("/search TEXT", "find past messages containing TEXT"),
+    ("/verify NAME", "show the safety code to compare with NAME"),
+    (
+        "/trust NAME",
+        "mark NAME's key as verified (/untrust undoes)",
+    ),
+    (
+        "/block NAME",
+        "hide and refuse NAME's messages (/unblock undoes)",
+    ),
     ("/help", "show this help"),
     ("/quit", "say goodbye and exit"),
 ];
@@ -111,6 +143,36 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
             .map(|a| Some(UserCommand::Connect(a)))
             .map_err(|_| "usage: /connect HOST:PORT (an IP address and port)".to_string()),
         "propose" => parse_propose(args).map(Some),
+        "dm" => match args.split_once(char::is_whitespace) {
+            Some((to, body)) if !body.trim().is_empty() => Ok(Some(UserCommand::Dm {
+                to: to.to_string(),
+                body: body.trim_start().to_string(),
+            })),
+            _ => Err("usage: /dm NAME TEXT".into()),
+        },
+        "history" => match args {
+            "" => Ok(Some(UserCommand::History(50))),
+            n => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(|n| Some(UserCommand::History(n)))
+                .ok_or_else(|| "usage: /history [N] (a positive number)".to_string()),
+        },
+        "search" if args.is_empty() => Err("usage: /search TEXT".into()),
+        "search" => Ok(Some(UserCommand::Search(args.to_string()))),
+        "verify" | "trust" | "untrust" | "block" | "unblock" if args.is_empty() => {
+            Err(format!("usage: /{name} NAME (a name, fingerprint or id)"))
+        }
+        "verify" => Ok(Some(UserCommand::Verify(args.to_string()))),
+        "trust" | "untrust" => Ok(Some(UserCommand::Trust {
+            who: args.to_string(),
+            trusted: name == "trust",
+        })),
+        "block" | "unblock" => Ok(Some(UserCommand::Block {
+            who: args.to_string(),
+            blocked: name == "block",
+        })),
         "vote" => parse_vote(args).map(Some),
         _ => Err(format!("unknown command /{name}; type /help for the list")),
     }
@@ -241,6 +303,40 @@ mod tests {
         );
         assert!(parse("/vote ab12 maybe").is_err());
         assert!(parse("/vote").is_err());
+    }
+
+    #[test]
+    fn dm_history_search_and_trust_commands() {
+        assert_eq!(
+            parse("/dm Bob hi there"),
+            Ok(Some(UserCommand::Dm {
+                to: "Bob".into(),
+                body: "hi there".into()
+            }))
+        );
+        assert!(parse("/dm Bob").is_err());
+        assert_eq!(parse("/history"), Ok(Some(UserCommand::History(50))));
+        assert_eq!(parse("/history 5"), Ok(Some(UserCommand::History(5))));
+        assert!(parse("/history x").is_err());
+        assert_eq!(
+            parse("/search a b"),
+            Ok(Some(UserCommand::Search("a b".into())))
+        );
+        assert_eq!(
+            parse("/untrust ab12:cd34"),
+            Ok(Some(UserCommand::Trust {
+                who: "ab12:cd34".into(),
+                trusted: false
+            }))
+        );
+        assert_eq!(
+            parse("/block Eve"),
+            Ok(Some(UserCommand::Block {
+                who: "Eve".into(),
+                blocked: true
+            }))
+        );
+        assert!(parse("/verify").is_err());
     }
 
     #[test]

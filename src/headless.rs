@@ -33,6 +33,15 @@ pub fn to_net_command(cmd: UserCommand) -> Result<NetCommand, serde_json::Value>
         },
         UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
         UserCommand::Proposals => NetCommand::ListProposals,
+        UserCommand::Dm { to, body } => NetCommand::SendDm { to, body },
+        UserCommand::History(n) => NetCommand::History {
+            before: None,
+            limit: n,
+        },
+        UserCommand::Search(text) => NetCommand::Search { text },
+        UserCommand::Verify(who) => NetCommand::Verify { who },
+        UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
+        UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
         UserCommand::Help => {
             let commands: Vec<_> = COMMANDS
                 .iter()

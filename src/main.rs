@@ -59,6 +59,7 @@ fn run(cli: Cli) -> Result<(), String> {
         timing,
         state_file: Some(profile.state_path()),
         key_file: profile.key_path().display().to_string(),
+        history: Some(profile.history_path()),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -95,6 +95,10 @@ impl Profile {
         self.dir.join("state.json")
     }
 
+    pub fn history_path(&self) -> PathBuf {
+        self.dir.join("history.db")
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.dir.join("p2pchat.log")
     }

@@ -10,7 +10,7 @@ use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload}
 
 impl Node {
     /// The next sequence number, reserving a new block on disk first when one runs out.
-    fn take_seq(&mut self) -> u64 {
+    pub(super) fn take_seq(&mut self) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         if self.next_seq > self.seq_reserved {
@@ -116,7 +116,7 @@ impl Node {
         });
     }
 
-    fn reject_chat(&mut self, from: PeerId, reason: String) {
+    pub(super) fn reject_chat(&mut self, from: PeerId, reason: String) {
         tracing::info!(peer = %from.fingerprint(), %reason, "chat rejected");
         self.emit(NetEvent::Rejected {
             from: from.to_hex(),

@@ -292,6 +292,7 @@ impl Node {
         match frame {
             Frame::Ping => {}
             Frame::Chat(sp) => self.on_chat(peer, &sp),
+            Frame::Dm(sp) => self.on_dm(peer, &sp),
             Frame::Bye { .. } => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.said_bye = true;

@@ -5,6 +5,7 @@
 mod chat;
 mod conn;
 mod discovery;
+mod dm;
 mod io;
 mod node;
 pub mod replay;

@@ -199,6 +199,13 @@ impl Node {
         }
         match cmd {
             NetCommand::Send { body, signed } => self.send_chat(body, signed),
+            NetCommand::SendDm { to, body } => self.send_dm(&to, body),
+            // Answered at the actor's edge, where the store is; never reaches here there.
+            NetCommand::History { .. }
+            | NetCommand::Search { .. }
+            | NetCommand::Verify { .. }
+            | NetCommand::Trust { .. }
+            | NetCommand::Block { .. } => {}
             NetCommand::Connect { addr } => {
                 self.last_dial.remove(&addr);
                 if !self.dial(addr) {

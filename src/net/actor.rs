@@ -6,12 +6,13 @@
 //! Events to the front end are awaited; front ends always drain them.
 
 use super::api::{NetCommand, NetEvent, NetHandle};
+use super::archive::Archive;
 use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use super::udp;
 use crate::config::{Limits, Timing};
 use crate::core::{ConnId, Input, Node, NodeConfig, Now, Output};
 use crate::identity::Identity;
-use crate::store::StateFile;
+use crate::store::{History, StateFile};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -38,6 +39,8 @@ pub struct NetConfig {
     /// Where sequence numbers and replay marks are kept; `None` keeps nothing.
     pub state_file: Option<std::path::PathBuf>,
     pub key_file: String,
+    /// The history database (`history.db`); `None` keeps no history.
+    pub history: Option<std::path::PathBuf>,
 }
 
 /// Capacity of the front end's event queue and of the command queue.
@@ -60,6 +63,11 @@ pub async fn start(
         )
     })?;
     let listen_port = listener.local_addr()?.port();
+    let history = match &cfg.history {
+        Some(path) => Some(History::open(path).map_err(std::io::Error::other)?),
+        None => None,
+    };
+    let archive = Archive::new(history, identity.id());
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
     let mut notes: Vec<String> = port_note.into_iter().collect();
     let saved = match state_file.as_ref().map(|f| f.load()) {
@@ -86,6 +94,7 @@ pub async fn start(
     let (dial_tx, dial_rx) = mpsc::channel(256);
     let actor = NetActor {
         node,
+        archive,
         cfg,
         listener,
         udp,
@@ -141,6 +150,7 @@ type DialResult = (SocketAddr, Result<TcpStream, String>);
 
 struct NetActor {
     node: Node,
+    archive: Archive,
     cfg: NetConfig,
     listener: TcpListener,
     udp: UdpSocket,
@@ -171,7 +181,16 @@ impl NetActor {
             let deadline = self.node.poll_timeout().map(tokio::time::Instant::from_std);
             let input = tokio::select! {
                 biased;
-                cmd = self.cmd_rx.recv() => Input::Command(cmd.unwrap_or(NetCommand::Quit)),
+                cmd = self.cmd_rx.recv() => {
+                    let cmd = cmd.unwrap_or(NetCommand::Quit);
+                    if let Some(replies) = self.archive.on_command(&cmd) {
+                        for event in replies {
+                            let _ = self.event_tx.send(event).await;
+                        }
+                        continue;
+                    }
+                    Input::Command(cmd)
+                }
                 Some(msg) = self.conn_rx.recv() => match msg {
                     ConnMsg::Frame { conn, bytes } => Input::Frame { conn, bytes },
                     ConnMsg::Closed { conn, error } => {
@@ -250,7 +269,10 @@ impl NetActor {
                     Output::Dial { addr } => self.dial(addr),
                     Output::Announce { datagram } => self.announce(&datagram),
                     Output::Event(event) => {
-                        let _ = self.event_tx.send(event).await;
+                        // Stored first, then shown: a line on screen is on disk.
+                        for event in self.archive.on_event(event, now().unix_ms) {
+                            let _ = self.event_tx.send(event).await;
+                        }
                     }
                     Output::ReserveSeq { .. } => self.persist(true),
                     Output::Shutdown => stop = true,

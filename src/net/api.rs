@@ -31,6 +31,19 @@ pub enum NetCommand {
     Vote { proposal: String, approve: bool },
     /// Answered by [`NetEvent::Proposals`].
     ListProposals,
+    /// Send a signed private message to one connected peer (name, fingerprint or id).
+    SendDm { to: String, body: String },
+    /// Answered by [`NetEvent::History`]: up to `limit` stored lines before row `before`
+    /// (or before this run's first line).
+    History { before: Option<i64>, limit: usize },
+    /// Answered by [`NetEvent::SearchResults`].
+    Search { text: String },
+    /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
+    Verify { who: String },
+    /// Mark a peer's key verified (or not).
+    Trust { who: String, trusted: bool },
+    /// Stop (or resume) showing and accepting a peer's messages.
+    Block { who: String, blocked: bool },
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
     Quit,
 }
@@ -45,6 +58,20 @@ pub enum OfflineReason {
     Closed,
     /// Nothing was heard from it within the peer timeout.
     Timeout,
+}
+
+/// How far a peer's key is trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    /// First time this key is seen: remembered now (trust on first use).
+    New,
+    /// Seen before under this name.
+    Known,
+    /// The user compared safety codes and ran `/trust`.
+    Verified,
+    /// The name was first seen with another key: possible impersonation.
+    KeyChanged,
 }
 
 /// A connected peer, as listed by `/list`.
@@ -192,6 +219,50 @@ pub enum NetEvent {
     },
     Proposals {
         proposals: Vec<ProposalInfo>,
+    },
+    /// A private message to us.
+    DirectMessage {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        body: String,
+        ts: i64,
+    },
+    /// Our private message went out on the recipient's connection.
+    DmSent {
+        msg_id: String,
+        to: String,
+        to_name: String,
+        body: String,
+        ts: i64,
+    },
+    /// Stored lines, oldest first; `more` says whether older ones remain.
+    History {
+        entries: Vec<crate::store::HistoryEntry>,
+        more: bool,
+    },
+    /// Stored messages whose text contains `query`, oldest first.
+    SearchResults {
+        query: String,
+        entries: Vec<crate::store::HistoryEntry>,
+    },
+    /// What is known about a peer's key; sent after `peer_online` and after `/trust`/`/block`.
+    PeerTrust {
+        id: String,
+        name: String,
+        fingerprint: String,
+        trust: Trust,
+        blocked: bool,
+        /// For `key_changed`: fingerprints first seen under this name.
+        previous: Vec<String>,
+    },
+    /// The safety code for a peer: the same on both screens when nobody is in between.
+    SafetyCode {
+        id: String,
+        name: String,
+        fingerprint: String,
+        code: String,
+        trusted: bool,
     },
     /// The actor has stopped; no event follows.
     Stopped,

@@ -2,6 +2,7 @@
 
 mod actor;
 pub mod api;
+pub mod archive;
 mod connection;
 pub mod rate;
 pub mod udp;
@@ -9,4 +10,5 @@ pub mod udp;
 pub use actor::{start, NetConfig};
 pub use api::{
     HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo, ProposalInfo,
+    Trust,
 };

@@ -56,6 +56,18 @@ pub struct ChatContent {
     pub body: String,
 }
 
+/// The content of a private message, carried as the `payload` string of a `dm` frame. Always
+/// signed; `to` binds it to one recipient so it cannot be replayed to anyone else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DmContent {
+    pub author: PeerId,
+    pub to: PeerId,
+    pub seq: u64,
+    /// Author's wall clock, Unix milliseconds.
+    pub ts: i64,
+    pub body: String,
+}
+
 /// A signed certificate that secure-only mode (or open mode) was voted in: the signed
 /// proposal and the signed approvals that reached its threshold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +104,8 @@ pub enum Frame {
         proposals: Vec<SignedPayload>,
         votes: Vec<SignedPayload>,
     },
+    /// A private message for the receiving peer only (signed [`DmContent`]).
+    Dm(SignedPayload),
 }
 
 /// Why a frame could not be encoded or decoded.

@@ -100,3 +100,42 @@ mod tests {
         assert!(serde_json::from_str::<PeerId>("\"00\"").is_err());
     }
 }
+
+/// A short code derived from two peers' public keys, the same whichever side computes it:
+/// SHA-256 of `p2pchat-tui/v1/safety`, a zero byte, then the two keys in ascending order;
+/// the first 20 bytes read as four big-endian 40-bit numbers, each taken mod 100000 and
+/// written as five digits, separated by spaces (`12345 67890 13579 24680`).
+pub fn safety_code(a: &PeerId, b: &PeerId) -> String {
+    use sha2::{Digest, Sha256};
+    let (lo, hi) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+    let mut h = Sha256::new();
+    h.update(b"p2pchat-tui/v1/safety\0");
+    h.update(lo.0);
+    h.update(hi.0);
+    let digest = h.finalize();
+    digest[..20]
+        .chunks(5)
+        .map(|c| {
+            let n = c.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+            format!("{:05}", n % 100_000)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::*;
+
+    #[test]
+    fn safety_code_is_symmetric_and_depends_on_both_keys() {
+        let (a, b, c) = (PeerId([1; 32]), PeerId([2; 32]), PeerId([3; 32]));
+        let code = safety_code(&a, &b);
+        assert_eq!(code, safety_code(&b, &a));
+        assert_ne!(code, safety_code(&a, &c));
+        assert_eq!(code.len(), 23);
+        assert!(code
+            .split(' ')
+            .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_digit())));
+    }
+}

@@ -7,6 +7,8 @@ pub mod ids;
 pub mod signing;
 
 pub use discovery::Announce;
-pub use frame::{decode_frame, encode_frame, frame_codec, ChatContent, Frame, Hello, RejectReason};
-pub use ids::{MessageId, PeerId, ProposalId};
+pub use frame::{
+    decode_frame, encode_frame, frame_codec, ChatContent, DmContent, Frame, Hello, RejectReason,
+};
+pub use ids::{safety_code, MessageId, PeerId, ProposalId};
 pub use signing::{Domain, SignedPayload};

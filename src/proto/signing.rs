@@ -16,6 +16,7 @@ pub enum Domain {
     Chat,
     Proposal,
     Vote,
+    Dm,
 }
 
 impl Domain {
@@ -25,6 +26,7 @@ impl Domain {
             Domain::Chat => b"p2pchat-tui/v1/chat",
             Domain::Proposal => b"p2pchat-tui/v1/proposal",
             Domain::Vote => b"p2pchat-tui/v1/vote",
+            Domain::Dm => b"p2pchat-tui/v1/dm",
         }
     }
 }

@@ -81,3 +81,8 @@ mod tests {
         assert!(file.load().unwrap_err().contains("corrupt"));
     }
 }
+
+pub mod history;
+pub mod keys;
+pub use history::{EntryKind, History, HistoryEntry};
+pub use keys::{KnownKey, Sighting};

@@ -118,6 +118,12 @@ async fn event_loop(
             // Learn the group's mode for the status bar without printing a reply.
             asked_status = true;
             state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
+            // Show the end of the stored history above this run's lines.
+            let page = NetCommand::History {
+                before: None,
+                limit: crate::tui::app::HISTORY_PAGE,
+            };
+            state.history.loading = handle.try_send(page).is_ok();
         }
         if dirty {
             terminal.draw(|f| ui::draw(f, state))?;

@@ -79,13 +79,15 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 (true, false) => Mark::Unverified,
                 (false, _) => Mark::Unsigned,
             };
+            let name = super::apply_store::display_name(state, &from, &from_name);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&from),
                 from,
-                name: sanitize(&from_name, false),
+                name,
                 body: sanitize(&body, true),
                 mark,
                 own: false,
+                private: false,
             };
             state.log.push(ChatLine { ts, kind });
         }
@@ -111,6 +113,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     Mark::Unsigned
                 },
                 own: true,
+                private: false,
             };
             state.log.push(ChatLine { ts, kind });
             if recipients == 0 {
@@ -204,6 +207,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         | NetEvent::ProposalClosed { .. }
         | NetEvent::SecureMode { .. }
         | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
+        ev @ (NetEvent::DirectMessage { .. }
+        | NetEvent::DmSent { .. }
+        | NetEvent::History { .. }
+        | NetEvent::SearchResults { .. }
+        | NetEvent::PeerTrust { .. }
+        | NetEvent::SafetyCode { .. }) => super::apply_store::apply(state, ev),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);
@@ -222,7 +231,7 @@ pub(super) fn system(state: &mut AppState, text: String, level: Level) {
     state.log.push(line);
 }
 
-fn upsert_peer(state: &mut AppState, entry: PeerEntry) {
+pub(super) fn upsert_peer(state: &mut AppState, entry: PeerEntry) {
     match state.peers.iter_mut().find(|p| p.id == entry.id) {
         Some(p) => *p = entry,
         None => state.peers.push(entry),

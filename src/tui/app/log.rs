@@ -29,6 +29,8 @@ pub enum LineKind {
         body: String,
         mark: Mark,
         own: bool,
+        /// A private message (to us, or from us to the peer named in `name`).
+        private: bool,
         /// Palette index from a hash of the author's id.
         colour: u8,
     },
@@ -112,6 +114,22 @@ impl MessageLog {
         self.lines.push(line);
         if matches!(self.view, View::Pinned(_)) {
             self.unseen += 1;
+        }
+    }
+
+    /// Puts older lines (oldest first) before the current ones, keeping a pinned view on
+    /// the same line. Lines past the limit are not added.
+    pub fn prepend(&mut self, older: Vec<ChatLine>) {
+        let room = self.limit.saturating_sub(self.lines.len());
+        let skip = older.len().saturating_sub(room);
+        let older: Vec<ChatLine> = older.into_iter().skip(skip).collect();
+        let n = older.len();
+        if n == 0 {
+            return;
+        }
+        self.lines.splice(0..0, older);
+        if let View::Pinned(pos) = &mut self.view {
+            pos.line += n;
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod apply;
+pub mod apply_store;
 pub mod apply_votes;
 pub mod bindings;
 pub mod input;
@@ -12,6 +13,8 @@ pub mod state;
 pub mod update;
 
 pub use action::Action;
+/// Stored lines asked for at start and per scroll-back.
+pub const HISTORY_PAGE: usize = 200;
 pub use apply::apply;
 pub use state::{AppState, Focus, Now, TimeFormat};
 pub use update::{command_result, tick, update, Effect};

@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
 
 use super::input::InputLine;
 use super::log::MessageLog;
-use crate::net::{OfflineReason, ProposalInfo};
+use crate::net::{OfflineReason, ProposalInfo, Trust};
 use crate::tui::ui::theme::Theme;
 use crate::tui::TuiOptions;
 
@@ -100,6 +100,24 @@ pub struct PeerEntry {
     pub colour: u8,
 }
 
+/// Where the loaded history starts, for loading older pages on demand.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryCursor {
+    /// Store row of the oldest loaded stored line; `None` before the first page.
+    pub oldest_row: Option<i64>,
+    /// Older stored lines remain (unknown counts as true until the first page).
+    pub exhausted: bool,
+    /// A page has been asked for and not yet received.
+    pub loading: bool,
+}
+
+/// What the network said about a peer's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustInfo {
+    pub trust: Trust,
+    pub blocked: bool,
+}
+
 /// How serious a status-line message is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -150,6 +168,9 @@ pub struct AppState {
     pub stopped: bool,
     /// The next `Status` reply answers the run loop's own start-up request: no system line.
     pub quiet_status: bool,
+    pub history: HistoryCursor,
+    /// Trust in each peer's key, by peer id.
+    pub trust: std::collections::HashMap<String, TrustInfo>,
 }
 
 impl AppState {
@@ -184,6 +205,8 @@ impl AppState {
             quitting: false,
             stopped: false,
             quiet_status: false,
+            history: HistoryCursor::default(),
+            trust: Default::default(),
         }
     }
 

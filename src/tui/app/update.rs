@@ -55,11 +55,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
                 cycle_focus(state, 1);
             }
         }
-        Action::ScrollUp(n) => scroll(state, Scroll::Up(n)),
-        Action::ScrollDown(n) => scroll(state, Scroll::Down(n)),
-        Action::ScrollPageUp => scroll(state, Scroll::Up(page(state))),
-        Action::ScrollPageDown => scroll(state, Scroll::Down(page(state))),
-        Action::ScrollToOldest => scroll(state, Scroll::Oldest),
+        Action::ScrollUp(n) => return scroll(state, Scroll::Up(n)),
+        Action::ScrollDown(n) => return scroll(state, Scroll::Down(n)),
+        Action::ScrollPageUp => return scroll(state, Scroll::Up(page(state))),
+        Action::ScrollPageDown => return scroll(state, Scroll::Down(page(state))),
+        Action::ScrollToOldest => return scroll(state, Scroll::Oldest),
         Action::FollowNewest => state.log.set_view(View::Follow),
         Action::SelectPreviousPeer => select_peer(state, -1),
         Action::SelectNextPeer => select_peer(state, 1),
@@ -180,11 +180,13 @@ fn page(state: &AppState) -> usize {
     layout::message_view(state).1.saturating_sub(1).max(1)
 }
 
-fn scroll(state: &mut AppState, how: Scroll) {
+/// Scrolls; reaching the oldest loaded line asks the store for the page before it.
+fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
     let (cols, height) = layout::message_view(state);
     if cols == 0 || height == 0 {
-        return;
+        return Vec::new();
     }
+    let upward = !matches!(how, Scroll::Down(_));
     let view = {
         let rows = |i: usize| messages::row_count(state, i, cols);
         match how {
@@ -194,6 +196,27 @@ fn scroll(state: &mut AppState, how: Scroll) {
         }
     };
     state.log.set_view(view);
+    let at_top = match view {
+        View::Pinned(pos) => pos.line == 0 && pos.row == 0,
+        View::Follow => {
+            let rows = |i: usize| messages::row_count(state, i, cols);
+            state
+                .log
+                .follow_top(&rows, height)
+                .is_none_or(|p| p.line == 0)
+        }
+    };
+    if !(upward && at_top) || state.history.loading || state.history.exhausted {
+        return Vec::new();
+    }
+    state.history.loading = true;
+    vec![Effect::Send {
+        command: NetCommand::History {
+            before: state.history.oldest_row,
+            limit: super::HISTORY_PAGE,
+        },
+        from_input: false,
+    }]
 }
 
 fn select_peer(state: &mut AppState, step: isize) {
@@ -286,6 +309,16 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
         },
         UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
         UserCommand::Proposals => NetCommand::ListProposals,
+        UserCommand::Dm { to, body } => NetCommand::SendDm { to, body },
+        // Typed, it loads the next N older lines above what is shown.
+        UserCommand::History(n) => NetCommand::History {
+            before: state.history.oldest_row,
+            limit: n,
+        },
+        UserCommand::Search(text) => NetCommand::Search { text },
+        UserCommand::Verify(who) => NetCommand::Verify { who },
+        UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
+        UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
     };
     // A sent message should be seen: jump back to the newest lines.
     state.log.set_view(View::Follow);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::tui::app::log::{LineKind, View};
-use crate::tui::app::state::{AppState, Focus};
+use crate::tui::app::state::{AppState, Focus, Level};
 use crate::tui::text::{truncate, width, wrap};
 
 /// Display names are cut to this many columns in the message pane.
@@ -64,11 +64,15 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             mark,
             own,
             colour,
+            private,
             ..
         } => {
             let (glyph, mark_style) = theme.mark(*mark);
             prefix.push(Span::styled(glyph, mark_style));
             prefix.push(Span::raw(" "));
+            if *private {
+                prefix.push(Span::styled("[private] ", theme.system(Level::Warning)));
+            }
             let name = truncate(name, NAME_COLUMNS);
             if *own {
                 prefix.push(Span::styled(name, theme.own_name()));

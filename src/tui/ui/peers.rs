@@ -1,5 +1,6 @@
 //! The peers pane: everyone seen, online first; offline peers greyed.
 
+use crate::net::Trust;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -40,7 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         .take(height)
         .map(|(pos, i)| {
             let p = &state.peers[i];
-            let (dot, name_style) = if p.online {
+            let warn = state.trust.get(&p.id).map(|t| t.trust) == Some(Trust::KeyChanged);
+            let (dot, name_style) = if warn {
+                ("⚠ ", theme.system(crate::tui::app::state::Level::Error))
+            } else if p.online {
                 ("● ", theme.peer(p.colour))
             } else {
                 ("○ ", theme.offline())
@@ -51,7 +55,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
                 .filter(|c| c.is_ascii_alphanumeric() || *c == ':')
                 .take(9)
                 .collect();
-            let key = if p.fingerprint.is_empty() { "?" } else { "✓" };
+            // ✓ key known, ✔ verified with /trust, ! another key first had this name, ⊘ blocked.
+            let key = match state.trust.get(&p.id) {
+                Some(t) if t.blocked => "⊘",
+                Some(t) if t.trust == Trust::KeyChanged => "!",
+                Some(t) if t.trust == Trust::Verified => "✔",
+                _ if p.fingerprint.is_empty() => "?",
+                _ => "✓",
+            };
             let tail = format!(" {fp} {key}");
             let name_cols = cols.saturating_sub(2 + width(&tail));
             let name = truncate(&p.name, name_cols);

@@ -1,0 +1,371 @@
+//! The actor's store edge: every event passes through here on its way to the front end, so it
+//! is written to the history database *before* it is shown; blocked peers' messages stop here;
+//! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
+//! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
+
+use super::api::{NetCommand, NetEvent, Trust};
+use crate::proto::{safety_code, PeerId};
+use crate::store::{EntryKind, History, HistoryEntry, KnownKey, Sighting};
+use std::collections::{HashMap, HashSet};
+
+/// Most lines one history page returns, and most search results.
+pub const MAX_PAGE: usize = 500;
+pub const MAX_RESULTS: usize = 200;
+
+/// The store edge. Without a database (tests, `state_file: None`) it passes events through.
+pub struct Archive {
+    db: Option<History>,
+    me: PeerId,
+    /// Lines stored by earlier runs have rows up to this; a first `History` page starts here.
+    session_start: i64,
+    online: HashMap<String, String>,
+    blocked: HashSet<String>,
+    /// A store failure is reported once, not per line.
+    failed: bool,
+}
+
+impl Archive {
+    pub fn new(db: Option<History>, me: PeerId) -> Archive {
+        let session_start = db.as_ref().map_or(0, |d| d.last_row());
+        let blocked = db
+            .as_ref()
+            .and_then(|d| d.all_keys().ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| k.blocked)
+            .map(|k| k.id)
+            .collect();
+        Archive {
+            db,
+            me,
+            session_start,
+            online: HashMap::new(),
+            blocked,
+            failed: false,
+        }
+    }
+
+    /// Stores `event` (if it is a shown line) and returns what to show, in order: nothing for
+    /// a blocked peer's message, the event plus a trust event for a peer coming online.
+    pub fn on_event(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
+        let me = self.me.to_hex();
+        let mut out = Vec::new();
+        let stored = match &event {
+            NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. }
+                if self.blocked.contains(from) =>
+            {
+                return out;
+            }
+            NetEvent::Message {
+                msg_id,
+                from,
+                from_name,
+                body,
+                signed,
+                ts,
+                ..
+            } => Some(line(
+                EntryKind::Message,
+                Some(msg_id),
+                from,
+                from_name,
+                None,
+                body,
+                *ts,
+                *signed,
+            )),
+            NetEvent::Sent {
+                msg_id,
+                body,
+                signed,
+                ts,
+                ..
+            } => Some(line(
+                EntryKind::Sent,
+                Some(msg_id),
+                &me,
+                "",
+                None,
+                body,
+                *ts,
+                *signed,
+            )),
+            NetEvent::DirectMessage {
+                msg_id,
+                from,
+                from_name,
+                body,
+                ts,
+            } => Some(line(
+                EntryKind::DmIn,
+                Some(msg_id),
+                from,
+                from_name,
+                Some(from),
+                body,
+                *ts,
+                true,
+            )),
+            NetEvent::DmSent {
+                msg_id,
+                to,
+                body,
+                ts,
+                ..
+            } => Some(line(
+                EntryKind::DmOut,
+                Some(msg_id),
+                &me,
+                "",
+                Some(to),
+                body,
+                *ts,
+                true,
+            )),
+            NetEvent::PeerOnline {
+                id,
+                name,
+                fingerprint,
+                ..
+            } => {
+                self.online.insert(id.clone(), name.clone());
+                if let Some(trust) = self.sight(id, name, fingerprint, now_ms) {
+                    out.push(trust);
+                }
+                Some(system(format!("{name} joined ({fingerprint})"), now_ms))
+            }
+            NetEvent::PeerOffline { id, name, .. } => {
+                self.online.remove(id);
+                Some(system(format!("{name} left"), now_ms))
+            }
+            NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
+            _ => None,
+        };
+        if let Some(entry) = stored {
+            self.store(&entry, &mut out);
+        }
+        if let Some(NetEvent::PeerTrust {
+            trust: Trust::KeyChanged,
+            name,
+            fingerprint,
+            previous,
+            ..
+        }) = out.first()
+        {
+            let warning = key_warning(name, fingerprint, previous);
+            self.store(&system(warning, now_ms), &mut Vec::new());
+        }
+        out.insert(0, event);
+        out
+    }
+
+    /// Answers a command that concerns the store; `None` for commands for the node.
+    pub fn on_command(&mut self, cmd: &NetCommand) -> Option<Vec<NetEvent>> {
+        let reply = match cmd {
+            NetCommand::History { before, limit } => {
+                let before = before.unwrap_or(self.session_start + 1);
+                match self.db()?.page(Some(before), (*limit).clamp(1, MAX_PAGE)) {
+                    Ok((entries, more)) => NetEvent::History { entries, more },
+                    Err(e) => error(format!("cannot read history: {e}")),
+                }
+            }
+            NetCommand::Search { text } => match self.db()?.search(text, MAX_RESULTS) {
+                Ok(entries) => NetEvent::SearchResults {
+                    query: text.clone(),
+                    entries,
+                },
+                Err(e) => error(format!("cannot search history: {e}")),
+            },
+            NetCommand::Verify { who } => match self.resolve(who) {
+                Ok(k) => NetEvent::SafetyCode {
+                    code: PeerId::from_hex(&k.id)
+                        .map(|id| safety_code(&self.me, &id))
+                        .unwrap_or_default(),
+                    fingerprint: fingerprint(&k.id),
+                    id: k.id,
+                    name: k.name,
+                    trusted: k.trusted,
+                },
+                Err(e) => error(e),
+            },
+            NetCommand::Trust { who, trusted } => self.set(who, |db, k| {
+                db.set_trusted(&k.id, *trusted)?;
+                k.trusted = *trusted;
+                Ok(())
+            }),
+            NetCommand::Block { who, blocked } => {
+                let reply = self.set(who, |db, k| {
+                    db.set_blocked(&k.id, *blocked)?;
+                    k.blocked = *blocked;
+                    Ok(())
+                });
+                if let NetEvent::PeerTrust { id, blocked, .. } = &reply {
+                    if *blocked {
+                        self.blocked.insert(id.clone());
+                    } else {
+                        self.blocked.remove(id);
+                    }
+                }
+                reply
+            }
+            _ => return None,
+        };
+        Some(vec![reply])
+    }
+
+    fn db(&self) -> Option<&History> {
+        self.db.as_ref()
+    }
+
+    fn store(&mut self, entry: &HistoryEntry, out: &mut Vec<NetEvent>) {
+        let Some(db) = &self.db else { return };
+        if let Err(e) = db.insert(entry) {
+            tracing::error!("cannot store history: {e}");
+            if !std::mem::replace(&mut self.failed, true) {
+                out.push(error(format!("cannot store history: {e}")));
+            }
+        }
+    }
+
+    fn sight(&mut self, id: &str, name: &str, fp: &str, now_ms: i64) -> Option<NetEvent> {
+        let sighting = self.db()?.sight_key(id, name, now_ms);
+        let (trust, previous) = match sighting {
+            Ok(Sighting::New) => (Trust::New, vec![]),
+            Ok(Sighting::Known(k)) if k.trusted => (Trust::Verified, vec![]),
+            Ok(Sighting::Known(_)) => (Trust::Known, vec![]),
+            Ok(Sighting::NameClash { others }) => (
+                Trust::KeyChanged,
+                others.iter().map(|k| fingerprint(&k.id)).collect(),
+            ),
+            Err(e) => return Some(error(format!("cannot check known keys: {e}"))),
+        };
+        Some(NetEvent::PeerTrust {
+            id: id.into(),
+            name: name.into(),
+            fingerprint: fp.into(),
+            trust,
+            blocked: self.blocked.contains(id),
+            previous,
+        })
+    }
+
+    /// Applies a change to one known key and reports its new trust.
+    fn set(
+        &mut self,
+        who: &str,
+        change: impl FnOnce(&History, &mut KnownKey) -> Result<(), String>,
+    ) -> NetEvent {
+        let mut key = match self.resolve(who) {
+            Ok(k) => k,
+            Err(e) => return error(e),
+        };
+        let Some(db) = self.db() else {
+            return error("no profile: nothing is remembered".into());
+        };
+        if let Err(e) = change(db, &mut key) {
+            return error(format!("cannot save: {e}"));
+        }
+        NetEvent::PeerTrust {
+            fingerprint: fingerprint(&key.id),
+            trust: if key.trusted {
+                Trust::Verified
+            } else {
+                Trust::Known
+            },
+            blocked: key.blocked,
+            id: key.id,
+            name: key.name,
+            previous: vec![],
+        }
+    }
+
+    /// Finds one known key by full id, id prefix (4+ hex digits), fingerprint or name.
+    fn resolve(&self, who: &str) -> Result<KnownKey, String> {
+        let Some(db) = self.db() else {
+            return Err("no profile: no known keys".into());
+        };
+        let all = db.all_keys()?;
+        let lower = who.trim().to_lowercase();
+        let hexish = lower.replace(':', "");
+        let is_hex = hexish.len() >= 4 && hexish.chars().all(|c| c.is_ascii_hexdigit());
+        let mut found: Vec<KnownKey> = all
+            .into_iter()
+            .filter(|k| {
+                k.name.to_lowercase() == lower
+                    || fingerprint(&k.id) == lower
+                    || (is_hex && k.id.starts_with(&hexish))
+            })
+            .collect();
+        // Among several keys under one name, prefer the one online if only one is.
+        if found.len() > 1 {
+            let online: Vec<KnownKey> = found
+                .iter()
+                .filter(|k| self.online.contains_key(&k.id))
+                .cloned()
+                .collect();
+            if online.len() == 1 && found.iter().all(|k| k.name.to_lowercase() != lower) {
+                found = online;
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(format!("no known peer called {}", who.trim())),
+            _ => Err(format!(
+                "{} is ambiguous ({}); give the fingerprint",
+                who.trim(),
+                found
+                    .iter()
+                    .map(|k| fingerprint(&k.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+/// The warning shown when a known name appears with another key.
+pub fn key_warning(name: &str, fingerprint: &str, previous: &[String]) -> String {
+    format!(
+        "WARNING: {name} now has key {fingerprint}, but {name} was first seen with {}: possible impersonation; compare /verify codes before trusting it",
+        previous.join(", ")
+    )
+}
+
+fn fingerprint(id_hex: &str) -> String {
+    PeerId::from_hex(id_hex)
+        .map(|id| id.fingerprint())
+        .unwrap_or_default()
+}
+
+fn error(message: String) -> NetEvent {
+    NetEvent::Error { message }
+}
+
+fn system(text: String, ts: i64) -> HistoryEntry {
+    line(EntryKind::System, None, "", "", None, &text, ts, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn line(
+    kind: EntryKind,
+    msg_id: Option<&String>,
+    author: &str,
+    author_name: &str,
+    peer: Option<&String>,
+    body: &str,
+    ts: i64,
+    signed: bool,
+) -> HistoryEntry {
+    HistoryEntry {
+        row: 0,
+        kind,
+        msg_id: msg_id.cloned(),
+        author: author.into(),
+        author_name: author_name.into(),
+        peer: peer.cloned(),
+        body: body.into(),
+        ts,
+        signed,
+        backfilled: false,
+    }
+}

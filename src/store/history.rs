@@ -1,0 +1,335 @@
+//! The message history in SQLite (`history.db` in the profile, WAL mode): every line shown is
+//! written here before it is shown, read back a page at a time, and searched.
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Schema version kept in `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+/// What kind of line a history entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A broadcast message from a peer.
+    Message,
+    /// Our own broadcast message.
+    Sent,
+    /// A private message to us.
+    DmIn,
+    /// Our own private message.
+    DmOut,
+    /// A system line (joins, leaves, notices, warnings).
+    System,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Message => "message",
+            EntryKind::Sent => "sent",
+            EntryKind::DmIn => "dm_in",
+            EntryKind::DmOut => "dm_out",
+            EntryKind::System => "system",
+        }
+    }
+
+    fn parse(s: &str) -> EntryKind {
+        match s {
+            "message" => EntryKind::Message,
+            "sent" => EntryKind::Sent,
+            "dm_in" => EntryKind::DmIn,
+            "dm_out" => EntryKind::DmOut,
+            _ => EntryKind::System,
+        }
+    }
+}
+
+/// One stored line. `row` orders entries as they were stored; pages are asked for by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub row: i64,
+    pub kind: EntryKind,
+    /// `author-hex:seq` for messages, absent for system lines.
+    pub msg_id: Option<String>,
+    /// Author's peer id (ours for `sent`/`dm_out`), empty for system lines.
+    pub author: String,
+    pub author_name: String,
+    /// The other side of a private message.
+    pub peer: Option<String>,
+    pub body: String,
+    /// Author's clock for messages, ours for system lines; Unix milliseconds.
+    pub ts: i64,
+    pub signed: bool,
+    /// Arrived through backfill rather than live.
+    pub backfilled: bool,
+}
+
+/// The open database.
+pub struct History {
+    db: Connection,
+}
+
+/// A failure, as one line naming the file.
+pub type StoreResult<T> = Result<T, String>;
+
+impl History {
+    /// Opens (creating if needed) the database at `path`, in WAL mode. A file that is not a
+    /// database, or a directory that cannot be written, is a one-line error naming the file.
+    pub fn open(path: &Path) -> StoreResult<History> {
+        let shown = path.display().to_string();
+        let fail = |e: rusqlite::Error| format!("history database {shown}: {}", one_line(&e));
+        let db = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(fail)?;
+        db.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(fail)?;
+        // journal_mode returns a row; the others do not.
+        let mode: String = db
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(format!(
+                "history database {shown}: cannot use write-ahead logging (mode {mode})"
+            ));
+        }
+        db.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .map_err(fail)?;
+        let version: i64 = db
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(fail)?;
+        if version > SCHEMA_VERSION {
+            return Err(format!(
+                "history database {shown} was written by a newer version (schema {version})"
+            ));
+        }
+        db.execute_batch(SCHEMA).map_err(fail)?;
+        db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
+            .map_err(fail)?;
+        Ok(History { db })
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> History {
+        let db = Connection::open_in_memory().expect("sqlite in memory");
+        db.execute_batch(SCHEMA).expect("schema");
+        History { db }
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.db
+    }
+
+    /// Stores one entry (its `row` is ignored). A message whose id is already stored is not
+    /// stored twice; returns false then.
+    pub fn insert(&self, e: &HistoryEntry) -> StoreResult<bool> {
+        let n = self
+            .db
+            .execute(
+                "INSERT OR IGNORE INTO messages
+                 (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    e.msg_id,
+                    e.kind.as_str(),
+                    e.author,
+                    e.author_name,
+                    e.peer,
+                    e.body,
+                    e.ts,
+                    e.signed,
+                    e.backfilled
+                ],
+            )
+            .map_err(|e| one_line(&e))?;
+        Ok(n == 1)
+    }
+
+    /// The newest row stored so far (0 when empty).
+    pub fn last_row(&self) -> i64 {
+        self.db
+            .query_row("SELECT COALESCE(MAX(row), 0) FROM messages", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Whether a message id is stored.
+    pub fn contains(&self, msg_id: &str) -> bool {
+        self.db
+            .query_row("SELECT 1 FROM messages WHERE msg_id = ?1", [msg_id], |_| {
+                Ok(())
+            })
+            .optional()
+            .ok()
+            .flatten()
+            .is_some()
+    }
+
+    /// Up to `limit` entries older than row `before` (or the newest), oldest first, and
+    /// whether older ones remain.
+    pub fn page(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<(Vec<HistoryEntry>, bool)> {
+        let before = before.unwrap_or(i64::MAX);
+        let mut stmt = self
+            .db
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM messages WHERE row < ?1 ORDER BY row DESC LIMIT ?2"
+            ))
+            .map_err(|e| one_line(&e))?;
+        let mut rows: Vec<HistoryEntry> = stmt
+            .query_map(params![before, limit as i64 + 1], entry)
+            .and_then(|it| it.collect())
+            .map_err(|e| one_line(&e))?;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        rows.reverse();
+        Ok((rows, more))
+    }
+
+    /// Up to `limit` entries whose body contains `text` (case-insensitive for ASCII),
+    /// newest last.
+    pub fn search(&self, text: &str, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut stmt = self
+            .db
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM messages WHERE kind != 'system' AND body LIKE ?1 ESCAPE '\\'
+                 ORDER BY row DESC LIMIT ?2"
+            ))
+            .map_err(|e| one_line(&e))?;
+        let mut rows: Vec<HistoryEntry> = stmt
+            .query_map(params![format!("%{escaped}%"), limit as i64], entry)
+            .and_then(|it| it.collect())
+            .map_err(|e| one_line(&e))?;
+        rows.reverse();
+        Ok(rows)
+    }
+}
+
+const COLUMNS: &str = "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS messages (
+    row         INTEGER PRIMARY KEY AUTOINCREMENT,
+    msg_id      TEXT UNIQUE,
+    kind        TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    peer        TEXT,
+    body        TEXT NOT NULL,
+    ts          INTEGER NOT NULL,
+    signed      INTEGER NOT NULL,
+    backfilled  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
+CREATE TABLE IF NOT EXISTS keys (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    trusted     INTEGER NOT NULL DEFAULT 0,
+    blocked     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS keys_name ON keys(name);
+";
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        row: r.get(0)?,
+        kind: EntryKind::parse(&r.get::<_, String>(1)?),
+        msg_id: r.get(2)?,
+        author: r.get(3)?,
+        author_name: r.get(4)?,
+        peer: r.get(5)?,
+        body: r.get(6)?,
+        ts: r.get(7)?,
+        signed: r.get(8)?,
+        backfilled: r.get(9)?,
+    })
+}
+
+pub(crate) fn one_line(e: &rusqlite::Error) -> String {
+    e.to_string().replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn msg(id: &str, body: &str, ts: i64) -> HistoryEntry {
+        HistoryEntry {
+            row: 0,
+            kind: EntryKind::Message,
+            msg_id: Some(id.into()),
+            author: "aa".into(),
+            author_name: "Ann".into(),
+            peer: None,
+            body: body.into(),
+            ts,
+            signed: true,
+            backfilled: false,
+        }
+    }
+
+    #[test]
+    fn pages_go_back_in_order_and_say_when_more_remain() {
+        let h = History::in_memory();
+        for i in 0..25 {
+            assert!(h
+                .insert(&msg(&format!("aa:{i}"), &format!("m{i}"), i))
+                .unwrap());
+        }
+        assert!(
+            !h.insert(&msg("aa:3", "again", 3)).unwrap(),
+            "deduped by id"
+        );
+        let (newest, more) = h.page(None, 10).unwrap();
+        assert!(more);
+        assert_eq!(newest.first().unwrap().body, "m15");
+        assert_eq!(newest.last().unwrap().body, "m24");
+        let (older, _) = h.page(Some(newest[0].row), 10).unwrap();
+        assert_eq!(older.last().unwrap().body, "m14");
+        let (oldest, more) = h.page(Some(older[0].row), 10).unwrap();
+        assert_eq!((oldest.len(), more), (5, false));
+        assert!(h.contains("aa:7") && !h.contains("aa:99"));
+    }
+
+    #[test]
+    fn search_is_literal_and_case_insensitive() {
+        let h = History::in_memory();
+        h.insert(&msg("aa:1", "Hello World", 1)).unwrap();
+        h.insert(&msg("aa:2", "100% sure", 2)).unwrap();
+        h.insert(&msg("aa:3", "nothing", 3)).unwrap();
+        assert_eq!(h.search("hello", 10).unwrap().len(), 1);
+        assert_eq!(h.search("%", 10).unwrap()[0].body, "100% sure");
+        assert!(h.search("_", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn survives_reopen_and_reports_a_corrupt_file_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        {
+            let h = History::open(&path).unwrap();
+            h.insert(&msg("aa:1", "kept", 1)).unwrap();
+        }
+        let h = History::open(&path).unwrap();
+        assert_eq!(h.page(None, 5).unwrap().0[0].body, "kept");
+        drop(h);
+        let bad = dir.path().join("bad.db");
+        std::fs::write(&bad, vec![0x5a; 8192]).unwrap();
+        let err = History::open(&bad).err().unwrap();
+        assert!(err.contains("bad.db") && !err.contains('\n'), "{err}");
+    }
+}

@@ -1,0 +1,214 @@
+//! `apply` for events of the store edge: private messages, history pages, search results,
+//! key trust and safety codes. Pure, like [`super::apply`].
+
+use super::apply::system;
+use super::log::{ChatLine, LineKind, Mark};
+use super::state::{AppState, Level, TrustInfo};
+use crate::net::archive::key_warning;
+use crate::net::{NetEvent, Trust};
+use crate::store::{EntryKind, HistoryEntry};
+use crate::tui::text::sanitize;
+use crate::tui::ui::theme::peer_colour_index;
+
+pub fn apply(state: &mut AppState, event: NetEvent) {
+    match event {
+        NetEvent::DirectMessage {
+            from,
+            from_name,
+            body,
+            ts,
+            ..
+        } => {
+            let name = display_name(state, &from, &from_name);
+            let line = chat_line(&from, name, &body, ts, false, true, Mark::Verified);
+            state.log.push(line);
+            state.set_status(
+                format!("private message from {}", sanitize(&from_name, false)),
+                Level::Info,
+            );
+        }
+        NetEvent::DmSent {
+            to,
+            to_name,
+            body,
+            ts,
+            ..
+        } => {
+            let name = format!("→ {}", display_name(state, &to, &to_name));
+            let me = state.me.id.clone();
+            state
+                .log
+                .push(chat_line(&me, name, &body, ts, true, true, Mark::Verified));
+        }
+        NetEvent::History { entries, more } => {
+            state.history.loading = false;
+            state.history.exhausted = !more;
+            if let Some(first) = entries.first() {
+                state.history.oldest_row = Some(first.row);
+            }
+            let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
+            state.log.prepend(lines);
+        }
+        NetEvent::SearchResults { query, entries } => {
+            let mut text = match entries.len() {
+                0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),
+                n => format!(
+                    "{n} stored messages contain \"{}\":",
+                    sanitize(&query, false)
+                ),
+            };
+            for e in &entries {
+                let when = state.now.local(e.ts).format("%Y-%m-%d %H:%M");
+                let who = match e.kind {
+                    EntryKind::Sent | EntryKind::DmOut => "me".to_string(),
+                    _ => sanitize(&e.author_name, false),
+                };
+                let private = if e.peer.is_some() { " [private]" } else { "" };
+                text.push_str(&format!(
+                    "\n  {when} {who}{private}: {}",
+                    sanitize(&e.body, false)
+                ));
+            }
+            system(state, text, Level::Info);
+        }
+        NetEvent::PeerTrust {
+            id,
+            name,
+            fingerprint,
+            trust,
+            blocked,
+            previous,
+        } => {
+            let old = state.trust.insert(id, TrustInfo { trust, blocked });
+            let name = sanitize(&name, false);
+            if trust == Trust::KeyChanged {
+                let previous: Vec<String> = previous.iter().map(|p| sanitize(p, false)).collect();
+                let text = key_warning(&name, &sanitize(&fingerprint, false), &previous);
+                state.set_status(text.clone(), Level::Error);
+                system(state, text, Level::Error);
+            } else if let Some(old) = old {
+                let text = match (old.trust == trust, old.blocked == blocked) {
+                    (false, _) if trust == Trust::Verified => format!("{name} is now verified"),
+                    (false, _) => format!("{name} is no longer marked verified"),
+                    (_, false) if blocked => {
+                        format!("{name} is blocked: their messages are hidden")
+                    }
+                    (_, false) => format!("{name} is unblocked"),
+                    _ => return,
+                };
+                system(state, text, Level::Info);
+            }
+        }
+        NetEvent::SafetyCode {
+            name,
+            fingerprint,
+            code,
+            trusted,
+            ..
+        } => {
+            let done = if trusted {
+                "already verified"
+            } else {
+                "if it matches, type /trust"
+            };
+            let text = format!(
+                "safety code with {} ({}): {}\n  compare it with the code on their screen; {done}",
+                sanitize(&name, false),
+                sanitize(&fingerprint, false),
+                sanitize(&code, false)
+            );
+            system(state, text, Level::Info);
+        }
+        _ => {}
+    }
+}
+
+/// A peer's name with its trust mark: `✔` verified, `⚠` key changed.
+pub fn display_name(state: &AppState, id: &str, name: &str) -> String {
+    let name = sanitize(name, false);
+    match state.trust.get(id).map(|t| t.trust) {
+        Some(Trust::Verified) => format!("{name} ✔"),
+        Some(Trust::KeyChanged) => format!("⚠ {name}"),
+        _ => name,
+    }
+}
+
+fn chat_line(
+    from: &str,
+    name: String,
+    body: &str,
+    ts: i64,
+    own: bool,
+    private: bool,
+    mark: Mark,
+) -> ChatLine {
+    ChatLine {
+        ts,
+        kind: LineKind::Chat {
+            colour: peer_colour_index(from),
+            from: from.to_string(),
+            name,
+            body: sanitize(body, true),
+            mark,
+            own,
+            private,
+        },
+    }
+}
+
+fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
+    let me = if state.me.name.is_empty() {
+        "me".to_string()
+    } else {
+        state.me.name.clone()
+    };
+    let mark = if e.signed {
+        Mark::Verified
+    } else {
+        Mark::Unsigned
+    };
+    let peer = e.peer.clone().unwrap_or_default();
+    match e.kind {
+        EntryKind::Message => chat_line(
+            &e.author,
+            sanitize(&e.author_name, false),
+            &e.body,
+            e.ts,
+            false,
+            false,
+            mark,
+        ),
+        EntryKind::Sent => chat_line(&state.me.id, me, &e.body, e.ts, true, false, mark),
+        EntryKind::DmIn => chat_line(
+            &e.author,
+            sanitize(&e.author_name, false),
+            &e.body,
+            e.ts,
+            false,
+            true,
+            mark,
+        ),
+        EntryKind::DmOut => {
+            let to = state
+                .peer(&peer)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| crate::tui::app::state::short_id(&peer));
+            chat_line(
+                &state.me.id,
+                format!("→ {to}"),
+                &e.body,
+                e.ts,
+                true,
+                true,
+                mark,
+            )
+        }
+        EntryKind::System => ChatLine {
+            ts: e.ts,
+            kind: LineKind::System {
+                text: sanitize(&e.body, true),
+                level: Level::Info,
+            },
+        },
+    }
+}
