@@ -37,6 +37,7 @@ pub fn to_net_command(cmd: UserCommand) -> Result<NetCommand, serde_json::Value>
         UserCommand::History(n) => NetCommand::History {
             before: None,
             limit: n,
+            earlier_runs: false,
         },
         UserCommand::Search(text) => NetCommand::Search { text },
         UserCommand::Verify(who) => NetCommand::Verify { who },

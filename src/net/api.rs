@@ -33,9 +33,14 @@ pub enum NetCommand {
     ListProposals,
     /// Send a signed private message to one connected peer (name, fingerprint or id).
     SendDm { to: String, body: String },
-    /// Answered by [`NetEvent::History`]: up to `limit` stored lines before row `before`
-    /// (or before this run's first line).
-    History { before: Option<i64>, limit: usize },
+    /// Answered by [`NetEvent::History`]: up to `limit` stored lines before row `before`, or
+    /// the newest ones; with `earlier_runs`, only lines stored before this run started (what
+    /// an interface shows above the lines it received live).
+    History {
+        before: Option<i64>,
+        limit: usize,
+        earlier_runs: bool,
+    },
     /// Answered by [`NetEvent::SearchResults`].
     Search { text: String },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.

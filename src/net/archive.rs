@@ -8,6 +8,9 @@ use crate::proto::{safety_code, PeerId};
 use crate::store::{EntryKind, History, HistoryEntry, KnownKey, Sighting};
 use std::collections::{HashMap, HashSet};
 
+/// The `rejected` reason for a blocked peer's message (interfaces show nothing for it).
+pub const BLOCKED: &str = "blocked: message not shown";
+
 /// Most lines one history page returns, and most search results.
 pub const MAX_PAGE: usize = 500;
 pub const MAX_RESULTS: usize = 200;
@@ -54,7 +57,11 @@ impl Archive {
             NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. }
                 if self.blocked.contains(from) =>
             {
-                return out;
+                // Not stored, not shown; headless clients see that something was dropped.
+                return vec![NetEvent::Rejected {
+                    from: from.clone(),
+                    reason: BLOCKED.into(),
+                }];
             }
             NetEvent::Message {
                 msg_id,
@@ -162,9 +169,18 @@ impl Archive {
     /// Answers a command that concerns the store; `None` for commands for the node.
     pub fn on_command(&mut self, cmd: &NetCommand) -> Option<Vec<NetEvent>> {
         let reply = match cmd {
-            NetCommand::History { before, limit } => {
-                let before = before.unwrap_or(self.session_start + 1);
-                match self.db()?.page(Some(before), (*limit).clamp(1, MAX_PAGE)) {
+            NetCommand::History {
+                before,
+                limit,
+                earlier_runs,
+            } => {
+                let before = match (before, earlier_runs) {
+                    (Some(b), true) => Some((*b).min(self.session_start + 1)),
+                    (Some(b), false) => Some(*b),
+                    (None, true) => Some(self.session_start + 1),
+                    (None, false) => None,
+                };
+                match self.db()?.page(before, (*limit).clamp(1, MAX_PAGE)) {
                     Ok((entries, more)) => NetEvent::History { entries, more },
                     Err(e) => error(format!("cannot read history: {e}")),
                 }

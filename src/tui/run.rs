@@ -122,6 +122,7 @@ async fn event_loop(
             let page = NetCommand::History {
                 before: None,
                 limit: crate::tui::app::HISTORY_PAGE,
+                earlier_runs: true,
             };
             state.history.loading = handle.try_send(page).is_ok();
         }

@@ -123,6 +123,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 );
             }
         }
+        NetEvent::Rejected { reason, .. } if reason == crate::net::archive::BLOCKED => {}
         NetEvent::Rejected { from, reason } => {
             // `from` is a peer id when known, otherwise a socket address.
             let who = match state.peer(&from) {

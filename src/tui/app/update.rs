@@ -214,6 +214,7 @@ fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
         command: NetCommand::History {
             before: state.history.oldest_row,
             limit: super::HISTORY_PAGE,
+            earlier_runs: true,
         },
         from_input: false,
     }]
@@ -314,6 +315,7 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
         UserCommand::History(n) => NetCommand::History {
             before: state.history.oldest_row,
             limit: n,
+            earlier_runs: true,
         },
         UserCommand::Search(text) => NetCommand::Search { text },
         UserCommand::Verify(who) => NetCommand::Verify { who },
