@@ -30,6 +30,8 @@ pub enum Action {
     // Peers and proposals panes
     SelectPreviousPeer,
     SelectNextPeer,
+    /// Start a `/dm` to the selected peer on the input line.
+    MessageSelectedPeer,
     SelectPreviousProposal,
     SelectNextProposal,
     ApproveSelectedProposal,

@@ -96,6 +96,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Messages, Key::plain(C::Char('g')), A::ScrollToOldest, "oldest message"),
     bind(S::Messages, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
     bind(S::Messages, Key::plain(C::Char('G')), A::FollowNewest, "newest message, follow new ones"),
+    bind(S::Peers, Key::plain(C::Enter), A::MessageSelectedPeer, "private message to the selected peer"),
     bind(S::Peers, Key::plain(C::Up), A::SelectPreviousPeer, "previous peer"),
     bind(S::Peers, Key::plain(C::Char('k')), A::SelectPreviousPeer, "previous peer"),
     bind(S::Peers, Key::plain(C::Down), A::SelectNextPeer, "next peer"),

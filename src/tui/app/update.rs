@@ -63,6 +63,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::FollowNewest => state.log.set_view(View::Follow),
         Action::SelectPreviousPeer => select_peer(state, -1),
         Action::SelectNextPeer => select_peer(state, 1),
+        Action::MessageSelectedPeer => message_selected_peer(state),
         Action::SelectPreviousProposal => select_proposal(state, -1),
         Action::SelectNextProposal => select_proposal(state, 1),
         Action::ApproveSelectedProposal => return vote(state, true),
@@ -230,6 +231,31 @@ fn select_peer(state: &mut AppState, step: isize) {
     let p = &state.peers[order[state.selected_peer]];
     let text = format!("{}  id {}  key {}  {}", p.name, p.id, p.fingerprint, p.addr);
     state.set_status(text, Level::Info);
+}
+
+/// Puts `/dm NAME ` (or the fingerprint, when the name is shared) before the input text.
+fn message_selected_peer(state: &mut AppState) {
+    let order = state.peer_order();
+    let Some(&i) = order.get(state.selected_peer.min(order.len().saturating_sub(1))) else {
+        return;
+    };
+    let p = &state.peers[i];
+    let shared = state
+        .peers
+        .iter()
+        .filter(|q| q.name.eq_ignore_ascii_case(&p.name))
+        .count()
+        > 1;
+    let who = if shared || p.name.contains(char::is_whitespace) {
+        p.fingerprint.clone()
+    } else {
+        p.name.clone()
+    };
+    let rest = state.input.text().to_string();
+    let rest = rest.strip_prefix('/').map_or(rest.as_str(), |_| "");
+    let text = format!("/dm {who} {rest}");
+    state.input.set(&text);
+    state.focus = Focus::Input;
 }
 
 fn select_proposal(state: &mut AppState, step: isize) {

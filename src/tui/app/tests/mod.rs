@@ -4,6 +4,7 @@
 mod editing;
 mod network;
 mod props;
+mod store;
 
 pub use crate::net::{HandleError, NetCommand, NetEvent, Outcome};
 pub use crate::tui::app::input::MAX_INPUT_BYTES;

@@ -1,0 +1,198 @@
+//! Store-edge events in the model: stored history above live lines and paging on scroll,
+//! private messages marked, trust marks and the impersonation warning, starting a DM from the
+//! peer list.
+
+use super::*;
+use crate::net::Trust;
+use crate::store::{EntryKind, HistoryEntry};
+use crate::tui::app::log::LineKind;
+use crate::tui::app::HISTORY_PAGE;
+
+fn entry(row: i64, body: &str) -> HistoryEntry {
+    HistoryEntry {
+        row,
+        kind: EntryKind::Message,
+        msg_id: Some(format!("{}:{row}", "ab".repeat(32))),
+        author: "ab".repeat(32),
+        author_name: "Ann".into(),
+        peer: None,
+        body: body.into(),
+        ts: T0 - 1000 + row,
+        signed: true,
+        backfilled: false,
+    }
+}
+
+fn body(s: &AppState, i: usize) -> String {
+    match &s.log.lines()[i].kind {
+        LineKind::Chat { body, .. } => body.clone(),
+        LineKind::System { text, .. } => text.clone(),
+    }
+}
+
+fn online(s: &mut AppState, id: &str, name: &str) {
+    apply(
+        s,
+        NetEvent::PeerOnline {
+            id: id.into(),
+            name: name.into(),
+            fingerprint: format!("{}:{}", &id[..4], &id[4..8]),
+            addr: "127.0.0.1:1".into(),
+        },
+    );
+}
+
+#[test]
+fn stored_history_goes_above_live_lines_and_scrolling_back_loads_the_page_before() {
+    let mut s = new_state();
+    apply(
+        &mut s,
+        NetEvent::Notice {
+            message: "live".into(),
+        },
+    );
+    let page: Vec<HistoryEntry> = (101..=130).map(|i| entry(i, &format!("old {i}"))).collect();
+    apply(
+        &mut s,
+        NetEvent::History {
+            entries: page,
+            more: true,
+        },
+    );
+    assert_eq!(body(&s, 0), "old 101");
+    assert_eq!(body(&s, 30), "live");
+    assert_eq!(s.history.oldest_row, Some(101));
+    // Scrolling to the top asks for the page before row 101, once.
+    let effects = update(&mut s, Action::ScrollToOldest);
+    assert_eq!(
+        effects,
+        vec![Effect::Send {
+            command: NetCommand::History {
+                before: Some(101),
+                limit: HISTORY_PAGE,
+                earlier_runs: true
+            },
+            from_input: false
+        }]
+    );
+    assert!(
+        update(&mut s, Action::ScrollToOldest).is_empty(),
+        "already loading"
+    );
+    let View::Pinned(before) = s.log.view else {
+        panic!("pinned")
+    };
+    apply(
+        &mut s,
+        NetEvent::History {
+            entries: vec![entry(99, "older"), entry(100, "oldest loaded")],
+            more: false,
+        },
+    );
+    let View::Pinned(after) = s.log.view else {
+        panic!("still pinned")
+    };
+    assert_eq!(
+        after.line,
+        before.line + 2,
+        "the view stays on the same line"
+    );
+    assert_eq!(body(&s, 0), "older");
+    assert!(
+        update(&mut s, Action::ScrollToOldest).is_empty(),
+        "nothing older"
+    );
+}
+
+#[test]
+fn private_messages_are_marked_and_trust_shows_on_names() {
+    let mut s = new_state();
+    let bob = "b0b0".repeat(16);
+    online(&mut s, &bob, "Bob");
+    apply(
+        &mut s,
+        NetEvent::DirectMessage {
+            msg_id: format!("{bob}:1"),
+            from: bob.clone(),
+            from_name: "Bob".into(),
+            body: "psst".into(),
+            ts: T0,
+        },
+    );
+    let LineKind::Chat { private, name, .. } = &s.log.lines().last().unwrap().kind else {
+        panic!("chat line")
+    };
+    assert!(*private);
+    assert_eq!(name, "Bob");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: bob.clone(),
+            name: "Bob".into(),
+            fingerprint: "b0b0:b0b0".into(),
+            trust: Trust::Verified,
+            blocked: false,
+            previous: vec![],
+        },
+    );
+    apply(
+        &mut s,
+        NetEvent::Message {
+            msg_id: format!("{bob}:2"),
+            from: bob.clone(),
+            from_name: "Bob".into(),
+            body: "hi all".into(),
+            signed: true,
+            verified: true,
+            ts: T0,
+        },
+    );
+    let LineKind::Chat { name, private, .. } = &s.log.lines().last().unwrap().kind else {
+        panic!("chat line")
+    };
+    assert_eq!((name.as_str(), *private), ("Bob ✔", false));
+}
+
+#[test]
+fn a_changed_key_is_a_loud_warning() {
+    let mut s = new_state();
+    let fake = "fa4e".repeat(16);
+    online(&mut s, &fake, "Bob");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: fake.clone(),
+            name: "Bob".into(),
+            fingerprint: "fa4e:fa4e".into(),
+            trust: Trust::KeyChanged,
+            blocked: false,
+            previous: vec!["b0b0:b0b0".into()],
+        },
+    );
+    let last = body(&s, s.log.len() - 1);
+    assert!(
+        last.contains("WARNING") && last.contains("b0b0:b0b0"),
+        "{last}"
+    );
+    assert!(s.status.as_ref().unwrap().text.contains("impersonation"));
+    assert_eq!(s.trust[&fake].trust, Trust::KeyChanged);
+}
+
+#[test]
+fn enter_on_a_peer_starts_a_private_message() {
+    let mut s = new_state();
+    online(&mut s, &"b0b0".repeat(16), "Bob");
+    s.focus = Focus::Peers;
+    press(&mut s, plain(Code::Enter));
+    assert_eq!(s.input.text(), "/dm Bob ");
+    assert_eq!(s.focus, Focus::Input);
+    type_str(&mut s, "hello");
+    let effects = press(&mut s, plain(Code::Enter));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Send {
+            command: NetCommand::SendDm { to, body },
+            ..
+        }] if to == "Bob" && body == "hello"
+    ));
+}
