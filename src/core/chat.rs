@@ -50,18 +50,24 @@ impl Node {
         } else {
             SignedPayload::unsigned(&content)
         };
+        let archived = sp.clone();
         match self.broadcast_frame(&Frame::Chat(sp)) {
-            Ok(recipients) => self.emit(NetEvent::Sent {
-                msg_id: MessageId {
-                    author: content.author,
-                    seq: content.seq,
+            Ok(recipients) => {
+                if signed {
+                    self.archive(&content, archived);
                 }
-                .to_string(),
-                body: content.body,
-                signed,
-                ts: content.ts,
-                recipients,
-            }),
+                self.emit(NetEvent::Sent {
+                    msg_id: MessageId {
+                        author: content.author,
+                        seq: content.seq,
+                    }
+                    .to_string(),
+                    body: content.body,
+                    signed,
+                    ts: content.ts,
+                    recipients,
+                })
+            }
             Err(e) => self.error(format!("message not sent: {e}")),
         }
     }
@@ -101,6 +107,9 @@ impl Node {
                 return self.reject_chat(from, format!("stale message (seq {})", content.seq))
             }
         }
+        if verified {
+            self.archive(&content, sp.clone());
+        }
         self.emit(NetEvent::Message {
             msg_id: MessageId {
                 author: from,
@@ -113,6 +122,20 @@ impl Node {
             signed: verified,
             verified,
             ts: content.ts,
+        });
+    }
+
+    /// Keeps a signed broadcast message for backfill (before the event that shows it).
+    fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
+        self.outputs.push(Output::Archive {
+            msg_id: MessageId {
+                author: content.author,
+                seq: content.seq,
+            }
+            .to_string(),
+            author: content.author,
+            ts: content.ts,
+            payload,
         });
     }
 

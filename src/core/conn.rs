@@ -278,6 +278,7 @@ impl Node {
             }
         }
         self.send_sync(conn);
+        self.request_backfill(conn);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -293,6 +294,8 @@ impl Node {
             Frame::Ping => {}
             Frame::Chat(sp) => self.on_chat(peer, &sp),
             Frame::Dm(sp) => self.on_dm(peer, &sp),
+            Frame::BackfillRequest { since, limit } => self.on_backfill_request(conn, since, limit),
+            Frame::Backfill { messages } => self.on_backfill(conn, peer, messages),
             Frame::Bye { .. } => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.said_bye = true;

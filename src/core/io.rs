@@ -1,6 +1,7 @@
 //! What goes into and comes out of the core.
 
 use crate::net::api::{NetCommand, NetEvent};
+use crate::proto::{PeerId, SignedPayload};
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -52,6 +53,11 @@ pub enum Input {
     },
     /// A deadline from [`crate::core::Node::poll_timeout`] passed.
     Timer,
+    /// The answer to [`Output::BackfillLookup`]: stored signed payloads, oldest first.
+    BackfillFound {
+        conn: ConnId,
+        messages: Vec<SignedPayload>,
+    },
 }
 
 /// Something the actor must do.
@@ -71,4 +77,19 @@ pub enum Output {
     ReserveSeq { reserved: u64 },
     /// Every goodbye is queued: flush, save, stop.
     Shutdown,
+    /// Keep this signed broadcast message (the author's original) so it can be given to peers
+    /// that missed it. Comes before the event that shows it.
+    Archive {
+        msg_id: String,
+        author: PeerId,
+        ts: i64,
+        payload: SignedPayload,
+    },
+    /// Find stored signed broadcast messages with `ts >= since`, at most `limit`, oldest
+    /// first, and answer with [`Input::BackfillFound`] for `conn`.
+    BackfillLookup {
+        conn: ConnId,
+        since: i64,
+        limit: usize,
+    },
 }

@@ -2,6 +2,7 @@
 //! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
 //! no clocks, no randomness in here: the network actor supplies all three.
 
+mod backfill;
 mod chat;
 mod conn;
 mod discovery;
@@ -14,6 +15,7 @@ mod timers;
 mod votes;
 pub mod voting;
 
+pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
 pub use conn::handshake_content;
 pub use io::{ConnId, Input, Now, Output};
 pub use node::{Node, NodeConfig};

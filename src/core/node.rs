@@ -73,6 +73,7 @@ pub struct Node {
     /// Dials held back by the redial gap, due at these instants.
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
     pub(super) voting: VotingBook,
+    pub(super) backfill: super::backfill::BackfillState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -117,6 +118,7 @@ impl Node {
             deferred_reply: None,
             deferred_dials: HashMap::new(),
             voting: VotingBook::new(id),
+            backfill: Default::default(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -178,6 +180,7 @@ impl Node {
             Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
+            Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
         }
     }
 

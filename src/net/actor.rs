@@ -256,6 +256,7 @@ impl NetActor {
                 return stop;
             }
             let mut too_slow = Vec::new();
+            let mut lookups = Vec::new();
             for out in outputs {
                 match out {
                     Output::Send { conn, frame } => {
@@ -275,8 +276,21 @@ impl NetActor {
                         }
                     }
                     Output::ReserveSeq { .. } => self.persist(true),
+                    Output::Archive {
+                        msg_id,
+                        author,
+                        ts,
+                        payload,
+                    } => self.archive.keep(&msg_id, &author, ts, &payload),
+                    Output::BackfillLookup { conn, since, limit } => {
+                        let messages = self.archive.relayable(since, limit);
+                        lookups.push(Input::BackfillFound { conn, messages });
+                    }
                     Output::Shutdown => stop = true,
                 }
+            }
+            for input in lookups {
+                self.node.handle(now(), input);
             }
             for conn in too_slow {
                 self.close(conn);

@@ -241,6 +241,16 @@ pub enum NetEvent {
         body: String,
         ts: i64,
     },
+    /// A broadcast message we missed, relayed by peer `via` after a reconnection; signed by
+    /// its author (verified). Shown only if not already stored.
+    Backfilled {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        body: String,
+        ts: i64,
+        via: String,
+    },
     /// Stored lines, oldest first; `more` says whether older ones remain.
     History {
         entries: Vec<crate::store::HistoryEntry>,

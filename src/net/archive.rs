@@ -4,7 +4,7 @@
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
 use super::api::{NetCommand, NetEvent, Trust};
-use crate::proto::{safety_code, PeerId};
+use crate::proto::{safety_code, PeerId, SignedPayload};
 use crate::store::{EntryKind, History, HistoryEntry, KnownKey, Sighting};
 use std::collections::{HashMap, HashSet};
 
@@ -54,7 +54,14 @@ impl Archive {
         let me = self.me.to_hex();
         let mut out = Vec::new();
         let stored = match &event {
-            NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. }
+            NetEvent::Backfilled { msg_id, .. }
+                if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
+            {
+                return out; // already have it
+            }
+            NetEvent::Message { from, .. }
+            | NetEvent::DirectMessage { from, .. }
+            | NetEvent::Backfilled { from, .. }
                 if self.blocked.contains(from) =>
             {
                 // Not stored, not shown; headless clients see that something was dropped.
@@ -81,6 +88,26 @@ impl Archive {
                 *ts,
                 *signed,
             )),
+            NetEvent::Backfilled {
+                msg_id,
+                from,
+                from_name,
+                body,
+                ts,
+                ..
+            } => Some(HistoryEntry {
+                backfilled: true,
+                ..line(
+                    EntryKind::Message,
+                    Some(msg_id),
+                    from,
+                    from_name,
+                    None,
+                    body,
+                    *ts,
+                    true,
+                )
+            }),
             NetEvent::Sent {
                 msg_id,
                 body,
@@ -227,6 +254,41 @@ impl Archive {
             _ => return None,
         };
         Some(vec![reply])
+    }
+
+    /// Keeps a signed broadcast message for backfill (not a blocked author's).
+    pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
+        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
+            return;
+        };
+        let author = author.to_hex();
+        if self.blocked.contains(&author) {
+            return;
+        }
+        if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
+            tracing::error!("cannot keep a message for backfill: {e}");
+        }
+    }
+
+    /// Kept messages for a backfill answer, newest `limit` since `since`, oldest first.
+    pub fn relayable(&self, since: i64, limit: usize) -> Vec<SignedPayload> {
+        let Some(db) = &self.db else {
+            return Vec::new();
+        };
+        let blocked: Vec<String> = self.blocked.iter().cloned().collect();
+        match db.relayable_since(since, limit, &blocked) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(payload, sig)| SignedPayload {
+                    payload,
+                    sig: Some(sig),
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!("cannot read messages for backfill: {e}");
+                Vec::new()
+            }
+        }
     }
 
     fn db(&self) -> Option<&History> {

@@ -106,6 +106,16 @@ pub enum Frame {
     },
     /// A private message for the receiving peer only (signed [`DmContent`]).
     Dm(SignedPayload),
+    /// Asks for signed broadcast messages with `ts >= since` (at most `limit`), sent once
+    /// after the handshake by each side.
+    BackfillRequest {
+        since: i64,
+        limit: u32,
+    },
+    /// Signed chat payloads (authors' originals), oldest first; one answer may span frames.
+    Backfill {
+        messages: Vec<SignedPayload>,
+    },
 }
 
 /// Why a frame could not be encoded or decoded.

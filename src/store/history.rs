@@ -195,6 +195,63 @@ impl History {
         Ok((rows, more))
     }
 
+    /// Keeps a signed broadcast message's original payload for backfill.
+    pub fn keep_relayable(
+        &self,
+        msg_id: &str,
+        author: &str,
+        ts: i64,
+        payload: &str,
+        sig: &str,
+    ) -> StoreResult<()> {
+        self.db
+            .execute(
+                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![msg_id, author, ts, payload, sig],
+            )
+            .map(|_| ())
+            .map_err(|e| one_line(&e))
+    }
+
+    /// Up to `limit` kept payloads with `ts >= since`, oldest first, skipping `except`'s
+    /// authors: `(payload, sig)` pairs.
+    pub fn relayable_since(
+        &self,
+        since: i64,
+        limit: usize,
+        except: &[String],
+    ) -> StoreResult<Vec<(String, String)>> {
+        let mut stmt = self
+            .db
+            .prepare_cached(
+                "SELECT author, payload, sig FROM relayable WHERE ts >= ?1 ORDER BY ts DESC, msg_id",
+            )
+            .map_err(|e| one_line(&e))?;
+        let rows = stmt
+            .query_map([since], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| one_line(&e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (author, payload, sig) = row.map_err(|e| one_line(&e))?;
+            if except.contains(&author) {
+                continue;
+            }
+            out.push((payload, sig));
+            if out.len() == limit {
+                break;
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
     /// Up to `limit` entries whose body contains `text` (case-insensitive for ASCII),
     /// newest last.
     pub fn search(&self, text: &str, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
@@ -234,6 +291,14 @@ CREATE TABLE IF NOT EXISTS messages (
     backfilled  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
+CREATE TABLE IF NOT EXISTS relayable (
+    msg_id      TEXT PRIMARY KEY,
+    author      TEXT NOT NULL,
+    ts          INTEGER NOT NULL,
+    payload     TEXT NOT NULL,
+    sig         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relayable_ts ON relayable(ts);
 CREATE TABLE IF NOT EXISTS keys (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,

@@ -7,6 +7,7 @@ use p2pchat_tui::config::{Limits, Timing};
 use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::NetEvent;
+use p2pchat_tui::proto::SignedPayload;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -21,6 +22,8 @@ pub struct SimNode {
     pub stopped: bool,
     /// Frames this node sent, per connection (for replay tests).
     pub sent: Vec<(ConnId, Bytes)>,
+    /// What the node archived for backfill: (ts, message id, signed payload), the sim's store.
+    pub kept: Vec<(i64, String, SignedPayload)>,
 }
 
 pub struct Sim {
@@ -105,6 +108,7 @@ impl Sim {
             events: Vec::new(),
             stopped: false,
             sent: Vec::new(),
+            kept: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -234,6 +238,29 @@ impl Sim {
                 }
             }
             Output::ReserveSeq { .. } => {}
+            Output::Archive {
+                msg_id,
+                ts,
+                payload,
+                ..
+            } => {
+                let kept = &mut self.nodes[i].kept;
+                if !kept.iter().any(|(_, id, _)| *id == msg_id) {
+                    kept.push((ts, msg_id, payload));
+                }
+            }
+            Output::BackfillLookup { conn, since, limit } => {
+                let mut found: Vec<_> = self.nodes[i]
+                    .kept
+                    .iter()
+                    .filter(|(ts, _, _)| *ts >= since)
+                    .cloned()
+                    .collect();
+                found.sort_by_key(|(ts, id, _)| (*ts, id.clone()));
+                let skip = found.len().saturating_sub(limit);
+                let messages = found.into_iter().skip(skip).map(|(_, _, p)| p).collect();
+                self.schedule(Duration::ZERO, i, Input::BackfillFound { conn, messages });
+            }
             Output::Shutdown => self.nodes[i].stopped = true,
         }
     }

@@ -88,6 +88,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 mark,
                 own: false,
                 private: false,
+                backfilled: false,
             };
             state.log.push(ChatLine { ts, kind });
         }
@@ -114,6 +115,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 },
                 own: true,
                 private: false,
+                backfilled: false,
             };
             state.log.push(ChatLine { ts, kind });
             if recipients == 0 {
@@ -209,6 +211,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         | NetEvent::SecureMode { .. }
         | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
         ev @ (NetEvent::DirectMessage { .. }
+        | NetEvent::Backfilled { .. }
         | NetEvent::DmSent { .. }
         | NetEvent::History { .. }
         | NetEvent::SearchResults { .. }

@@ -40,6 +40,18 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 .log
                 .push(chat_line(&me, name, &body, ts, true, true, Mark::Verified));
         }
+        NetEvent::Backfilled {
+            from,
+            from_name,
+            body,
+            ts,
+            ..
+        } => {
+            let name = display_name(state, &from, &from_name);
+            let mut line = chat_line(&from, name, &body, ts, false, false, Mark::Verified);
+            set_backfilled(&mut line);
+            state.log.push(line);
+        }
         NetEvent::History { entries, more } => {
             state.history.loading = false;
             state.history.exhausted = !more;
@@ -152,7 +164,14 @@ fn chat_line(
             mark,
             own,
             private,
+            backfilled: false,
         },
+    }
+}
+
+fn set_backfilled(line: &mut ChatLine) {
+    if let LineKind::Chat { backfilled, .. } = &mut line.kind {
+        *backfilled = true;
     }
 }
 
@@ -168,6 +187,14 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
         Mark::Unsigned
     };
     let peer = e.peer.clone().unwrap_or_default();
+    let mut line = stored_kind(state, e, me, mark, &peer);
+    if e.backfilled {
+        set_backfilled(&mut line);
+    }
+    line
+}
+
+fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer: &str) -> ChatLine {
     match e.kind {
         EntryKind::Message => chat_line(
             &e.author,
@@ -190,9 +217,9 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
         ),
         EntryKind::DmOut => {
             let to = state
-                .peer(&peer)
+                .peer(peer)
                 .map(|p| p.name.clone())
-                .unwrap_or_else(|| crate::tui::app::state::short_id(&peer));
+                .unwrap_or_else(|| crate::tui::app::state::short_id(peer));
             chat_line(
                 &state.me.id,
                 format!("→ {to}"),

@@ -31,6 +31,8 @@ pub enum LineKind {
         own: bool,
         /// A private message (to us, or from us to the peer named in `name`).
         private: bool,
+        /// Arrived through backfill after a reconnection (sent while we were away).
+        backfilled: bool,
         /// Palette index from a hash of the author's id.
         colour: u8,
     },

@@ -65,11 +65,15 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             own,
             colour,
             private,
+            backfilled,
             ..
         } => {
             let (glyph, mark_style) = theme.mark(*mark);
             prefix.push(Span::styled(glyph, mark_style));
             prefix.push(Span::raw(" "));
+            if *backfilled {
+                prefix.push(Span::styled("[missed] ", theme.timestamp()));
+            }
             if *private {
                 prefix.push(Span::styled("[private] ", theme.system(Level::Warning)));
             }

@@ -1,0 +1,123 @@
+//! Backfill in the simulator: a peer cut off by a partition gets, on healing, the signed
+//! messages it missed, relayed by peers other than their author and checked against the
+//! author's key; unsigned and private messages are never relayed; forged relays are refused.
+
+mod sim;
+use bytes::Bytes;
+use p2pchat_tui::core::Input;
+use p2pchat_tui::net::{NetCommand, NetEvent};
+use p2pchat_tui::proto::{Frame, SignedPayload};
+use sim::Sim;
+use std::time::Duration;
+
+fn send(sim: &mut Sim, i: usize, body: &str, signed: bool) {
+    let cmd = NetCommand::Send {
+        body: body.into(),
+        signed,
+    };
+    sim.input(i, Input::Command(cmd));
+}
+
+/// (body, author id, relayed by) of each backfilled event at node `i`.
+fn backfilled(sim: &Sim, i: usize) -> Vec<(String, String, String)> {
+    sim.events(i)
+        .filter_map(|e| match e {
+            NetEvent::Backfilled {
+                body, from, via, ..
+            } => Some((body.clone(), from.clone(), via.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_peer_back_from_a_partition_gets_what_it_missed_and_nothing_private_or_unsigned() {
+    let mut sim = Sim::new();
+    for (k, seed) in [11u8, 22, 33].into_iter().enumerate() {
+        sim.add(&format!("n{k}"), seed, vec![]);
+    }
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    // Node 2 is cut off; 0 and 1 keep talking.
+    sim.group = vec![0, 0, 1];
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[0].node.peer_count() == 1 && s.nodes[2].node.peer_count() == 0
+    })
+    .expect("partitioned");
+    send(&mut sim, 0, "signed while you were away", true);
+    send(&mut sim, 0, "unsigned while you were away", false);
+    let to = sim.id(1);
+    sim.input(
+        0,
+        Input::Command(NetCommand::SendDm {
+            to,
+            body: "private to n1".into(),
+        }),
+    );
+    sim.run_for(Duration::from_millis(50));
+    // Node 0 then crashes: only node 1 can relay its message.
+    sim.crash(0);
+    sim.group = vec![0; 3];
+    sim.run_until(Duration::from_secs(30), |s| !backfilled(s, 2).is_empty())
+        .expect("backfilled");
+    sim.run_for(Duration::from_secs(1));
+    let got = backfilled(&sim, 2);
+    assert_eq!(
+        got,
+        vec![(
+            "signed while you were away".to_string(),
+            sim.id(0),
+            sim.id(1)
+        )]
+    );
+    let seen = format!("{:?}", sim.events(2).collect::<Vec<_>>());
+    assert!(!seen.contains("unsigned while"), "unsigned relayed");
+    assert!(!seen.contains("private to n1"), "private relayed");
+}
+
+#[test]
+fn forged_or_unsigned_relays_are_refused() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.add("c", 3, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    send(&mut sim, 0, "original", true);
+    sim.run_for(Duration::from_millis(50));
+    let genuine = sim.nodes[1]
+        .kept
+        .first()
+        .map(|(_, _, p)| p.clone())
+        .expect("b kept a's message");
+    let forged = SignedPayload {
+        payload: genuine.payload.replace("original", "forged!!"),
+        sig: genuine.sig.clone(),
+    };
+    let unsigned = SignedPayload {
+        payload: genuine.payload.clone(),
+        sig: None,
+    };
+    // Node 1 "relays" both to node 2 on their connection.
+    let conn = sim.conn_between(2, 1).expect("connected");
+    let frame = Frame::Backfill {
+        messages: vec![forged, unsigned],
+    };
+    let bytes = Bytes::from(serde_json::to_vec(&frame).unwrap());
+    sim.input(2, Input::Frame { conn, bytes });
+    let rejected: Vec<String> = sim
+        .events(2)
+        .filter_map(|e| match e {
+            NetEvent::Rejected { reason, .. } if reason.starts_with("backfill") => {
+                Some(reason.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    assert!(rejected[0].contains("bad signature"), "{rejected:?}");
+    assert!(rejected[1].contains("unsigned"), "{rejected:?}");
+    assert!(!sim
+        .events(2)
+        .any(|e| matches!(e, NetEvent::Backfilled { body, .. } if body.contains("forged"))));
+}
