@@ -253,3 +253,53 @@ fn a_broken_database_is_a_one_line_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("history database"), "{err}");
 }
+
+#[test]
+fn a_private_message_for_an_absent_peer_survives_the_senders_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let opts_a = PeerOpts::loopback("Alice", dir.path(), port);
+    let opts_b = PeerOpts::loopback("Bob", dir.path(), port);
+    let mut a = Peer::spawn(&opts_a);
+    let mut b = Peer::spawn(&opts_b);
+    a.wait_online(&b, T);
+    b.quit();
+    a.wait_offline(&b, T);
+    // Bob is known but away: by name, the message is queued.
+    a.send("/dm bob read this when you are back");
+    let sent = a.wait_for("queued", T, |e| e["event"] == "dm_sent");
+    assert_eq!(sent["status"], "queued");
+    assert_eq!(sent["to"], b.id.as_str());
+    let msg_id = sent["msg_id"].as_str().unwrap().to_string();
+    a.kill9();
+    let mut a = Peer::spawn(&opts_a);
+    let mut b = Peer::spawn(&opts_b);
+    let got = b.wait_for("dm", T, |e| e["event"] == "direct_message");
+    assert_eq!(got["body"], "read this when you are back");
+    assert_eq!(got["msg_id"], msg_id.as_str());
+    let id = msg_id.clone();
+    a.wait_for("delivered", T, move |e| {
+        e["event"] == "delivered" && e["msg_id"] == id.as_str()
+    });
+    let h = history(&mut a);
+    let e = h["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["msg_id"] == msg_id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (e["kind"].clone(), e["status"].clone()),
+        ("dm_out".into(), "delivered".into())
+    );
+    // Bob shows it once even if Alice resends (she will not: her outbox is empty now).
+    a.quit();
+    b.quit();
+    let shown = b
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "direct_message")
+        .count();
+    assert_eq!(shown, 1);
+}

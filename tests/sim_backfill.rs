@@ -121,3 +121,59 @@ fn forged_or_unsigned_relays_are_refused() {
         .events(2)
         .any(|e| matches!(e, NetEvent::Backfilled { body, .. } if body.contains("forged"))));
 }
+
+fn dm(sim: &mut Sim, from: usize, to: &str, body: &str) {
+    let cmd = NetCommand::SendDm {
+        to: to.into(),
+        body: body.into(),
+    };
+    sim.input(from, Input::Command(cmd));
+}
+
+fn delivered(sim: &Sim, i: usize) -> usize {
+    sim.events(i)
+        .filter(|e| matches!(e, NetEvent::Delivered { .. }))
+        .count()
+}
+
+#[test]
+fn a_private_message_to_an_absent_peer_waits_in_the_outbox_and_is_acknowledged() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    // Connected: sent, then acknowledged, and the outbox is empty again.
+    let b = sim.id(1);
+    dm(&mut sim, 0, &b, "hello b");
+    sim.run_until(Duration::from_secs(1), |s| delivered(s, 0) == 1)
+        .expect("delivered");
+    assert!(sim.nodes[0].outbox.is_empty());
+    // B crashes; a message for it is queued, and delivered once B is back.
+    sim.crash(1);
+    sim.run_until(Duration::from_secs(10), |s| {
+        s.nodes[0].node.peer_count() == 0
+    })
+    .expect("b gone");
+    dm(&mut sim, 0, &b, "while you were down");
+    assert!(sim.events(0).any(|e| matches!(
+        e,
+        NetEvent::DmSent {
+            status: p2pchat_tui::net::Delivery::Queued,
+            ..
+        }
+    )));
+    assert_eq!(sim.nodes[0].outbox.len(), 1);
+    sim.restart(1, p2pchat_tui::identity::Identity::from_secret([2; 32]));
+    sim.run_until(Duration::from_secs(10), |s| delivered(s, 0) == 2)
+        .expect("delivered after the restart");
+    let got: Vec<String> = sim
+        .events(1)
+        .filter_map(|e| match e {
+            NetEvent::DirectMessage { body, .. } => Some(body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec!["while you were down"]);
+    assert!(sim.nodes[0].outbox.is_empty());
+}

@@ -279,6 +279,7 @@ impl Node {
         }
         self.send_sync(conn);
         self.request_backfill(conn);
+        self.flush_outbox(conn, them);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -294,6 +295,7 @@ impl Node {
             Frame::Ping => {}
             Frame::Chat(sp) => self.on_chat(peer, &sp),
             Frame::Dm(sp) => self.on_dm(peer, &sp),
+            Frame::DmAck { msg_id } => self.on_dm_ack(peer, msg_id),
             Frame::BackfillRequest { since, limit } => self.on_backfill_request(conn, since, limit),
             Frame::Backfill { messages } => self.on_backfill(conn, peer, messages),
             Frame::Bye { .. } => {

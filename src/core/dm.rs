@@ -2,10 +2,11 @@
 //! relayed. Receivers check the signature, that it is addressed to them, and the replay window
 //! (shared with chat: both draw from the author's one sequence).
 
+use super::io::{ConnId, Output};
 use super::node::Node;
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
-use crate::net::api::NetEvent;
+use crate::net::api::{Delivery, NetEvent};
 use crate::proto::{DmContent, Domain, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
@@ -48,9 +49,15 @@ impl Node {
         }
     }
 
+    /// Sends (or, to a known id that is not connected, queues) a private message. Either way
+    /// it goes to the outbox until the recipient acknowledges it.
     pub(super) fn send_dm(&mut self, to: &str, body: String) {
         let to = match self.resolve_peer(to) {
             Ok(id) => id,
+            // A full id that is not connected: queue for it.
+            Err(_) if PeerId::from_hex(to.trim()).is_some_and(|id| id != self.id()) => {
+                PeerId::from_hex(to.trim()).expect("checked")
+            }
             Err(e) => return self.error(format!("private message not sent: {e}")),
         };
         let body = clean_text(&body, true);
@@ -72,22 +79,62 @@ impl Node {
             body,
         };
         let sp = SignedPayload::sign(self.identity.signing_key(), Domain::Dm, &content);
-        let Some(peer) = self.peers.get(&to) else {
-            return;
-        };
-        let (conn, to_name) = (peer.conn, peer.name.clone());
-        self.send_frame(conn, &Frame::Dm(sp));
-        self.emit(NetEvent::DmSent {
-            msg_id: MessageId {
-                author: content.author,
-                seq: content.seq,
+        let msg_id = MessageId {
+            author: content.author,
+            seq: content.seq,
+        }
+        .to_string();
+        self.outputs.push(Output::Outbox {
+            msg_id: msg_id.clone(),
+            to,
+            ts: content.ts,
+            payload: sp.clone(),
+        });
+        let (status, to_name) = match self.peers.get(&to) {
+            Some(peer) => {
+                let (conn, name) = (peer.conn, peer.name.clone());
+                self.send_frame(conn, &Frame::Dm(sp));
+                (Delivery::Sent, name)
             }
-            .to_string(),
+            None => (Delivery::Queued, to.fingerprint()),
+        };
+        self.emit(NetEvent::DmSent {
+            msg_id,
             to: to.to_hex(),
             to_name,
             body: content.body,
             ts: content.ts,
+            status,
         });
+    }
+
+    /// `peer` is connected on `conn`: ask the store for what waits for it.
+    pub(super) fn flush_outbox(&mut self, conn: ConnId, peer: PeerId) {
+        self.outputs.push(Output::OutboxLookup { conn, peer });
+    }
+
+    pub(super) fn on_outbox_found(&mut self, conn: ConnId, messages: Vec<SignedPayload>) {
+        if !self.conns.get(&conn).is_some_and(|c| c.is_established()) {
+            return;
+        }
+        for sp in messages {
+            self.send_frame(conn, &Frame::Dm(sp));
+        }
+    }
+
+    /// `from` acknowledged a private message; only ours to `from` count (the store checks
+    /// the recipient).
+    pub(super) fn on_dm_ack(&mut self, from: PeerId, msg_id: String) {
+        let ours = msg_id
+            .split_once(':')
+            .and_then(|(a, _)| PeerId::from_hex(a))
+            .is_some_and(|a| a == self.id());
+        if ours && msg_id.len() <= 100 {
+            self.emit(NetEvent::Delivered {
+                msg_id,
+                to: from.to_hex(),
+            });
+        }
     }
 
     /// A `dm` frame from the established peer `from`.
@@ -107,21 +154,29 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
-        match self
+        let verdict = self
             .replay
             .entry(from)
             .or_default()
-            .check_and_record(content.seq)
-        {
-            ReplayVerdict::Fresh => {}
-            _ => return self.reject_chat(from, format!("replayed message (seq {})", content.seq)),
+            .check_and_record(content.seq);
+        let msg_id = MessageId {
+            author: from,
+            seq: content.seq,
+        }
+        .to_string();
+        // Acknowledge even a copy we already had (a resend from the sender's outbox), so the
+        // sender stops resending; show only a fresh one.
+        if let Some(conn) = self.peers.get(&from).map(|p| p.conn) {
+            let ack = Frame::DmAck {
+                msg_id: msg_id.clone(),
+            };
+            self.send_frame(conn, &ack);
+        }
+        if verdict != ReplayVerdict::Fresh {
+            return tracing::debug!(%msg_id, "private message already had");
         }
         self.emit(NetEvent::DirectMessage {
-            msg_id: MessageId {
-                author: from,
-                seq: content.seq,
-            }
-            .to_string(),
+            msg_id,
             from: from.to_hex(),
             from_name: self.peer_name(&from),
             body: clean_text(&content.body, true),

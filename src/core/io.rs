@@ -53,6 +53,12 @@ pub enum Input {
     },
     /// A deadline from [`crate::core::Node::poll_timeout`] passed.
     Timer,
+    /// The answer to [`Output::OutboxLookup`]: signed `dm` payloads still undelivered to the
+    /// peer on `conn`, oldest first.
+    OutboxFound {
+        conn: ConnId,
+        messages: Vec<SignedPayload>,
+    },
     /// The answer to [`Output::BackfillLookup`]: stored signed payloads, oldest first.
     BackfillFound {
         conn: ConnId,
@@ -85,6 +91,16 @@ pub enum Output {
         ts: i64,
         payload: SignedPayload,
     },
+    /// Keep this signed private message for `to` until it is acknowledged (the outbox;
+    /// survives restarts). Comes before the event that shows it.
+    Outbox {
+        msg_id: String,
+        to: PeerId,
+        ts: i64,
+        payload: SignedPayload,
+    },
+    /// `peer` is connected on `conn`: answer with [`Input::OutboxFound`].
+    OutboxLookup { conn: ConnId, peer: PeerId },
     /// Find stored signed broadcast messages with `ts >= since`, at most `limit`, oldest
     /// first, and answer with [`Input::BackfillFound`] for `conn`.
     BackfillLookup {

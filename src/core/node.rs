@@ -181,6 +181,7 @@ impl Node {
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
             Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
+            Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
         }
     }
 

@@ -182,7 +182,8 @@ impl NetActor {
             let input = tokio::select! {
                 biased;
                 cmd = self.cmd_rx.recv() => {
-                    let cmd = cmd.unwrap_or(NetCommand::Quit);
+                    let mut cmd = cmd.unwrap_or(NetCommand::Quit);
+                    self.archive.rewrite(&mut cmd);
                     if let Some(replies) = self.archive.on_command(&cmd) {
                         for event in replies {
                             let _ = self.event_tx.send(event).await;
@@ -282,6 +283,18 @@ impl NetActor {
                         ts,
                         payload,
                     } => self.archive.keep(&msg_id, &author, ts, &payload),
+                    Output::Outbox {
+                        msg_id,
+                        to,
+                        ts,
+                        payload,
+                    } => self.archive.keep_outbox(&msg_id, &to, ts, &payload),
+                    Output::OutboxLookup { conn, peer } => {
+                        let messages = self.archive.outbox_for(&peer);
+                        if !messages.is_empty() {
+                            lookups.push(Input::OutboxFound { conn, messages });
+                        }
+                    }
                     Output::BackfillLookup { conn, since, limit } => {
                         let messages = self.archive.relayable(since, limit);
                         lookups.push(Input::BackfillFound { conn, messages });

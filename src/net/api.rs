@@ -79,6 +79,18 @@ pub enum Trust {
     KeyChanged,
 }
 
+/// Where one of our private messages is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// In the outbox: the recipient is not connected; sent when it is.
+    Queued,
+    /// Written to the recipient's connection, not yet acknowledged.
+    Sent,
+    /// The recipient acknowledged it.
+    Delivered,
+}
+
 /// A connected peer, as listed by `/list`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerInfo {
@@ -233,13 +245,20 @@ pub enum NetEvent {
         body: String,
         ts: i64,
     },
-    /// Our private message went out on the recipient's connection.
+    /// Our private message went out on the recipient's connection (`sent`), or waits in the
+    /// outbox until the recipient is back (`queued`).
     DmSent {
         msg_id: String,
         to: String,
         to_name: String,
         body: String,
         ts: i64,
+        status: Delivery,
+    },
+    /// The recipient acknowledged our private message.
+    Delivered {
+        msg_id: String,
+        to: String,
     },
     /// A broadcast message we missed, relayed by peer `via` after a reconnection; signed by
     /// its author (verified). Shown only if not already stored.

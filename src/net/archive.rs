@@ -3,7 +3,7 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
-use super::api::{NetCommand, NetEvent, Trust};
+use super::api::{Delivery, NetCommand, NetEvent, Trust};
 use crate::proto::{safety_code, PeerId, SignedPayload};
 use crate::store::{EntryKind, History, HistoryEntry, KnownKey, Sighting};
 use std::collections::{HashMap, HashSet};
@@ -145,17 +145,32 @@ impl Archive {
                 to,
                 body,
                 ts,
+                status,
                 ..
-            } => Some(line(
-                EntryKind::DmOut,
-                Some(msg_id),
-                &me,
-                "",
-                Some(to),
-                body,
-                *ts,
-                true,
-            )),
+            } => Some(HistoryEntry {
+                status: Some(delivery_name(*status).into()),
+                ..line(
+                    EntryKind::DmOut,
+                    Some(msg_id),
+                    &me,
+                    "",
+                    Some(to),
+                    body,
+                    *ts,
+                    true,
+                )
+            }),
+            NetEvent::Delivered { msg_id, to } => {
+                let Some(db) = &self.db else {
+                    return vec![event];
+                };
+                match db.delivered(msg_id, to) {
+                    Ok(true) => {}
+                    Ok(false) => return out, // already delivered
+                    Err(e) => tracing::error!("cannot mark delivered: {e}"),
+                }
+                None
+            }
             NetEvent::PeerOnline {
                 id,
                 name,
@@ -267,6 +282,48 @@ impl Archive {
         }
         if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
             tracing::error!("cannot keep a message for backfill: {e}");
+        }
+    }
+
+    /// Keeps a private message in the outbox until it is acknowledged.
+    pub fn keep_outbox(&mut self, msg_id: &str, to: &PeerId, ts: i64, payload: &SignedPayload) {
+        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
+            return;
+        };
+        if let Err(e) = db.keep_outbox(msg_id, &to.to_hex(), ts, &payload.payload, sig) {
+            tracing::error!("cannot keep a private message in the outbox: {e}");
+        }
+    }
+
+    /// Private messages waiting for `peer`, oldest first.
+    pub fn outbox_for(&self, peer: &PeerId) -> Vec<SignedPayload> {
+        let Some(db) = &self.db else {
+            return Vec::new();
+        };
+        match db.outbox_for(&peer.to_hex()) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(payload, sig)| SignedPayload {
+                    payload,
+                    sig: Some(sig),
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!("cannot read the outbox: {e}");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Turns a `/dm` to a name of a known but unconnected peer into its full id, so the node
+    /// can queue it. Names it cannot resolve to one key are left for the node.
+    pub fn rewrite(&self, cmd: &mut NetCommand) {
+        if let NetCommand::SendDm { to, .. } = cmd {
+            if PeerId::from_hex(to.trim()).is_none() {
+                if let Ok(k) = self.resolve(to) {
+                    *to = k.id;
+                }
+            }
         }
     }
 
@@ -409,6 +466,14 @@ pub fn key_warning(name: &str, fingerprint: &str, previous: &[String]) -> String
     )
 }
 
+fn delivery_name(d: Delivery) -> &'static str {
+    match d {
+        Delivery::Queued => "queued",
+        Delivery::Sent => "sent",
+        Delivery::Delivered => "delivered",
+    }
+}
+
 fn fingerprint(id_hex: &str) -> String {
     PeerId::from_hex(id_hex)
         .map(|id| id.fingerprint())
@@ -445,5 +510,6 @@ fn line(
         ts,
         signed,
         backfilled: false,
+        status: None,
     }
 }

@@ -9,6 +9,6 @@ pub mod udp;
 
 pub use actor::{start, NetConfig};
 pub use api::{
-    HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo, ProposalInfo,
-    Trust,
+    Delivery, HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo,
+    ProposalInfo, Trust,
 };

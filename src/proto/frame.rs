@@ -106,6 +106,10 @@ pub enum Frame {
     },
     /// A private message for the receiving peer only (signed [`DmContent`]).
     Dm(SignedPayload),
+    /// The receiver of a `dm` took it (or already had it): the sender may forget it.
+    DmAck {
+        msg_id: String,
+    },
     /// Asks for signed broadcast messages with `ts >= since` (at most `limit`), sent once
     /// after the handshake by each side.
     BackfillRequest {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Schema version kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// What kind of line a history entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +64,9 @@ pub struct HistoryEntry {
     pub signed: bool,
     /// Arrived through backfill rather than live.
     pub backfilled: bool,
+    /// For our private messages: `queued`, `sent` or `delivered`.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// The open database.
@@ -108,6 +111,10 @@ impl History {
                 "history database {shown} was written by a newer version (schema {version})"
             ));
         }
+        if version == 1 {
+            db.execute_batch("ALTER TABLE messages ADD COLUMN status TEXT")
+                .map_err(fail)?;
+        }
         db.execute_batch(SCHEMA).map_err(fail)?;
         db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
@@ -132,8 +139,8 @@ impl History {
             .db
             .execute(
                 "INSERT OR IGNORE INTO messages
-                 (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     e.msg_id,
                     e.kind.as_str(),
@@ -143,7 +150,8 @@ impl History {
                     e.body,
                     e.ts,
                     e.signed,
-                    e.backfilled
+                    e.backfilled,
+                    e.status
                 ],
             )
             .map_err(|e| one_line(&e))?;
@@ -252,6 +260,64 @@ impl History {
         Ok(out)
     }
 
+    /// Keeps a private message until its recipient acknowledges it.
+    pub fn keep_outbox(
+        &self,
+        msg_id: &str,
+        recipient: &str,
+        ts: i64,
+        payload: &str,
+        sig: &str,
+    ) -> StoreResult<()> {
+        self.db
+            .execute(
+                "INSERT OR IGNORE INTO outbox (msg_id, recipient, ts, payload, sig)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![msg_id, recipient, ts, payload, sig],
+            )
+            .map(|_| ())
+            .map_err(|e| one_line(&e))
+    }
+
+    /// What waits for `recipient`, oldest first: `(payload, sig)` pairs.
+    pub fn outbox_for(&self, recipient: &str) -> StoreResult<Vec<(String, String)>> {
+        let mut stmt = self
+            .db
+            .prepare_cached(
+                "SELECT payload, sig FROM outbox WHERE recipient = ?1 ORDER BY ts, msg_id",
+            )
+            .map_err(|e| one_line(&e))?;
+        stmt.query_map([recipient], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|it| it.collect())
+            .map_err(|e| one_line(&e))
+    }
+
+    /// `recipient` acknowledged `msg_id`: out of the outbox, marked delivered. False if it
+    /// was not waiting (a repeated acknowledgement).
+    pub fn delivered(&self, msg_id: &str, recipient: &str) -> StoreResult<bool> {
+        let n = self
+            .db
+            .execute(
+                "DELETE FROM outbox WHERE msg_id = ?1 AND recipient = ?2",
+                params![msg_id, recipient],
+            )
+            .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.set_status(msg_id, "delivered")?;
+        }
+        Ok(n == 1)
+    }
+
+    pub fn set_status(&self, msg_id: &str, status: &str) -> StoreResult<()> {
+        self.db
+            .execute(
+                "UPDATE messages SET status = ?2 WHERE msg_id = ?1",
+                params![msg_id, status],
+            )
+            .map(|_| ())
+            .map_err(|e| one_line(&e))
+    }
+
     /// Up to `limit` entries whose body contains `text` (case-insensitive for ASCII),
     /// newest last.
     pub fn search(&self, text: &str, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
@@ -275,7 +341,8 @@ impl History {
     }
 }
 
-const COLUMNS: &str = "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled";
+const COLUMNS: &str =
+    "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled, status";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS messages (
@@ -288,7 +355,15 @@ CREATE TABLE IF NOT EXISTS messages (
     body        TEXT NOT NULL,
     ts          INTEGER NOT NULL,
     signed      INTEGER NOT NULL,
-    backfilled  INTEGER NOT NULL DEFAULT 0
+    backfilled  INTEGER NOT NULL DEFAULT 0,
+    status      TEXT
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    msg_id      TEXT PRIMARY KEY,
+    recipient   TEXT NOT NULL,
+    ts          INTEGER NOT NULL,
+    payload     TEXT NOT NULL,
+    sig         TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
 CREATE TABLE IF NOT EXISTS relayable (
@@ -321,6 +396,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
         ts: r.get(7)?,
         signed: r.get(8)?,
         backfilled: r.get(9)?,
+        status: r.get(10)?,
     })
 }
 
@@ -344,6 +420,7 @@ mod tests {
             ts,
             signed: true,
             backfilled: false,
+            status: None,
         }
     }
 

@@ -7,7 +7,7 @@ use p2pchat_tui::config::{Limits, Timing};
 use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::NetEvent;
-use p2pchat_tui::proto::SignedPayload;
+use p2pchat_tui::proto::{PeerId, SignedPayload};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -24,6 +24,8 @@ pub struct SimNode {
     pub sent: Vec<(ConnId, Bytes)>,
     /// What the node archived for backfill: (ts, message id, signed payload), the sim's store.
     pub kept: Vec<(i64, String, SignedPayload)>,
+    /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
+    pub outbox: Vec<(PeerId, String, SignedPayload)>,
 }
 
 pub struct Sim {
@@ -109,6 +111,7 @@ impl Sim {
             stopped: false,
             sent: Vec::new(),
             kept: Vec::new(),
+            outbox: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -146,7 +149,12 @@ impl Sim {
     fn route(&mut self, i: usize, out: Output) {
         let lat = self.latency;
         match out {
-            Output::Event(e) => self.nodes[i].events.push((self.now, e)),
+            Output::Event(e) => {
+                if let NetEvent::Delivered { msg_id, .. } = &e {
+                    self.nodes[i].outbox.retain(|(_, id, _)| id != msg_id);
+                }
+                self.nodes[i].events.push((self.now, e))
+            }
             Output::Announce { datagram } => {
                 let from = SocketAddr::new(self.nodes[i].addr, DISCOVERY_PORT);
                 for j in 0..self.nodes.len() {
@@ -247,6 +255,23 @@ impl Sim {
                 let kept = &mut self.nodes[i].kept;
                 if !kept.iter().any(|(_, id, _)| *id == msg_id) {
                     kept.push((ts, msg_id, payload));
+                }
+            }
+            Output::Outbox {
+                msg_id,
+                to,
+                payload,
+                ..
+            } => self.nodes[i].outbox.push((to, msg_id, payload)),
+            Output::OutboxLookup { conn, peer } => {
+                let messages: Vec<_> = self.nodes[i]
+                    .outbox
+                    .iter()
+                    .filter(|(to, _, _)| *to == peer)
+                    .map(|(_, _, p)| p.clone())
+                    .collect();
+                if !messages.is_empty() {
+                    self.schedule(Duration::ZERO, i, Input::OutboxFound { conn, messages });
                 }
             }
             Output::BackfillLookup { conn, since, limit } => {

@@ -89,6 +89,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 own: false,
                 private: false,
                 backfilled: false,
+                delivery: None,
             };
             state.log.push(ChatLine { ts, kind });
         }
@@ -116,6 +117,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 own: true,
                 private: false,
                 backfilled: false,
+                delivery: None,
             };
             state.log.push(ChatLine { ts, kind });
             if recipients == 0 {
@@ -212,6 +214,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
         ev @ (NetEvent::DirectMessage { .. }
         | NetEvent::Backfilled { .. }
+        | NetEvent::Delivered { .. }
         | NetEvent::DmSent { .. }
         | NetEvent::History { .. }
         | NetEvent::SearchResults { .. }

@@ -5,7 +5,7 @@ use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, TrustInfo};
 use crate::net::archive::key_warning;
-use crate::net::{NetEvent, Trust};
+use crate::net::{Delivery, NetEvent, Trust};
 use crate::store::{EntryKind, HistoryEntry};
 use crate::tui::text::sanitize;
 use crate::tui::ui::theme::peer_colour_index;
@@ -28,18 +28,29 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             );
         }
         NetEvent::DmSent {
+            msg_id,
             to,
             to_name,
             body,
             ts,
-            ..
+            status,
         } => {
             let name = format!("→ {}", display_name(state, &to, &to_name));
             let me = state.me.id.clone();
-            state
-                .log
-                .push(chat_line(&me, name, &body, ts, true, true, Mark::Verified));
+            let mut line = chat_line(&me, name, &body, ts, true, true, Mark::Verified);
+            set_delivery(&mut line, msg_id, status);
+            state.log.push(line);
+            if status == Delivery::Queued {
+                state.set_status(
+                    format!(
+                        "{} is not connected: the message waits in the outbox",
+                        sanitize(&to_name, false)
+                    ),
+                    Level::Info,
+                );
+            }
         }
+        NetEvent::Delivered { msg_id, .. } => state.log.set_delivered(&msg_id),
         NetEvent::Backfilled {
             from,
             from_name,
@@ -165,7 +176,14 @@ fn chat_line(
             own,
             private,
             backfilled: false,
+            delivery: None,
         },
+    }
+}
+
+fn set_delivery(line: &mut ChatLine, msg_id: String, status: Delivery) {
+    if let LineKind::Chat { delivery, .. } = &mut line.kind {
+        *delivery = Some((msg_id, status));
     }
 }
 
@@ -190,6 +208,14 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
     let mut line = stored_kind(state, e, me, mark, &peer);
     if e.backfilled {
         set_backfilled(&mut line);
+    }
+    if let (EntryKind::DmOut, Some(id)) = (e.kind, &e.msg_id) {
+        let status = match e.status.as_deref() {
+            Some("delivered") => Delivery::Delivered,
+            Some("queued") => Delivery::Queued,
+            _ => Delivery::Sent,
+        };
+        set_delivery(&mut line, id.clone(), status);
     }
     line
 }

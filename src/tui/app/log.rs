@@ -6,6 +6,7 @@
 //! width), so its cost does not grow with the length of the history.
 
 use super::state::Level;
+use crate::net::Delivery;
 
 /// How a chat message's signature checked out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum LineKind {
         private: bool,
         /// Arrived through backfill after a reconnection (sent while we were away).
         backfilled: bool,
+        /// Our private message's id and where it is.
+        delivery: Option<(String, Delivery)>,
         /// Palette index from a hash of the author's id.
         colour: u8,
     },
@@ -116,6 +119,22 @@ impl MessageLog {
         self.lines.push(line);
         if matches!(self.view, View::Pinned(_)) {
             self.unseen += 1;
+        }
+    }
+
+    /// Marks our private message `msg_id` delivered (searching from the newest line).
+    pub fn set_delivered(&mut self, msg_id: &str) {
+        for line in self.lines.iter_mut().rev() {
+            if let LineKind::Chat {
+                delivery: Some((id, status)),
+                ..
+            } = &mut line.kind
+            {
+                if id == msg_id {
+                    *status = Delivery::Delivered;
+                    return;
+                }
+            }
         }
     }
 

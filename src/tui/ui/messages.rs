@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+use crate::net::Delivery;
 use crate::tui::app::log::{LineKind, View};
 use crate::tui::app::state::{AppState, Focus, Level};
 use crate::tui::text::{truncate, width, wrap};
@@ -66,6 +67,7 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             colour,
             private,
             backfilled,
+            delivery,
             ..
         } => {
             let (glyph, mark_style) = theme.mark(*mark);
@@ -80,6 +82,15 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             let name = truncate(name, NAME_COLUMNS);
             if *own {
                 prefix.push(Span::styled(name, theme.own_name()));
+                // Our private messages: … queued, ✓ sent, ✓✓ delivered.
+                if let Some((_, status)) = delivery {
+                    let glyph = match status {
+                        Delivery::Queued => " …",
+                        Delivery::Sent => " ✓",
+                        Delivery::Delivered => " ✓✓",
+                    };
+                    prefix.push(Span::styled(glyph, theme.timestamp()));
+                }
                 prefix.push(Span::styled(" ▸ ", theme.own_name()));
             } else {
                 prefix.push(Span::styled(name, theme.peer(*colour)));

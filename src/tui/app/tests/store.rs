@@ -20,6 +20,7 @@ fn entry(row: i64, body: &str) -> HistoryEntry {
         ts: T0 - 1000 + row,
         signed: true,
         backfilled: false,
+        status: None,
     }
 }
 
