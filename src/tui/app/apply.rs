@@ -94,11 +94,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             state.log.push(ChatLine { ts, kind });
         }
         NetEvent::Sent {
+            msg_id,
             body,
             signed,
             ts,
             recipients,
-            ..
         } => {
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
@@ -117,7 +117,15 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 own: true,
                 private: false,
                 backfilled: false,
-                delivery: None,
+                // Sent to someone, or waiting for peers to come back and backfill it.
+                delivery: Some((
+                    msg_id,
+                    if recipients == 0 && signed {
+                        crate::net::Delivery::Queued
+                    } else {
+                        crate::net::Delivery::Sent
+                    },
+                )),
             };
             state.log.push(ChatLine { ts, kind });
             if recipients == 0 {

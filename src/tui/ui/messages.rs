@@ -82,8 +82,12 @@ pub fn line_rows(state: &AppState, idx: usize, cols: usize) -> Vec<Line<'static>
             let name = truncate(name, NAME_COLUMNS);
             if *own {
                 prefix.push(Span::styled(name, theme.own_name()));
-                // Our private messages: … queued, ✓ sent, ✓✓ delivered.
-                if let Some((_, status)) = delivery {
+                // Our private messages: … queued, ✓ sent, ✓✓ delivered; a broadcast only
+                // when nobody was there to get it (… until peers come back and backfill it).
+                if let Some((_, status)) = delivery
+                    .as_ref()
+                    .filter(|(_, d)| *private || *d == Delivery::Queued)
+                {
                     let glyph = match status {
                         Delivery::Queued => " …",
                         Delivery::Sent => " ✓",
