@@ -84,5 +84,6 @@ mod tests {
 
 pub mod history;
 pub mod keys;
+pub mod relay;
 pub use history::{EntryKind, History, HistoryEntry};
 pub use keys::{KnownKey, Sighting};

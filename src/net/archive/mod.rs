@@ -3,9 +3,14 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
+mod relay;
+mod trust;
+
+pub use trust::key_warning;
+
 use super::api::{Delivery, NetCommand, NetEvent, Trust};
-use crate::proto::{safety_code, PeerId, SignedPayload};
-use crate::store::{EntryKind, History, HistoryEntry, KnownKey, Sighting};
+use crate::proto::{safety_code, PeerId};
+use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 
 /// The `rejected` reason for a blocked peer's message (interfaces show nothing for it).
@@ -271,84 +276,7 @@ impl Archive {
         Some(vec![reply])
     }
 
-    /// Keeps a signed broadcast message for backfill (not a blocked author's).
-    pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
-        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
-            return;
-        };
-        let author = author.to_hex();
-        if self.blocked.contains(&author) {
-            return;
-        }
-        if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
-            tracing::error!("cannot keep a message for backfill: {e}");
-        }
-    }
-
-    /// Keeps a private message in the outbox until it is acknowledged.
-    pub fn keep_outbox(&mut self, msg_id: &str, to: &PeerId, ts: i64, payload: &SignedPayload) {
-        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
-            return;
-        };
-        if let Err(e) = db.keep_outbox(msg_id, &to.to_hex(), ts, &payload.payload, sig) {
-            tracing::error!("cannot keep a private message in the outbox: {e}");
-        }
-    }
-
-    /// Private messages waiting for `peer`, oldest first.
-    pub fn outbox_for(&self, peer: &PeerId) -> Vec<SignedPayload> {
-        let Some(db) = &self.db else {
-            return Vec::new();
-        };
-        match db.outbox_for(&peer.to_hex()) {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|(payload, sig)| SignedPayload {
-                    payload,
-                    sig: Some(sig),
-                })
-                .collect(),
-            Err(e) => {
-                tracing::error!("cannot read the outbox: {e}");
-                Vec::new()
-            }
-        }
-    }
-
-    /// Turns a `/dm` to a name of a known but unconnected peer into its full id, so the node
-    /// can queue it. Names it cannot resolve to one key are left for the node.
-    pub fn rewrite(&self, cmd: &mut NetCommand) {
-        if let NetCommand::SendDm { to, .. } = cmd {
-            if PeerId::from_hex(to.trim()).is_none() {
-                if let Ok(k) = self.resolve(to) {
-                    *to = k.id;
-                }
-            }
-        }
-    }
-
-    /// Kept messages for a backfill answer, newest `limit` since `since`, oldest first.
-    pub fn relayable(&self, since: i64, limit: usize) -> Vec<SignedPayload> {
-        let Some(db) = &self.db else {
-            return Vec::new();
-        };
-        let blocked: Vec<String> = self.blocked.iter().cloned().collect();
-        match db.relayable_since(since, limit, &blocked) {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|(payload, sig)| SignedPayload {
-                    payload,
-                    sig: Some(sig),
-                })
-                .collect(),
-            Err(e) => {
-                tracing::error!("cannot read messages for backfill: {e}");
-                Vec::new()
-            }
-        }
-    }
-
-    fn db(&self) -> Option<&History> {
+    pub(super) fn db(&self) -> Option<&History> {
         self.db.as_ref()
     }
 
@@ -361,109 +289,6 @@ impl Archive {
             }
         }
     }
-
-    fn sight(&mut self, id: &str, name: &str, fp: &str, now_ms: i64) -> Option<NetEvent> {
-        let sighting = self.db()?.sight_key(id, name, now_ms);
-        let (trust, previous) = match sighting {
-            Ok(Sighting::New) => (Trust::New, vec![]),
-            Ok(Sighting::Known(k)) if k.trusted => (Trust::Verified, vec![]),
-            Ok(Sighting::Known(_)) => (Trust::Known, vec![]),
-            Ok(Sighting::NameClash { others }) => (
-                Trust::KeyChanged,
-                others.iter().map(|k| fingerprint(&k.id)).collect(),
-            ),
-            Err(e) => return Some(error(format!("cannot check known keys: {e}"))),
-        };
-        Some(NetEvent::PeerTrust {
-            id: id.into(),
-            name: name.into(),
-            fingerprint: fp.into(),
-            trust,
-            blocked: self.blocked.contains(id),
-            previous,
-        })
-    }
-
-    /// Applies a change to one known key and reports its new trust.
-    fn set(
-        &mut self,
-        who: &str,
-        change: impl FnOnce(&History, &mut KnownKey) -> Result<(), String>,
-    ) -> NetEvent {
-        let mut key = match self.resolve(who) {
-            Ok(k) => k,
-            Err(e) => return error(e),
-        };
-        let Some(db) = self.db() else {
-            return error("no profile: nothing is remembered".into());
-        };
-        if let Err(e) = change(db, &mut key) {
-            return error(format!("cannot save: {e}"));
-        }
-        NetEvent::PeerTrust {
-            fingerprint: fingerprint(&key.id),
-            trust: if key.trusted {
-                Trust::Verified
-            } else {
-                Trust::Known
-            },
-            blocked: key.blocked,
-            id: key.id,
-            name: key.name,
-            previous: vec![],
-        }
-    }
-
-    /// Finds one known key by full id, id prefix (4+ hex digits), fingerprint or name.
-    fn resolve(&self, who: &str) -> Result<KnownKey, String> {
-        let Some(db) = self.db() else {
-            return Err("no profile: no known keys".into());
-        };
-        let all = db.all_keys()?;
-        let lower = who.trim().to_lowercase();
-        let hexish = lower.replace(':', "");
-        let is_hex = hexish.len() >= 4 && hexish.chars().all(|c| c.is_ascii_hexdigit());
-        let mut found: Vec<KnownKey> = all
-            .into_iter()
-            .filter(|k| {
-                k.name.to_lowercase() == lower
-                    || fingerprint(&k.id) == lower
-                    || (is_hex && k.id.starts_with(&hexish))
-            })
-            .collect();
-        // Among several keys under one name, prefer the one online if only one is.
-        if found.len() > 1 {
-            let online: Vec<KnownKey> = found
-                .iter()
-                .filter(|k| self.online.contains_key(&k.id))
-                .cloned()
-                .collect();
-            if online.len() == 1 && found.iter().all(|k| k.name.to_lowercase() != lower) {
-                found = online;
-            }
-        }
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(format!("no known peer called {}", who.trim())),
-            _ => Err(format!(
-                "{} is ambiguous ({}); give the fingerprint",
-                who.trim(),
-                found
-                    .iter()
-                    .map(|k| fingerprint(&k.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
-    }
-}
-
-/// The warning shown when a known name appears with another key.
-pub fn key_warning(name: &str, fingerprint: &str, previous: &[String]) -> String {
-    format!(
-        "WARNING: {name} now has key {fingerprint}, but {name} was first seen with {}: possible impersonation; compare /verify codes before trusting it",
-        previous.join(", ")
-    )
 }
 
 fn delivery_name(d: Delivery) -> &'static str {
@@ -474,13 +299,13 @@ fn delivery_name(d: Delivery) -> &'static str {
     }
 }
 
-fn fingerprint(id_hex: &str) -> String {
+pub(super) fn fingerprint(id_hex: &str) -> String {
     PeerId::from_hex(id_hex)
         .map(|id| id.fingerprint())
         .unwrap_or_default()
 }
 
-fn error(message: String) -> NetEvent {
+pub(super) fn error(message: String) -> NetEvent {
     NetEvent::Error { message }
 }
 
@@ -513,3 +338,6 @@ fn line(
         status: None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! The store edge's part in relaying: signed originals kept for backfill, and the outbox of
+//! private messages (with `/dm` to an absent peer resolved through the known keys).
+
+use super::Archive;
+use crate::net::api::NetCommand;
+use crate::proto::{PeerId, SignedPayload};
+
+impl Archive {
+    /// Keeps a signed broadcast message for backfill (not a blocked author's).
+    pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
+        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
+            return;
+        };
+        let author = author.to_hex();
+        if self.blocked.contains(&author) {
+            return;
+        }
+        if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
+            tracing::error!("cannot keep a message for backfill: {e}");
+        }
+    }
+
+    /// Keeps a private message in the outbox until it is acknowledged.
+    pub fn keep_outbox(&mut self, msg_id: &str, to: &PeerId, ts: i64, payload: &SignedPayload) {
+        let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
+            return;
+        };
+        if let Err(e) = db.keep_outbox(msg_id, &to.to_hex(), ts, &payload.payload, sig) {
+            tracing::error!("cannot keep a private message in the outbox: {e}");
+        }
+    }
+
+    /// Private messages waiting for `peer`, oldest first.
+    pub fn outbox_for(&self, peer: &PeerId) -> Vec<SignedPayload> {
+        let Some(db) = &self.db else {
+            return Vec::new();
+        };
+        match db.outbox_for(&peer.to_hex()) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(payload, sig)| SignedPayload {
+                    payload,
+                    sig: Some(sig),
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!("cannot read the outbox: {e}");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Turns a `/dm` to a name of a known but unconnected peer into its full id, so the node
+    /// can queue it. Names it cannot resolve to one key are left for the node.
+    pub fn rewrite(&self, cmd: &mut NetCommand) {
+        if let NetCommand::SendDm { to, .. } = cmd {
+            if PeerId::from_hex(to.trim()).is_none() {
+                if let Ok(k) = self.resolve(to) {
+                    *to = k.id;
+                }
+            }
+        }
+    }
+
+    /// Kept messages for a backfill answer, newest `limit` since `since`, oldest first.
+    pub fn relayable(&self, since: i64, limit: usize) -> Vec<SignedPayload> {
+        let Some(db) = &self.db else {
+            return Vec::new();
+        };
+        let blocked: Vec<String> = self.blocked.iter().cloned().collect();
+        match db.relayable_since(since, limit, &blocked) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(payload, sig)| SignedPayload {
+                    payload,
+                    sig: Some(sig),
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!("cannot read messages for backfill: {e}");
+                Vec::new()
+            }
+        }
+    }
+}

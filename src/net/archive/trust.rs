@@ -1,0 +1,117 @@
+//! The store edge's part in trust: key sightings (trust on first use), `/trust` and
+//! `/block` changes, and finding a known key by name, fingerprint or id.
+
+use super::{error, fingerprint, Archive};
+use crate::net::api::{NetEvent, Trust};
+use crate::store::{History, KnownKey, Sighting};
+
+impl Archive {
+    pub(super) fn sight(
+        &mut self,
+        id: &str,
+        name: &str,
+        fp: &str,
+        now_ms: i64,
+    ) -> Option<NetEvent> {
+        let sighting = self.db()?.sight_key(id, name, now_ms);
+        let (trust, previous) = match sighting {
+            Ok(Sighting::New) => (Trust::New, vec![]),
+            Ok(Sighting::Known(k)) if k.trusted => (Trust::Verified, vec![]),
+            Ok(Sighting::Known(_)) => (Trust::Known, vec![]),
+            Ok(Sighting::NameClash { others }) => (
+                Trust::KeyChanged,
+                others.iter().map(|k| fingerprint(&k.id)).collect(),
+            ),
+            Err(e) => return Some(error(format!("cannot check known keys: {e}"))),
+        };
+        Some(NetEvent::PeerTrust {
+            id: id.into(),
+            name: name.into(),
+            fingerprint: fp.into(),
+            trust,
+            blocked: self.blocked.contains(id),
+            previous,
+        })
+    }
+
+    /// Applies a change to one known key and reports its new trust.
+    pub(super) fn set(
+        &mut self,
+        who: &str,
+        change: impl FnOnce(&History, &mut KnownKey) -> Result<(), String>,
+    ) -> NetEvent {
+        let mut key = match self.resolve(who) {
+            Ok(k) => k,
+            Err(e) => return error(e),
+        };
+        let Some(db) = self.db() else {
+            return error("no profile: nothing is remembered".into());
+        };
+        if let Err(e) = change(db, &mut key) {
+            return error(format!("cannot save: {e}"));
+        }
+        NetEvent::PeerTrust {
+            fingerprint: fingerprint(&key.id),
+            trust: if key.trusted {
+                Trust::Verified
+            } else {
+                Trust::Known
+            },
+            blocked: key.blocked,
+            id: key.id,
+            name: key.name,
+            previous: vec![],
+        }
+    }
+
+    /// Finds one known key by full id, id prefix (4+ hex digits), fingerprint or name.
+    pub(super) fn resolve(&self, who: &str) -> Result<KnownKey, String> {
+        let Some(db) = self.db() else {
+            return Err("no profile: no known keys".into());
+        };
+        let all = db.all_keys()?;
+        let lower = who.trim().to_lowercase();
+        let hexish = lower.replace(':', "");
+        let is_hex = hexish.len() >= 4 && hexish.chars().all(|c| c.is_ascii_hexdigit());
+        let mut found: Vec<KnownKey> = all
+            .into_iter()
+            .filter(|k| {
+                k.name.to_lowercase() == lower
+                    || fingerprint(&k.id) == lower
+                    || (is_hex && k.id.starts_with(&hexish))
+            })
+            .collect();
+        // Among several keys under one name, prefer the one online if only one is.
+        if found.len() > 1 {
+            let online: Vec<KnownKey> = found
+                .iter()
+                .filter(|k| self.online.contains_key(&k.id))
+                .cloned()
+                .collect();
+            if online.len() == 1 && found.iter().all(|k| k.name.to_lowercase() != lower) {
+                found = online;
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(format!("no known peer called {}", who.trim())),
+            _ => Err(format!(
+                "{} is ambiguous ({}); give the fingerprint",
+                who.trim(),
+                found
+                    .iter()
+                    .map(|k| fingerprint(&k.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+/// The warning shown when a known name appears with another key.
+pub fn key_warning(name: &str, fingerprint: &str, previous: &[String]) -> String {
+    format!(
+        "WARNING: {name} now has key {fingerprint}, but {name} was first seen with {}: possible impersonation; compare /verify codes before trusting it",
+        previous.join(", ")
+    )
+}
