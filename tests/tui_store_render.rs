@@ -1,6 +1,8 @@
 //! Render snapshots of what the store edge adds to the screen: stored history above live
 //! lines, private messages with delivery marks, backfilled messages, trust marks in the peer
 //! list and the impersonation warning.
+// The shared fixtures re-export key helpers this file does not press.
+#![allow(unused_imports)]
 
 mod tui_fixtures;
 use p2pchat_tui::net::{Delivery, Trust};
