@@ -57,7 +57,10 @@ WORK=$(mktemp -d)
 SOCK="p2pchat-shots-$$"
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup() {
+  local socket
+  socket=$(T display-message -p '#{socket_path}' 2>/dev/null || true)
   T kill-server >/dev/null 2>&1 || true
+  [ -z "$socket" ] || rm -f "$socket" # tmux 3.3a's kill-server leaves the socket file
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -24,6 +24,8 @@ pub struct Tmux {
     socket: String,
     session: String,
     status_file: PathBuf,
+    /// The server's socket file, removed on drop (tmux 3.3a's kill-server leaves it).
+    socket_path: Option<PathBuf>,
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -47,10 +49,11 @@ impl Tmux {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos();
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket: format!("p2pchat-{label}-{}-{n}-{nanos}", std::process::id()),
             session: label.to_string(),
             status_file: status_file.to_path_buf(),
+            socket_path: None,
         };
         let _ = std::fs::remove_file(status_file);
         let (w, h) = (width.to_string(), height.to_string());
@@ -79,6 +82,9 @@ impl Tmux {
             "on",
         ]);
         tmux.run(&args);
+        let out = tmux.run(&["display-message", "-p", "#{socket_path}"]);
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        tmux.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
         tmux
     }
 
@@ -231,5 +237,8 @@ impl Drop for Tmux {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
