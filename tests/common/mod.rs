@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod tmux;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
