@@ -122,9 +122,10 @@ fn interface_in_a_real_terminal_with_headless_peers() {
         s.contains("Alice ▸ hi from the interface ✨")
     });
 
-    // A 10,000-line bracketed paste: no crash, nothing sent before Enter. The input line holds
-    // at most 8 KiB, so the paste is CUT there (a warning on the status bar says so) and Enter
-    // sends the first 8 KiB as one message; the rest of the paste is dropped.
+    // A 10,000-line bracketed paste is over the 8 KiB a message may hold: it is refused whole
+    // with a status line, the draft typed before it stays, and nothing is sent.
+    term.type_text("draft before paste");
+    term.wait_screen("the draft", T, |s| s.contains("› draft before paste"));
     let text: String = (1..=PASTE_LINES)
         .map(|i| format!("paste line {i:05}"))
         .collect::<Vec<_>>()
@@ -133,25 +134,37 @@ fn interface_in_a_real_terminal_with_headless_peers() {
     let file = dir.path().join("paste.txt");
     std::fs::write(&file, &text).unwrap();
     term.paste_file(&file);
-    let screen = term.wait_screen("the paste on the input line and the cut warning", T, |s| {
-        s.contains("paste cut: the input holds at most 8 KiB") && s.contains("⏎paste line ")
+    term.wait_screen("the refusal, with the draft intact", T, |s| {
+        s.contains("paste refused: 10000 lines") && s.contains("› draft before paste")
     });
-    assert!(
-        screen.lines().any(|l| l.starts_with("› ")),
-        "input line gone after the paste:\n{screen}"
-    );
     assert!(term.exit_status().is_none(), "the paste ended the program");
-    // Messages from one author arrive in order: had the paste sent anything before Enter, it
-    // would arrive ahead of the expected message; had Enter split it, the next message (the
-    // draft below) would not be the one typed after it.
+    // Messages from one author arrive in order: had the paste sent anything, it would arrive
+    // ahead of the draft.
     term.keys(&["Enter"]);
     for peer in [&mut bob, &mut carol] {
         let m = next_message_from(peer, "Alice");
-        let body = m["body"].as_str().unwrap();
+        assert_eq!(m["body"], "draft before paste");
+    }
+    // A multi-line paste that fits is one message, not one per line.
+    let small: String = (1..=40)
+        .map(|i| format!("row {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let small_file = dir.path().join("small.txt");
+    std::fs::write(&small_file, &small).unwrap();
+    term.paste_file(&small_file);
+    term.wait_screen("the small paste on the input line", T, |s| {
+        s.contains("row 40")
+    });
+    term.keys(&["Enter"]);
+    for peer in [&mut bob, &mut carol] {
+        let m = next_message_from(peer, "Alice");
+        assert_eq!(
+            m["body"].as_str().unwrap(),
+            small,
+            "one message with every line"
+        );
         assert_eq!(m["verified"], true);
-        assert_eq!(body.len(), INPUT_LIMIT, "pasted message size");
-        assert_eq!(body, &text[..INPUT_LIMIT], "the paste, cut at 8 KiB");
-        assert!(body.starts_with("paste line 00001\npaste line 00002\n"));
     }
 
     // Resizing to 30x10 and back keeps the program alive and the typed text intact.

@@ -73,8 +73,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Paste(text) => {
             state.focus = Focus::Input;
-            if state.input.insert_str(&text) == Err(Truncated) {
-                state.set_status("paste cut: the input holds at most 8 KiB", Level::Warning);
+            if let Err(too_large) = state.input.paste(&text) {
+                let message = format!(
+                    "paste refused: {} lines, {} KiB; a message holds at most {} KiB (input unchanged)",
+                    too_large.lines,
+                    too_large.bytes.div_ceil(1024),
+                    super::input::MAX_INPUT_BYTES / 1024
+                );
+                state.set_status(&message, Level::Warning);
             }
         }
         Action::DeleteBackward => state.input.delete_backward(),
