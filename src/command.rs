@@ -2,6 +2,7 @@
 //!
 //! A line that does not start with `/` is a signed message. `//text` sends `/text` literally.
 
+use crate::net::api::NetCommand;
 use std::net::SocketAddr;
 
 /// A parsed input line.
@@ -28,6 +29,33 @@ pub enum UserCommand {
         approve: bool,
     },
     Proposals,
+}
+
+impl UserCommand {
+    /// The network command this stands for; `None` for `/help`, which front ends answer
+    /// themselves.
+    pub fn to_net_command(self) -> Option<NetCommand> {
+        Some(match self {
+            UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
+            UserCommand::List => NetCommand::ListPeers,
+            UserCommand::Status => NetCommand::Status,
+            UserCommand::Crypto => NetCommand::Identity,
+            UserCommand::Quit => NetCommand::Quit,
+            UserCommand::Connect(addr) => NetCommand::Connect { addr },
+            UserCommand::Propose {
+                enable,
+                threshold,
+                description,
+            } => NetCommand::Propose {
+                enable,
+                threshold,
+                description,
+            },
+            UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
+            UserCommand::Proposals => NetCommand::ListProposals,
+            UserCommand::Help => return None,
+        })
+    }
 }
 
 /// Every command with its one-line help, in the order help lists them.

@@ -272,26 +272,15 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
             state.input.commit();
             return quit(state);
         }
-        UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
-        UserCommand::List => NetCommand::ListPeers,
         UserCommand::Status => {
             // The user asked: show the reply even if the start-up request is still pending.
             state.quiet_status = false;
             NetCommand::Status
         }
-        UserCommand::Crypto => NetCommand::Identity,
-        UserCommand::Connect(addr) => NetCommand::Connect { addr },
-        UserCommand::Propose {
-            enable,
-            threshold,
-            description,
-        } => NetCommand::Propose {
-            enable,
-            threshold,
-            description,
+        other => match other.to_net_command() {
+            Some(net) => net,
+            None => return Vec::new(),
         },
-        UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
-        UserCommand::Proposals => NetCommand::ListProposals,
     };
     // A sent message should be seen: jump back to the newest lines.
     state.log.set_view(View::Follow);
