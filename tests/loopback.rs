@@ -31,23 +31,7 @@ fn three_peers_discover_each_other_chat_and_see_departures() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = mesh(&["Alice", "Bob", "Carol"], dir.path());
 
-    p[0].send("hello from alice");
-    for i in [1, 2] {
-        let m = p[i].wait_message("hello from alice", T);
-        assert_eq!(m["from"], p[0].id.as_str());
-        assert_eq!(m["from_name"], "Alice");
-        assert_eq!(m["signed"], true);
-        assert_eq!(m["verified"], true);
-    }
-    let sent = p[0].wait_for("sent", T, |e| e["event"] == "sent");
-    assert_eq!(sent["recipients"], 2);
-
-    p[1].send("/unsigned plain words");
-    for i in [0, 2] {
-        let m = p[i].wait_message("plain words", T);
-        assert_eq!(m["signed"], false);
-        assert_eq!(m["verified"], false);
-    }
+    chat_signed_and_unsigned(&mut p, "hello", T);
 
     // A graceful quit is reported as "quit".
     p[2].quit();

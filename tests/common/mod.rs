@@ -29,6 +29,34 @@ pub fn free_udp_port() -> u16 {
     }
 }
 
+/// Peer 0 sends a signed message and peer 1 an unsigned one (bodies start with `tag`); each of
+/// the other two gets each exactly as sent, with the right author and signature status.
+pub fn chat_signed_and_unsigned(p: &mut [Peer], tag: &str, timeout: Duration) {
+    let signed = format!("{tag} signed");
+    p[0].send(&signed);
+    for i in [1, 2] {
+        let m = p[i].wait_message(&signed, timeout);
+        assert_eq!(m["from"], p[0].id.as_str());
+        assert_eq!(m["from_name"], p[0].name.as_str());
+        assert_eq!(
+            (m["signed"].as_bool(), m["verified"].as_bool()),
+            (Some(true), Some(true))
+        );
+    }
+    let sent = p[0].wait_for("sent", timeout, |e| e["event"] == "sent");
+    assert_eq!(sent["recipients"], 2);
+    let unsigned = format!("{tag} unsigned");
+    p[1].send(&format!("/unsigned {unsigned}"));
+    for i in [0, 2] {
+        let m = p[i].wait_message(&unsigned, timeout);
+        assert_eq!(m["from"], p[1].id.as_str());
+        assert_eq!(
+            (m["signed"].as_bool(), m["verified"].as_bool()),
+            (Some(false), Some(false))
+        );
+    }
+}
+
 /// How to start one peer.
 #[derive(Clone, Debug)]
 pub struct PeerOpts {
