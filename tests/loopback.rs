@@ -150,3 +150,22 @@ fn peers_given_with_peer_connect_without_broadcast() {
     b.send("direct");
     a.wait_message("direct", T);
 }
+
+#[test]
+fn a_connection_to_itself_is_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), free_udp_port()));
+    a.send(&format!("/connect 127.0.0.1:{}", a.port));
+    let n = a.wait_for("self-connection notice", T, |e| {
+        e["event"] == "notice"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .contains("connected to itself")
+    });
+    assert!(n["message"].as_str().unwrap().contains("refused"), "{n}");
+    a.send("/status");
+    let s = a.wait_for("status", T, |e| e["event"] == "status");
+    assert_eq!(s["peers"], 0, "no peer was added");
+    assert!(!a.events().iter().any(|e| e["event"] == "peer_online"));
+}
