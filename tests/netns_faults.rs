@@ -95,7 +95,7 @@ fn make_lossy(lab: &Lab) -> Result<&'static str, String> {
         }
         return Ok("tc netem: 10% loss and 50 ms delay on each host's egress");
     }
-    let rules = "table netdev p2ploss {\n  chain in {\n    type filter hook ingress device eth0 priority 0; policy accept;\n    numgen random mod 100 < 10 drop\n  }\n}\n";
+    let rules = "table netdev p2ploss {\n  chain in {\n    type filter hook ingress device eth0 priority 0; policy accept;\n    numgen random mod 100 < 10 counter drop\n  }\n}\n";
     for i in 1..=lab.hosts {
         run_in(&lab.ns(i), "nft", &["-f", "-"], Some(rules)).map_err(|e| {
             format!(
@@ -225,6 +225,31 @@ fn with_ten_percent_loss_every_message_still_arrives_once() {
             .map(|e| e.to_string())
             .collect();
         assert!(offline.is_empty(), "{}: {offline:?}", names[i]);
+    }
+    if how.contains("nftables") {
+        // Show (and check) that packets really were dropped.
+        let out = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &lab.ns(1),
+                "nft",
+                "list",
+                "table",
+                "netdev",
+                "p2ploss",
+            ])
+            .output()
+            .expect("nft list");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let dropped: u64 = text
+            .split("packets ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        eprintln!("netns loss: Alice's ingress dropped {dropped} packets");
+        assert!(dropped > 0, "the loss rule dropped nothing:\n{text}");
     }
     for peer in &mut p {
         peer.quit();
