@@ -272,3 +272,45 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
             .collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order, no repeats");
 }
+
+#[test]
+fn spoofed_announcements_pointing_at_a_connected_peer_lose_no_messages() {
+    let p = honest_pair();
+    let (mut low, mut high) = if p.a.id < p.b.id {
+        (p.a, p.b)
+    } else {
+        (p.b, p.a)
+    };
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_broadcast(true).unwrap();
+    // "Someone with a higher id listens at the higher peer's port": the lower peer would dial
+    // it, reaching the peer it is already connected to.
+    let spoof = Announce::new(
+        p2pchat_tui::proto::PeerId([0xff; 32]),
+        "Ghost",
+        high.port,
+        1,
+    );
+    let n = 150;
+    let started = Instant::now();
+    for k in 0..n {
+        if k % 5 == 0 {
+            let _ = udp.send_to(&spoof.encode(), ("127.255.255.255", p.discovery));
+        }
+        high.send(&format!("ok spoofed {k}"));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    low.wait_message(&format!("ok spoofed {}", n - 1), T);
+    let got: Vec<String> = low
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "message")
+        .map(|e| e["body"].as_str().unwrap().to_string())
+        .collect();
+    let missing: Vec<usize> = (0..n)
+        .filter(|k| !got.contains(&format!("ok spoofed {k}")))
+        .collect();
+    eprintln!("{} of {n} arrived in {:?}", got.len(), started.elapsed());
+    assert!(missing.is_empty(), "lost: {missing:?}");
+    assert_eq!(got.len(), n, "each once");
+}
