@@ -230,19 +230,20 @@ impl Table {
     fn print(&self) {
         println!();
         println!(
-            "{:<66} {:>4} {:>8} {:>8} {:>8}  note",
-            "metric (ms)", "n", "min", "median", "max"
+            "{:<66} {:>4} {:>8} {:>8} {:>8} {:>8}  note",
+            "metric (ms)", "n", "min", "median", "p95", "max"
         );
         for (metric, s, note) in &self.rows {
             let mut v: Vec<f64> = s.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
             v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            let (min, med, max) = if v.is_empty() {
-                (f64::NAN, f64::NAN, f64::NAN)
+            let (min, med, p95, max) = if v.is_empty() {
+                (f64::NAN, f64::NAN, f64::NAN, f64::NAN)
             } else {
-                (v[0], v[v.len() / 2], v[v.len() - 1])
+                let p95 = v[((v.len() - 1) as f64 * 0.95).round() as usize];
+                (v[0], v[v.len() / 2], p95, v[v.len() - 1])
             };
             println!(
-                "{metric:<66} {:>4} {min:>8.1} {med:>8.1} {max:>8.1}  {note}",
+                "{metric:<66} {:>4} {min:>8.1} {med:>8.1} {p95:>8.1} {max:>8.1}  {note}",
                 v.len()
             );
         }

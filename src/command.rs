@@ -2,6 +2,7 @@
 //!
 //! A line that does not start with `/` is a signed message. `//text` sends `/text` literally.
 
+use crate::net::api::NetCommand;
 use std::net::SocketAddr;
 
 /// A parsed input line.
@@ -45,6 +46,44 @@ pub enum UserCommand {
         who: String,
         blocked: bool,
     },
+}
+
+impl UserCommand {
+    /// The network command this stands for; `None` for `/help`, which front ends answer
+    /// themselves.
+    pub fn to_net_command(self) -> Option<NetCommand> {
+        Some(match self {
+            UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
+            UserCommand::List => NetCommand::ListPeers,
+            UserCommand::Status => NetCommand::Status,
+            UserCommand::Crypto => NetCommand::Identity,
+            UserCommand::Quit => NetCommand::Quit,
+            UserCommand::Connect(addr) => NetCommand::Connect { addr },
+            UserCommand::Propose {
+                enable,
+                threshold,
+                description,
+            } => NetCommand::Propose {
+                enable,
+                threshold,
+                description,
+            },
+            UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
+            UserCommand::Proposals => NetCommand::ListProposals,
+            UserCommand::Dm { to, body } => NetCommand::SendDm { to, body },
+            // The newest N lines (the interface asks for the N above what it shows instead).
+            UserCommand::History(n) => NetCommand::History {
+                before: None,
+                limit: n,
+                earlier_runs: false,
+            },
+            UserCommand::Search(text) => NetCommand::Search { text },
+            UserCommand::Verify(who) => NetCommand::Verify { who },
+            UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
+            UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
+            UserCommand::Help => return None,
+        })
+    }
 }
 
 /// Every command with its one-line help, in the order help lists them.

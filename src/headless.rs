@@ -15,41 +15,12 @@ pub const MAX_LINE: usize = 64 * 1024;
 
 /// What a parsed line turns into: a command for the network, or a reply made here.
 pub fn to_net_command(cmd: UserCommand) -> Result<NetCommand, serde_json::Value> {
-    Ok(match cmd {
-        UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
-        UserCommand::List => NetCommand::ListPeers,
-        UserCommand::Status => NetCommand::Status,
-        UserCommand::Crypto => NetCommand::Identity,
-        UserCommand::Quit => NetCommand::Quit,
-        UserCommand::Connect(addr) => NetCommand::Connect { addr },
-        UserCommand::Propose {
-            enable,
-            threshold,
-            description,
-        } => NetCommand::Propose {
-            enable,
-            threshold,
-            description,
-        },
-        UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
-        UserCommand::Proposals => NetCommand::ListProposals,
-        UserCommand::Dm { to, body } => NetCommand::SendDm { to, body },
-        UserCommand::History(n) => NetCommand::History {
-            before: None,
-            limit: n,
-            earlier_runs: false,
-        },
-        UserCommand::Search(text) => NetCommand::Search { text },
-        UserCommand::Verify(who) => NetCommand::Verify { who },
-        UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
-        UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
-        UserCommand::Help => {
-            let commands: Vec<_> = COMMANDS
-                .iter()
-                .map(|(usage, help)| serde_json::json!({"usage": usage, "help": help}))
-                .collect();
-            return Err(serde_json::json!({"event": "help", "commands": commands}));
-        }
+    cmd.to_net_command().ok_or_else(|| {
+        let commands: Vec<_> = COMMANDS
+            .iter()
+            .map(|(usage, help)| serde_json::json!({"usage": usage, "help": help}))
+            .collect();
+        serde_json::json!({"event": "help", "commands": commands})
     })
 }
 

@@ -31,23 +31,7 @@ fn three_peers_discover_each_other_chat_and_see_departures() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = mesh(&["Alice", "Bob", "Carol"], dir.path());
 
-    p[0].send("hello from alice");
-    for i in [1, 2] {
-        let m = p[i].wait_message("hello from alice", T);
-        assert_eq!(m["from"], p[0].id.as_str());
-        assert_eq!(m["from_name"], "Alice");
-        assert_eq!(m["signed"], true);
-        assert_eq!(m["verified"], true);
-    }
-    let sent = p[0].wait_for("sent", T, |e| e["event"] == "sent");
-    assert_eq!(sent["recipients"], 2);
-
-    p[1].send("/unsigned plain words");
-    for i in [0, 2] {
-        let m = p[i].wait_message("plain words", T);
-        assert_eq!(m["signed"], false);
-        assert_eq!(m["verified"], false);
-    }
+    chat_signed_and_unsigned(&mut p, "hello", T);
 
     // A graceful quit is reported as "quit".
     p[2].quit();
@@ -165,4 +149,23 @@ fn peers_given_with_peer_connect_without_broadcast() {
     b.wait_online(&a, T);
     b.send("direct");
     a.wait_message("direct", T);
+}
+
+#[test]
+fn a_connection_to_itself_is_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), free_udp_port()));
+    a.send(&format!("/connect 127.0.0.1:{}", a.port));
+    let n = a.wait_for("self-connection notice", T, |e| {
+        e["event"] == "notice"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .contains("connected to itself")
+    });
+    assert!(n["message"].as_str().unwrap().contains("refused"), "{n}");
+    a.send("/status");
+    let s = a.wait_for("status", T, |e| e["event"] == "status");
+    assert_eq!(s["peers"], 0, "no peer was added");
+    assert!(!a.events().iter().any(|e| e["event"] == "peer_online"));
 }

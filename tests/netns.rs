@@ -117,24 +117,7 @@ fn three_hosts_default_discovery_chat_crash_and_restart() {
         "{on}"
     );
 
-    p[0].send("signed across the bridge");
-    for i in [1, 2] {
-        let m = p[i].wait_message("signed across the bridge", T);
-        assert_eq!(m["from"], p[0].id.as_str());
-        assert_eq!(m["from_name"], "Alice");
-        assert_eq!(m["signed"], true);
-        assert_eq!(m["verified"], true);
-    }
-    let sent = p[0].wait_for("sent", T, |e| e["event"] == "sent");
-    assert_eq!(sent["recipients"], 2);
-
-    p[1].send("/unsigned plain across the bridge");
-    for i in [0, 2] {
-        let m = p[i].wait_message("plain across the bridge", T);
-        assert_eq!(m["from"], p[1].id.as_str());
-        assert_eq!(m["signed"], false);
-        assert_eq!(m["verified"], false);
-    }
+    chat_signed_and_unsigned(&mut p, "across the bridge", T);
 
     // kill -9 on h3: its kernel closes the sockets, the others see "closed".
     let kill_at = Instant::now();

@@ -232,3 +232,45 @@ fn secure_mode_can_be_voted_off_again() {
         assert!(!sim.secure_mode(i), "node {i} back in open mode");
     }
 }
+
+#[test]
+fn a_peer_joining_during_a_vote_sees_it_cannot_vote_and_follows_the_outcome() {
+    let mut sim = meshed(&[1, 2, 3]);
+    let id = propose(&mut sim, 0, Some(3));
+    vote(&mut sim, 1, &id, true);
+    let late = sim.add("late", 9, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    sim.run_for(Duration::from_millis(50));
+    assert!(
+        sim.proposal_ids(late).contains(&id),
+        "the open proposal reached the newcomer"
+    );
+    let tally = sim.events(late).filter_map(|e| match e {
+        NetEvent::Vote { approvals, .. } => Some(*approvals),
+        _ => None,
+    });
+    assert_eq!(
+        tally.max(),
+        Some(2),
+        "and so did the vote cast before it joined"
+    );
+    // Not in the electorate: its vote is refused with a reason.
+    cmd(
+        &mut sim,
+        late,
+        NetCommand::Vote {
+            proposal: id[..8].to_string(),
+            approve: true,
+        },
+    );
+    assert!(sim.events(late).any(
+        |e| matches!(e, NetEvent::Error { message } if message.contains("not in the electorate"))
+    ));
+    assert!(!sim.secure_mode(0));
+    // The last electorate member approves: everyone, newcomer included, switches.
+    vote(&mut sim, 2, &id, true);
+    for i in 0..4 {
+        assert!(sim.secure_mode(i), "node {i}");
+    }
+}

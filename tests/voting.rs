@@ -134,8 +134,10 @@ fn bad_votes_and_thresholds_get_clear_errors() {
     b.wait_for("closed error", T, |e| {
         e["event"] == "error" && e["message"].as_str().unwrap().contains("closed")
     });
-    // Bob's vote reaches Alice over the network; her `/proposals` must not overtake it.
-    a.wait_for("closed at Alice", T, |e| e["event"] == "proposal_closed");
+    // Alice closes it too once Bob's rejection reaches her; then she lists it.
+    a.wait_for("closed at alice", T, |e| {
+        e["event"] == "proposal_closed" && e["outcome"] == "rejected"
+    });
     a.send("/proposals");
     let list = a.wait_for("proposals", T, |e| e["event"] == "proposals");
     assert_eq!(list["proposals"][0]["outcome"], "rejected");

@@ -181,6 +181,11 @@ impl Node {
             return self.reject(conn, RejectReason::Version, &msg);
         }
         if hello.id == self.id() {
+            if c.outbound {
+                self.notice(format!(
+                    "{addr} is this program itself: connection refused (connected to itself)"
+                ));
+            }
             return self.reject(conn, RejectReason::SelfConnection, "connected to itself");
         }
         let Some(their_nonce) = parse_nonce(&hello.nonce) else {

@@ -33,12 +33,20 @@ impl Node {
         let addr = SocketAddr::new(from.ip(), a.port);
         if let Some(p) = self.peers.get(&a.id) {
             // Connected already: only a new address (a restart) or a quiet connection is news.
-            let quiet = self.conns.get(&p.conn).is_none_or(|c| {
-                now.saturating_duration_since(c.last_rx) > 2 * self.cfg.timing.heartbeat
-            });
-            if p.dial_addr == addr && !quiet {
+            if p.dial_addr == addr && !self.is_quiet(p.conn) {
                 return;
             }
+        }
+        // Another id at the address of a peer that is connected and alive: a dial could only
+        // reach that same peer again (the announcement is spoofed) and would replace its
+        // working connection, losing the frames in flight on it. A peer that really restarted
+        // there with a new key has closed its old connection, or it soon goes quiet.
+        if self
+            .peers
+            .iter()
+            .any(|(id, p)| *id != a.id && p.dial_addr == addr && !self.is_quiet(p.conn))
+        {
+            return;
         }
         if self.first_heard.len() > 4 * self.cfg.limits.max_peers
             && !self.first_heard.contains_key(&a.id)
@@ -53,6 +61,13 @@ impl Node {
         } else {
             self.reply_announce();
         }
+    }
+
+    /// Nothing was received on `conn` for more than two heartbeats (or it is gone).
+    fn is_quiet(&self, conn: super::io::ConnId) -> bool {
+        self.conns.get(&conn).is_none_or(|c| {
+            self.now.mono.saturating_duration_since(c.last_rx) > 2 * self.cfg.timing.heartbeat
+        })
     }
 
     /// Answers a newcomer with an announcement now, or, if one went out less than the reply

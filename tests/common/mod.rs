@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod tmux;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -13,13 +14,47 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_p2pchat-tui");
 
-/// A UDP port that is free right now, for a test's private discovery traffic.
+/// A UDP port that is free right now, for a test's private discovery traffic. Never the same
+/// one twice in a test process, so tests running side by side cannot hear each other.
 pub fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static HANDED_OUT: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = socket.local_addr().unwrap().port();
+        if !handed_out.contains(&port) {
+            handed_out.push(port);
+            return port;
+        }
+    }
+}
+
+/// Peer 0 sends a signed message and peer 1 an unsigned one (bodies start with `tag`); each of
+/// the other two gets each exactly as sent, with the right author and signature status.
+pub fn chat_signed_and_unsigned(p: &mut [Peer], tag: &str, timeout: Duration) {
+    let signed = format!("{tag} signed");
+    p[0].send(&signed);
+    for i in [1, 2] {
+        let m = p[i].wait_message(&signed, timeout);
+        assert_eq!(m["from"], p[0].id.as_str());
+        assert_eq!(m["from_name"], p[0].name.as_str());
+        assert_eq!(
+            (m["signed"].as_bool(), m["verified"].as_bool()),
+            (Some(true), Some(true))
+        );
+    }
+    let sent = p[0].wait_for("sent", timeout, |e| e["event"] == "sent");
+    assert_eq!(sent["recipients"], 2);
+    let unsigned = format!("{tag} unsigned");
+    p[1].send(&format!("/unsigned {unsigned}"));
+    for i in [0, 2] {
+        let m = p[i].wait_message(&unsigned, timeout);
+        assert_eq!(m["from"], p[1].id.as_str());
+        assert_eq!(
+            (m["signed"].as_bool(), m["verified"].as_bool()),
+            (Some(false), Some(false))
+        );
+    }
 }
 
 /// How to start one peer.

@@ -62,7 +62,8 @@ pub fn handshake(port: u16, identity: &Identity, version: u32) -> (TcpStream, He
     let mut challenge = [0u8; 32];
     hex::decode_to_slice(&theirs.nonce, &mut challenge).unwrap();
     let content = handshake_content(&challenge, &my_nonce, &identity.id(), &theirs.id);
-    write_frame(
+    // A node that refused our hello (a wrong version, say) may have closed already.
+    let _ = try_write_frame(
         &mut s,
         &Frame::Auth {
             sig: sign_hex(identity.signing_key(), Domain::Handshake, &content),

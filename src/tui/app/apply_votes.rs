@@ -39,7 +39,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 "open mode"
             };
             let text = format!(
-                "{} proposes {what}: {} ({}, needs {} of {}); Tab to Proposals, y/n to vote",
+                "{} proposes {what}: {} ({}, needs {} of {}); Shift-Tab to Proposals, then y/n to vote",
                 info.proposer_name,
                 info.description,
                 short_id(&info.proposal_id),

@@ -84,7 +84,6 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Input, Key::ctrl(C::Char('d')), A::DeleteForward, "delete under the cursor"),
     bind(S::Input, Key::ctrl(C::Char('w')), A::DeleteWordBackward, "delete the word before the cursor"),
     bind(S::Input, Key::alt(C::Backspace), A::DeleteWordBackward, "delete the word before the cursor"),
-    bind(S::Input, Key::ctrl(C::Char('h')), A::DeleteWordBackward, "delete the word before the cursor"),
     bind(S::Input, Key::ctrl(C::Char('u')), A::DeleteToStart, "delete to the start of the line"),
     bind(S::Input, Key::plain(C::Up), A::HistoryPrevious, "previous line from history"),
     bind(S::Input, Key::plain(C::Down), A::HistoryNext, "next line from history"),

@@ -32,6 +32,13 @@ pub struct InputLine {
     completion: Option<Completion>,
 }
 
+/// A paste too large for the input line, refused whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasteTooLarge {
+    pub lines: usize,
+    pub bytes: usize,
+}
+
 /// Inserting would exceed [`MAX_INPUT_BYTES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Truncated;
@@ -87,6 +94,22 @@ impl InputLine {
         } else {
             Ok(())
         }
+    }
+
+    /// Inserts a paste whole, or refuses it whole (leaving the input as it was) if it would not
+    /// fit in [`MAX_INPUT_BYTES`]: a message cut somewhere in the middle is worse than none.
+    pub fn paste(&mut self, s: &str) -> Result<(), PasteTooLarge> {
+        let clean = clean_input(s);
+        if self.text.len() + clean.len() > MAX_INPUT_BYTES {
+            return Err(PasteTooLarge {
+                lines: clean.lines().count().max(1),
+                bytes: clean.len(),
+            });
+        }
+        self.insert_str(&clean).map_err(|_| PasteTooLarge {
+            lines: 0,
+            bytes: clean.len(),
+        })
     }
 
     pub fn insert_char(&mut self, c: char) -> Result<(), Truncated> {

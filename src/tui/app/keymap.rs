@@ -187,5 +187,16 @@ pub fn help_rows() -> Vec<(Scope, String, &'static str)> {
             None => rows.push((b.scope, b.key.label(), b.help)),
         }
     }
+    // What people look for first (quitting, voting) comes first.
+    let order = [
+        S::Global,
+        S::Proposals,
+        S::Input,
+        S::Messages,
+        S::Peers,
+        S::Panes,
+        S::Help,
+    ];
+    rows.sort_by_key(|(scope, _, _)| order.iter().position(|o| o == scope).unwrap_or(order.len()));
     rows
 }

@@ -74,8 +74,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Paste(text) => {
             state.focus = Focus::Input;
-            if state.input.insert_str(&text) == Err(Truncated) {
-                state.set_status("paste cut: the input holds at most 8 KiB", Level::Warning);
+            if let Err(too_large) = state.input.paste(&text) {
+                let message = format!(
+                    "paste refused: {} lines, {} KiB; a message holds at most {} KiB (input unchanged)",
+                    too_large.lines,
+                    too_large.bytes.div_ceil(1024),
+                    super::input::MAX_INPUT_BYTES / 1024
+                );
+                state.set_status(&message, Level::Warning);
             }
         }
         Action::DeleteBackward => state.input.delete_backward(),
@@ -316,37 +322,21 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
             state.input.commit();
             return quit(state);
         }
-        UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
-        UserCommand::List => NetCommand::ListPeers,
         UserCommand::Status => {
             // The user asked: show the reply even if the start-up request is still pending.
             state.quiet_status = false;
             NetCommand::Status
         }
-        UserCommand::Crypto => NetCommand::Identity,
-        UserCommand::Connect(addr) => NetCommand::Connect { addr },
-        UserCommand::Propose {
-            enable,
-            threshold,
-            description,
-        } => NetCommand::Propose {
-            enable,
-            threshold,
-            description,
-        },
-        UserCommand::Vote { proposal, approve } => NetCommand::Vote { proposal, approve },
-        UserCommand::Proposals => NetCommand::ListProposals,
-        UserCommand::Dm { to, body } => NetCommand::SendDm { to, body },
         // Typed, it loads the next N older lines above what is shown.
         UserCommand::History(n) => NetCommand::History {
             before: state.history.oldest_row,
             limit: n,
             earlier_runs: true,
         },
-        UserCommand::Search(text) => NetCommand::Search { text },
-        UserCommand::Verify(who) => NetCommand::Verify { who },
-        UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
-        UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
+        other => match other.to_net_command() {
+            Some(net) => net,
+            None => return Vec::new(),
+        },
     };
     // A sent message should be seen: jump back to the newest lines.
     state.log.set_view(View::Follow);

@@ -13,7 +13,7 @@ fn hints(state: &AppState) -> &'static str {
         return "Esc close help · ↑↓ scroll";
     }
     match state.focus {
-        Focus::Input => "Enter send · ? help · Tab panes · PgUp/PgDn scroll · Ctrl-Q quit",
+        Focus::Input => "? help · Ctrl-Q quit · Tab panes · PgUp/PgDn scroll · Enter send",
         Focus::Peers => "↑↓ select · Tab next pane · Esc back · ? help",
         Focus::Messages => "↑↓ scroll · Home oldest · End newest · Esc back · ? help",
         Focus::Proposals => "↑↓ select · y approve · n reject · Esc back · ? help",

@@ -80,16 +80,20 @@ fn tab_completes_commands_and_peer_names() {
 }
 
 #[test]
-fn a_huge_multiline_paste_is_one_capped_input_and_one_send() {
+fn a_huge_paste_is_refused_whole_and_a_multiline_paste_is_one_send() {
     let mut s = new_state();
-    let paste: String = (0..10_000).map(|i| format!("line {i}\r\n")).collect();
-    assert!(update(&mut s, Action::Paste(paste)).is_empty());
-    assert!(s.input.text().len() <= MAX_INPUT_BYTES);
-    assert!(s.input.text().starts_with("line 0\nline 1\n"));
+    type_str(&mut s, "keep me ");
+    let huge: String = (0..10_000).map(|i| format!("line {i}\r\n")).collect();
+    assert!(update(&mut s, Action::Paste(huge)).is_empty());
+    assert_eq!(s.input.text(), "keep me ", "input unchanged");
     assert!(s
         .status
         .as_ref()
-        .is_some_and(|st| st.text.contains("8 KiB")));
+        .is_some_and(|st| st.text.contains("paste refused: 10000 lines")));
+    let paste: String = (0..300).map(|i| format!("line {i}\r\n")).collect();
+    assert!(update(&mut s, Action::Paste(paste)).is_empty());
+    assert!(s.input.text().starts_with("keep me line 0\nline 1\n"));
+    assert!(s.input.text().len() <= MAX_INPUT_BYTES);
     let fx = submit(&mut s);
     assert_eq!(fx.len(), 1);
     match &fx[0] {
