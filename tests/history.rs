@@ -52,7 +52,7 @@ fn history_identity_and_sequence_survive_kill_9() {
     a.wait_online(&b, T);
     b.wait_online(&a, T);
     a.send("before the crash");
-    b.wait_message("before the crash", T);
+    let before = b.wait_message("before the crash", T);
     // Displayed, then killed at once: it must be on disk.
     b.kill9();
     a.kill9();
@@ -85,7 +85,15 @@ fn history_identity_and_sequence_survive_kill_9() {
     a.wait_online(&b, T);
     b.wait_online(&a, T);
     a.send("after the crash");
-    b.wait_message("after the crash", T);
+    let after = b.wait_message("after the crash", T);
+    let seq = |m: &Value| -> u64 {
+        let id = m["msg_id"].as_str().unwrap();
+        id.rsplit_once(':').unwrap().1.parse().unwrap()
+    };
+    assert!(
+        seq(&after) > seq(&before),
+        "sequence numbers never go backwards across kill -9"
+    );
     assert!(
         !b.events().iter().any(|e| e["event"] == "rejected"),
         "nothing rejected as a replay"

@@ -67,6 +67,10 @@ pub async fn start(
         Some(path) => Some(History::open(path).map_err(std::io::Error::other)?),
         None => None,
     };
+    if let Some(h) = &history {
+        // Originals past the backfill window are never given out again.
+        let _ = h.prune_relayable(now().unix_ms - crate::core::BACKFILL_WINDOW_MS);
+    }
     let archive = Archive::new(history, identity.id());
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
     let mut notes: Vec<String> = port_note.into_iter().collect();

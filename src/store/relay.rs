@@ -62,6 +62,13 @@ impl History {
         Ok(out)
     }
 
+    /// Forgets kept originals older than `before` (they are past the backfill window).
+    pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
+        self.conn()
+            .execute("DELETE FROM relayable WHERE ts < ?1", [before])
+            .map_err(|e| one_line(&e))
+    }
+
     /// Keeps a private message until its recipient acknowledges it.
     pub fn keep_outbox(
         &self,
