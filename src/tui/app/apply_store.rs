@@ -146,9 +146,17 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
     }
 }
 
-/// A peer's name with its trust mark: `✔` verified, `⚠` key changed.
+/// A peer's name with its trust mark: `✔` verified, `⚠` key changed; when another known
+/// peer has the same name, its fingerprint tells them apart.
 pub fn display_name(state: &AppState, id: &str, name: &str) -> String {
-    let name = sanitize(name, false);
+    let mut name = sanitize(name, false);
+    let shared = state
+        .peers
+        .iter()
+        .any(|p| p.id != id && p.name.eq_ignore_ascii_case(&name));
+    if let Some(p) = state.peers.iter().find(|p| p.id == id).filter(|_| shared) {
+        name = format!("{name} ({})", p.fingerprint);
+    }
     match state.trust.get(id).map(|t| t.trust) {
         Some(Trust::Verified) => format!("{name} ✔"),
         Some(Trust::KeyChanged) => format!("⚠ {name}"),

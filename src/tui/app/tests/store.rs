@@ -197,3 +197,35 @@ fn enter_on_a_peer_starts_a_private_message() {
         }] if to == "Bob" && body == "hello"
     ));
 }
+
+#[test]
+fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
+    let mut s = new_state();
+    let (b1, b2) = ("b0b0".repeat(16), "e5e5".repeat(16));
+    online(&mut s, &b1, "Bob");
+    online(&mut s, &b2, "Bob");
+    for (id, seq) in [(&b1, 1), (&b2, 2)] {
+        apply(
+            &mut s,
+            NetEvent::Message {
+                msg_id: format!("{id}:{seq}"),
+                from: id.clone(),
+                from_name: "Bob".into(),
+                body: "I am Bob".into(),
+                signed: true,
+                verified: true,
+                ts: T0,
+            },
+        );
+    }
+    let names: Vec<String> = s
+        .log
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Chat { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, vec!["Bob (b0b0:b0b0)", "Bob (e5e5:e5e5)"]);
+}
