@@ -75,6 +75,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         NetEvent::SearchResults { query, entries } => {
             let mut text = match entries.len() {
                 0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),
+                1 => format!("1 stored message contains \"{}\":", sanitize(&query, false)),
                 n => format!(
                     "{n} stored messages contain \"{}\":",
                     sanitize(&query, false)
