@@ -311,3 +311,51 @@ fn a_private_message_for_an_absent_peer_survives_the_senders_restart() {
         .count();
     assert_eq!(shown, 1);
 }
+
+/// Makes a directory immutable (`chattr +i`: not even root may add files) until dropped.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn set(dir: &Path) -> Option<Immutable> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn a_read_only_profile_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let opts = PeerOpts::loopback("Alice", dir.path(), port);
+    let mut a = Peer::spawn(&opts);
+    a.quit();
+    let profile = dir.path().join("profiles").join("alice");
+    for f in ["history.db", "history.db-wal", "history.db-shm"] {
+        let _ = std::fs::remove_file(profile.join(f));
+    }
+    // Root ignores permission bits, so use the immutable attribute where it is available.
+    let Some(_guard) = Immutable::set(&profile) else {
+        eprintln!("skipping a_read_only_profile_is_a_one_line_error: chattr +i not available");
+        return;
+    };
+    let err = Peer::try_spawn(&opts).err().expect("refuses to start");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("history database") && err.contains("writable"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

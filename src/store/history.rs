@@ -82,7 +82,7 @@ impl History {
     /// database, or a directory that cannot be written, is a one-line error naming the file.
     pub fn open(path: &Path) -> StoreResult<History> {
         let shown = path.display().to_string();
-        let fail = |e: rusqlite::Error| format!("history database {shown}: {}", one_line(&e));
+        let fail = |e: rusqlite::Error| format!("history database {shown}: {}", explain(&e));
         let db = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -283,6 +283,23 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
         backfilled: r.get(9)?,
         status: r.get(10)?,
     })
+}
+
+/// An open failure in words a user can act on.
+fn explain(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            "is damaged (not a SQLite database); move it away to start a fresh history".into()
+        }
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+            "cannot be opened for writing; check that the profile directory is writable".into()
+        }
+        Some(ErrorCode::DatabaseCorrupt) => {
+            "is corrupt; move it away to start a fresh history".into()
+        }
+        _ => one_line(e),
+    }
 }
 
 pub(crate) fn one_line(e: &rusqlite::Error) -> String {
