@@ -67,6 +67,9 @@ pub struct HistoryEntry {
     /// For our private messages: `queued`, `sent` or `delivered`.
     #[serde(default)]
     pub status: Option<String>,
+    /// For our private messages: the recipient's name when it was sent.
+    #[serde(default)]
+    pub peer_name: Option<String>,
 }
 
 /// The open database.
@@ -112,8 +115,11 @@ impl History {
             ));
         }
         if version == 1 {
-            db.execute_batch("ALTER TABLE messages ADD COLUMN status TEXT")
-                .map_err(fail)?;
+            db.execute_batch(
+                "ALTER TABLE messages ADD COLUMN status TEXT;
+                 ALTER TABLE messages ADD COLUMN peer_name TEXT;",
+            )
+            .map_err(fail)?;
         }
         db.execute_batch(SCHEMA).map_err(fail)?;
         db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
@@ -139,8 +145,9 @@ impl History {
             .db
             .execute(
                 "INSERT OR IGNORE INTO messages
-                 (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled, status,
+                  peer_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     e.msg_id,
                     e.kind.as_str(),
@@ -151,7 +158,8 @@ impl History {
                     e.ts,
                     e.signed,
                     e.backfilled,
-                    e.status
+                    e.status,
+                    e.peer_name
                 ],
             )
             .map_err(|e| one_line(&e))?;
@@ -227,7 +235,7 @@ impl History {
 }
 
 const COLUMNS: &str =
-    "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled, status";
+    "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled, status, peer_name";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS messages (
@@ -241,7 +249,8 @@ CREATE TABLE IF NOT EXISTS messages (
     ts          INTEGER NOT NULL,
     signed      INTEGER NOT NULL,
     backfilled  INTEGER NOT NULL DEFAULT 0,
-    status      TEXT
+    status      TEXT,
+    peer_name   TEXT
 );
 CREATE TABLE IF NOT EXISTS outbox (
     msg_id      TEXT PRIMARY KEY,
@@ -282,6 +291,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
         signed: r.get(8)?,
         backfilled: r.get(9)?,
         status: r.get(10)?,
+        peer_name: r.get(11)?,
     })
 }
 
@@ -323,6 +333,7 @@ mod tests {
             signed: true,
             backfilled: false,
             status: None,
+            peer_name: None,
         }
     }
 

@@ -151,9 +151,10 @@ impl Archive {
                 body,
                 ts,
                 status,
-                ..
+                to_name,
             } => Some(HistoryEntry {
                 status: Some(delivery_name(*status).into()),
+                peer_name: Some(self.name_of(to, to_name)),
                 ..line(
                     EntryKind::DmOut,
                     Some(msg_id),
@@ -276,6 +277,16 @@ impl Archive {
         Some(vec![reply])
     }
 
+    /// A peer's name: as connected, else as last seen in the known keys, else `fallback`.
+    fn name_of(&self, id: &str, fallback: &str) -> String {
+        if let Some(name) = self.online.get(id) {
+            return name.clone();
+        }
+        self.db()
+            .and_then(|d| d.key(id).ok().flatten())
+            .map_or_else(|| fallback.to_string(), |k| k.name)
+    }
+
     pub(super) fn db(&self) -> Option<&History> {
         self.db.as_ref()
     }
@@ -336,6 +347,7 @@ fn line(
         signed,
         backfilled: false,
         status: None,
+        peer_name: None,
     }
 }
 

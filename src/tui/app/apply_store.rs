@@ -35,6 +35,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             ts,
             status,
         } => {
+            // Queued for a peer that is away: its name from the peer list if known.
+            let to_name = state.peer(&to).map_or(to_name, |p| p.name.clone());
             let name = format!("→ {}", display_name(state, &to, &to_name));
             let me = state.me.id.clone();
             let mut line = chat_line(&me, name, &body, ts, true, true, Mark::Verified);
@@ -251,9 +253,11 @@ fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer:
             mark,
         ),
         EntryKind::DmOut => {
-            let to = state
-                .peer(peer)
-                .map(|p| p.name.clone())
+            let to = e
+                .peer_name
+                .as_deref()
+                .map(|n| sanitize(n, false))
+                .or_else(|| state.peer(peer).map(|p| p.name.clone()))
                 .unwrap_or_else(|| crate::tui::app::state::short_id(peer));
             chat_line(
                 &state.me.id,

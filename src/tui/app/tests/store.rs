@@ -21,6 +21,7 @@ fn entry(row: i64, body: &str) -> HistoryEntry {
         signed: true,
         backfilled: false,
         status: None,
+        peer_name: None,
     }
 }
 
