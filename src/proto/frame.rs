@@ -187,6 +187,52 @@ mod tests {
     }
 
     #[test]
+    fn dm_ack_and_backfill_frames_have_the_documented_json_shape() {
+        let ack = encode_frame(
+            &Frame::DmAck {
+                msg_id: "ab:1".into(),
+            },
+            MAX,
+        )
+        .unwrap();
+        assert_eq!(&ack[..], br#"{"type":"dm_ack","msg_id":"ab:1"}"#);
+        let req = encode_frame(
+            &Frame::BackfillRequest {
+                since: 5,
+                limit: 200,
+            },
+            MAX,
+        )
+        .unwrap();
+        assert_eq!(
+            &req[..],
+            br#"{"type":"backfill_request","since":5,"limit":200}"#
+        );
+        let sp = SignedPayload {
+            payload: "{}".into(),
+            sig: Some("00".into()),
+        };
+        let v: serde_json::Value = serde_json::from_slice(
+            &encode_frame(
+                &Frame::Backfill {
+                    messages: vec![sp.clone()],
+                },
+                MAX,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v["type"], "backfill");
+        assert_eq!(v["messages"][0]["payload"], "{}");
+        let dm: serde_json::Value =
+            serde_json::from_slice(&encode_frame(&Frame::Dm(sp), MAX).unwrap()).unwrap();
+        assert_eq!(
+            (dm["type"].as_str(), dm["sig"].as_str()),
+            (Some("dm"), Some("00"))
+        );
+    }
+
+    #[test]
     fn oversized_frames_are_refused_both_ways() {
         let big = Frame::Bye {
             reason: "x".repeat(MAX),
