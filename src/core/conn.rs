@@ -1,11 +1,14 @@
 //! Connections: the handshake that proves each side holds its key, the one-connection-per-pair
 //! rule, frame dispatch, and what happens when a connection ends.
 //!
-//! Handshake: both sides send `hello` at once. On the other's hello each side sends `auth`, a
-//! signature over [`handshake_content`] with the other's nonce as the challenge. A connection
-//! is established when the other's `auth` verifies.
+//! Handshake (protocol v2): the connection task first runs the plaintext preamble and the
+//! Noise XX handshake ([`crate::proto::secure`]) and reports the Noise handshake hash
+//! (`Input::Secured`). Then, inside the encrypted channel, both sides send `hello`; on the
+//! other's hello each side sends `auth`, a signature over [`handshake_content`]: the other's
+//! nonce as the challenge and the handshake hash as channel binding. A connection is
+//! established when the other's `auth` verifies.
 
-use super::io::ConnId;
+use super::io::{ConnId, Refusal};
 use super::node::{Node, Peer};
 use crate::config::PROTOCOL_VERSION;
 use crate::net::api::{NetEvent, OfflineReason};
@@ -27,6 +30,8 @@ pub(super) struct Conn {
     pub addr: SocketAddr,
     pub outbound: bool,
     pub nonce: [u8; 32],
+    /// The Noise handshake hash, once the channel is encrypted.
+    pub binding: Option<[u8; 32]>,
     pub state: ConnState,
     pub opened: Instant,
     pub last_rx: Instant,
@@ -49,18 +54,22 @@ impl Conn {
 }
 
 /// The bytes a handshake `auth` signs: the challenge (the verifier's nonce), the signer's own
-/// nonce, the signer's id, the verifier's id. 128 bytes, under [`Domain::Handshake`].
+/// nonce, the signer's id, the verifier's id, and the Noise handshake hash of this connection
+/// (channel binding: it commits to both sides' Noise keys, so a signature made on one
+/// connection is worthless on any other). 160 bytes, under [`Domain::Handshake`].
 pub fn handshake_content(
     challenge: &[u8; 32],
     signer_nonce: &[u8; 32],
     signer: &PeerId,
     verifier: &PeerId,
+    binding: &[u8; 32],
 ) -> Vec<u8> {
     [
         &challenge[..],
         &signer_nonce[..],
         &signer.0[..],
         &verifier.0[..],
+        &binding[..],
     ]
     .concat()
 }
@@ -92,6 +101,7 @@ impl Node {
                 addr,
                 outbound,
                 nonce,
+                binding: None,
                 state: ConnState::Handshaking { their_hello: None },
                 opened: now,
                 last_rx: now,
@@ -99,6 +109,18 @@ impl Node {
                 said_bye: false,
             },
         );
+    }
+
+    /// The Noise channel is up: say hello inside it.
+    pub(super) fn on_secured(&mut self, conn: ConnId, binding: [u8; 32]) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        if c.binding.is_some() {
+            return;
+        }
+        c.binding = Some(binding);
+        let nonce = c.nonce;
         let hello = Frame::Hello(Hello {
             version: PROTOCOL_VERSION,
             id: self.id(),
@@ -107,6 +129,24 @@ impl Node {
             nonce: hex::encode(nonce),
         });
         self.send_frame(conn, &hello);
+    }
+
+    /// The preamble showed a version mismatch; the connection task has closed it.
+    pub(super) fn on_refused(&mut self, conn: ConnId, refusal: Refusal) {
+        let Some(addr) = self.conns.get(&conn).map(|c| c.addr) else {
+            return;
+        };
+        let message = match refusal {
+            Refusal::TheirVersion(v) => format!(
+                "{addr} speaks protocol version {v}, this program speaks {PROTOCOL_VERSION}: incompatible version"
+            ),
+            Refusal::TheyRefused(m) => format!(
+                "{addr} refused the connection: {}",
+                crate::core::sanitize::clean_name(&m, 200)
+            ),
+        };
+        self.notice(message);
+        self.drop_conn(conn, OfflineReason::Closed);
     }
 
     pub(super) fn on_dial_failed(&mut self, addr: SocketAddr, error: String) {
@@ -172,6 +212,13 @@ impl Node {
         }
         let addr = c.addr;
         let my_nonce = c.nonce;
+        let Some(binding) = c.binding else {
+            return self.reject(
+                conn,
+                RejectReason::Protocol,
+                "hello before the secure channel",
+            );
+        };
         if hello.version != PROTOCOL_VERSION {
             self.notice(format!(
                 "{addr} speaks protocol version {}, this program speaks {PROTOCOL_VERSION}: incompatible version",
@@ -194,7 +241,7 @@ impl Node {
                 "hello needs a name and a port",
             );
         }
-        let content = handshake_content(&their_nonce, &my_nonce, &self.id(), &hello.id);
+        let content = handshake_content(&their_nonce, &my_nonce, &self.id(), &hello.id, &binding);
         let sig = sign_hex(self.identity.signing_key(), Domain::Handshake, &content);
         if let Some(c) = self.conns.get_mut(&conn) {
             c.state = ConnState::Handshaking {
@@ -216,7 +263,8 @@ impl Node {
         };
         let hello = hello.clone();
         let their_nonce = parse_nonce(&hello.nonce).unwrap_or_default();
-        let content = handshake_content(&c.nonce, &their_nonce, &hello.id, &self.id());
+        let binding = c.binding.unwrap_or_default();
+        let content = handshake_content(&c.nonce, &their_nonce, &hello.id, &self.id(), &binding);
         if verify_hex(&hello.id, Domain::Handshake, &content, sig).is_err() {
             let from = c.addr.to_string();
             self.emit(NetEvent::Rejected {

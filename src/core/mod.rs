@@ -14,5 +14,5 @@ mod votes;
 pub mod voting;
 
 pub use conn::handshake_content;
-pub use io::{ConnId, Input, Now, Output};
+pub use io::{ConnId, Input, Now, Output, Refusal};
 pub use node::{Node, NodeConfig};

@@ -192,6 +192,11 @@ impl Sim {
                                 nonce: nonce_j,
                             },
                         );
+                        // Both ends of a simulated connection share one channel binding, as the
+                        // two ends of a Noise handshake share its hash.
+                        let binding = [(ci.0 as u8).wrapping_mul(31) ^ 0xc3; 32];
+                        self.schedule(lat, i, Input::Secured { conn: ci, binding });
+                        self.schedule(lat, j, Input::Secured { conn: cj, binding });
                     }
                     _ => {
                         let error = "connection refused".to_string();
