@@ -63,6 +63,11 @@ pub struct Secure {
 impl Secure {
     /// Dials the node at `port`, exchanges preambles and runs Noise XX as initiator.
     pub fn connect(port: u16) -> Secure {
+        Secure::connect_with_max(port, MAX)
+    }
+
+    /// Like [`Secure::connect`], but willing to send frames up to `max` bytes (to test limits).
+    pub fn connect_with_max(port: u16, max: usize) -> Secure {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(T)).unwrap();
         let body = preamble();
@@ -77,7 +82,7 @@ impl Secure {
                 noise.read(&read_record(&mut s).unwrap()).unwrap();
             }
         }
-        let (binding, codec) = noise.finish(MAX).unwrap();
+        let (binding, codec) = noise.finish(max).unwrap();
         Secure {
             s,
             binding,
