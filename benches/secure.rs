@@ -57,7 +57,10 @@ fn v2_side(s: &mut TcpStream, initiator: bool) {
     }
     s.write_all(&first).unwrap();
     let len = u32::from_be_bytes(read_exact_vec(s, 4).try_into().unwrap()) as usize;
-    assert_eq!(parse_preamble(&read_exact_vec(s, len)), Preamble::Compatible);
+    assert_eq!(
+        parse_preamble(&read_exact_vec(s, len)),
+        Preamble::Compatible
+    );
     while !noise.is_finished() {
         if noise.is_my_turn() {
             s.write_all(&record(&noise.write().unwrap())).unwrap();
@@ -69,10 +72,14 @@ fn v2_side(s: &mut TcpStream, initiator: bool) {
 }
 
 fn handshake(c: &mut Criterion) {
-    let (a, b) = (Identity::from_secret([1; 32]), Identity::from_secret([2; 32]));
-    c.bench_function("v1 handshake crypto (2 auth signatures + 2 verifications)", |bn| {
-        bn.iter(|| auths(&a, &b, black_box(&[0; 32])))
-    });
+    let (a, b) = (
+        Identity::from_secret([1; 32]),
+        Identity::from_secret([2; 32]),
+    );
+    c.bench_function(
+        "v1 handshake crypto (2 auth signatures + 2 verifications)",
+        |bn| bn.iter(|| auths(&a, &b, black_box(&[0; 32]))),
+    );
     c.bench_function("v2 handshake crypto (Noise XX both sides + auths)", |bn| {
         bn.iter(|| {
             let (h, _, _) = noise_pair();
@@ -106,7 +113,11 @@ fn per_frame(c: &mut Criterion) {
             ts: 1_800_000_000_000,
             body: "x".repeat(len),
         };
-        let frame = Frame::Chat(SignedPayload::sign(id.signing_key(), Domain::Chat, &content));
+        let frame = Frame::Chat(SignedPayload::sign(
+            id.signing_key(),
+            Domain::Chat,
+            &content,
+        ));
         let json = encode_frame(&frame, MAX).unwrap();
         let mut plain = frame_codec(MAX);
         c.bench_function(&format!("v1 frame out+in ({len} B body)"), |bn| {
