@@ -71,6 +71,30 @@ fn v2_side(s: &mut TcpStream, initiator: bool) {
     }
 }
 
+/// v1's transport before its identity frames: nothing but the plaintext hello exchange, one
+/// frame each way (modelled with the same preamble bytes).
+fn v1_side(s: &mut TcpStream) {
+    let p = preamble();
+    let mut first = (p.len() as u32).to_be_bytes().to_vec();
+    first.extend_from_slice(&p);
+    s.write_all(&first).unwrap();
+    let len = u32::from_be_bytes(read_exact_vec(s, 4).try_into().unwrap()) as usize;
+    black_box(read_exact_vec(s, len));
+}
+
+fn serve(side: fn(&mut TcpStream)) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let mut s = s.unwrap();
+            s.set_nodelay(true).unwrap();
+            side(&mut s);
+        }
+    });
+    addr
+}
+
 fn handshake(c: &mut Criterion) {
     let (a, b) = (
         Identity::from_secret([1; 32]),
@@ -86,15 +110,18 @@ fn handshake(c: &mut Criterion) {
             auths(&a, &b, &h)
         })
     });
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for s in listener.incoming() {
-            let mut s = s.unwrap();
-            s.set_nodelay(true).unwrap();
-            v2_side(&mut s, false);
-        }
-    });
+    let v1 = serve(v1_side);
+    c.bench_function(
+        "v1 loopback TCP connect + one plain hello frame each way",
+        |bn| {
+            bn.iter(|| {
+                let mut s = TcpStream::connect(v1).unwrap();
+                s.set_nodelay(true).unwrap();
+                v1_side(&mut s);
+            })
+        },
+    );
+    let addr = serve(|s| v2_side(s, false));
     c.bench_function("v2 loopback TCP connect + preambles + Noise XX", |bn| {
         bn.iter(|| {
             let mut s = TcpStream::connect(addr).unwrap();
