@@ -117,7 +117,9 @@ pub fn spawn(
         let error = loop {
             match frames.next().await {
                 Some(Ok(bytes)) => {
-                    if let Some(wait) = bucket.take(std::time::Instant::now()) {
+                    // One token per frame, or per record if the frame took more than one.
+                    let cost = frames.decoder_mut().take_opened().max(1);
+                    if let Some(wait) = bucket.take_n(std::time::Instant::now(), cost) {
                         tokio::time::sleep(wait).await;
                     }
                     if to_actor.send(ConnMsg::Frame { conn, bytes }).await.is_err() {

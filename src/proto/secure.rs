@@ -183,6 +183,8 @@ pub struct SecureCodec {
     plain: BytesMut,
     frames: LengthDelimitedCodec,
     max_frame_len: usize,
+    /// Records decrypted since [`SecureCodec::take_opened`] was last called.
+    opened: u64,
 }
 
 impl std::fmt::Debug for SecureCodec {
@@ -203,7 +205,14 @@ impl SecureCodec {
             plain: BytesMut::new(),
             frames: frame_codec(max_frame_len),
             max_frame_len,
+            opened: 0,
         }
+    }
+
+    /// How many records were decrypted since the last call. The reader paces records as well
+    /// as frames, so a peer cannot make it decrypt a flood of tiny records for free.
+    pub fn take_opened(&mut self) -> u64 {
+        std::mem::take(&mut self.opened)
     }
 
     /// Appends the records carrying one frame (its JSON, without a length) to `out`.
@@ -254,6 +263,7 @@ impl SecureCodec {
                 .read_message(self.recv_nonce, &msg, &mut buf)
                 .map_err(|_| SecureError::Decrypt)?;
             self.recv_nonce += 1;
+            self.opened += 1;
             self.plain.extend_from_slice(&buf[..n]);
         }
     }

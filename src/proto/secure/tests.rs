@@ -107,3 +107,22 @@ fn preambles_are_told_apart() {
     assert_eq!(parse_preamble(b"\x00garbage"), Preamble::Malformed);
     assert_eq!(parse_preamble(br#"{"type":"ping"}"#), Preamble::Malformed);
 }
+
+#[test]
+fn a_frame_cut_into_tiny_records_still_arrives_and_counts_every_record() {
+    let (_, mut a, _, mut b) = pair(MAX, MAX);
+    let body = b"{\"type\":\"ping\"}";
+    let mut plain = (body.len() as u32).to_be_bytes().to_vec();
+    plain.extend_from_slice(body);
+    let mut wire = BytesMut::new();
+    let mut buf = vec![0u8; MAX_RECORD_LEN];
+    for byte in plain.chunks(1) {
+        let n = a.state.write_message(a.send_nonce, byte, &mut buf).unwrap();
+        a.send_nonce += 1;
+        wire.put_u16(n as u16);
+        wire.put_slice(&buf[..n]);
+    }
+    assert_eq!(&b.open(&mut wire).unwrap().unwrap()[..], body);
+    assert_eq!(b.take_opened(), plain.len() as u64);
+    assert_eq!(b.take_opened(), 0);
+}
