@@ -37,6 +37,8 @@ pub enum SecureError {
     HandshakePayload,
     #[error("record does not decrypt (tampered, replayed or garbage)")]
     Decrypt,
+    #[error("empty record")]
+    EmptyRecord,
     #[error("frame over the size limit; connection closed")]
     TooLarge,
     #[error("preamble over {MAX_PREAMBLE_LEN} bytes")]
@@ -262,6 +264,10 @@ impl SecureCodec {
                 .state
                 .read_message(self.recv_nonce, &msg, &mut buf)
                 .map_err(|_| SecureError::Decrypt)?;
+            if n == 0 {
+                // Empty records would cost a decryption each without ever completing a frame.
+                return Err(SecureError::EmptyRecord);
+            }
             self.recv_nonce += 1;
             self.opened += 1;
             self.plain.extend_from_slice(&buf[..n]);

@@ -88,6 +88,15 @@ fn tampered_reordered_and_garbage_records_do_not_decrypt() {
     let mut second = BytesMut::new();
     a.seal(b"{\"type\":\"ping\"}", &mut second).unwrap();
     assert_eq!(b.clone().open(&mut second), Err(SecureError::Decrypt));
+    // A valid record with an empty plaintext (the next nonce is 2).
+    let mut tag = [0u8; TAG_LEN];
+    assert_eq!(a.state.write_message(2, &[], &mut tag).unwrap(), TAG_LEN);
+    let mut empty = BytesMut::new();
+    empty.put_u16(TAG_LEN as u16);
+    empty.put_slice(&tag);
+    let mut at_two = b.clone();
+    at_two.recv_nonce = 2;
+    assert_eq!(at_two.open(&mut empty), Err(SecureError::EmptyRecord));
     let mut garbage = BytesMut::from(&[0u8, 3, 1, 2, 3][..]);
     assert_eq!(b.clone().open(&mut garbage), Err(SecureError::Decrypt));
 }
