@@ -225,16 +225,17 @@ impl SecureCodec {
         let mut plain = Vec::with_capacity(4 + frame.len());
         plain.extend_from_slice(&(frame.len() as u32).to_be_bytes());
         plain.extend_from_slice(frame);
-        let mut buf = vec![0u8; MAX_RECORD_LEN];
         for chunk in plain.chunks(MAX_RECORD_PLAINTEXT) {
-            let n = self
-                .state
-                .write_message(self.send_nonce, chunk, &mut buf)
-                .map_err(noise_err)?;
-            self.send_nonce += 1;
+            // Encrypt straight into `out`, after the record's length.
+            let n = chunk.len() + TAG_LEN;
             out.reserve(2 + n);
             out.put_u16(n as u16);
-            out.put_slice(&buf[..n]);
+            let start = out.len();
+            out.resize(start + n, 0);
+            self.state
+                .write_message(self.send_nonce, chunk, &mut out[start..])
+                .map_err(noise_err)?;
+            self.send_nonce += 1;
         }
         Ok(())
     }
@@ -259,18 +260,20 @@ impl SecureCodec {
             }
             wire.advance(2);
             let msg = wire.split_to(len);
-            let mut buf = vec![0u8; len];
+            // Decrypt straight onto the end of the plaintext buffer.
+            let start = self.plain.len();
+            self.plain.resize(start + len, 0);
             let n = self
                 .state
-                .read_message(self.recv_nonce, &msg, &mut buf)
+                .read_message(self.recv_nonce, &msg, &mut self.plain[start..])
                 .map_err(|_| SecureError::Decrypt)?;
+            self.plain.truncate(start + n);
             if n == 0 {
                 // Empty records would cost a decryption each without ever completing a frame.
                 return Err(SecureError::EmptyRecord);
             }
             self.recv_nonce += 1;
             self.opened += 1;
-            self.plain.extend_from_slice(&buf[..n]);
         }
     }
 }
