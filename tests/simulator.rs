@@ -299,3 +299,26 @@ fn a_peer_restarted_within_the_redial_gap_is_dialed_again_when_the_gap_ends() {
         .expect("reconnected");
     assert!(took < MS(1100), "took {took:?}");
 }
+
+#[test]
+fn a_relay_between_two_noise_sessions_never_gets_a_connection_established() {
+    let mut sim = Sim::new();
+    sim.relayed = true;
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_for(Duration::from_secs(3));
+    assert!(sim.online(0).is_empty() && sim.online(1).is_empty());
+    for i in 0..2 {
+        assert!(
+            sim.events(i).any(|e| matches!(
+                e,
+                NetEvent::Rejected { reason, .. } if reason.contains("handshake signature")
+            )),
+            "node {i} did not report the relayed auth"
+        );
+    }
+    // The same two nodes mesh at once over honest connections.
+    sim.relayed = false;
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed without the relay");
+}

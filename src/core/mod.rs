@@ -5,6 +5,7 @@
 mod chat;
 mod conn;
 mod discovery;
+mod handshake;
 mod io;
 mod node;
 pub mod replay;
@@ -13,6 +14,6 @@ mod timers;
 mod votes;
 pub mod voting;
 
-pub use conn::handshake_content;
-pub use io::{ConnId, Input, Now, Output};
+pub use handshake::handshake_content;
+pub use io::{ConnId, Input, Now, Output, Refusal};
 pub use node::{Node, NodeConfig};

@@ -174,6 +174,8 @@ impl Node {
                 outbound,
                 nonce,
             } => self.on_conn_opened(conn, addr, outbound, nonce),
+            Input::Secured { conn, binding } => self.on_secured(conn, binding),
+            Input::Refused { conn, refusal } => self.on_refused(conn, refusal),
             Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
             Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),

@@ -4,6 +4,7 @@ mod actor;
 pub mod api;
 mod connection;
 pub mod rate;
+pub mod secure;
 pub mod udp;
 
 pub use actor::{start, NetConfig};
