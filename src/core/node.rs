@@ -72,6 +72,8 @@ pub struct Node {
     pub(super) deferred_reply: Option<Instant>,
     /// Dials held back by the redial gap, due at these instants.
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
+    /// Peers already told about as speaking another protocol version.
+    pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
     pub(super) voting: VotingBook,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
@@ -116,6 +118,7 @@ impl Node {
             last_reply_announce: None,
             deferred_reply: None,
             deferred_dials: HashMap::new(),
+            incompatible_seen: Default::default(),
             voting: VotingBook::new(id),
             stopping: false,
             outputs: Vec::new(),
