@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// Protocol version spoken on the wire (handshake and discovery).
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Hard limits. Each is documented in docs/PROTOCOL.md under the same name.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,15 +5,11 @@
 mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::core::handshake_content;
 use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::signing::sign_hex;
-use p2pchat_tui::proto::{ChatContent, Domain, Frame, Hello, SignedPayload};
+use p2pchat_tui::proto::{ChatContent, Domain, Frame, SignedPayload};
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
-
-const T: Duration = Duration::from_secs(10);
 
 fn honest_pair() -> (tempfile::TempDir, Peer, Peer) {
     let dir = tempfile::tempdir().unwrap();
@@ -48,14 +44,14 @@ fn garbage_and_oversized_frames_close_only_that_connection() {
     let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
     s.write_all(&[0, 0, 0, 5, b'x', b'y', b'z', 0xff, 0xfe])
         .unwrap();
-    read_until_closed(&mut s);
+    read_plain_until_closed(&mut s);
     a.wait_for("rejected garbage", T, |e| {
         e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("malformed")
     });
 
     let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
     s.write_all(&[0xff, 0xff, 0xff, 0xff, b'{']).unwrap();
-    read_until_closed(&mut s);
+    read_plain_until_closed(&mut s);
     a.wait_for("rejected size", T, |e| {
         e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("size limit")
     });
@@ -70,34 +66,17 @@ fn garbage_and_oversized_frames_close_only_that_connection() {
 #[test]
 fn a_handshake_with_someone_elses_id_is_refused() {
     let (_d, mut a, mut b) = honest_pair();
-    let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
-    s.set_read_timeout(Some(T)).unwrap();
-    let Some(Frame::Hello(theirs)) = read_frame(&mut s) else {
-        panic!("no hello")
-    };
+    let mut s = Secure::connect(a.port);
+    let theirs = s.read_hello();
     // Claim Bob's id, sign with a key that is not Bob's.
     let mallory = Identity::from_secret([9; 32]);
     let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
-    write_frame(
-        &mut s,
-        &Frame::Hello(Hello {
-            version: 1,
-            id: bob_id,
-            name: "Bob".into(),
-            port: 1,
-            nonce: "11".repeat(32),
-        }),
-    );
-    let mut challenge = [0u8; 32];
-    hex::decode_to_slice(&theirs.nonce, &mut challenge).unwrap();
-    let content = handshake_content(&challenge, &[0x11; 32], &bob_id, &theirs.id);
-    write_frame(
-        &mut s,
-        &Frame::Auth {
-            sig: sign_hex(mallory.signing_key(), Domain::Handshake, &content),
-        },
-    );
-    let last = read_until_closed(&mut s);
+    s.write(&Frame::Hello(raw_hello(bob_id, 2)));
+    let Frame::Auth { sig } = auth_for(&mallory, &theirs, &s.binding.clone()) else {
+        unreachable!()
+    };
+    s.write(&Frame::Auth { sig });
+    let last = s.read_until_closed();
     assert!(
         last.iter().any(|f| matches!(f, Frame::Reject { .. })),
         "got {last:?}"
@@ -116,7 +95,7 @@ fn a_handshake_with_someone_elses_id_is_refused() {
 fn a_wrong_protocol_version_gets_a_clear_reason() {
     let (_d, mut a, mut b) = honest_pair();
     let (mut s, _) = handshake(a.port, &Identity::from_secret([5; 32]), 99);
-    let last = read_until_closed(&mut s);
+    let last = s.read_until_closed();
     let reject = last.iter().find_map(|f| match f {
         Frame::Reject { message, .. } => Some(message.clone()),
         _ => None,
@@ -138,7 +117,7 @@ fn a_wrong_protocol_version_gets_a_clear_reason() {
 fn forged_and_misattributed_messages_are_rejected() {
     let (_d, mut a, mut b) = honest_pair();
     let mallory = Identity::from_secret([6; 32]);
-    let (mut s, _) = handshake(a.port, &mallory, 1);
+    let (mut s, _) = handshake(a.port, &mallory, 2);
     a.wait_for("mallory online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
@@ -151,14 +130,11 @@ fn forged_and_misattributed_messages_are_rejected() {
         ts: 0,
         body: "I am Bob".into(),
     };
-    write_frame(
-        &mut s,
-        &Frame::Chat(SignedPayload::sign(
-            mallory.signing_key(),
-            Domain::Chat,
-            &claim,
-        )),
-    );
+    s.write(&Frame::Chat(SignedPayload::sign(
+        mallory.signing_key(),
+        Domain::Chat,
+        &claim,
+    )));
     a.wait_for("author mismatch", T, |e| {
         e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("another author")
     });
@@ -175,7 +151,7 @@ fn forged_and_misattributed_messages_are_rejected() {
         Domain::Chat,
         &own,
     );
-    write_frame(&mut s, &Frame::Chat(sp.clone()));
+    s.write(&Frame::Chat(sp.clone()));
     a.wait_for("bad signature", T, |e| {
         e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("bad signature")
     });
@@ -190,8 +166,8 @@ fn forged_and_misattributed_messages_are_rejected() {
             ..own
         },
     );
-    write_frame(&mut s, &Frame::Chat(sp.clone()));
-    write_frame(&mut s, &Frame::Chat(sp));
+    s.write(&Frame::Chat(sp.clone()));
+    s.write(&Frame::Chat(sp));
     a.wait_for("replay", T, |e| {
         e["event"] == "rejected" && e["reason"].as_str().unwrap().contains("replayed")
     });
@@ -202,14 +178,11 @@ fn forged_and_misattributed_messages_are_rejected() {
         ts: 0,
         body: "still fine \u{1b}[2J".into(),
     };
-    write_frame(
-        &mut s,
-        &Frame::Chat(SignedPayload::sign(
-            mallory.signing_key(),
-            Domain::Chat,
-            &esc,
-        )),
-    );
+    s.write(&Frame::Chat(SignedPayload::sign(
+        mallory.signing_key(),
+        Domain::Chat,
+        &esc,
+    )));
     let m = a.wait_message("still fine \u{fffd}[2J", T);
     assert_eq!(m["verified"], true);
     still_fine(&mut a, &mut b, "still fine 4");
@@ -226,9 +199,10 @@ fn a_silent_connection_is_dropped_after_the_handshake_timeout() {
     let (_d, mut a, mut b) = honest_pair();
     let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
     let started = std::time::Instant::now();
-    let last = read_until_closed(&mut s);
+    // Only the plaintext preamble ever comes: nothing is said before the channel is secure.
+    let last = read_plain_until_closed(&mut s);
     assert!(
-        last.iter().any(|f| matches!(f, Frame::Reject { .. })),
+        matches!(&last[..], [Frame::Hello(h)] if h.version == 2),
         "got {last:?}"
     );
     assert!(
@@ -242,7 +216,7 @@ fn a_silent_connection_is_dropped_after_the_handshake_timeout() {
 fn a_flooding_peer_is_paced_and_does_not_delay_the_others() {
     let (_d, mut a, mut b) = honest_pair();
     let flooder = Identity::from_secret([8; 32]);
-    let (mut s, _) = handshake(a.port, &flooder, 1);
+    let (mut s, _) = handshake(a.port, &flooder, 2);
     a.wait_for("flooder online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
@@ -260,10 +234,10 @@ fn a_flooding_peer_is_paced_and_does_not_delay_the_others() {
             &c,
         )))
         .unwrap();
-        wire.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        wire.extend_from_slice(&body);
+        wire.extend_from_slice(&s.seal(&body));
     }
     // Write the flood from another thread: the node paces its reading, so this blocks.
+    let mut s = s.s;
     let writer = std::thread::spawn(move || {
         let _ = s.write_all(&wire);
         s

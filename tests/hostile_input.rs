@@ -6,6 +6,7 @@
 mod common;
 use common::raw::*;
 use common::*;
+use p2pchat_tui::config::PROTOCOL_VERSION;
 use p2pchat_tui::core::voting::VoteContent;
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::proto::{ChatContent, Domain, Frame, Hello, ProposalId, SignedPayload};
@@ -86,40 +87,38 @@ fn invalid_utf8_and_nesting_bombs_before_and_after_the_handshake() {
         format!("{}1", "{\"a\":".repeat(12_000)).into_bytes(),
     ] {
         let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
+        s.set_read_timeout(Some(T)).unwrap();
         raw_frame(&mut s, &body);
-        let last = read_until_closed(&mut s);
-        assert!(
-            last.iter().any(|f| matches!(f, Frame::Reject { .. })),
-            "{last:?}"
-        );
+        // The node's own plaintext preamble, then the close: nothing else.
+        let last = read_plain_until_closed(&mut s);
+        assert!(last.len() <= 1, "{last:?}");
     }
     rejected(&mut a, "malformed before handshake", "malformed");
+    rejected(&mut a, "oversized preamble", "size limit");
 
     // After the handshake: dropped and reported, the connection stays.
     let mallory = Identity::from_secret([21; 32]);
-    let (mut s, _) = handshake(a.port, &mallory, 1);
+    let (mut s, _) = handshake(a.port, &mallory, PROTOCOL_VERSION);
     a.wait_for("mallory online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
     let from = mallory.id().to_hex();
-    raw_frame(
-        &mut s,
-        b"{\"type\":\"chat\",\"payload\":\"\xff\xff\",\"sig\":null}",
-    );
-    raw_frame(&mut s, &nesting_bomb());
+    s.write_json(b"{\"type\":\"chat\",\"payload\":\"\xff\xff\",\"sig\":null}")
+        .unwrap();
+    s.write_json(&nesting_bomb()).unwrap();
     // A well-formed frame whose signed payload string is itself a nesting bomb.
     let inner = SignedPayload {
         payload: "[".repeat(50_000),
         sig: None,
     };
-    write_frame(&mut s, &Frame::Chat(inner.clone()));
-    write_frame(&mut s, &Frame::Vote(inner.clone()));
-    write_frame(&mut s, &Frame::Proposal(inner));
+    s.write(&Frame::Chat(inner.clone()));
+    s.write(&Frame::Vote(inner.clone()));
+    s.write(&Frame::Proposal(inner));
     // A chat payload with a lone surrogate escape: valid outer JSON, invalid inner string.
-    raw_frame(
-        &mut s,
+    s.write_json(
         br#"{"type":"chat","payload":"{\"author\":\"x\",\"body\":\"\\ud800\"}","sig":null}"#,
-    );
+    )
+    .unwrap();
     wait_rejections(&mut a, &from, "", 6);
     // Mallory's connection survived and a proper message from her still arrives.
     let ok = ChatContent {
@@ -128,14 +127,11 @@ fn invalid_utf8_and_nesting_bombs_before_and_after_the_handshake() {
         ts: 0,
         body: "ok from mallory".into(),
     };
-    write_frame(
-        &mut s,
-        &Frame::Chat(SignedPayload::sign(
-            mallory.signing_key(),
-            Domain::Chat,
-            &ok,
-        )),
-    );
+    s.write(&Frame::Chat(SignedPayload::sign(
+        mallory.signing_key(),
+        Domain::Chat,
+        &ok,
+    )));
     let m = a.wait_message("ok from mallory", T);
     assert_eq!(m["verified"], true);
     assert!(!a
@@ -150,9 +146,9 @@ fn a_connection_sending_one_byte_per_second_is_dropped_by_the_handshake_timeout(
     let (_d, mut a, mut b) = honest_pair();
     let mut s = TcpStream::connect(("127.0.0.1", a.port)).unwrap();
     let mut w = s.try_clone().unwrap();
-    // A valid hello, one byte a second: it would take minutes to finish.
+    // A valid preamble, one byte a second: it would take minutes to finish.
     let hello = serde_json::to_vec(&Frame::Hello(Hello {
-        version: 1,
+        version: PROTOCOL_VERSION,
         id: Identity::from_secret([22; 32]).id(),
         name: "Slow".into(),
         port: 1,
@@ -170,17 +166,11 @@ fn a_connection_sending_one_byte_per_second_is_dropped_by_the_handshake_timeout(
             std::thread::sleep(Duration::from_secs(1));
         }
     });
-    let last = read_until_closed(&mut s);
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // The node's plaintext preamble comes at once; then nothing until it gives up and closes.
+    let last = read_plain_until_closed(&mut s);
     let took = started.elapsed();
-    let reason = last.iter().find_map(|f| match f {
-        Frame::Reject { reason, .. } => Some(*reason),
-        _ => None,
-    });
-    assert_eq!(
-        reason,
-        Some(p2pchat_tui::proto::RejectReason::Timeout),
-        "{last:?}"
-    );
+    assert!(last.len() <= 1, "{last:?}");
     assert!(
         took >= Duration::from_secs(4) && took < Duration::from_secs(15),
         "{took:?}"
@@ -201,7 +191,7 @@ fn unsigned_and_non_member_votes_are_refused() {
 
     // Mallory joins after the proposal: not in its electorate.
     let mallory = Identity::from_secret([23; 32]);
-    let (mut s, _) = handshake(a.port, &mallory, 1);
+    let (mut s, _) = handshake(a.port, &mallory, PROTOCOL_VERSION);
     a.wait_for("mallory online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
@@ -241,7 +231,7 @@ fn unsigned_and_non_member_votes_are_refused() {
         }),
     ];
     for f in &frames {
-        write_frame(&mut s, f);
+        s.write(f);
     }
     wait_rejections(&mut a, &mallory.id().to_hex(), "vote refused", 5);
     for e in a.events() {

@@ -6,6 +6,7 @@
 mod common;
 use common::raw::*;
 use common::*;
+use p2pchat_tui::config::PROTOCOL_VERSION;
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::proto::{Announce, ChatContent, Domain, Frame, SignedPayload};
 use std::io::Write;
@@ -198,7 +199,7 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
 fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
     let mut p = honest_pair();
     let flooder = Identity::from_secret([24; 32]);
-    let (s, _) = handshake(p.a.port, &flooder, 1);
+    let (mut s, _) = handshake(p.a.port, &flooder, PROTOCOL_VERSION);
     p.a.wait_for("flooder online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
@@ -219,14 +220,12 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
                     Domain::Chat,
                     &content,
                 ));
-                let body = serde_json::to_vec(&f).unwrap();
-                wire.extend_from_slice(&(body.len() as u32).to_be_bytes());
-                wire.extend_from_slice(&body);
+                wire.extend_from_slice(&s.seal(&serde_json::to_vec(&f).unwrap()));
             }
             wire
         })
         .collect();
-    let mut w = s.try_clone().unwrap();
+    let mut w = s.s.try_clone().unwrap();
     // The node cannot have read faster than burst + rate since the first byte was written.
     let first = Instant::now();
     let writer = std::thread::spawn(move || {
@@ -260,7 +259,7 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
         "{shown} in {elapsed:.2} s: not rate limited"
     );
     assert!(shown >= 100, "the flood is read, just slowly: {shown}");
-    s.shutdown(Shutdown::Both).unwrap();
+    s.s.shutdown(Shutdown::Both).unwrap();
     writer.join().unwrap();
     still_fine(&mut p, "ok after the flood", |m| m.starts_with("flood "));
     // Every flood message shown is a distinct, in-order one (no duplicates from the pacing).

@@ -299,3 +299,60 @@ fn a_peer_restarted_within_the_redial_gap_is_dialed_again_when_the_gap_ends() {
         .expect("reconnected");
     assert!(took < MS(1100), "took {took:?}");
 }
+
+#[test]
+fn a_relay_between_two_noise_sessions_never_gets_a_connection_established() {
+    let mut sim = Sim::new();
+    sim.relayed = true;
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_for(Duration::from_secs(3));
+    assert!(sim.online(0).is_empty() && sim.online(1).is_empty());
+    for i in 0..2 {
+        assert!(
+            sim.events(i).any(|e| matches!(
+                e,
+                NetEvent::Rejected { reason, .. } if reason.contains("handshake signature")
+            )),
+            "node {i} did not report the relayed auth"
+        );
+    }
+    // The same two nodes mesh at once over honest connections.
+    sim.relayed = false;
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed without the relay");
+}
+
+#[test]
+fn an_announcement_of_another_protocol_version_is_explained_once() {
+    let mut sim = Sim::new();
+    let a = sim.add("a", 1, vec![]);
+    let old = p2pchat_tui::proto::Announce::new(
+        p2pchat_tui::identity::Identity::from_secret([5; 32]).id(),
+        "Old",
+        8080,
+        1,
+    );
+    for _ in 0..3 {
+        let from = "10.0.0.9:9999".parse().unwrap();
+        sim.input(
+            a,
+            Input::Datagram {
+                from,
+                bytes: bytes::Bytes::from(old.encode()),
+            },
+        );
+    }
+    let notices: Vec<_> = sim
+        .events(a)
+        .filter_map(|e| match e {
+            NetEvent::Notice { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].contains("Old") && notices[0].contains("incompatible version"),
+        "{notices:?}"
+    );
+}

@@ -76,14 +76,14 @@ fn vote_secure_only_mode_in_and_a_late_joiner_enforces_it() {
         } else {
             p[target].port
         };
-        let (mut s, _) = handshake(port, &mallory, 1);
+        let (mut s, _) = handshake(port, &mallory, 2);
         let content = ChatContent {
             author: mallory.id(),
             seq: 1 + target as u64,
             ts: 0,
             body: "unsigned sneak".into(),
         };
-        write_frame(&mut s, &Frame::Chat(SignedPayload::unsigned(&content)));
+        s.write(&Frame::Chat(SignedPayload::unsigned(&content)));
         let peer = if target == 3 {
             &mut dave
         } else {
@@ -134,7 +134,7 @@ fn bad_votes_and_thresholds_get_clear_errors() {
     b.wait_for("closed error", T, |e| {
         e["event"] == "error" && e["message"].as_str().unwrap().contains("closed")
     });
-    // Alice closes it too once Bob's rejection reaches her; then she lists it.
+    // Alice hears of Bob's vote over the network: wait for that before asking her.
     a.wait_for("closed at alice", T, |e| {
         e["event"] == "proposal_closed" && e["outcome"] == "rejected"
     });

@@ -1,16 +1,13 @@
 //! Connections: the handshake that proves each side holds its key, the one-connection-per-pair
 //! rule, frame dispatch, and what happens when a connection ends.
 //!
-//! Handshake: both sides send `hello` at once. On the other's hello each side sends `auth`, a
-//! signature over [`handshake_content`] with the other's nonce as the challenge. A connection
-//! is established when the other's `auth` verifies.
+//! The handshake itself (`hello`/`auth` bound to the Noise channel) is in
+//! [`super::handshake`]; this file opens connections and establishes them once it succeeds.
 
 use super::io::ConnId;
 use super::node::{Node, Peer};
-use crate::config::PROTOCOL_VERSION;
 use crate::net::api::{NetEvent, OfflineReason};
-use crate::proto::signing::{sign_hex, verify_hex};
-use crate::proto::{decode_frame, Domain, Frame, Hello, PeerId, RejectReason};
+use crate::proto::{decode_frame, Frame, Hello, PeerId, RejectReason};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -27,6 +24,8 @@ pub(super) struct Conn {
     pub addr: SocketAddr,
     pub outbound: bool,
     pub nonce: [u8; 32],
+    /// The Noise handshake hash, once the channel is encrypted.
+    pub binding: Option<[u8; 32]>,
     pub state: ConnState,
     pub opened: Instant,
     pub last_rx: Instant,
@@ -46,28 +45,6 @@ impl Conn {
             _ => None,
         }
     }
-}
-
-/// The bytes a handshake `auth` signs: the challenge (the verifier's nonce), the signer's own
-/// nonce, the signer's id, the verifier's id. 128 bytes, under [`Domain::Handshake`].
-pub fn handshake_content(
-    challenge: &[u8; 32],
-    signer_nonce: &[u8; 32],
-    signer: &PeerId,
-    verifier: &PeerId,
-) -> Vec<u8> {
-    [
-        &challenge[..],
-        &signer_nonce[..],
-        &signer.0[..],
-        &verifier.0[..],
-    ]
-    .concat()
-}
-
-fn parse_nonce(hex_str: &str) -> Option<[u8; 32]> {
-    let mut n = [0u8; 32];
-    (hex_str.len() == 64 && hex::decode_to_slice(hex_str, &mut n).is_ok()).then_some(n)
 }
 
 impl Node {
@@ -92,6 +69,7 @@ impl Node {
                 addr,
                 outbound,
                 nonce,
+                binding: None,
                 state: ConnState::Handshaking { their_hello: None },
                 opened: now,
                 last_rx: now,
@@ -99,14 +77,6 @@ impl Node {
                 said_bye: false,
             },
         );
-        let hello = Frame::Hello(Hello {
-            version: PROTOCOL_VERSION,
-            id: self.id(),
-            name: self.cfg.name.clone(),
-            port: self.cfg.listen_port,
-            nonce: hex::encode(nonce),
-        });
-        self.send_frame(conn, &hello);
     }
 
     pub(super) fn on_dial_failed(&mut self, addr: SocketAddr, error: String) {
@@ -143,98 +113,8 @@ impl Node {
         }
     }
 
-    fn on_handshake_frame(&mut self, conn: ConnId, frame: Frame) {
-        match frame {
-            Frame::Hello(hello) => self.on_hello(conn, hello),
-            Frame::Auth { sig } => self.on_auth(conn, &sig),
-            Frame::Reject { reason, message } => {
-                let addr = self.conns.get(&conn).map(|c| c.addr);
-                if reason != RejectReason::Duplicate {
-                    if let Some(addr) = addr {
-                        self.notice(format!(
-                            "{addr} refused the connection: {}",
-                            crate::core::sanitize::clean_name(&message, 200)
-                        ));
-                    }
-                }
-                self.close(conn);
-            }
-            _ => self.reject(conn, RejectReason::Protocol, "expected hello or auth"),
-        }
-    }
-
-    fn on_hello(&mut self, conn: ConnId, hello: Hello) {
-        let Some(c) = self.conns.get(&conn) else {
-            return;
-        };
-        if !matches!(c.state, ConnState::Handshaking { their_hello: None }) {
-            return self.reject(conn, RejectReason::Protocol, "second hello");
-        }
-        let addr = c.addr;
-        let my_nonce = c.nonce;
-        if hello.version != PROTOCOL_VERSION {
-            self.notice(format!(
-                "{addr} speaks protocol version {}, this program speaks {PROTOCOL_VERSION}: incompatible version",
-                hello.version
-            ));
-            let msg = format!("incompatible version: this peer speaks protocol {PROTOCOL_VERSION}");
-            return self.reject(conn, RejectReason::Version, &msg);
-        }
-        if hello.id == self.id() {
-            if c.outbound {
-                self.notice(format!(
-                    "{addr} is this program itself: connection refused (connected to itself)"
-                ));
-            }
-            return self.reject(conn, RejectReason::SelfConnection, "connected to itself");
-        }
-        let Some(their_nonce) = parse_nonce(&hello.nonce) else {
-            return self.reject(conn, RejectReason::Protocol, "nonce must be 64 hex digits");
-        };
-        let name = crate::core::sanitize::clean_name(&hello.name, self.cfg.limits.max_name_len);
-        if name.is_empty() || hello.port == 0 {
-            return self.reject(
-                conn,
-                RejectReason::Protocol,
-                "hello needs a name and a port",
-            );
-        }
-        let content = handshake_content(&their_nonce, &my_nonce, &self.id(), &hello.id);
-        let sig = sign_hex(self.identity.signing_key(), Domain::Handshake, &content);
-        if let Some(c) = self.conns.get_mut(&conn) {
-            c.state = ConnState::Handshaking {
-                their_hello: Some(Hello { name, ..hello }),
-            };
-        }
-        self.send_frame(conn, &Frame::Auth { sig });
-    }
-
-    fn on_auth(&mut self, conn: ConnId, sig: &str) {
-        let Some(c) = self.conns.get(&conn) else {
-            return;
-        };
-        let ConnState::Handshaking {
-            their_hello: Some(hello),
-        } = &c.state
-        else {
-            return self.reject(conn, RejectReason::Protocol, "auth before hello");
-        };
-        let hello = hello.clone();
-        let their_nonce = parse_nonce(&hello.nonce).unwrap_or_default();
-        let content = handshake_content(&c.nonce, &their_nonce, &hello.id, &self.id());
-        if verify_hex(&hello.id, Domain::Handshake, &content, sig).is_err() {
-            let from = c.addr.to_string();
-            self.emit(NetEvent::Rejected {
-                from,
-                reason: "handshake signature does not match the claimed id".into(),
-            });
-            return self.reject(conn, RejectReason::Protocol, "bad handshake signature");
-        }
-        self.establish(conn, hello);
-    }
-
     /// The other side proved its key. Apply the one-connection-per-pair rule and the peer limit.
-    fn establish(&mut self, conn: ConnId, hello: Hello) {
+    pub(super) fn establish(&mut self, conn: ConnId, hello: Hello) {
         let Some(c) = self.conns.get(&conn) else {
             return;
         };
@@ -371,7 +251,7 @@ impl Node {
         self.drop_conn(conn, reason);
     }
 
-    fn drop_conn(&mut self, conn: ConnId, reason: OfflineReason) {
+    pub(super) fn drop_conn(&mut self, conn: ConnId, reason: OfflineReason) {
         let Some(c) = self.conns.remove(&conn) else {
             return;
         };

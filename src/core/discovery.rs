@@ -26,7 +26,22 @@ impl Node {
             tracing::trace!(%from, "ignored a datagram that is not an announcement");
             return;
         };
-        if a.id == self.id() || a.version != PROTOCOL_VERSION {
+        if a.id == self.id() {
+            return;
+        }
+        if a.version != PROTOCOL_VERSION {
+            // Tell the user once per peer why it never appears, rather than ignore it silently.
+            if self.incompatible_seen.len() < self.cfg.limits.max_peers
+                && self.incompatible_seen.insert(a.id)
+            {
+                let name = crate::core::sanitize::clean_name(&a.name, self.cfg.limits.max_name_len);
+                self.notice(format!(
+                    "{name} ({}) at {} speaks protocol version {}, this program speaks {PROTOCOL_VERSION}: incompatible version, not connecting",
+                    a.id.fingerprint(),
+                    from.ip(),
+                    a.version
+                ));
+            }
             return;
         }
         let now = self.now.mono;

@@ -29,12 +29,23 @@ pub enum Input {
         bytes: Bytes,
     },
     /// A TCP connection is open (accepted or dialed); `nonce` is fresh randomness for its
-    /// handshake challenge.
+    /// handshake challenge. The handshake timeout runs from here.
     ConnOpened {
         conn: ConnId,
         addr: SocketAddr,
         outbound: bool,
         nonce: [u8; 32],
+    },
+    /// The connection's Noise handshake finished: every frame from now on is encrypted, and
+    /// `binding` is the Noise handshake hash, which the `auth` signatures must cover.
+    Secured {
+        conn: ConnId,
+        binding: [u8; 32],
+    },
+    /// The connection ended before its Noise handshake because of a protocol version mismatch.
+    Refused {
+        conn: ConnId,
+        refusal: Refusal,
     },
     /// A dial to `addr` failed.
     DialFailed {
@@ -64,6 +75,15 @@ pub enum Input {
         conn: ConnId,
         messages: Vec<SignedPayload>,
     },
+}
+
+/// Why a connection ended in its plaintext preamble.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The other side's preamble names this protocol version; we sent it a `reject`.
+    TheirVersion(u64),
+    /// The other side refused ours with this message (not yet cleaned).
+    TheyRefused(String),
 }
 
 /// Something the actor must do.

@@ -7,6 +7,7 @@ mod chat;
 mod conn;
 mod discovery;
 mod dm;
+mod handshake;
 mod io;
 mod node;
 pub mod replay;
@@ -16,6 +17,6 @@ mod votes;
 pub mod voting;
 
 pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
-pub use conn::handshake_content;
-pub use io::{ConnId, Input, Now, Output};
+pub use handshake::handshake_content;
+pub use io::{ConnId, Input, Now, Output, Refusal};
 pub use node::{Node, NodeConfig};

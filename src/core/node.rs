@@ -72,6 +72,8 @@ pub struct Node {
     pub(super) deferred_reply: Option<Instant>,
     /// Dials held back by the redial gap, due at these instants.
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
+    /// Peers already told about as speaking another protocol version.
+    pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
     pub(super) voting: VotingBook,
     pub(super) backfill: super::backfill::BackfillState,
     pub(super) stopping: bool,
@@ -117,6 +119,7 @@ impl Node {
             last_reply_announce: None,
             deferred_reply: None,
             deferred_dials: HashMap::new(),
+            incompatible_seen: Default::default(),
             voting: VotingBook::new(id),
             backfill: Default::default(),
             stopping: false,
@@ -176,6 +179,8 @@ impl Node {
                 outbound,
                 nonce,
             } => self.on_conn_opened(conn, addr, outbound, nonce),
+            Input::Secured { conn, binding } => self.on_secured(conn, binding),
+            Input::Refused { conn, refusal } => self.on_refused(conn, refusal),
             Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
             Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),

@@ -197,6 +197,11 @@ impl NetActor {
                     Input::Command(cmd)
                 }
                 Some(msg) = self.conn_rx.recv() => match msg {
+                    ConnMsg::Secured { conn, binding } => Input::Secured { conn, binding },
+                    ConnMsg::Refused { conn, refusal } => {
+                        self.conns.remove(&conn);
+                        Input::Refused { conn, refusal }
+                    }
                     ConnMsg::Frame { conn, bytes } => Input::Frame { conn, bytes },
                     ConnMsg::Closed { conn, error } => {
                         self.conns.remove(&conn);
@@ -238,7 +243,14 @@ impl NetActor {
     fn opened(&mut self, stream: TcpStream, addr: SocketAddr, outbound: bool) -> Input {
         let conn = ConnId(self.next_conn);
         self.next_conn += 1;
-        let handle = connection::spawn(conn, stream, &self.cfg.limits, self.conn_tx.clone());
+        let handle = connection::spawn(
+            conn,
+            stream,
+            outbound,
+            &self.cfg.limits,
+            self.cfg.timing.handshake_timeout,
+            self.conn_tx.clone(),
+        );
         self.conns.insert(conn, handle);
         let mut nonce = [0u8; 32];
         getrandom::fill(&mut nonce).expect("the OS random source is available");

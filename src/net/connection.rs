@@ -1,10 +1,14 @@
-//! One TCP connection as two tasks: a reader that turns bytes into frames (length limit
-//! checked before allocating, rate-limited by backpressure) and a writer that drains a bounded
-//! queue. The actor talks to them only through channels.
+//! One TCP connection as two tasks: a reader that first makes the connection secure (preamble
+//! and Noise handshake, [`super::secure`]) and then turns records into frames (length limit
+//! checked before allocating, rate-limited by backpressure), and a writer that, once the
+//! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
+//! through channels.
 
 use super::rate::TokenBucket;
+use super::secure::{establish, Failure};
 use crate::config::Limits;
-use crate::core::ConnId;
+use crate::core::{ConnId, Refusal};
+use crate::proto::secure::SecureCodec;
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
@@ -17,8 +21,24 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 /// From a reader task to the actor.
 #[derive(Debug)]
 pub enum ConnMsg {
-    Frame { conn: ConnId, bytes: Bytes },
-    Closed { conn: ConnId, error: Option<String> },
+    /// The Noise handshake finished; comes before any frame.
+    Secured {
+        conn: ConnId,
+        binding: [u8; 32],
+    },
+    /// The preamble showed a version mismatch; the connection is closed.
+    Refused {
+        conn: ConnId,
+        refusal: Refusal,
+    },
+    Frame {
+        conn: ConnId,
+        bytes: Bytes,
+    },
+    Closed {
+        conn: ConnId,
+        error: Option<String>,
+    },
 }
 
 /// To a writer task.
@@ -40,36 +60,69 @@ pub struct ConnHandle {
 /// A write that makes no progress for this long ends the connection.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Starts the reader and writer tasks of `stream`.
+type WriteHalf = tokio::net::tcp::OwnedWriteHalf;
+
+/// Starts the reader and writer tasks of `stream` (`outbound`: we dialed it). The handshake
+/// is given up after `handshake_timeout` (the core enforces the same limit).
 pub fn spawn(
     conn: ConnId,
     stream: TcpStream,
+    outbound: bool,
     limits: &Limits,
+    handshake_timeout: Duration,
     to_actor: mpsc::Sender<ConnMsg>,
 ) -> ConnHandle {
     let _ = stream.set_nodelay(true);
-    let (read_half, write_half) = stream.into_split();
     let (writer, writer_rx) = mpsc::channel(limits.outbound_queue);
-    let codec = crate::proto::frame_codec(limits.max_frame_len);
-    let reader_codec = codec.clone();
+    let (halves_tx, halves_rx) = tokio::sync::oneshot::channel::<(WriteHalf, SecureCodec)>();
     let (rate, burst) = (limits.max_frames_per_sec, limits.frame_burst);
+    let max_frame_len = limits.max_frame_len;
     let reader = tokio::spawn(async move {
-        let mut frames = FramedRead::new(read_half, reader_codec);
+        let mut stream = stream;
+        let secured = tokio::time::timeout(
+            handshake_timeout,
+            establish(&mut stream, outbound, max_frame_len),
+        )
+        .await
+        .unwrap_or_else(|_| Err(Failure::Error("handshake took too long".into())));
+        let codec = match secured {
+            Ok((binding, codec)) => {
+                if to_actor
+                    .send(ConnMsg::Secured { conn, binding })
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                codec
+            }
+            Err(Failure::Refused(refusal)) => {
+                let _ = to_actor.send(ConnMsg::Refused { conn, refusal }).await;
+                return;
+            }
+            Err(Failure::Error(e)) => {
+                let _ = to_actor
+                    .send(ConnMsg::Closed {
+                        conn,
+                        error: Some(e),
+                    })
+                    .await;
+                return;
+            }
+        };
+        let (read_half, write_half) = stream.into_split();
+        let _ = halves_tx.send((write_half, codec.clone()));
+        let mut frames = FramedRead::new(read_half, codec);
         let mut bucket = TokenBucket::new(rate, burst, std::time::Instant::now());
         let error = loop {
             match frames.next().await {
                 Some(Ok(bytes)) => {
-                    if let Some(wait) = bucket.take(std::time::Instant::now()) {
+                    // One token per frame, or per record if the frame took more than one.
+                    let cost = frames.decoder_mut().take_opened().max(1);
+                    if let Some(wait) = bucket.take_n(std::time::Instant::now(), cost) {
                         tokio::time::sleep(wait).await;
                     }
-                    if to_actor
-                        .send(ConnMsg::Frame {
-                            conn,
-                            bytes: bytes.freeze(),
-                        })
-                        .await
-                        .is_err()
-                    {
+                    if to_actor.send(ConnMsg::Frame { conn, bytes }).await.is_err() {
                         return;
                     }
                 }
@@ -79,7 +132,13 @@ pub fn spawn(
         };
         let _ = to_actor.send(ConnMsg::Closed { conn, error }).await;
     });
-    let writer_task = tokio::spawn(write_loop(FramedWrite::new(write_half, codec), writer_rx));
+    let writer_task = tokio::spawn(async move {
+        // Nothing is written before the channel is secure; if the handshake fails, the reader
+        // drops the sender and the queued frames are dropped with the connection.
+        if let Ok((write_half, codec)) = halves_rx.await {
+            write_loop(FramedWrite::new(write_half, codec), writer_rx).await;
+        }
+    });
     ConnHandle {
         writer,
         reader,
@@ -89,7 +148,7 @@ pub fn spawn(
 
 fn describe_read_error(e: &std::io::Error) -> String {
     let text = e.to_string();
-    if text.contains("frame size too big") {
+    if text.contains("size limit") {
         "frame over the size limit; connection closed".into()
     } else {
         format!("connection error: {text}")
@@ -97,7 +156,7 @@ fn describe_read_error(e: &std::io::Error) -> String {
 }
 
 async fn write_loop(
-    mut sink: FramedWrite<tokio::net::tcp::OwnedWriteHalf, tokio_util::codec::LengthDelimitedCodec>,
+    mut sink: FramedWrite<WriteHalf, SecureCodec>,
     mut rx: mpsc::Receiver<WriterMsg>,
 ) {
     while let Some(WriterMsg::Frame(first)) = rx.recv().await {

@@ -5,6 +5,7 @@ pub mod api;
 pub mod archive;
 mod connection;
 pub mod rate;
+pub mod secure;
 pub mod udp;
 
 pub use actor::{start, NetConfig};

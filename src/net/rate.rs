@@ -25,9 +25,14 @@ impl TokenBucket {
     /// Takes one token. `None`: go ahead now; `Some(d)`: the token is taken, but only wait `d`
     /// before acting on it.
     pub fn take(&mut self, now: Instant) -> Option<Duration> {
+        self.take_n(now, 1)
+    }
+
+    /// Takes `n` tokens at once, as [`TokenBucket::take`] does one.
+    pub fn take_n(&mut self, now: Instant, n: u64) -> Option<Duration> {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.last = now;
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst) - 1.0;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst) - n as f64;
         if self.tokens >= 0.0 {
             None
         } else {

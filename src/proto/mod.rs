@@ -4,6 +4,7 @@
 pub mod discovery;
 pub mod frame;
 pub mod ids;
+pub mod secure;
 pub mod signing;
 
 pub use discovery::Announce;

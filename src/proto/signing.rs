@@ -22,7 +22,7 @@ pub enum Domain {
 impl Domain {
     pub fn prefix(self) -> &'static [u8] {
         match self {
-            Domain::Handshake => b"p2pchat-tui/v1/handshake",
+            Domain::Handshake => b"p2pchat-tui/v2/handshake",
             Domain::Chat => b"p2pchat-tui/v1/chat",
             Domain::Proposal => b"p2pchat-tui/v1/proposal",
             Domain::Vote => b"p2pchat-tui/v1/vote",

@@ -43,6 +43,9 @@ pub struct Sim {
     pub cut: Vec<bool>,
     /// Partition group of each node; traffic crosses only within a group.
     pub group: Vec<u8>,
+    /// Every connection passes through a relaying man in the middle: its two ends ran Noise
+    /// with the relay, not with each other, so their handshake hashes differ.
+    pub relayed: bool,
 }
 
 pub fn timing() -> Timing {
@@ -63,6 +66,7 @@ impl Sim {
             next_conn: 1,
             cut: Vec::new(),
             group: Vec::new(),
+            relayed: false,
         }
     }
 
@@ -202,6 +206,23 @@ impl Sim {
                                 addr: from_i,
                                 outbound: false,
                                 nonce: nonce_j,
+                            },
+                        );
+                        // Both ends of a simulated connection share one channel binding, as the
+                        // two ends of a Noise handshake share its hash.
+                        let binding = [(ci.0 as u8).wrapping_mul(31) ^ 0xc3; 32];
+                        self.schedule(lat, i, Input::Secured { conn: ci, binding });
+                        let binding_j = if self.relayed {
+                            [!binding[0]; 32]
+                        } else {
+                            binding
+                        };
+                        self.schedule(
+                            lat,
+                            j,
+                            Input::Secured {
+                                conn: cj,
+                                binding: binding_j,
                             },
                         );
                     }
