@@ -132,14 +132,14 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             trusted,
             ..
         } => {
+            let name = sanitize(&name, false);
             let done = if trusted {
-                "already verified"
+                "already verified".to_string()
             } else {
-                "if it matches, type /trust"
+                format!("if it matches, type /trust {name}")
             };
             let text = format!(
-                "safety code with {} ({}): {}\n  compare it with the code on their screen; {done}",
-                sanitize(&name, false),
+                "safety code with {name} ({}): {} — compare it with the code on their screen; {done}",
                 sanitize(&fingerprint, false),
                 sanitize(&code, false)
             );
