@@ -127,7 +127,7 @@ say Carol "Looks good to me 👍"
 wait_for Alice "Looks good to me"
 say Bob "Shall we refuse unsigned messages from now on?"
 wait_for Alice "from now on?"
-wait_for Alice "Enter send ·" # the "Carol joined" status has gone: the key hints show
+wait_for Alice "? help · Ctrl-Q quit" # the "Carol joined" status has gone: the key hints show
 capture Alice chat
 
 # --- a proposal being voted on ----------------------------------------------------------------
