@@ -9,26 +9,10 @@ mod common;
 mod netlab;
 
 use common::*;
-use netlab::Lab;
+use netlab::{skip, Lab};
 use std::time::{Duration, Instant};
 
 const T: Duration = Duration::from_secs(10);
-
-/// False if the test should run; otherwise prints why not, and the test returns.
-fn skip(test: &str) -> bool {
-    let reason = if std::env::var("P2PCHAT_NETNS_TESTS").as_deref() == Ok("0") {
-        Some("P2PCHAT_NETNS_TESTS=0".to_string())
-    } else {
-        netlab::unavailable()
-    };
-    match reason {
-        Some(r) => {
-            eprintln!("skipping {test}: {r}");
-            true
-        }
-        None => false,
-    }
-}
 
 /// A peer on host `i` with the default discovery flags, its own data dir, plus `extra`.
 fn opts(lab: &Lab, i: usize, name: &str, dir: &std::path::Path, extra: &[&str]) -> PeerOpts {

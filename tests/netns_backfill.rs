@@ -10,25 +10,10 @@ mod common;
 mod netlab;
 
 use common::*;
-use netlab::Lab;
+use netlab::{skip, Lab};
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);
-
-fn skip(test: &str) -> bool {
-    let reason = if std::env::var("P2PCHAT_NETNS_TESTS").as_deref() == Ok("0") {
-        Some("P2PCHAT_NETNS_TESTS=0".to_string())
-    } else {
-        netlab::unavailable()
-    };
-    match reason {
-        Some(r) => {
-            eprintln!("skipping {test}: {r}");
-            true
-        }
-        None => false,
-    }
-}
 
 fn waiting_for(p: &mut Peer, what: &str, event: &'static str, id: &str) {
     let id = id.to_string();

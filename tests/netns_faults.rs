@@ -9,6 +9,7 @@
 
 mod common;
 mod netlab;
+use netlab::skip;
 
 use common::*;
 use netlab::{ip, Lab};
@@ -16,21 +17,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const T: Duration = Duration::from_secs(20);
-
-fn skip(test: &str) -> bool {
-    let reason = if std::env::var("P2PCHAT_NETNS_TESTS").as_deref() == Ok("0") {
-        Some("P2PCHAT_NETNS_TESTS=0".to_string())
-    } else {
-        netlab::unavailable()
-    };
-    match reason {
-        Some(r) => {
-            eprintln!("skipping {test}: {r}");
-            true
-        }
-        None => false,
-    }
-}
 
 fn opts(lab: &Lab, i: usize, name: &str, dir: &std::path::Path) -> PeerOpts {
     PeerOpts {

@@ -57,6 +57,33 @@ pub fn chat_signed_and_unsigned(p: &mut [Peer], tag: &str, timeout: Duration) {
     }
 }
 
+/// Two honest peers, Alice and Bob, on loopback, each seeing the other online.
+pub fn honest_pair() -> (tempfile::TempDir, Peer, Peer) {
+    let t = Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
+    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
+    b.wait_online(&a, t);
+    a.wait_online(&b, t);
+    (dir, a, b)
+}
+
+/// After an attack on Alice: Bob's message `tag` still reaches her, and every chat she has
+/// shown starts with `prefix` (nothing the attacker sent was shown).
+pub fn still_chatting(a: &mut Peer, b: &mut Peer, tag: &str, prefix: &str) {
+    b.send(tag);
+    a.wait_message(tag, Duration::from_secs(10));
+    let bad: Vec<String> = a
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "message")
+        .map(|e| e["body"].as_str().unwrap().to_string())
+        .filter(|m| !m.starts_with(prefix))
+        .collect();
+    assert!(bad.is_empty(), "unexpected chat shown: {bad:?}");
+}
+
 /// How to start one peer.
 #[derive(Clone, Debug)]
 pub struct PeerOpts {

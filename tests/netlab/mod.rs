@@ -219,3 +219,20 @@ impl Drop for Lab {
         }
     }
 }
+
+/// True (after printing why) if a namespace test cannot run here: not root, no iproute2, or
+/// P2PCHAT_NETNS_TESTS=0.
+pub fn skip(test: &str) -> bool {
+    let reason = if std::env::var("P2PCHAT_NETNS_TESTS").as_deref() == Ok("0") {
+        Some("P2PCHAT_NETNS_TESTS=0".to_string())
+    } else {
+        unavailable()
+    };
+    match reason {
+        Some(r) => {
+            eprintln!("skipping {test}: {r}");
+            true
+        }
+        None => false,
+    }
+}
