@@ -22,18 +22,29 @@ impl Node {
         seq
     }
 
-    pub(super) fn send_chat(&mut self, body: String, signed: bool) {
-        let body = clean_text(&body, true);
+    /// A body cleaned for sending, or `None` after telling the user why it cannot be sent
+    /// (empty, or over the size limit).
+    pub(super) fn checked_body(&mut self, body: &str) -> Option<String> {
+        let body = clean_text(body, true);
         if body.trim().is_empty() {
-            return self.error("empty message not sent".into());
+            self.error("empty message not sent".into());
+            return None;
         }
         if body.len() > self.cfg.limits.max_body_len {
-            return self.error(format!(
+            self.error(format!(
                 "message not sent: {} bytes is over the {}-byte limit",
                 body.len(),
                 self.cfg.limits.max_body_len
             ));
+            return None;
         }
+        Some(body)
+    }
+
+    pub(super) fn send_chat(&mut self, body: String, signed: bool) {
+        let Some(body) = self.checked_body(&body) else {
+            return;
+        };
         if !signed && self.secure_only() {
             return self.error(
                 "secure-only mode is on: unsigned messages are refused; send it signed".into(),

@@ -60,17 +60,9 @@ impl Node {
             }
             Err(e) => return self.error(format!("private message not sent: {e}")),
         };
-        let body = clean_text(&body, true);
-        if body.trim().is_empty() {
-            return self.error("empty message not sent".into());
-        }
-        if body.len() > self.cfg.limits.max_body_len {
-            return self.error(format!(
-                "message not sent: {} bytes is over the {}-byte limit",
-                body.len(),
-                self.cfg.limits.max_body_len
-            ));
-        }
+        let Some(body) = self.checked_body(&body) else {
+            return;
+        };
         let content = DmContent {
             author: self.id(),
             to,

@@ -6,7 +6,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::net::Delivery;
@@ -211,15 +211,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     } else {
         " Messages "
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.title(focused)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
+    let Some(inner) = super::pane(frame, area, title.into(), focused, theme) else {
         return;
-    }
+    };
     let (cols, height) = (inner.width as usize, inner.height as usize);
     if state.log.is_empty() {
         let hint = "No messages yet. Type and press Enter; ? or F1 for help.";

@@ -56,3 +56,21 @@ fn too_small(frame: &mut Frame, area: Rect) {
         Rect::new(area.x, y, area.width, 1),
     );
 }
+
+/// Draws a pane's border and title (highlighted when `focused`) and returns the area inside
+/// it, or `None` when nothing fits there.
+pub(crate) fn pane(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    title: String,
+    focused: bool,
+    theme: &theme::Theme,
+) -> Option<ratatui::layout::Rect> {
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(ratatui::text::Span::styled(title, theme.title(focused)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    (inner.width > 0 && inner.height > 0).then_some(inner)
+}

@@ -4,7 +4,7 @@ use crate::net::Trust;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::tui::app::state::{AppState, Focus};
@@ -15,15 +15,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let focused = state.focus == Focus::Peers && state.help.is_none();
     let title = format!(" Peers {}/{} ", state.online_count(), state.peers.len());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.title(focused)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
+    let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
-    }
+    };
     let cols = inner.width as usize;
     if state.peers.is_empty() {
         let text = truncate("nobody yet", cols);

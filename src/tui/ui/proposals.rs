@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::net::{Outcome, ProposalInfo};
@@ -83,15 +83,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let focused = state.focus == Focus::Proposals && state.help.is_none();
     let title = format!(" Proposals: {} open ", state.open_proposals());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.title(focused)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
+    let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
-    }
+    };
     let cols = inner.width as usize;
     let order = state.proposal_order();
     if order.is_empty() {
