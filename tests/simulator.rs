@@ -356,3 +356,34 @@ fn an_announcement_of_another_protocol_version_is_explained_once() {
         "{notices:?}"
     );
 }
+
+#[test]
+fn a_reconnection_judged_from_one_side_only_does_not_flap() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    sim.add("b", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    sim.run_for(Duration::from_secs(3));
+    // Each side dials the other again while the old connection is alive on both sides (as
+    // when one side, under packet loss, judged it quiet): whichever dial is not the lower id's
+    // must still win, on both sides alike, without anyone going offline.
+    for i in 0..2 {
+        let other = sim.addr_of(1 - i);
+        sim.input(i, Input::Command(NetCommand::Connect { addr: other }));
+        sim.run_for(MS(50));
+        assert!(sim.fully_meshed(), "after node {i} redialed");
+    }
+    sim.run_for(Duration::from_secs(3));
+    assert!(sim.fully_meshed());
+    for i in 0..2 {
+        let offline = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOffline { .. }))
+            .count();
+        assert_eq!(offline, 0, "node {i} saw its peer flap");
+    }
+    say(&mut sim, 0, "still connected", true);
+    sim.run_for(MS(10));
+    assert_eq!(sim.messages(1).len(), 1);
+}

@@ -32,6 +32,8 @@ pub(super) struct Conn {
     pub last_tx: Instant,
     /// The peer said goodbye: its close is a "quit", not a crash.
     pub said_bye: bool,
+    /// When the handshake completed.
+    pub established_at: Option<Instant>,
 }
 
 impl Conn {
@@ -75,6 +77,7 @@ impl Node {
                 last_rx: now,
                 last_tx: now,
                 said_bye: false,
+                established_at: None,
             },
         );
     }
@@ -125,14 +128,17 @@ impl Node {
         // lower id.
         let preferred = outbound == (me < them);
         if let Some(existing) = self.peers.get(&them).map(|p| p.conn) {
-            // An old connection that has gone quiet (the peer restarted behind a cut link, say)
-            // yields to a freshly proven one whichever side dialed it.
-            let quiet_since = self
+            // A second connection while the first is young is a simultaneous-dial race: the
+            // lower id's dial wins. Once the first has lasted two heartbeats, a newly proven
+            // connection means the peer came back on purpose (it restarted, or judged the old
+            // one dead): the newest wins. Both sides see about the same age, so both agree.
+            let age = self
                 .conns
                 .get(&existing)
-                .map(|c| self.now.mono.saturating_duration_since(c.last_rx));
-            let stale = quiet_since.is_some_and(|q| q > 2 * self.cfg.timing.heartbeat);
-            if !preferred && !stale {
+                .and_then(|c| c.established_at)
+                .map(|t| self.now.mono.saturating_duration_since(t));
+            let reconnect = age.is_some_and(|a| a > 2 * self.cfg.timing.heartbeat);
+            if !preferred && !reconnect {
                 return self.reject(conn, RejectReason::Duplicate, "already connected");
             }
             // Take over silently: the peer stays online, on the preferred connection.
@@ -145,8 +151,10 @@ impl Node {
         }
         let dial_addr = SocketAddr::new(addr.ip(), hello.port);
         let replaced = self.peers.contains_key(&them);
+        let now = self.now.mono;
         if let Some(c) = self.conns.get_mut(&conn) {
             c.state = ConnState::Established { peer: them };
+            c.established_at = Some(now);
         }
         self.peers.insert(
             them,
