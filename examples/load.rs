@@ -11,6 +11,10 @@
 //! signing, framing, TCP, the reader's rate limiter and verification; it excludes the headless
 //! front end's JSON printing. Discovery uses a private port and 127.255.255.255 only.
 
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
 use p2pchat_tui::config::{Limits, Timing};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::{self, NetCommand, NetConfig, NetEvent, NetHandle};
@@ -209,16 +213,8 @@ async fn throughput(count: usize) -> (f64, Duration) {
     (count as f64 / took.as_secs_f64(), took)
 }
 
-fn pct(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v[(((v.len() - 1) as f64) * p).round() as usize]
-}
-
 fn row(metric: &str, lat: &[Duration], missing: usize, note: &str) {
-    let mut v: Vec<f64> = lat.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let v = sorted_ms(lat);
     println!(
         "{metric:<52} {:>6} {:>8.3} {:>8.3} {:>8.3} {:>8.3}  {note}{}",
         v.len(),

@@ -13,13 +13,17 @@
 //! arrives on the peer's stdout, and compared with the instant just before the cause (spawning
 //! a process, writing a command, killing, cutting).
 
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
 #[path = "../tests/netlab/mod.rs"]
 mod netlab;
 
 use netlab::Lab;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -73,31 +77,6 @@ fn main() {
         departures(&bin, rounds, label, flags, &mut table);
     }
     table.print();
-}
-
-fn die(msg: &str) -> ! {
-    eprintln!("{msg}");
-    std::process::exit(2)
-}
-
-fn binary() -> PathBuf {
-    if let Ok(p) = std::env::var("P2PCHAT_BIN") {
-        return PathBuf::from(p);
-    }
-    // target/<profile>/examples/measure -> target/<profile>/p2pchat-tui
-    let exe = std::env::current_exe().expect("own path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("p2pchat-tui");
-    if !bin.exists() {
-        die(&format!(
-            "{} not found: run `cargo build` first (or set P2PCHAT_BIN)",
-            bin.display()
-        ));
-    }
-    bin
 }
 
 /// One headless peer inside a namespace; every event is stamped on arrival.

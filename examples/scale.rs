@@ -13,9 +13,13 @@
 //! --data-dir <tmp>`: nothing leaves the machine. The binary is target/<profile>/p2pchat-tui
 //! next to this example (or `$P2PCHAT_BIN`). Loops are bounded; every wait has a timeout.
 
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -55,27 +59,6 @@ fn main() {
         at_once(&bin, n, idle_secs, &mut rows);
     }
     print_rows(&rows);
-}
-
-fn die(msg: &str) -> ! {
-    eprintln!("{msg}");
-    std::process::exit(2)
-}
-
-fn binary() -> PathBuf {
-    if let Ok(p) = std::env::var("P2PCHAT_BIN") {
-        return PathBuf::from(p);
-    }
-    let exe = std::env::current_exe().expect("own path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("p2pchat-tui");
-    if !bin.exists() {
-        die(&format!("{} not found: build it first", bin.display()));
-    }
-    bin
 }
 
 fn free_udp_port() -> u16 {
@@ -212,14 +195,6 @@ enum Row {
     Value(String, String, String),
 }
 
-fn pct(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i.min(v.len() - 1)]
-}
-
 fn print_rows(rows: &[Row]) {
     println!();
     println!(
@@ -229,8 +204,7 @@ fn print_rows(rows: &[Row]) {
     for row in rows {
         match row {
             Row::Times(metric, s, note) => {
-                let mut v: Vec<f64> = s.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-                v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                let v = sorted_ms(s);
                 println!(
                     "{metric:<58} {:>4} {:>8.1} {:>8.1} {:>8.1} {:>8.1}  {note}",
                     v.len(),

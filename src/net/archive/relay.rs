@@ -35,19 +35,7 @@ impl Archive {
         let Some(db) = &self.db else {
             return Vec::new();
         };
-        match db.outbox_for(&peer.to_hex()) {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|(payload, sig)| SignedPayload {
-                    payload,
-                    sig: Some(sig),
-                })
-                .collect(),
-            Err(e) => {
-                tracing::error!("cannot read the outbox: {e}");
-                Vec::new()
-            }
-        }
+        signed_rows(db.outbox_for(&peer.to_hex()), "the outbox")
     }
 
     /// Turns a `/dm` to a name of a known but unconnected peer into its full id, so the node
@@ -68,18 +56,30 @@ impl Archive {
             return Vec::new();
         };
         let blocked: Vec<String> = self.blocked.iter().cloned().collect();
-        match db.relayable_since(since, limit, &blocked) {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|(payload, sig)| SignedPayload {
-                    payload,
-                    sig: Some(sig),
-                })
-                .collect(),
-            Err(e) => {
-                tracing::error!("cannot read messages for backfill: {e}");
-                Vec::new()
-            }
+        signed_rows(
+            db.relayable_since(since, limit, &blocked),
+            "messages for backfill",
+        )
+    }
+}
+
+/// Stored `(payload, sig)` rows as signed payloads; a read error is logged and yields none
+/// (a failed lookup must not stop the network).
+fn signed_rows<E: std::fmt::Display>(
+    rows: Result<Vec<(String, String)>, E>,
+    what: &str,
+) -> Vec<SignedPayload> {
+    match rows {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|(payload, sig)| SignedPayload {
+                payload,
+                sig: Some(sig),
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!("cannot read {what}: {e}");
+            Vec::new()
         }
     }
 }

@@ -113,9 +113,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 state.set_status(text.clone(), Level::Error);
                 system(state, text, Level::Error);
             } else if let Some(old) = old {
+                let was_verified = old.trust == Trust::Verified;
                 let text = match (old.trust == trust, old.blocked == blocked) {
                     (false, _) if trust == Trust::Verified => format!("{name} is now verified"),
-                    (false, _) => format!("{name} is no longer marked verified"),
+                    (false, _) if was_verified => format!("{name} is no longer marked verified"),
                     (_, false) if blocked => {
                         format!("{name} is blocked: their messages are hidden")
                     }

@@ -230,3 +230,26 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
         .collect();
     assert_eq!(names, vec!["Bob (b0b0:b0b0)", "Bob (e5e5:e5e5)"]);
 }
+
+#[test]
+fn trust_lines_appear_only_for_changes_the_user_made() {
+    let mut s = new_state();
+    let bob = "b0".repeat(32);
+    let trust_event = |trust| NetEvent::PeerTrust {
+        id: bob.clone(),
+        name: "Bob".into(),
+        fingerprint: "b0b0:b0b0".into(),
+        trust,
+        blocked: false,
+        previous: vec![],
+    };
+    apply(&mut s, trust_event(Trust::New));
+    let before = s.log.len();
+    // Seen again on a later connection: nothing to tell.
+    apply(&mut s, trust_event(Trust::Known));
+    assert_eq!(s.log.len(), before, "a rejoin is not a trust change");
+    apply(&mut s, trust_event(Trust::Verified));
+    assert!(body(&s, s.log.len() - 1).contains("Bob is now verified"));
+    apply(&mut s, trust_event(Trust::Known));
+    assert!(body(&s, s.log.len() - 1).contains("Bob is no longer marked verified"));
+}
