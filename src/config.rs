@@ -26,6 +26,12 @@ pub struct Limits {
     pub max_datagram_len: usize,
     /// OUTBOUND_QUEUE: frames queued to one peer before it is dropped as too slow.
     pub outbound_queue: usize,
+    /// RETENTION: how long stored messages are kept, and so how far back a returning peer can
+    /// catch up (history sync offers and accepts nothing older). Default 30 days.
+    pub retention: Duration,
+    /// MAX_CLOCK_SKEW: how far ahead of the receiver's clock a timestamp from the network may
+    /// be (chat, private messages, synced history); later ones are refused. Default 5 minutes.
+    pub max_clock_skew: Duration,
 }
 
 impl Default for Limits {
@@ -40,6 +46,8 @@ impl Default for Limits {
             frame_burst: 400,
             max_datagram_len: 1024,
             outbound_queue: 4096,
+            retention: Duration::from_secs(30 * 24 * 60 * 60),
+            max_clock_skew: Duration::from_secs(5 * 60),
         }
     }
 }
