@@ -10,6 +10,7 @@ mod dm;
 mod handshake;
 mod io;
 mod node;
+pub mod rate;
 pub mod replay;
 pub mod sanitize;
 mod timers;

@@ -4,9 +4,9 @@
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
-use super::rate::TokenBucket;
 use super::secure::{establish, Failure};
 use crate::config::Limits;
+use crate::core::rate::TokenBucket;
 use crate::core::{ConnId, Refusal};
 use crate::proto::secure::SecureCodec;
 use bytes::Bytes;

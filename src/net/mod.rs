@@ -4,7 +4,6 @@ mod actor;
 pub mod api;
 pub mod archive;
 mod connection;
-pub mod rate;
 pub mod secure;
 pub mod udp;
 

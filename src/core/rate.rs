@@ -1,4 +1,5 @@
-//! A token bucket: how long a reader must wait before passing on its next frame.
+//! A token bucket (pure: time comes in as an argument): how long a reader must wait before
+//! passing on its next frame, and the engine's per-peer budgets.
 
 use std::time::{Duration, Instant};
 
