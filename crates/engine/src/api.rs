@@ -1,12 +1,13 @@
-//! The API between front ends and the network actor: commands in, events out.
+//! Every type that crosses a boundary: commands in, events out, peer and proposal info, the
+//! stored-line type and the state that survives a restart.
 //!
-//! Front ends hold a [`NetHandle`] and never block on it (`try_send`), and drain the
-//! `mpsc::Receiver<NetEvent>` they were given. `NetEvent` serialises to exactly the JSON lines
+//! Front ends hold the runtime's `NetHandle` and never block on it (`try_send`), and drain the
+//! receiver of [`NetEvent`]s they were given. `NetEvent` serialises to exactly the JSON lines
 //! that headless mode prints (see docs/HEADLESS.md).
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use tokio::sync::mpsc;
 
 /// Something a front end asks the network to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -272,13 +273,13 @@ pub enum NetEvent {
     },
     /// Stored lines, oldest first; `more` says whether older ones remain.
     History {
-        entries: Vec<crate::store::HistoryEntry>,
+        entries: Vec<HistoryEntry>,
         more: bool,
     },
     /// Stored messages whose text contains `query`, oldest first.
     SearchResults {
         query: String,
-        entries: Vec<crate::store::HistoryEntry>,
+        entries: Vec<HistoryEntry>,
     },
     /// What is known about a peer's key; sent after `peer_online` and after `/trust`/`/block`.
     PeerTrust {
@@ -302,38 +303,57 @@ pub enum NetEvent {
     Stopped,
 }
 
-/// Why a command could not be queued.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HandleError {
-    #[error("the network is busy; try again")]
-    Busy,
-    #[error("the network has stopped")]
-    Stopped,
+/// What kind of line a history entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A broadcast message from a peer.
+    Message,
+    /// Our own broadcast message.
+    Sent,
+    /// A private message to us.
+    DmIn,
+    /// Our own private message.
+    DmOut,
+    /// A system line (joins, leaves, notices, warnings).
+    System,
 }
 
-/// A cheap, cloneable handle to the network actor.
-#[derive(Clone, Debug)]
-pub struct NetHandle {
-    tx: mpsc::Sender<NetCommand>,
+/// One stored line. `row` orders entries as they were stored; pages are asked for by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub row: i64,
+    pub kind: EntryKind,
+    /// `author-hex:seq` for messages, absent for system lines.
+    pub msg_id: Option<String>,
+    /// Author's peer id (ours for `sent`/`dm_out`), empty for system lines.
+    pub author: String,
+    pub author_name: String,
+    /// The other side of a private message.
+    pub peer: Option<String>,
+    pub body: String,
+    /// Author's clock for messages, ours for system lines; Unix milliseconds.
+    pub ts: i64,
+    pub signed: bool,
+    /// Arrived through backfill rather than live.
+    pub backfilled: bool,
+    /// For our private messages: `queued`, `sent` or `delivered`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// For our private messages: the recipient's name when it was sent.
+    #[serde(default)]
+    pub peer_name: Option<String>,
 }
 
-impl NetHandle {
-    pub fn new(tx: mpsc::Sender<NetCommand>) -> NetHandle {
-        NetHandle { tx }
-    }
-
-    /// Queues a command without waiting. Front ends use this so they never block.
-    pub fn try_send(&self, cmd: NetCommand) -> Result<(), HandleError> {
-        self.tx.try_send(cmd).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => HandleError::Busy,
-            mpsc::error::TrySendError::Closed(_) => HandleError::Stopped,
-        })
-    }
-
-    /// Waits for room in the command queue (use inside a `select!` that also drains events).
-    pub async fn reserve(&self) -> Result<mpsc::Permit<'_, NetCommand>, HandleError> {
-        self.tx.reserve().await.map_err(|_| HandleError::Stopped)
-    }
+/// What survives a restart (the profile's state file; the runtime reads and writes it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedState {
+    /// Sequence numbers below this may have been used by a previous run; the next run starts
+    /// at or above it.
+    pub seq_reserved: u64,
+    /// Highest sequence number accepted from each author (hex id → seq).
+    #[serde(default)]
+    pub replay: BTreeMap<String, u64>,
 }
 
 #[cfg(test)]

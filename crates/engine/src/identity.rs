@@ -1,12 +1,8 @@
-//! The Ed25519 identity: generated on first run, kept in a 0600 key file, refused if others
-//! can read it.
+//! The Ed25519 identity, pure: the signing key and the peer id derived from it. Making a key
+//! (randomness) and keeping it in a file belong to the app (src/key_file.rs).
 
-use crate::proto::PeerId;
+use crate::wire::PeerId;
 use ed25519_dalek::SigningKey;
-use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
 
 /// Our signing key and the id derived from it.
 #[derive(Clone)]
@@ -21,34 +17,11 @@ impl std::fmt::Debug for Identity {
     }
 }
 
-/// Why the key file could not be used. Each message is one line for the user.
-#[derive(Debug, thiserror::Error)]
-pub enum IdentityError {
-    #[error(
-        "identity key file {path} is readable by others (mode {mode:o}); run: chmod 600 {path}"
-    )]
-    Exposed { path: String, mode: u32 },
-    #[error("identity key file {path} is not a valid key (expected 64 hex digits): delete it to make a new identity")]
-    Corrupt { path: String },
-    #[error("cannot use identity key file {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-}
-
 impl Identity {
     pub fn from_secret(secret: [u8; 32]) -> Identity {
         let key = SigningKey::from_bytes(&secret);
         let id = PeerId(key.verifying_key().to_bytes());
         Identity { key, id }
-    }
-
-    /// A fresh identity from the operating system's random source.
-    pub fn generate() -> Identity {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).expect("the OS random source is available");
-        Identity::from_secret(secret)
     }
 
     pub fn id(&self) -> PeerId {
@@ -57,93 +30,5 @@ impl Identity {
 
     pub fn signing_key(&self) -> &SigningKey {
         &self.key
-    }
-
-    /// Loads the key at `path`, or creates one there (mode 0600) if there is none.
-    pub fn load_or_create(path: &Path) -> Result<Identity, IdentityError> {
-        let shown = path.display().to_string();
-        let io = |source| IdentityError::Io {
-            path: shown.clone(),
-            source,
-        };
-        match fs::metadata(path) {
-            Ok(meta) => {
-                let mode = meta.permissions().mode() & 0o777;
-                if mode & 0o077 != 0 {
-                    return Err(IdentityError::Exposed { path: shown, mode });
-                }
-                let text = fs::read_to_string(path).map_err(io)?;
-                let mut secret = [0u8; 32];
-                hex::decode_to_slice(text.trim(), &mut secret).map_err(|_| {
-                    IdentityError::Corrupt {
-                        path: shown.clone(),
-                    }
-                })?;
-                Ok(Identity::from_secret(secret))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let identity = Identity::generate();
-                let tmp = tmp_path(path);
-                let mut f = fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&tmp)
-                    .map_err(io)?;
-                f.write_all(format!("{}\n", hex::encode(identity.key.to_bytes())).as_bytes())
-                    .and_then(|_| f.sync_all())
-                    .map_err(io)?;
-                fs::rename(&tmp, path).map_err(io)?;
-                Ok(identity)
-            }
-            Err(e) => Err(io(e)),
-        }
-    }
-}
-
-fn tmp_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".tmp");
-    PathBuf::from(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn created_once_then_loaded_with_the_same_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("identity.key");
-        let a = Identity::load_or_create(&path).unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        let b = Identity::load_or_create(&path).unwrap();
-        assert_eq!(a.id(), b.id());
-    }
-
-    #[test]
-    fn key_readable_by_others_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("identity.key");
-        Identity::load_or_create(&path).unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        let err = Identity::load_or_create(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("readable by others") && err.contains("chmod 600"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn corrupt_key_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("identity.key");
-        fs::write(&path, "nonsense").unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(matches!(
-            Identity::load_or_create(&path),
-            Err(IdentityError::Corrupt { .. })
-        ));
     }
 }

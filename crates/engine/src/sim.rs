@@ -3,11 +3,11 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use p2pchat_tui::config::{Limits, Timing};
-use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::net::NetEvent;
-use p2pchat_tui::proto::{PeerId, SignedPayload};
+use crate::limits::{Limits, Timing};
+use crate::node::{ConnId, Input, Node, NodeConfig, Now, Output};
+use crate::identity::Identity;
+use crate::api::NetEvent;
+use crate::wire::{PeerId, SignedPayload};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};

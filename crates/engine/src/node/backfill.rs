@@ -8,8 +8,8 @@
 use super::io::{ConnId, Output};
 use super::node::Node;
 use super::sanitize::clean_text;
-use crate::net::api::NetEvent;
-use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+use crate::api::NetEvent;
+use crate::wire::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
 use std::collections::{HashMap, HashSet};
 
 /// How far back a backfill reaches: 24 hours.

@@ -5,8 +5,8 @@ use super::io::Output;
 use super::node::{Node, SEQ_BLOCK};
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
-use crate::net::api::NetEvent;
-use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+use crate::api::NetEvent;
+use crate::wire::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
     /// The next sequence number, reserving a new block on disk first when one runs out.

@@ -6,8 +6,8 @@
 
 use super::io::ConnId;
 use super::node::{Node, Peer};
-use crate::net::api::{NetEvent, OfflineReason};
-use crate::proto::{decode_frame, Frame, Hello, PeerId, RejectReason};
+use crate::api::{NetEvent, OfflineReason};
+use crate::wire::{decode_frame, Frame, Hello, PeerId, RejectReason};
 use std::net::SocketAddr;
 use std::time::Instant;
 

@@ -7,8 +7,8 @@
 
 use super::io::Output;
 use super::node::Node;
-use crate::config::PROTOCOL_VERSION;
-use crate::proto::Announce;
+use crate::limits::PROTOCOL_VERSION;
+use crate::wire::Announce;
 use std::net::SocketAddr;
 
 impl Node {
@@ -34,7 +34,7 @@ impl Node {
             if self.incompatible_seen.len() < self.cfg.limits.max_peers
                 && self.incompatible_seen.insert(a.id)
             {
-                let name = crate::core::sanitize::clean_name(&a.name, self.cfg.limits.max_name_len);
+                let name = crate::node::sanitize::clean_name(&a.name, self.cfg.limits.max_name_len);
                 self.notice(format!(
                     "{name} ({}) at {} speaks protocol version {}, this program speaks {PROTOCOL_VERSION}: incompatible version, not connecting",
                     a.id.fingerprint(),

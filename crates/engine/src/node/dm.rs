@@ -6,8 +6,8 @@ use super::io::{ConnId, Output};
 use super::node::Node;
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
-use crate::net::api::{Delivery, NetEvent};
-use crate::proto::{DmContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+use crate::api::{Delivery, NetEvent};
+use crate::wire::{DmContent, Domain, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
     /// Finds a connected peer by full id, id prefix (4+ hex digits), fingerprint or name

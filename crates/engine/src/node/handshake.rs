@@ -2,7 +2,7 @@
 //! handshake hash as channel binding, and what the preamble's version refusals tell the user.
 //!
 //! The connection task runs the plaintext preamble and the Noise XX handshake
-//! ([`crate::proto::secure`]) and reports the Noise handshake hash (`Input::Secured`). Then,
+//! ([`crate::wire::secure`]) and reports the Noise handshake hash (`Input::Secured`). Then,
 //! inside the encrypted channel, both sides send `hello`; on the other's hello each side sends
 //! `auth`, a signature over [`handshake_content`]: the other's nonce as the challenge and the
 //! handshake hash as channel binding. A connection is established when the other's `auth`
@@ -11,10 +11,10 @@
 use super::conn::ConnState;
 use super::io::{ConnId, Refusal};
 use super::node::Node;
-use crate::config::PROTOCOL_VERSION;
-use crate::net::api::{NetEvent, OfflineReason};
-use crate::proto::signing::{sign_hex, verify_hex};
-use crate::proto::{Domain, Frame, Hello, PeerId, RejectReason};
+use crate::limits::PROTOCOL_VERSION;
+use crate::api::{NetEvent, OfflineReason};
+use crate::wire::signing::{sign_hex, verify_hex};
+use crate::wire::{Domain, Frame, Hello, PeerId, RejectReason};
 
 /// The bytes a handshake `auth` signs: the challenge (the verifier's nonce), the signer's own
 /// nonce, the signer's id, the verifier's id, and the Noise handshake hash of this connection
@@ -74,7 +74,7 @@ impl Node {
             ),
             Refusal::TheyRefused(m) => format!(
                 "{addr} refused the connection: {}",
-                crate::core::sanitize::clean_name(&m, 200)
+                crate::node::sanitize::clean_name(&m, 200)
             ),
         };
         self.notice(message);
@@ -91,7 +91,7 @@ impl Node {
                     if let Some(addr) = addr {
                         self.notice(format!(
                             "{addr} refused the connection: {}",
-                            crate::core::sanitize::clean_name(&message, 200)
+                            crate::node::sanitize::clean_name(&message, 200)
                         ));
                     }
                 }
@@ -136,7 +136,7 @@ impl Node {
         let Some(their_nonce) = parse_nonce(&hello.nonce) else {
             return self.reject(conn, RejectReason::Protocol, "nonce must be 64 hex digits");
         };
-        let name = crate::core::sanitize::clean_name(&hello.name, self.cfg.limits.max_name_len);
+        let name = crate::node::sanitize::clean_name(&hello.name, self.cfg.limits.max_name_len);
         if name.is_empty() || hello.port == 0 {
             return self.reject(
                 conn,

@@ -1,7 +1,7 @@
 //! What goes into and comes out of the core.
 
-use crate::net::api::{NetCommand, NetEvent};
-use crate::proto::{PeerId, SignedPayload};
+use crate::api::{NetCommand, NetEvent};
+use crate::wire::{PeerId, SignedPayload};
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -62,7 +62,7 @@ pub enum Input {
         conn: ConnId,
         error: Option<String>,
     },
-    /// A deadline from [`crate::core::Node::poll_timeout`] passed.
+    /// A deadline from [`crate::node::Node::poll_timeout`] passed.
     Timer,
     /// The answer to [`Output::OutboxLookup`]: signed `dm` payloads still undelivered to the
     /// peer on `conn`, oldest first.

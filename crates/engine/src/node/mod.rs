@@ -15,7 +15,6 @@ pub mod replay;
 pub mod sanitize;
 mod timers;
 mod votes;
-pub mod voting;
 
 pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
 pub use handshake::handshake_content;

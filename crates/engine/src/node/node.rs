@@ -4,12 +4,12 @@
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
 use super::replay::ReplayWindow;
-use super::voting::VotingBook;
-use crate::config::{Limits, Timing, PROTOCOL_VERSION};
+use crate::voting::VotingBook;
+use crate::limits::{Limits, Timing, PROTOCOL_VERSION};
 use crate::identity::Identity;
-use crate::net::api::{NetCommand, NetEvent, PeerInfo};
-use crate::proto::{encode_frame, Frame, PeerId};
-use crate::store::SavedState;
+use crate::api::{NetCommand, NetEvent, PeerInfo};
+use crate::wire::{encode_frame, Frame, PeerId};
+use crate::api::SavedState;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -50,7 +50,7 @@ pub(super) struct StaticPeer {
     pub backoff: Duration,
 }
 
-/// One peer's protocol engine. See the module docs of [`crate::core`].
+/// One peer's protocol engine. See the module docs of [`crate::node`].
 pub struct Node {
     pub(super) identity: Identity,
     pub(super) cfg: NodeConfig,
@@ -329,7 +329,7 @@ impl Node {
     }
 
     pub(super) fn announce_datagram(&self) -> bytes::Bytes {
-        let a = crate::proto::Announce::new(
+        let a = crate::wire::Announce::new(
             self.id(),
             &self.cfg.name,
             self.cfg.listen_port,

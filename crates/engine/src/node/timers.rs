@@ -3,8 +3,8 @@
 
 use super::io::ConnId;
 use super::node::Node;
-use crate::net::api::OfflineReason;
-use crate::proto::{Frame, RejectReason};
+use crate::api::OfflineReason;
+use crate::wire::{Frame, RejectReason};
 use std::time::{Duration, Instant};
 
 impl Node {

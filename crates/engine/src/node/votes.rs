@@ -3,10 +3,10 @@
 
 use super::io::ConnId;
 use super::node::Node;
-use super::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
-use crate::net::api::{NetEvent, Outcome, ProposalInfo};
-use crate::proto::frame::Certificate;
-use crate::proto::{Frame, PeerId, SignedPayload};
+use crate::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
+use crate::api::{NetEvent, Outcome, ProposalInfo};
+use crate::wire::frame::Certificate;
+use crate::wire::{Frame, PeerId, SignedPayload};
 
 fn outcome(o: BookOutcome) -> Outcome {
     match o {
@@ -80,7 +80,7 @@ impl Node {
             .count()
     }
 
-    fn proposal_info(&self, v: super::voting::ProposalView) -> ProposalInfo {
+    fn proposal_info(&self, v: crate::voting::ProposalView) -> ProposalInfo {
         ProposalInfo {
             proposal_id: v.proposal_id.0.clone(),
             proposer: v.content.proposer.to_hex(),

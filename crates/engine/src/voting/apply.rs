@@ -8,8 +8,8 @@ use super::error::VoteError;
 use super::event::VotingEvent;
 use super::tally::{Outcome, Tally};
 use super::{ProposalContent, MAX_CLOSED_KEPT, MAX_OPEN_PROPOSALS};
-use crate::proto::frame::Certificate;
-use crate::proto::{PeerId, ProposalId, SignedPayload};
+use crate::wire::frame::Certificate;
+use crate::wire::{PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
 use std::collections::BTreeMap;
 

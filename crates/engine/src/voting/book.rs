@@ -9,8 +9,8 @@ use super::event::{ProposalView, VotingEvent};
 use super::pending::PendingVotes;
 use super::tally::{default_threshold, Outcome};
 use super::{ProposalContent, VoteContent, MAX_TTL_MS};
-use crate::proto::frame::Certificate;
-use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
+use crate::wire::frame::Certificate;
+use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
 use std::collections::BTreeMap;
 

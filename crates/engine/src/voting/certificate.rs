@@ -3,8 +3,8 @@
 use super::content::{check_proposal, check_vote};
 use super::error::{CertError, VoteError};
 use super::{ProposalContent, MAX_ELECTORATE};
-use crate::proto::frame::Certificate;
-use crate::proto::{PeerId, ProposalId};
+use crate::wire::frame::Certificate;
+use crate::wire::{PeerId, ProposalId};
 use std::collections::BTreeSet;
 
 /// What a certificate proves, once [`verify_certificate`] accepted it.

@@ -2,7 +2,7 @@
 
 use super::error::VoteError;
 use super::{MAX_DESCRIPTION_CHARS, MAX_ELECTORATE, MAX_TTL_MS};
-use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
+use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

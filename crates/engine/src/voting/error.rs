@@ -1,7 +1,7 @@
 //! Why a proposal, vote or certificate was refused: one clear line each.
 
 use super::tally::Outcome;
-use crate::proto::{PeerId, ProposalId};
+use crate::wire::{PeerId, ProposalId};
 
 /// A refused proposal, vote or command. `Display` is one line meant for people.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,8 +2,8 @@
 
 use super::tally::Outcome;
 use super::ProposalContent;
-use crate::proto::frame::Certificate;
-use crate::proto::{PeerId, ProposalId};
+use crate::wire::frame::Certificate;
+use crate::wire::{PeerId, ProposalId};
 
 /// Something that happened in the voting book. Mirrors the voting `NetEvent`s; ids stay typed
 /// here and become strings (and names) at the edge.

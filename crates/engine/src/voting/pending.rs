@@ -2,7 +2,7 @@
 
 use super::content::CheckedVote;
 use super::{MAX_PENDING_VOTES, PENDING_VOTE_TTL_MS};
-use crate::proto::ProposalId;
+use crate::wire::ProposalId;
 
 /// Votes waiting for their proposal, oldest first. At most [`MAX_PENDING_VOTES`]; each waits
 /// at most [`PENDING_VOTE_TTL_MS`] of the caller's time.

@@ -6,8 +6,8 @@ use super::certificate::verify_certificate;
 use super::error::VoteError;
 use super::event::VotingEvent;
 use super::tally::Outcome;
-use crate::proto::frame::Certificate;
-use crate::proto::SignedPayload;
+use crate::wire::frame::Certificate;
+use crate::wire::SignedPayload;
 
 impl VotingBook {
     /// What to send in a `sync` frame: the current certificate, the open proposals, and the

@@ -1,6 +1,6 @@
 //! Pure tallies over distinct keys: approvals, rejections and the outcome they imply.
 
-use crate::proto::PeerId;
+use crate::wire::PeerId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

@@ -2,18 +2,41 @@
 
 use super::ids::PeerId;
 use super::signing::SignedPayload;
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
-use tokio_util::codec::LengthDelimitedCodec;
 
-/// The length-prefix codec: 4-byte big-endian length, refusing any frame longer than
-/// `max_frame_len` as soon as its header is read, before a byte of it is buffered.
-pub fn frame_codec(max_frame_len: usize) -> LengthDelimitedCodec {
-    LengthDelimitedCodec::builder()
-        .length_field_length(4)
-        .big_endian()
-        .max_frame_length(max_frame_len)
-        .new_codec()
+/// The length prefix before every frame: 4 bytes, big-endian.
+pub const LENGTH_PREFIX: usize = 4;
+
+/// A frame's length prefix announced more than the limit (checked before buffering its body).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("frame of {len} bytes is over the {max}-byte limit")]
+pub struct FrameTooLong {
+    pub len: usize,
+    pub max: usize,
+}
+
+/// Takes the next whole frame body (without its 4-byte big-endian length) off the front of
+/// `buf`. A length over `max_frame_len` is refused as soon as its header is there, before a
+/// byte of the body is buffered; an incomplete frame leaves `buf` as it was (with room
+/// reserved for the rest).
+pub fn split_frame(buf: &mut BytesMut, max_frame_len: usize) -> Result<Option<BytesMut>, FrameTooLong> {
+    if buf.len() < LENGTH_PREFIX {
+        return Ok(None);
+    }
+    let len = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+    if len > max_frame_len {
+        return Err(FrameTooLong {
+            len,
+            max: max_frame_len,
+        });
+    }
+    if buf.len() < LENGTH_PREFIX + len {
+        buf.reserve(LENGTH_PREFIX + len - buf.len());
+        return Ok(None);
+    }
+    buf.advance(LENGTH_PREFIX);
+    Ok(Some(buf.split_to(len)))
 }
 
 /// First frame on every connection, sent by both sides at once.
@@ -163,8 +186,6 @@ fn short_error(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::BytesMut;
-    use tokio_util::codec::{Decoder, Encoder};
 
     const MAX: usize = 64 * 1024;
 
@@ -249,10 +270,10 @@ mod tests {
     }
 
     #[test]
-    fn codec_refuses_a_4_gib_length_prefix_without_buffering() {
-        let mut codec = frame_codec(MAX);
+    fn split_refuses_a_4_gib_length_prefix_without_buffering() {
         let mut buf = BytesMut::from(&[0xff, 0xff, 0xff, 0xff, b'{'][..]);
-        assert!(codec.decode(&mut buf).is_err());
+        assert!(split_frame(&mut buf, MAX).is_err());
+        assert!(buf.capacity() < 1024);
     }
 
     #[test]
@@ -264,14 +285,20 @@ mod tests {
     }
 
     #[test]
-    fn codec_round_trip() {
-        let mut codec = frame_codec(MAX);
+    fn split_round_trip_byte_by_byte() {
+        let body = b"{\"type\":\"ping\"}";
+        let mut wire = (body.len() as u32).to_be_bytes().to_vec();
+        wire.extend_from_slice(body);
+        wire.extend_from_slice(&wire.clone());
         let mut buf = BytesMut::new();
-        codec
-            .encode(Bytes::from_static(b"{\"type\":\"ping\"}"), &mut buf)
-            .unwrap();
-        assert_eq!(&buf[..4], &[0, 0, 0, 15]);
-        let out = codec.decode(&mut buf).unwrap().unwrap();
-        assert_eq!(decode_frame(&out, MAX).unwrap(), Frame::Ping);
+        let mut out = Vec::new();
+        for b in wire {
+            buf.extend_from_slice(&[b]);
+            while let Some(frame) = split_frame(&mut buf, MAX).unwrap() {
+                out.push(decode_frame(&frame, MAX).unwrap());
+            }
+        }
+        assert_eq!(out, vec![Frame::Ping, Frame::Ping]);
+        assert!(buf.is_empty());
     }
 }

@@ -8,12 +8,11 @@
 //! - inside the records: the v1 frame stream (4-byte length + JSON), cut into records of at
 //!   most [`MAX_RECORD_PLAINTEXT`] bytes, so a 64 KiB frame still fits.
 
-use super::frame::{frame_codec, Frame, Hello, RejectReason};
+use super::frame::{split_frame, Frame, Hello, RejectReason};
 use super::ids::PeerId;
-use crate::config::PROTOCOL_VERSION;
+use crate::limits::PROTOCOL_VERSION;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use std::sync::Arc;
-use tokio_util::codec::{Decoder, Encoder, LengthDelimitedCodec};
 
 /// The Noise protocol name: XX pattern, X25519, ChaCha20-Poly1305, SHA-256.
 pub const NOISE_PARAMS: &str = "Noise_XX_25519_ChaChaPoly_SHA256";
@@ -183,7 +182,6 @@ pub struct SecureCodec {
     recv_nonce: u64,
     /// Decrypted bytes not yet cut into frames.
     plain: BytesMut,
-    frames: LengthDelimitedCodec,
     max_frame_len: usize,
     /// Records decrypted since [`SecureCodec::take_opened`] was last called.
     opened: u64,
@@ -205,7 +203,6 @@ impl SecureCodec {
             send_nonce: 0,
             recv_nonce: 0,
             plain: BytesMut::new(),
-            frames: frame_codec(max_frame_len),
             max_frame_len,
             opened: 0,
         }
@@ -245,7 +242,7 @@ impl SecureCodec {
     /// before its body is buffered.
     pub fn open(&mut self, wire: &mut BytesMut) -> Result<Option<Bytes>, SecureError> {
         loop {
-            match self.frames.decode(&mut self.plain) {
+            match split_frame(&mut self.plain, self.max_frame_len) {
                 Ok(Some(frame)) => return Ok(Some(frame.freeze())),
                 Ok(None) => {}
                 Err(_) => return Err(SecureError::TooLarge),
@@ -275,25 +272,6 @@ impl SecureCodec {
             self.recv_nonce += 1;
             self.opened += 1;
         }
-    }
-}
-
-impl Decoder for SecureCodec {
-    type Item = Bytes;
-    type Error = std::io::Error;
-
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, std::io::Error> {
-        self.open(src)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-    }
-}
-
-impl Encoder<Bytes> for SecureCodec {
-    type Error = std::io::Error;
-
-    fn encode(&mut self, frame: Bytes, dst: &mut BytesMut) -> Result<(), std::io::Error> {
-        self.seal(&frame, dst)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
     }
 }
 

@@ -3,13 +3,12 @@
 //! in Noise records.
 
 use bytes::{Bytes, BytesMut};
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{
-    decode_frame, encode_frame, frame_codec, Announce, ChatContent, Domain, Frame, PeerId,
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::{
+    decode_frame, encode_frame, split_frame, Announce, ChatContent, Domain, Frame, PeerId,
     SignedPayload,
 };
 use proptest::prelude::*;
-use tokio_util::codec::{Decoder, Encoder};
 
 const MAX: usize = 64 * 1024;
 
@@ -65,9 +64,8 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let _ = decode_frame(&bytes, MAX);
         let _ = Announce::decode(&bytes, 1024);
-        let mut codec = frame_codec(MAX);
         let mut buf = BytesMut::from(&bytes[..]);
-        while let Ok(Some(f)) = codec.decode(&mut buf) {
+        while let Ok(Some(f)) = split_frame(&mut buf, MAX) {
             let _ = decode_frame(&f, MAX);
         }
     }
@@ -79,10 +77,9 @@ proptest! {
 
     #[test]
     fn a_stream_split_anywhere_reassembles(frames in proptest::collection::vec(any_frame(), 1..6), cut_seed in any::<u64>()) {
-        let mut codec = frame_codec(MAX);
         let mut wire = BytesMut::new();
         for f in &frames {
-            codec.encode(encode_frame(f, MAX).unwrap(), &mut wire).unwrap();
+            put_frame(&encode_frame(f, MAX).unwrap(), &mut wire);
         }
         let wire = wire.freeze();
         // Every single split point for the first frame's bytes, and a pseudo-random chunking after.
@@ -93,8 +90,13 @@ proptest! {
     }
 }
 
+/// Appends one frame with its 4-byte big-endian length, as a sender writes it.
+fn put_frame(body: &[u8], out: &mut BytesMut) {
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(body);
+}
+
 fn feed_in_chunks(wire: &Bytes, first_splits: &[usize], seed: u64) -> Vec<Frame> {
-    let mut codec = frame_codec(MAX);
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -113,7 +115,7 @@ fn feed_in_chunks(wire: &Bytes, first_splits: &[usize], seed: u64) -> Vec<Frame>
         .min(wire.len());
         buf.extend_from_slice(&wire[pos..next]);
         pos = next;
-        while let Some(f) = codec.decode(&mut buf).unwrap() {
+        while let Some(f) = split_frame(&mut buf, MAX).unwrap() {
             out.push(decode_frame(&f, MAX).unwrap());
         }
     }
@@ -122,14 +124,13 @@ fn feed_in_chunks(wire: &Bytes, first_splits: &[usize], seed: u64) -> Vec<Frame>
 
 #[test]
 fn a_frame_one_byte_over_the_limit_is_refused_before_buffering() {
-    let mut codec = frame_codec(MAX);
     let mut buf = BytesMut::new();
     buf.extend_from_slice(&((MAX + 1) as u32).to_be_bytes());
-    assert!(codec.decode(&mut buf).is_err());
+    assert!(split_frame(&mut buf, MAX).is_err());
     let mut ok = BytesMut::new();
     ok.extend_from_slice(&(MAX as u32).to_be_bytes());
     assert!(
-        frame_codec(MAX).decode(&mut ok).unwrap().is_none(),
+        split_frame(&mut ok, MAX).unwrap().is_none(),
         "exactly the limit is allowed, waits for data"
     );
 }
@@ -143,10 +144,10 @@ fn peer_ids_parse_only_from_64_hex_digits() {
 
 /// Two ends of an in-memory Noise XX handshake.
 fn secure_pair() -> (
-    p2pchat_tui::proto::secure::SecureCodec,
-    p2pchat_tui::proto::secure::SecureCodec,
+    p2pchat_engine::wire::secure::SecureCodec,
+    p2pchat_engine::wire::secure::SecureCodec,
 ) {
-    use p2pchat_tui::proto::secure::NoiseHandshake;
+    use p2pchat_engine::wire::secure::NoiseHandshake;
     let mut a = NoiseHandshake::new(true).unwrap();
     let mut b = NoiseHandshake::new(false).unwrap();
     b.read(&a.write().unwrap()).unwrap();

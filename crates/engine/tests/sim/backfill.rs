@@ -2,11 +2,11 @@
 //! messages it missed, relayed by peers other than their author and checked against the
 //! author's key; unsigned and private messages are never relayed; forged relays are refused.
 
-mod sim;
+use p2pchat_engine::sim;
 use bytes::Bytes;
-use p2pchat_tui::core::Input;
-use p2pchat_tui::net::{NetCommand, NetEvent};
-use p2pchat_tui::proto::{Frame, SignedPayload};
+use p2pchat_engine::node::Input;
+use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::wire::{Frame, SignedPayload};
 use sim::Sim;
 use std::time::Duration;
 
@@ -159,12 +159,12 @@ fn a_private_message_to_an_absent_peer_waits_in_the_outbox_and_is_acknowledged()
     assert!(sim.events(0).any(|e| matches!(
         e,
         NetEvent::DmSent {
-            status: p2pchat_tui::net::Delivery::Queued,
+            status: p2pchat_engine::api::Delivery::Queued,
             ..
         }
     )));
     assert_eq!(sim.nodes[0].outbox.len(), 1);
-    sim.restart(1, p2pchat_tui::identity::Identity::from_secret([2; 32]));
+    sim.restart(1, p2pchat_engine::identity::Identity::from_secret([2; 32]));
     sim.run_until(Duration::from_secs(10), |s| delivered(s, 0) == 2)
         .expect("delivered after the restart");
     let got: Vec<String> = sim

@@ -1,9 +1,9 @@
 //! Simulator tests of the core with virtual time: discovery, meshing, delivery, departures,
 //! cuts, partitions, duplicate connections, replays.
 
-mod sim;
-use p2pchat_tui::core::Input;
-use p2pchat_tui::net::{NetCommand, NetEvent, OfflineReason};
+use p2pchat_engine::sim;
+use p2pchat_engine::node::Input;
+use p2pchat_engine::api::{NetCommand, NetEvent, OfflineReason};
 use sim::Sim;
 use std::time::Duration;
 
@@ -244,7 +244,7 @@ fn a_peer_restarted_behind_a_cut_link_is_taken_back_at_once() {
     assert_eq!(sim.online(0).len(), 1, "a has not noticed yet");
     let b2 = sim.add_with(
         "b",
-        p2pchat_tui::identity::Identity::from_secret([2; 32]),
+        p2pchat_engine::identity::Identity::from_secret([2; 32]),
         vec![],
         sim::timing(),
     );
@@ -290,7 +290,7 @@ fn a_peer_restarted_within_the_redial_gap_is_dialed_again_when_the_gap_ends() {
     let seed = if high == 1 { 200 } else { 3 };
     sim.restart(
         high,
-        p2pchat_tui::identity::Identity::from_secret([seed; 32]),
+        p2pchat_engine::identity::Identity::from_secret([seed; 32]),
     );
     let took = sim
         .run_until(Duration::from_secs(5), |s| {
@@ -327,8 +327,8 @@ fn a_relay_between_two_noise_sessions_never_gets_a_connection_established() {
 fn an_announcement_of_another_protocol_version_is_explained_once() {
     let mut sim = Sim::new();
     let a = sim.add("a", 1, vec![]);
-    let old = p2pchat_tui::proto::Announce::new(
-        p2pchat_tui::identity::Identity::from_secret([5; 32]).id(),
+    let old = p2pchat_engine::wire::Announce::new(
+        p2pchat_engine::identity::Identity::from_secret([5; 32]).id(),
         "Old",
         8080,
         1,

@@ -2,11 +2,11 @@
 //! mode from the certificate, a partition during a vote heals to one mode, unsigned messages
 //! are refused once secure-only mode is on.
 
-mod sim;
-use p2pchat_tui::core::Input;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::net::{NetCommand, NetEvent, Outcome};
-use p2pchat_tui::proto::{encode_frame, ChatContent, Frame, SignedPayload};
+use p2pchat_engine::sim;
+use p2pchat_engine::node::Input;
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
+use p2pchat_engine::wire::{encode_frame, ChatContent, Frame, SignedPayload};
 use sim::Sim;
 use std::time::Duration;
 

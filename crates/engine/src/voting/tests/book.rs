@@ -1,7 +1,7 @@
 //! Unit tests of proposing, voting, pending votes, expiry and closing.
 
 use super::*;
-use crate::core::voting::VoteError;
+use crate::voting::VoteError;
 
 fn ids(ps: &[Peer]) -> Vec<PeerId> {
     ps.iter().map(|p| p.id).collect()

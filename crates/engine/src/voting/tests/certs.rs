@@ -1,8 +1,8 @@
 //! Certificates: built ones verify, forged ones are refused, the newest one wins.
 
 use super::*;
-use crate::core::voting::{CertError, VoteError};
-use crate::proto::frame::Certificate;
+use crate::voting::{CertError, VoteError};
+use crate::wire::frame::Certificate;
 
 /// Five peers; peer 0 proposes with threshold 3; peers 1 and 2 approve.
 fn approved() -> (Vec<Peer>, ProposalId, Certificate) {

@@ -9,7 +9,7 @@ mod timing;
 mod vector;
 
 use super::{Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS};
-use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
+use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
 
 /// A fixed "now": 2023-11-14, in Unix milliseconds.

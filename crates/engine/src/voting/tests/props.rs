@@ -2,7 +2,7 @@
 //! certificates the book builds verify, and any flipped byte breaks them.
 
 use super::*;
-use crate::core::voting::{Tally, VoteError};
+use crate::voting::{Tally, VoteError};
 use proptest::prelude::*;
 
 fn member(i: u8) -> PeerId {

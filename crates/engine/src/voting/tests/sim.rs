@@ -2,7 +2,7 @@
 //! reach the same outcomes, the same mode and the same certificate.
 
 use super::*;
-use crate::core::voting::Tally;
+use crate::voting::Tally;
 use proptest::prelude::*;
 
 /// Members 1..=5 and observer 6 receive every payload in their own shuffled order; peer 7

@@ -1,7 +1,7 @@
 //! State sync: what is sent, and merging that is idempotent and order-independent.
 
 use super::*;
-use crate::proto::frame::Certificate;
+use crate::wire::frame::Certificate;
 
 type Sync = (Option<Certificate>, Vec<SignedPayload>, Vec<SignedPayload>);
 

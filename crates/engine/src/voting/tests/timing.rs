@@ -1,7 +1,7 @@
 //! Time in the book: votes waiting for their proposal, the pending buffer, expiry.
 
 use super::*;
-use crate::core::voting::{VoteError, MAX_PENDING_VOTES, PENDING_VOTE_TTL_MS};
+use crate::voting::{VoteError, MAX_PENDING_VOTES, PENDING_VOTE_TTL_MS};
 
 fn ids(ps: &[Peer]) -> Vec<PeerId> {
     ps.iter().map(|p| p.id).collect()

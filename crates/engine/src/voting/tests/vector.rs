@@ -1,7 +1,7 @@
 //! The test vector printed in docs/VOTING.md, so the document stays true.
 
 use super::*;
-use crate::proto::frame::Certificate;
+use crate::wire::frame::Certificate;
 
 const PROPOSAL: &str = r#"{"proposer":"8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c","enable":true,"threshold":2,"electorate":["8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394","8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"],"description":"switch mode","created_ts":1700000000000,"expires_ts":1700000300000}"#;
 const PROPOSAL_SIG: &str = "529d0c5feedb2762912526381f5415dfcc96e1ab748314582d1d8cc73aedd8808d883c3aa4039961ade1814c78cfabef27ba6ba558b3ad19719fb1fcdb54f001";

@@ -1,0 +1,23 @@
+//! p2pchat-tui's sans-IO engine: everything that decides, nothing that waits.
+//!
+//! - [`api`]: every type that crosses a boundary (commands, events, peer info, stored lines).
+//! - [`wire`]: frames, signing input, discovery datagrams, the Noise record codec.
+//! - [`limits`]: every named limit and interval.
+//! - [`identity`]: the Ed25519 key and the id derived from it (the key file is the app's).
+//! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
+//!   go out as [`node::Output`] values.
+//! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
+//! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
+//!
+//! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
+//! tests/pure/layering.rs checks the sources.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod api;
+pub mod identity;
+pub mod limits;
+pub mod node;
+#[cfg(feature = "sim")]
+pub mod sim;
+pub mod voting;
+pub mod wire;
