@@ -1,6 +1,6 @@
 //! Command-line flags (clap) and their resolution into settings.
 
-use crate::settings::{self, FileSettings};
+use crate::config_file::{self, FileSettings};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
@@ -105,10 +105,10 @@ impl Cli {
         let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
         let (path, required) = match &cli.config {
             Some(p) => (Some(p.clone()), true),
-            None => (settings::default_path(), false),
+            None => (config_file::default_path(), false),
         };
         if let Some(path) = path {
-            let file = settings::load(&path, required)?;
+            let file = config_file::load(&path, required)?;
             cli.apply_settings(&matches, file)
                 .map_err(|e| format!("config file {}: {e}", path.display()))?;
         }
@@ -240,7 +240,7 @@ mod tests {
             .try_get_matches_from(["p2pchat-tui", "--port", "7000", "--no-mouse"])
             .unwrap();
         let mut cli = Cli::from_arg_matches(&m).unwrap();
-        let file = crate::settings::parse(
+        let file = crate::config_file::parse(
             "port = 9000\nname = \"Zed\"\ndiscovery_port = 4000\nmouse = true\ncolor = false\ntime_format = \"12h\"\npeers = [\"127.0.0.1:5\"]\n",
             "t",
         )
@@ -252,7 +252,7 @@ mod tests {
         assert!(cli.no_mouse && cli.no_color);
         assert_eq!(cli.time_format, TimeFormatArg::H12);
         assert_eq!(cli.peers, vec!["127.0.0.1:5".parse().unwrap()]);
-        let bad = crate::settings::parse("time_format = \"sundial\"\n", "t").unwrap();
+        let bad = crate::config_file::parse("time_format = \"sundial\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
     }
 

@@ -2,7 +2,7 @@
 //!
 //! A line that does not start with `/` is a signed message. `//text` sends `/text` literally.
 
-use crate::net::api::NetCommand;
+use p2pchat_engine::api::NetCommand;
 use std::net::SocketAddr;
 
 /// A parsed input line.

@@ -1,24 +1,19 @@
-//! p2pchat-tui: a serverless LAN chat. Library crate; the binary in `main.rs` is only the edge.
+//! p2pchat-tui: a serverless LAN chat. The app crate: the binary's edge and its front ends.
 //!
 //! Layers (see docs/ARCHITECTURE.md):
-//! - [`proto`]: wire types and encoding, pure.
-//! - [`core`]: the sans-IO protocol engine ([`core::Node`]): time and randomness come in as
-//!   arguments, effects go out as [`core::Output`] values.
-//! - [`net`]: the tokio actor that owns sockets and drives a `Node`; front ends talk to it
-//!   through [`net::NetHandle`] and [`net::NetEvent`].
-//! - front ends: [`headless`] (JSON lines) and [`tui`] (full-screen).
+//! - `p2pchat_engine` (crates/engine): the sans-IO engine and the [`p2pchat_engine::api`]
+//!   types every front end speaks.
+//! - `p2pchat_runtime` (crates/runtime): the tokio actor that owns sockets and the store;
+//!   front ends talk to it through [`p2pchat_runtime::NetHandle`].
+//! - here: command line, config file, profile, key file, logging, and the front ends:
+//!   [`headless`] (JSON lines) and [`tui`] (full-screen, split into model and view).
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
 pub mod command;
-pub mod config;
-pub mod core;
+pub mod config_file;
 pub mod headless;
-pub mod identity;
+pub mod key_file;
 pub mod logging;
-pub mod net;
 pub mod profile;
-pub mod proto;
-pub mod settings;
-pub mod store;
 pub mod tui;

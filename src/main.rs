@@ -3,11 +3,11 @@
 #![allow(clippy::print_stderr)]
 
 use p2pchat_tui::cli::{Cli, TimeFormatArg};
-use p2pchat_tui::config::{Limits, Timing};
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::net::{self, NetConfig};
+use p2pchat_engine::limits::{Limits, Timing};
+use p2pchat_tui::key_file;
+use p2pchat_runtime::{self as net, NetConfig};
 use p2pchat_tui::profile::{self, Profile};
-use p2pchat_tui::tui::app::TimeFormat;
+use p2pchat_tui::tui::model::TimeFormat;
 use p2pchat_tui::tui::TuiOptions;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -39,7 +39,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let profile = Profile::open(&base, &name).map_err(|e| e.to_string())?;
     p2pchat_tui::logging::init(&profile.log_path(), &cli.log_level)
         .map_err(|e| format!("cannot open log file {}: {e}", profile.log_path().display()))?;
-    let identity = Identity::load_or_create(&profile.key_path()).map_err(|e| e.to_string())?;
+    let identity = key_file::load_or_create(&profile.key_path()).map_err(|e| e.to_string())?;
     tracing::info!(name = %name, id = %identity.id(), "starting");
     let (name_for_ui, id_hex) = (name.clone(), identity.id().to_hex());
     let timing = Timing {

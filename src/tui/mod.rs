@@ -1,12 +1,12 @@
 //! The full-screen interactive front end (ratatui + crossterm).
 //!
-//! - [`app`]: the model: state, actions, key table, `update`/`apply` (pure, no clock).
-//! - [`ui`]: pure widgets; `ui::draw(frame, &AppState)` does no I/O and reads no clock.
+//! - [`model`]: the model: state, actions, key table, `update`/`apply` (pure, no clock).
+//! - [`view`]: pure widgets; `view::draw(frame, &AppState)` does no I/O and reads no clock.
 //! - [`run`]: the only part with I/O: terminal setup/restore ([`terminal`]) and the event loop.
 //!
 //! Choices worth knowing:
 //! - The network is only ever `try_send`-ed to. A send that came from the input line clears the
-//!   input only once it is queued ([`app::command_result`]); on `Busy` the text stays.
+//!   input only once it is queued ([`model::command_result`]); on `Busy` the text stays.
 //! - The run loop drains every ready event, then draws once. Idle means no drawing: the 1 s tick
 //!   redraws only while a proposal countdown runs or a status message expires.
 //! - History scrolling pins the view to a (line, wrapped row) position, so arriving messages
@@ -16,13 +16,12 @@
 //!   visible symbols), and widths are measured per grapheme cluster with unicode-width.
 //! - `NO_COLOR` turns colours off; focus and selection still show through bold/reverse video.
 
-pub mod app;
+pub mod model;
 pub mod run;
 pub mod terminal;
-pub mod text;
-pub mod ui;
+pub mod view;
 
-pub use app::state::TimeFormat;
+pub use model::state::TimeFormat;
 pub use run::run;
 
 use std::io::IsTerminal;

@@ -12,11 +12,12 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
 
-use super::app::keymap::{self, Key, Mode};
-use super::app::{self, apply, update, Action, AppState, Effect, Now};
+use super::model::keymap::{self, Key, Mode};
+use super::model::{self, apply, update, Action, AppState, Effect, Now};
 use super::terminal::{Term, TerminalGuard};
-use super::{ui, TuiOptions};
-use crate::net::{HandleError, NetCommand, NetEvent, NetHandle};
+use super::{view, TuiOptions};
+use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_runtime::{HandleError, NetHandle};
 
 /// Events handled per batch before drawing, so a flood cannot starve the screen.
 const MAX_BATCH: usize = 512;
@@ -62,7 +63,7 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
-    terminal.draw(|f| ui::draw(f, state))?;
+    terminal.draw(|f| view::draw(f, state))?;
     let mut asked_status = false;
     loop {
         let mut dirty = false;
@@ -73,14 +74,14 @@ async fn event_loop(
                 None => state.quitting = true,
             },
             ev = events.recv(), if !state.stopped => {
-                app::tick(state, now());
+                model::tick(state, now());
                 match ev {
                     Some(ev) => apply(state, ev),
                     None => network_gone(state),
                 }
                 dirty = true;
             }
-            _ = tick.tick() => dirty |= app::tick(state, now()),
+            _ = tick.tick() => dirty |= model::tick(state, now()),
             _ = sigterm.recv() => state.quitting = true,
             _ = sighup.recv() => state.quitting = true,
             _ = sigint.recv() => state.quitting = true,
@@ -121,13 +122,13 @@ async fn event_loop(
             // Show the end of the stored history above this run's lines.
             let page = NetCommand::History {
                 before: None,
-                limit: crate::tui::app::HISTORY_PAGE,
+                limit: crate::tui::model::HISTORY_PAGE,
                 earlier_runs: true,
             };
             state.history.loading = handle.try_send(page).is_ok();
         }
         if dirty {
-            terminal.draw(|f| ui::draw(f, state))?;
+            terminal.draw(|f| view::draw(f, state))?;
         }
     }
 }
@@ -168,7 +169,7 @@ fn on_terminal_event(state: &mut AppState, handle: &NetHandle, ev: Event) -> boo
                 from_input,
             } => {
                 let result = handle.try_send(command);
-                app::command_result(state, from_input, result);
+                model::command_result(state, from_input, result);
             }
             Effect::Quit => state.quitting = true,
         }
@@ -186,8 +187,8 @@ async fn shutdown(
     if state.stopped {
         return;
     }
-    state.set_status("leaving…", app::state::Level::Info);
-    let _ = terminal.draw(|f| ui::draw(f, state));
+    state.set_status("leaving…", model::state::Level::Info);
+    let _ = terminal.draw(|f| view::draw(f, state));
     let deadline = Instant::now() + QUIT_TIMEOUT;
     let mut sent = false;
     while !state.stopped && Instant::now() < deadline {

@@ -5,13 +5,14 @@
 //! queue drops that peer as too slow), and readers hand it frames through one bounded channel.
 //! Events to the front end are awaited; front ends always drain them.
 
-use super::api::{NetCommand, NetEvent, NetHandle};
-use super::archive::Archive;
-use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
-use super::udp;
-use crate::config::{Limits, Timing};
-use crate::core::{ConnId, Input, Node, NodeConfig, Now, Output};
-use crate::identity::Identity;
+use crate::handle::NetHandle;
+use p2pchat_engine::api::{NetCommand, NetEvent};
+use crate::archive::Archive;
+use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use crate::udp;
+use p2pchat_engine::limits::{Limits, Timing};
+use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now, Output};
+use p2pchat_engine::identity::Identity;
 use crate::store::{History, StateFile};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub async fn start(
     };
     if let Some(h) = &history {
         // Originals past the backfill window are never given out again.
-        let _ = h.prune_relayable(now().unix_ms - crate::core::BACKFILL_WINDOW_MS);
+        let _ = h.prune_relayable(now().unix_ms - p2pchat_engine::node::BACKFILL_WINDOW_MS);
     }
     let archive = Archive::new(history, identity.id());
     let state_file = cfg.state_file.as_deref().map(StateFile::new);

@@ -1,14 +1,14 @@
 //! One TCP connection as two tasks: a reader that first makes the connection secure (preamble
-//! and Noise handshake, [`super::secure`]) and then turns records into frames (length limit
+//! and Noise handshake, [`crate::secure`]) and then turns records into frames (length limit
 //! checked before allocating, rate-limited by backpressure), and a writer that, once the
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
-use super::secure::{establish, Failure};
-use crate::config::Limits;
-use crate::core::rate::TokenBucket;
-use crate::core::{ConnId, Refusal};
-use crate::proto::secure::SecureCodec;
+use crate::secure::{establish, Failure};
+use p2pchat_engine::limits::Limits;
+use p2pchat_engine::node::rate::TokenBucket;
+use p2pchat_engine::node::{ConnId, Refusal};
+use p2pchat_engine::wire::secure::SecureCodec;
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
@@ -16,6 +16,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use crate::codec::Records;
 use tokio_util::codec::{FramedRead, FramedWrite};
 
 /// From a reader task to the actor.
@@ -112,7 +113,7 @@ pub fn spawn(
         };
         let (read_half, write_half) = stream.into_split();
         let _ = halves_tx.send((write_half, codec.clone()));
-        let mut frames = FramedRead::new(read_half, codec);
+        let mut frames = FramedRead::new(read_half, Records(codec));
         let mut bucket = TokenBucket::new(rate, burst, std::time::Instant::now());
         let error = loop {
             match frames.next().await {
@@ -136,7 +137,7 @@ pub fn spawn(
         // Nothing is written before the channel is secure; if the handshake fails, the reader
         // drops the sender and the queued frames are dropped with the connection.
         if let Ok((write_half, codec)) = halves_rx.await {
-            write_loop(FramedWrite::new(write_half, codec), writer_rx).await;
+            write_loop(FramedWrite::new(write_half, Records(codec)), writer_rx).await;
         }
     });
     ConnHandle {
@@ -156,7 +157,7 @@ fn describe_read_error(e: &std::io::Error) -> String {
 }
 
 async fn write_loop(
-    mut sink: FramedWrite<WriteHalf, SecureCodec>,
+    mut sink: FramedWrite<WriteHalf, Records>,
     mut rx: mpsc::Receiver<WriterMsg>,
 ) {
     while let Some(WriterMsg::Frame(first)) = rx.recv().await {

@@ -1,14 +1,18 @@
-//! The tokio network actor: owns every socket, drives a `core::Node`.
+//! p2pchat-tui's runtime: the tokio network actor that owns every socket and drives the
+//! engine's `Node`, and the store edge (SQLite, the state file) it reads and writes.
+//!
+//! Front ends talk to it through [`NetHandle`] (commands) and the receiver of
+//! `p2pchat_engine::api::NetEvent`s that [`start`] returns. Types that cross this boundary
+//! live in the engine's `api`; this crate converts its rows into them, never the reverse.
 
 mod actor;
-pub mod api;
 pub mod archive;
+pub mod codec;
 mod connection;
+pub mod handle;
 pub mod secure;
+pub mod store;
 pub mod udp;
 
 pub use actor::{start, NetConfig};
-pub use api::{
-    Delivery, HandleError, NetCommand, NetEvent, NetHandle, OfflineReason, Outcome, PeerInfo,
-    ProposalInfo, Trust,
-};
+pub use handle::{HandleError, NetHandle};

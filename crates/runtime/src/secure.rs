@@ -1,9 +1,9 @@
 //! The first seconds of a v2 connection, on the socket: the plaintext preamble both ways, then
-//! the Noise XX handshake. The state machines are sans-IO in [`crate::proto::secure`]; this
+//! the Noise XX handshake. The state machines are sans-IO in [`p2pchat_engine::wire::secure`]; this
 //! file only moves their bytes.
 
-use crate::core::Refusal;
-use crate::proto::secure::{
+use p2pchat_engine::node::Refusal;
+use p2pchat_engine::wire::secure::{
     parse_preamble, preamble, record, version_reject, NoiseHandshake, Preamble, SecureCodec,
     MAX_PREAMBLE_LEN,
 };
@@ -25,8 +25,8 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-impl From<crate::proto::secure::SecureError> for Failure {
-    fn from(e: crate::proto::secure::SecureError) -> Failure {
+impl From<p2pchat_engine::wire::secure::SecureError> for Failure {
+    fn from(e: p2pchat_engine::wire::secure::SecureError) -> Failure {
         Failure::Error(e.to_string())
     }
 }

@@ -1,8 +1,11 @@
-//! Test harness: runs real `p2pchat-tui --headless` processes and waits for their JSON events
-//! with timeouts (never sleep-and-hope).
-#![allow(dead_code)]
+//! p2pchat-tui's test harness, shared by tests, examples and benches: runs real
+//! `p2pchat-tui --headless` processes and waits for their JSON events with timeouts (never
+//! sleep-and-hope); [`raw`] speaks the protocol by hand, [`netlab`] builds network namespaces,
+//! [`tmux`] drives the interactive binary, [`support`] finds the binary and sums up timings.
 
+pub mod netlab;
 pub mod raw;
+pub mod support;
 pub mod tmux;
 
 use serde_json::Value;
@@ -12,7 +15,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_p2pchat-tui");
+/// The `p2pchat-tui` binary of the profile the caller was built in (see [`support::binary`]).
+pub static BIN: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| support::binary().display().to_string());
 
 /// A UDP port that is free right now, for a test's private discovery traffic. Never the same
 /// one twice in a test process, so tests running side by side cannot hear each other.
@@ -140,10 +145,10 @@ impl Peer {
     /// Starts the peer; `Err(stderr)` if it exits before `ready`.
     pub fn try_spawn(opts: &PeerOpts) -> Result<Peer, String> {
         let mut cmd = if opts.wrapper.is_empty() {
-            Command::new(BIN)
+            Command::new(&*BIN)
         } else {
             let mut c = Command::new(&opts.wrapper[0]);
-            c.args(&opts.wrapper[1..]).arg(BIN);
+            c.args(&opts.wrapper[1..]).arg(&*BIN);
             c
         };
         cmd.arg("--headless")

@@ -8,7 +8,6 @@
 //! in the machine's own namespace. [`Lab`]'s `Drop` kills whatever still runs in its
 //! namespaces and deletes them, also when a test panics; namespaces left behind by a test
 //! process that was killed outright are swept by the next [`Lab::new`].
-#![allow(dead_code)]
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

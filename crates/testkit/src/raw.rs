@@ -3,13 +3,13 @@
 #![allow(dead_code)]
 
 use bytes::BytesMut;
-use p2pchat_tui::core::handshake_content;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::secure::{
+use p2pchat_engine::node::handshake_content;
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::secure::{
     parse_preamble, preamble, record, NoiseHandshake, Preamble, SecureCodec,
 };
-use p2pchat_tui::proto::signing::sign_hex;
-use p2pchat_tui::proto::{Domain, Frame, Hello};
+use p2pchat_engine::wire::signing::sign_hex;
+use p2pchat_engine::wire::{Domain, Frame, Hello};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -153,7 +153,7 @@ fn write_len_prefixed(s: &mut TcpStream, body: &[u8]) {
 }
 
 /// The `hello` a raw client sends, with a fixed nonce.
-pub fn raw_hello(id: p2pchat_tui::proto::PeerId, version: u32) -> Hello {
+pub fn raw_hello(id: p2pchat_engine::wire::PeerId, version: u32) -> Hello {
     Hello {
         version,
         id,

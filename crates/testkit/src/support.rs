@@ -1,6 +1,5 @@
-//! Shared by the measurement examples: finding the built binary, failing with one line, and
-//! percentiles.
-#![allow(dead_code)]
+//! Finding the built binary, failing with one line, and percentiles (tests, examples and
+//! benches alike).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,13 +10,14 @@ pub fn die(msg: &str) -> ! {
     std::process::exit(2)
 }
 
-/// The `p2pchat-tui` binary of the same profile as this example (`target/<profile>/`), or
+/// The `p2pchat-tui` binary of the same profile as the running example, bench or test
+/// (`target/<profile>/`, since those run from `target/<profile>/examples/` or `.../deps/`), or
 /// `$P2PCHAT_BIN`.
 pub fn binary() -> PathBuf {
     if let Ok(p) = std::env::var("P2PCHAT_BIN") {
         return PathBuf::from(p);
     }
-    // target/<profile>/examples/<name> -> target/<profile>/p2pchat-tui
+    // target/<profile>/{examples,deps}/<name> -> target/<profile>/p2pchat-tui
     let exe = std::env::current_exe().expect("own path");
     let bin = exe
         .parent()

@@ -4,9 +4,9 @@
 
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
-use crate::net::{NetEvent, OfflineReason};
-use crate::tui::text::sanitize;
-use crate::tui::ui::theme::peer_colour_index;
+use p2pchat_engine::api::{NetEvent, OfflineReason};
+use crate::tui::model::text::sanitize;
+use crate::tui::view::theme::peer_colour_index;
 
 /// Applies `event` to `state`.
 pub fn apply(state: &mut AppState, event: NetEvent) {
@@ -121,9 +121,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 delivery: Some((
                     msg_id,
                     if recipients == 0 && signed {
-                        crate::net::Delivery::Queued
+                        p2pchat_engine::api::Delivery::Queued
                     } else {
-                        crate::net::Delivery::Sent
+                        p2pchat_engine::api::Delivery::Sent
                     },
                 )),
             };
@@ -135,7 +135,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 );
             }
         }
-        NetEvent::Rejected { reason, .. } if reason == crate::net::archive::BLOCKED => {}
+        NetEvent::Rejected { reason, .. } if reason == p2pchat_runtime::archive::BLOCKED => {}
         NetEvent::Rejected { from, reason } => {
             // `from` is a peer id when known, otherwise a socket address.
             let who = match state.peer(&from) {

@@ -4,11 +4,11 @@
 use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, TrustInfo};
-use crate::net::archive::key_warning;
-use crate::net::{Delivery, NetEvent, Trust};
-use crate::store::{EntryKind, HistoryEntry};
-use crate::tui::text::sanitize;
-use crate::tui::ui::theme::peer_colour_index;
+use p2pchat_runtime::archive::key_warning;
+use p2pchat_engine::api::{Delivery, NetEvent, Trust};
+use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use crate::tui::model::text::sanitize;
+use crate::tui::view::theme::peer_colour_index;
 
 pub fn apply(state: &mut AppState, event: NetEvent) {
     match event {
@@ -259,7 +259,7 @@ fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer:
                 .as_deref()
                 .map(|n| sanitize(n, false))
                 .or_else(|| state.peer(peer).map(|p| p.name.clone()))
-                .unwrap_or_else(|| crate::tui::app::state::short_id(peer));
+                .unwrap_or_else(|| crate::tui::model::state::short_id(peer));
             chat_line(
                 &state.me.id,
                 format!("→ {to}"),

@@ -6,7 +6,7 @@
 //! width), so its cost does not grow with the length of the history.
 
 use super::state::Level;
-use crate::net::Delivery;
+use p2pchat_engine::api::Delivery;
 
 /// How a chat message's signature checked out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

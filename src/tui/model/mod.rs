@@ -10,6 +10,7 @@ pub mod input;
 pub mod keymap;
 pub mod log;
 pub mod state;
+pub mod text;
 pub mod update;
 
 pub use action::Action;

@@ -4,8 +4,8 @@ use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
 
 use super::input::InputLine;
 use super::log::MessageLog;
-use crate::net::{OfflineReason, ProposalInfo, Trust};
-use crate::tui::ui::theme::Theme;
+use p2pchat_engine::api::{OfflineReason, ProposalInfo, Trust};
+use crate::tui::view::theme::Theme;
 use crate::tui::TuiOptions;
 
 /// The current time as the interface sees it: injected, never read inside `update` or `draw`.
@@ -180,7 +180,7 @@ impl AppState {
             name: opts
                 .name
                 .as_deref()
-                .map(|n| crate::tui::text::sanitize(n, false))
+                .map(|n| crate::tui::model::text::sanitize(n, false))
                 .unwrap_or_default(),
             fingerprint: opts.fingerprint.clone().unwrap_or_default(),
             port: None,
@@ -212,7 +212,7 @@ impl AppState {
 
     /// Shows a transient message in the status bar.
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
-        let text = crate::tui::text::sanitize(&text.into(), false);
+        let text = crate::tui::model::text::sanitize(&text.into(), false);
         self.status = Some(StatusMessage {
             text,
             level,
@@ -231,7 +231,7 @@ impl AppState {
         }
         match self.peer(id) {
             Some(p) => p.name.clone(),
-            None => crate::tui::text::sanitize(&short_id(id), false),
+            None => crate::tui::model::text::sanitize(&short_id(id), false),
         }
     }
 
@@ -280,5 +280,5 @@ impl AppState {
 
 /// The first 8 characters of an id, for display (sanitised).
 pub fn short_id(id: &str) -> String {
-    crate::tui::text::sanitize(&id.chars().take(8).collect::<String>(), false)
+    crate::tui::model::text::sanitize(&id.chars().take(8).collect::<String>(), false)
 }

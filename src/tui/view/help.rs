@@ -6,10 +6,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::command::COMMANDS;
-use crate::tui::app::keymap::help_rows;
-use crate::tui::app::state::AppState;
-use crate::tui::text::{truncate, width};
-use crate::tui::ui::theme::Theme;
+use crate::tui::model::keymap::help_rows;
+use crate::tui::model::state::AppState;
+use crate::tui::model::text::{truncate, width};
+use crate::tui::view::theme::Theme;
 
 /// Where the overlay goes on a screen of `area`.
 pub fn area_for(area: Rect) -> Rect {

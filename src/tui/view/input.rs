@@ -6,8 +6,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::tui::app::state::{AppState, Focus};
-use crate::tui::text::{grapheme_width, truncate};
+use crate::tui::model::state::{AppState, Focus};
+use crate::tui::model::text::{grapheme_width, truncate};
 
 const PROMPT: &str = "› ";
 

@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::tui::app::state::{AppState, Focus};
+use crate::tui::model::state::{AppState, Focus};
 
 /// Below this size only "terminal too small" is drawn.
 pub const MIN_WIDTH: u16 = 20;

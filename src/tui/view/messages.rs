@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::net::Delivery;
-use crate::tui::app::log::{LineKind, View};
-use crate::tui::app::state::{AppState, Focus, Level};
-use crate::tui::text::{truncate, width, wrap};
+use p2pchat_engine::api::Delivery;
+use crate::tui::model::log::{LineKind, View};
+use crate::tui::model::state::{AppState, Focus, Level};
+use crate::tui::model::text::{truncate, width, wrap};
 
 /// Display names are cut to this many columns in the message pane.
 const NAME_COLUMNS: usize = 16;
@@ -222,7 +222,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             .map(|(a, b)| {
                 Line::from(Span::styled(
                     &hint[a..b],
-                    theme.system(crate::tui::app::state::Level::Info),
+                    theme.system(crate::tui::model::state::Level::Info),
                 ))
             })
             .collect();

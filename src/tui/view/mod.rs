@@ -14,8 +14,8 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::app::state::AppState;
-use crate::tui::text::truncate;
+use crate::tui::model::state::AppState;
+use crate::tui::model::text::truncate;
 use layout::Screen;
 
 /// Draws the screen for `state`. Never panics, whatever the size (including 0 x 0).

@@ -1,14 +1,14 @@
 //! The peers pane: everyone seen, online first; offline peers greyed.
 
-use crate::net::Trust;
+use p2pchat_engine::api::Trust;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::app::state::{AppState, Focus};
-use crate::tui::text::{truncate, width};
+use crate::tui::model::state::{AppState, Focus};
+use crate::tui::model::text::{truncate, width};
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             let p = &state.peers[i];
             let warn = state.trust.get(&p.id).map(|t| t.trust) == Some(Trust::KeyChanged);
             let (dot, name_style) = if warn {
-                ("⚠ ", theme.system(crate::tui::app::state::Level::Error))
+                ("⚠ ", theme.system(crate::tui::model::state::Level::Error))
             } else if p.online {
                 ("● ", theme.peer(p.colour))
             } else {

@@ -5,8 +5,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::app::state::{AppState, Focus};
-use crate::tui::text::{truncate, width};
+use crate::tui::model::state::{AppState, Focus};
+use crate::tui::model::text::{truncate, width};
 
 fn hints(state: &AppState) -> &'static str {
     if state.help.is_some() {

@@ -4,8 +4,8 @@
 use ratatui::style::{Color, Modifier, Style};
 use sha2::{Digest, Sha256};
 
-use crate::tui::app::log::Mark;
-use crate::tui::app::state::Level;
+use crate::tui::model::log::Mark;
+use crate::tui::model::state::Level;
 
 /// Colours for peer names, chosen to be readable on dark and light backgrounds.
 const PEER_COLOURS: [Color; 10] = [

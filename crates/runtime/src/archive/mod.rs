@@ -8,8 +8,8 @@ mod trust;
 
 pub use trust::key_warning;
 
-use super::api::{Delivery, NetCommand, NetEvent, Trust};
-use crate::proto::{safety_code, PeerId};
+use p2pchat_engine::api::{Delivery, NetCommand, NetEvent, Trust};
+use p2pchat_engine::wire::{safety_code, PeerId};
 use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 

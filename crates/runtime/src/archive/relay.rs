@@ -2,8 +2,8 @@
 //! private messages (with `/dm` to an absent peer resolved through the known keys).
 
 use super::Archive;
-use crate::net::api::NetCommand;
-use crate::proto::{PeerId, SignedPayload};
+use p2pchat_engine::api::NetCommand;
+use p2pchat_engine::wire::{PeerId, SignedPayload};
 
 impl Archive {
     /// Keeps a signed broadcast message for backfill (not a blocked author's).

@@ -2,7 +2,7 @@
 //! vanish, blocks persist, `/dm` to an absent known peer is resolved to its id.
 
 use super::*;
-use crate::net::api::OfflineReason;
+use p2pchat_engine::api::OfflineReason;
 
 fn id(n: u8) -> PeerId {
     PeerId([n; 32])

@@ -2,7 +2,7 @@
 //! `/block` changes, and finding a known key by name, fingerprint or id.
 
 use super::{error, fingerprint, Archive};
-use crate::net::api::{NetEvent, Trust};
+use p2pchat_engine::api::{NetEvent, Trust};
 use crate::store::{History, KnownKey, Sighting};
 
 impl Archive {

@@ -2,74 +2,32 @@
 //! written here before it is shown, read back a page at a time, and searched.
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use serde::{Deserialize, Serialize};
+pub use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use std::path::Path;
 
 /// Schema version kept in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 2;
 
-/// What kind of line a history entry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryKind {
-    /// A broadcast message from a peer.
-    Message,
-    /// Our own broadcast message.
-    Sent,
-    /// A private message to us.
-    DmIn,
-    /// Our own private message.
-    DmOut,
-    /// A system line (joins, leaves, notices, warnings).
-    System,
-}
-
-impl EntryKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Message => "message",
-            EntryKind::Sent => "sent",
-            EntryKind::DmIn => "dm_in",
-            EntryKind::DmOut => "dm_out",
-            EntryKind::System => "system",
-        }
-    }
-
-    fn parse(s: &str) -> EntryKind {
-        match s {
-            "message" => EntryKind::Message,
-            "sent" => EntryKind::Sent,
-            "dm_in" => EntryKind::DmIn,
-            "dm_out" => EntryKind::DmOut,
-            _ => EntryKind::System,
-        }
+/// The stored name of a line's kind (the `kind` column).
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Message => "message",
+        EntryKind::Sent => "sent",
+        EntryKind::DmIn => "dm_in",
+        EntryKind::DmOut => "dm_out",
+        EntryKind::System => "system",
     }
 }
 
-/// One stored line. `row` orders entries as they were stored; pages are asked for by it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub row: i64,
-    pub kind: EntryKind,
-    /// `author-hex:seq` for messages, absent for system lines.
-    pub msg_id: Option<String>,
-    /// Author's peer id (ours for `sent`/`dm_out`), empty for system lines.
-    pub author: String,
-    pub author_name: String,
-    /// The other side of a private message.
-    pub peer: Option<String>,
-    pub body: String,
-    /// Author's clock for messages, ours for system lines; Unix milliseconds.
-    pub ts: i64,
-    pub signed: bool,
-    /// Arrived through backfill rather than live.
-    pub backfilled: bool,
-    /// For our private messages: `queued`, `sent` or `delivered`.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// For our private messages: the recipient's name when it was sent.
-    #[serde(default)]
-    pub peer_name: Option<String>,
+/// A `kind` column back into the api type; anything unknown is a system line.
+fn parse_kind(s: &str) -> EntryKind {
+    match s {
+        "message" => EntryKind::Message,
+        "sent" => EntryKind::Sent,
+        "dm_in" => EntryKind::DmIn,
+        "dm_out" => EntryKind::DmOut,
+        _ => EntryKind::System,
+    }
 }
 
 /// The open database.
@@ -150,7 +108,7 @@ impl History {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     e.msg_id,
-                    e.kind.as_str(),
+                    kind_name(e.kind),
                     e.author,
                     e.author_name,
                     e.peer,
@@ -281,7 +239,7 @@ CREATE INDEX IF NOT EXISTS keys_name ON keys(name);
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
     Ok(HistoryEntry {
         row: r.get(0)?,
-        kind: EntryKind::parse(&r.get::<_, String>(1)?),
+        kind: parse_kind(&r.get::<_, String>(1)?),
         msg_id: r.get(2)?,
         author: r.get(3)?,
         author_name: r.get(4)?,

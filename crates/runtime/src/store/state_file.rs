@@ -1,22 +1,10 @@
-//! Small persistent state in the profile: the reserved sequence-number block and the replay
-//! high-water marks, written atomically (temp file, fsync, rename).
+//! The state file: the reserved sequence-number block and the replay high-water marks,
+//! written atomically (temp file, fsync, rename).
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+pub use p2pchat_engine::api::SavedState;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// What survives a restart.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedState {
-    /// Sequence numbers below this may have been used by a previous run; the next run starts
-    /// at or above it.
-    pub seq_reserved: u64,
-    /// Highest sequence number accepted from each author (hex id → seq).
-    #[serde(default)]
-    pub replay: BTreeMap<String, u64>,
-}
 
 /// The state file in the profile directory.
 #[derive(Clone, Debug)]
@@ -82,8 +70,3 @@ mod tests {
     }
 }
 
-pub mod history;
-pub mod keys;
-pub mod relay;
-pub use history::{EntryKind, History, HistoryEntry};
-pub use keys::{KnownKey, Sighting};

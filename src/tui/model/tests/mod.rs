@@ -6,12 +6,13 @@ mod network;
 mod props;
 mod store;
 
-pub use crate::net::{HandleError, NetCommand, NetEvent, Outcome};
-pub use crate::tui::app::input::MAX_INPUT_BYTES;
-pub use crate::tui::app::keymap::{lookup, Code, Key, Mode};
-pub use crate::tui::app::log::View;
-pub use crate::tui::app::state::{Focus, Now};
-pub use crate::tui::app::{apply, command_result, update, Action, AppState, Effect};
+pub use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
+pub use p2pchat_runtime::HandleError;
+pub use crate::tui::model::input::MAX_INPUT_BYTES;
+pub use crate::tui::model::keymap::{lookup, Code, Key, Mode};
+pub use crate::tui::model::log::View;
+pub use crate::tui::model::state::{Focus, Now};
+pub use crate::tui::model::{apply, command_result, update, Action, AppState, Effect};
 use crate::tui::TuiOptions;
 pub use proptest::prelude::*;
 

@@ -3,10 +3,10 @@
 //! peer list.
 
 use super::*;
-use crate::net::Trust;
-use crate::store::{EntryKind, HistoryEntry};
-use crate::tui::app::log::LineKind;
-use crate::tui::app::HISTORY_PAGE;
+use p2pchat_engine::api::Trust;
+use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use crate::tui::model::log::LineKind;
+use crate::tui::model::HISTORY_PAGE;
 
 fn entry(row: i64, body: &str) -> HistoryEntry {
     HistoryEntry {

@@ -1,0 +1,11 @@
+//! The store edge: SQLite history, known keys, relay rows and the state file in the profile.
+//! Rows are converted into `p2pchat_engine::api` types here, never the reverse.
+
+pub mod history;
+pub mod keys;
+pub mod relay;
+pub mod state_file;
+
+pub use history::{EntryKind, History, HistoryEntry};
+pub use keys::{KnownKey, Sighting};
+pub use state_file::{SavedState, StateFile};
