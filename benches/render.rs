@@ -4,9 +4,9 @@
 //! Run: `cargo bench --bench render` (add `-- --quick` for a short run).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use p2pchat_tui::net::NetEvent;
-use p2pchat_tui::tui::app::{apply, update, Action, AppState, Now};
-use p2pchat_tui::tui::{ui, TuiOptions};
+use p2pchat_engine::api::NetEvent;
+use p2pchat_tui::tui::model::{apply, update, Action, AppState, Now};
+use p2pchat_tui::tui::{view, TuiOptions};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -70,10 +70,20 @@ fn render(c: &mut Criterion) {
         }
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
         group.bench_with_input(BenchmarkId::new("following", n), &following, |b, s| {
-            b.iter(|| terminal.draw(|f| ui::draw(f, s)).map(|_| ()).expect("draw"))
+            b.iter(|| {
+                terminal
+                    .draw(|f| view::draw(f, s))
+                    .map(|_| ())
+                    .expect("draw")
+            })
         });
         group.bench_with_input(BenchmarkId::new("scrolled_back", n), &middle, |b, s| {
-            b.iter(|| terminal.draw(|f| ui::draw(f, s)).map(|_| ()).expect("draw"))
+            b.iter(|| {
+                terminal
+                    .draw(|f| view::draw(f, s))
+                    .map(|_| ())
+                    .expect("draw")
+            })
         });
     }
     group.finish();

@@ -4,13 +4,13 @@
 
 use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, Criterion};
-use p2pchat_tui::core::handshake_content;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::secure::{
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::node::handshake_content;
+use p2pchat_engine::wire::secure::{
     parse_preamble, preamble, record, NoiseHandshake, Preamble, SecureCodec,
 };
-use p2pchat_tui::proto::signing::{sign_hex, verify_hex};
-use p2pchat_tui::proto::{encode_frame, frame_codec, ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_engine::wire::signing::{sign_hex, verify_hex};
+use p2pchat_engine::wire::{encode_frame, ChatContent, Domain, Frame, SignedPayload};
 use std::hint::black_box;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -146,7 +146,7 @@ fn per_frame(c: &mut Criterion) {
             &content,
         ));
         let json = encode_frame(&frame, MAX).unwrap();
-        let mut plain = frame_codec(MAX);
+        let mut plain = p2pchat_runtime::codec::frame_codec(MAX);
         c.bench_function(&format!("v1 frame out+in ({len} B body)"), |bn| {
             bn.iter(|| {
                 let mut buf = BytesMut::new();

@@ -2,8 +2,8 @@
 //! and one full receive path through the core (verify + parse + replay check).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{decode_frame, encode_frame, ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::{decode_frame, encode_frame, ChatContent, Domain, Frame, SignedPayload};
 use std::hint::black_box;
 
 const MAX: usize = 64 * 1024;

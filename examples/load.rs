@@ -1,5 +1,5 @@
 //! Message latency and throughput under load, in one process on loopback: real network
-//! actors (`p2pchat_tui::net::start`, the same code the binary runs) talking over TCP on
+//! actors (`p2pchat_runtime::start`, the same code the binary runs) talking over TCP on
 //! 127.0.0.1, driven through their `NetHandle`s, timed with one monotonic clock.
 //!
 //! ```text
@@ -11,13 +11,12 @@
 //! signing, framing, TCP, the reader's rate limiter and verification; it excludes the headless
 //! front end's JSON printing. Discovery uses a private port and 127.255.255.255 only.
 
-#[path = "support/mod.rs"]
-mod support;
-use support::*;
+use p2pchat_testkit::support::*;
 
-use p2pchat_tui::config::{Limits, Timing};
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::net::{self, NetCommand, NetConfig, NetEvent, NetHandle};
+use p2pchat_engine::limits::{Limits, Timing};
+
+use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_runtime::{self as net, NetConfig, NetHandle};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -50,7 +49,7 @@ async fn node(
         key_file: String::new(),
         history: None,
     };
-    let (handle, mut events, _task) = net::start(Identity::generate(), cfg)
+    let (handle, mut events, _task) = net::start(p2pchat_tui::key_file::generate(), cfg)
         .await
         .expect("actor starts");
     let (id, port) = loop {

@@ -13,12 +13,9 @@
 //! arrives on the peer's stdout, and compared with the instant just before the cause (spawning
 //! a process, writing a command, killing, cutting).
 
-#[path = "support/mod.rs"]
-mod support;
-use support::*;
+use p2pchat_testkit::support::*;
 
-#[path = "../tests/netlab/mod.rs"]
-mod netlab;
+use p2pchat_testkit::netlab;
 
 use netlab::Lab;
 use serde_json::Value;

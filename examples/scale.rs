@@ -13,9 +13,7 @@
 //! --data-dir <tmp>`: nothing leaves the machine. The binary is target/<profile>/p2pchat-tui
 //! next to this example (or `$P2PCHAT_BIN`). Loops are bounded; every wait has a timeout.
 
-#[path = "support/mod.rs"]
-mod support;
-use support::*;
+use p2pchat_testkit::support::*;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use p2pchat_tui::net::{NetCommand, NetEvent, NetHandle, OfflineReason, Outcome};
+use p2pchat_engine::api::{NetCommand, NetEvent, OfflineReason, Outcome};
+use p2pchat_runtime::NetHandle;
 use p2pchat_tui::tui::{self, TuiOptions};
 use tokio::sync::mpsc;
 

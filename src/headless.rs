@@ -2,9 +2,9 @@
 //! event per line on stdout. End of input or SIGINT/SIGTERM quits gracefully.
 
 use crate::command::{self, UserCommand, COMMANDS};
+use futures::StreamExt;
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_runtime::NetHandle;
-use futures::StreamExt;
 use std::collections::VecDeque;
 use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{signal, SignalKind};

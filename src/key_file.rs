@@ -45,10 +45,8 @@ pub fn load_or_create(path: &Path) -> Result<Identity, IdentityError> {
             }
             let text = fs::read_to_string(path).map_err(io)?;
             let mut secret = [0u8; 32];
-            hex::decode_to_slice(text.trim(), &mut secret).map_err(|_| {
-                IdentityError::Corrupt {
-                    path: shown.clone(),
-                }
+            hex::decode_to_slice(text.trim(), &mut secret).map_err(|_| IdentityError::Corrupt {
+                path: shown.clone(),
             })?;
             Ok(Identity::from_secret(secret))
         }

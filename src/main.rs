@@ -2,10 +2,10 @@
 //! run the chosen front end. Errors end here as one line on stderr.
 #![allow(clippy::print_stderr)]
 
-use p2pchat_tui::cli::{Cli, TimeFormatArg};
 use p2pchat_engine::limits::{Limits, Timing};
-use p2pchat_tui::key_file;
 use p2pchat_runtime::{self as net, NetConfig};
+use p2pchat_tui::cli::{Cli, TimeFormatArg};
+use p2pchat_tui::key_file;
 use p2pchat_tui::profile::{self, Profile};
 use p2pchat_tui::tui::model::TimeFormat;
 use p2pchat_tui::tui::TuiOptions;

@@ -6,8 +6,8 @@
 //! it is skipped and passes. Discovery uses the default flags, which inside the namespaces only
 //! reach the private bridge.
 
-mod common;
-mod netlab;
+use p2pchat_testkit as common;
+use p2pchat_testkit::netlab;
 
 use common::*;
 use netlab::{skip, Lab};

@@ -5,8 +5,8 @@
 //! it is skipped and passes. Inside the namespaces the default
 //! discovery (broadcast to every interface's broadcast address) only reaches the private bridge.
 
-mod common;
-mod netlab;
+use p2pchat_testkit as common;
+use p2pchat_testkit::netlab;
 
 use common::*;
 use netlab::{skip, Lab};

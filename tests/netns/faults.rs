@@ -7,9 +7,9 @@
 //! is possible that way: the test says so on stderr). The partition moves two hosts' links to a
 //! second bridge inside the lab's bridge namespace, so broadcast and TCP both stop crossing.
 
-mod common;
-mod netlab;
 use netlab::skip;
+use p2pchat_testkit as common;
+use p2pchat_testkit::netlab;
 
 use common::*;
 use netlab::{ip, Lab};

@@ -5,8 +5,8 @@
 //! Needs root, iproute2 and tcpdump (CI installs them); without them (or with
 //! P2PCHAT_NETNS_TESTS=0) the test prints why it is skipped and passes.
 
-mod common;
-mod netlab;
+use p2pchat_testkit as common;
+use p2pchat_testkit::netlab;
 
 use common::*;
 use netlab::Lab;

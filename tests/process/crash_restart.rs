@@ -7,8 +7,8 @@
 //! delivered to it later (there is no history backfill); this test checks that they are at
 //! least not shown twice or out of thin air. On loopback, so it runs without root.
 
-mod common;
 use common::*;
+use p2pchat_testkit as common;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);

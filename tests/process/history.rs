@@ -2,7 +2,7 @@
 //! restarts (kill -9 included), a third peer that never sees a private message, the key-change
 //! warning, safety codes, blocking, and a broken database as a one-line error.
 
-mod common;
+use p2pchat_testkit as common;
 
 use common::{free_udp_port, Peer, PeerOpts};
 use serde_json::Value;

@@ -2,11 +2,11 @@
 //! handshakes, wrong versions, forged and misattributed messages. After each, the node is still
 //! up, an honest peer still chats with it, and nothing bad was shown as a message.
 
-mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::{ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_testkit as common;
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
@@ -43,7 +43,7 @@ fn a_handshake_with_someone_elses_id_is_refused() {
     let theirs = s.read_hello();
     // Claim Bob's id, sign with a key that is not Bob's.
     let mallory = Identity::from_secret([9; 32]);
-    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
+    let bob_id = p2pchat_engine::wire::PeerId::from_hex(&b.id).unwrap();
     s.write(&Frame::Hello(raw_hello(bob_id, 2)));
     let Frame::Auth { sig } = auth_for(&mallory, &theirs, &s.binding.clone()) else {
         unreachable!()
@@ -96,7 +96,7 @@ fn forged_and_misattributed_messages_are_rejected() {
     });
 
     // Signed by Mallory but claiming Bob wrote it.
-    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
+    let bob_id = p2pchat_engine::wire::PeerId::from_hex(&b.id).unwrap();
     let claim = ChatContent {
         author: bob_id,
         seq: 1,

@@ -3,13 +3,13 @@
 //! non-member votes. After each, the node is up, an honest peer still chats with it, and
 //! nothing bad was shown as chat. (Floods and storms are in tests/hostile_load.rs.)
 
-mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::config::PROTOCOL_VERSION;
-use p2pchat_tui::core::voting::VoteContent;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{ChatContent, Domain, Frame, Hello, ProposalId, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::limits::PROTOCOL_VERSION;
+use p2pchat_engine::voting::VoteContent;
+use p2pchat_engine::wire::{ChatContent, Domain, Frame, Hello, ProposalId, SignedPayload};
+use p2pchat_testkit as common;
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -171,7 +171,7 @@ fn unsigned_and_non_member_votes_are_refused() {
     a.wait_for("mallory online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
-    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&b.id).unwrap();
+    let bob_id = p2pchat_engine::wire::PeerId::from_hex(&b.id).unwrap();
     let vote = |voter, approve| VoteContent {
         proposal_id: ProposalId(pid.clone()),
         voter,

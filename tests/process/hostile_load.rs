@@ -3,12 +3,12 @@
 //! chat messages a second. The node stays up, the honest peer keeps chatting, nothing bad is
 //! shown as chat. Every loop is bounded in count and time; all traffic is on loopback.
 
-mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::config::PROTOCOL_VERSION;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{Announce, ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::limits::PROTOCOL_VERSION;
+use p2pchat_engine::wire::{Announce, ChatContent, Domain, Frame, SignedPayload};
+use p2pchat_testkit as common;
 use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
@@ -122,7 +122,7 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
         let _ = udp.send_to(bytes, to);
     };
     // Garbage, oversized, nesting bomb, wrong app, wrong version, port 0, invalid UTF-8.
-    let bob_id = p2pchat_tui::proto::PeerId::from_hex(&p.b.id).unwrap();
+    let bob_id = p2pchat_engine::wire::PeerId::from_hex(&p.b.id).unwrap();
     let mut wrong_app = Announce::new(bob_id, "Bob", 1, 1);
     wrong_app.app = "other".into();
     for d in [
@@ -143,7 +143,7 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let alice_id = p2pchat_tui::proto::PeerId::from_hex(&p.a.id).unwrap();
+    let alice_id = p2pchat_engine::wire::PeerId::from_hex(&p.a.id).unwrap();
     for _ in 0..30 {
         for port in [closed_port, silent_port] {
             send(&Announce::new(bob_id, "Bob", port, 1).encode());
@@ -168,7 +168,7 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
         let mut seed = [0u8; 32];
         seed[..4].copy_from_slice(&i.to_be_bytes());
         seed[4] = 0xa5;
-        let fake = p2pchat_tui::proto::PeerId(seed);
+        let fake = p2pchat_engine::wire::PeerId(seed);
         let port = ports[i as usize % ports.len()];
         send(&Announce::new(fake, "Flood", port, 1).encode());
         if i % 100 == 99 {
@@ -285,7 +285,7 @@ fn spoofed_announcements_pointing_at_a_connected_peer_lose_no_messages() {
     // "Someone with a higher id listens at the higher peer's port": the lower peer would dial
     // it, reaching the peer it is already connected to.
     let spoof = Announce::new(
-        p2pchat_tui::proto::PeerId([0xff; 32]),
+        p2pchat_engine::wire::PeerId([0xff; 32]),
         "Ghost",
         high.port,
         1,

@@ -1,8 +1,8 @@
 //! Real processes on loopback: discovery by broadcast to 127.255.255.255 on a per-test port,
 //! chat, departures, restarts, profiles, direct dialing.
 
-mod common;
 use common::*;
+use p2pchat_testkit as common;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);

@@ -3,12 +3,12 @@
 //! and oversized frames after the handshake, 64 KiB frames across records, and v1 peers in both
 //! directions getting a clear "incompatible version".
 
-mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::secure::{preamble, record, NoiseHandshake};
-use p2pchat_tui::proto::{ChatContent, Domain, Frame, Hello, RejectReason, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::secure::{preamble, record, NoiseHandshake};
+use p2pchat_engine::wire::{ChatContent, Domain, Frame, Hello, RejectReason, SignedPayload};
+use p2pchat_testkit as common;
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};

@@ -2,11 +2,11 @@
 //! everywhere; unsigned messages refused locally and on receipt; a fourth peer that joins
 //! afterwards adopts and enforces the mode.
 
-mod common;
 use common::raw::*;
 use common::*;
-use p2pchat_tui::identity::Identity;
-use p2pchat_tui::proto::{ChatContent, Frame, SignedPayload};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::{ChatContent, Frame, SignedPayload};
+use p2pchat_testkit as common;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);

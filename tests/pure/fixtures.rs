@@ -1,11 +1,10 @@
 //! Shared fixtures for the interface's render tests: a busy chat state built from network
 //! events with a fixed clock in UTC, rendering to a TestBackend, and text extraction.
-#![allow(dead_code)]
 
-pub use p2pchat_tui::net::{NetEvent, OfflineReason};
-pub use p2pchat_tui::tui::app::keymap::{lookup, Code, Key, Mode};
-pub use p2pchat_tui::tui::app::{apply, update, Action, AppState, Now};
-pub use p2pchat_tui::tui::{ui, TuiOptions};
+pub use p2pchat_engine::api::{NetEvent, OfflineReason};
+pub use p2pchat_tui::tui::model::keymap::{lookup, Code, Key, Mode};
+pub use p2pchat_tui::tui::model::{apply, update, Action, AppState, Now};
+pub use p2pchat_tui::tui::{view, TuiOptions};
 pub use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 pub use ratatui::Terminal;
@@ -156,7 +155,7 @@ pub fn chat(width: u16, height: u16, color: bool) -> AppState {
 
 pub fn render(s: &AppState) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
-    t.draw(|f| ui::draw(f, s)).unwrap();
+    t.draw(|f| view::draw(f, s)).unwrap();
     t
 }
 

@@ -1,8 +1,7 @@
 //! Whole-screen render snapshots of the interactive interface (ratatui TestBackend + insta),
 //! driven by network events and key presses, with a fixed clock in UTC.
 
-mod tui_fixtures;
-use tui_fixtures::*;
+use super::fixtures::*;
 
 #[test]
 fn main_screen_80x24() {
@@ -28,7 +27,7 @@ fn medium_screen_60x18_puts_proposals_above_messages() {
     // Focus the proposals strip and select the open proposal.
     key(&mut s, Key::plain(Code::Tab));
     key(&mut s, Key::plain(Code::Tab));
-    assert_eq!(s.focus, p2pchat_tui::tui::app::Focus::Proposals);
+    assert_eq!(s.focus, p2pchat_tui::tui::model::Focus::Proposals);
     insta::assert_snapshot!(text(&render(&s)));
 }
 
@@ -94,7 +93,7 @@ fn input_line_shows_pasted_newlines_and_keeps_the_cursor_visible() {
     assert_eq!(pos.y, 10);
     assert!(pos.x < 40);
     key(&mut s, Key::plain(Code::Home));
-    t.draw(|f| ui::draw(f, &s)).unwrap();
+    t.draw(|f| view::draw(f, &s)).unwrap();
     assert_eq!(t.get_cursor_position().unwrap().x, 2);
     assert!(text(&t)
         .lines()

@@ -1,8 +1,7 @@
 //! Robustness of the screen: hostile text from the network, every terminal size, and
 //! timestamps under a UTC offset.
 
-mod tui_fixtures;
-use tui_fixtures::*;
+use super::fixtures::*;
 
 #[test]
 fn hostile_bodies_never_reach_the_terminal_raw() {
@@ -69,9 +68,9 @@ fn never_panics_at_any_size() {
                 );
                 key(&mut s, Key::plain(Code::PageUp));
                 let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-                t.draw(|f| ui::draw(f, &s)).unwrap();
+                t.draw(|f| view::draw(f, &s)).unwrap();
                 update(&mut s, Action::ToggleHelp);
-                t.draw(|f| ui::draw(f, &s)).unwrap();
+                t.draw(|f| view::draw(f, &s)).unwrap();
             }
         }
     }

@@ -2,12 +2,10 @@
 //! lines, private messages with delivery marks, backfilled messages, trust marks in the peer
 //! list and the impersonation warning.
 // The shared fixtures re-export key helpers this file does not press.
-#![allow(unused_imports)]
 
-mod tui_fixtures;
-use p2pchat_tui::net::{Delivery, Trust};
-use p2pchat_tui::store::{EntryKind, HistoryEntry};
-use tui_fixtures::*;
+use super::fixtures::*;
+use p2pchat_engine::api::{Delivery, Trust};
+use p2pchat_engine::api::{EntryKind, HistoryEntry};
 
 fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
     HistoryEntry {

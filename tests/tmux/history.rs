@@ -4,7 +4,7 @@
 //!
 //! Skipped (with the reason printed) when tmux is missing.
 
-mod common;
+use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
 use common::{free_udp_port, Peer, PeerOpts, BIN};
@@ -14,7 +14,7 @@ const T: Duration = Duration::from_secs(10);
 
 fn alice(dir: &std::path::Path, dp: u16, label: &str) -> Tmux {
     let command: Vec<String> = [
-        BIN,
+        BIN.as_str(),
         "--name",
         "Alice",
         "--data-dir",

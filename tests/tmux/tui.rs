@@ -4,7 +4,7 @@
 //!
 //! Skipped (with the reason printed) when tmux is missing; `.ci/run` installs it.
 
-mod common;
+use p2pchat_testkit as common;
 
 use chrono::{Local, TimeZone};
 use common::tmux::{self, Tmux};
@@ -70,7 +70,7 @@ fn interface_in_a_real_terminal_with_headless_peers() {
     let mut carol = Peer::spawn(&carol_opts);
 
     let command: Vec<String> = [
-        BIN,
+        BIN.as_str(),
         "--name",
         "Alice",
         "--data-dir",

@@ -2,12 +2,12 @@
 //! and partitions. No sockets, no real clock; a run is the same every time.
 #![allow(dead_code)]
 
-use bytes::Bytes;
+use crate::api::NetEvent;
+use crate::identity::Identity;
 use crate::limits::{Limits, Timing};
 use crate::node::{ConnId, Input, Node, NodeConfig, Now, Output};
-use crate::identity::Identity;
-use crate::api::NetEvent;
 use crate::wire::{PeerId, SignedPayload};
+use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -50,6 +50,12 @@ pub struct Sim {
 
 pub fn timing() -> Timing {
     Timing::default()
+}
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new()
+    }
 }
 
 impl Sim {

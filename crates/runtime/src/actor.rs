@@ -5,16 +5,16 @@
 //! queue drops that peer as too slow), and readers hand it frames through one bounded channel.
 //! Events to the front end are awaited; front ends always drain them.
 
-use crate::handle::NetHandle;
-use p2pchat_engine::api::{NetCommand, NetEvent};
 use crate::archive::Archive;
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use crate::handle::NetHandle;
+use crate::store::{History, StateFile};
 use crate::udp;
+use bytes::Bytes;
+use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::identity::Identity;
 use p2pchat_engine::limits::{Limits, Timing};
 use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now, Output};
-use p2pchat_engine::identity::Identity;
-use crate::store::{History, StateFile};
-use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -4,19 +4,19 @@
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
+use crate::codec::Records;
 use crate::secure::{establish, Failure};
+use bytes::Bytes;
+use futures::{SinkExt, StreamExt};
 use p2pchat_engine::limits::Limits;
 use p2pchat_engine::node::rate::TokenBucket;
 use p2pchat_engine::node::{ConnId, Refusal};
 use p2pchat_engine::wire::secure::SecureCodec;
-use bytes::Bytes;
-use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use crate::codec::Records;
 use tokio_util::codec::{FramedRead, FramedWrite};
 
 /// From a reader task to the actor.
@@ -156,10 +156,7 @@ fn describe_read_error(e: &std::io::Error) -> String {
     }
 }
 
-async fn write_loop(
-    mut sink: FramedWrite<WriteHalf, Records>,
-    mut rx: mpsc::Receiver<WriterMsg>,
-) {
+async fn write_loop(mut sink: FramedWrite<WriteHalf, Records>, mut rx: mpsc::Receiver<WriterMsg>) {
     while let Some(WriterMsg::Frame(first)) = rx.recv().await {
         // Write this frame and whatever else is already queued, then flush once. A peer that
         // takes in nothing for WRITE_TIMEOUT is given up on.

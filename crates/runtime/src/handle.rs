@@ -36,4 +36,3 @@ impl NetHandle {
         self.tx.reserve().await.map_err(|_| HandleError::Stopped)
     }
 }
-

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use bytes::BytesMut;
-use p2pchat_engine::node::handshake_content;
 use p2pchat_engine::identity::Identity;
+use p2pchat_engine::node::handshake_content;
 use p2pchat_engine::wire::secure::{
     parse_preamble, preamble, record, NoiseHandshake, Preamble, SecureCodec,
 };

@@ -4,9 +4,9 @@
 
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
-use p2pchat_engine::api::{NetEvent, OfflineReason};
 use crate::tui::model::text::sanitize;
 use crate::tui::view::theme::peer_colour_index;
+use p2pchat_engine::api::{NetEvent, OfflineReason};
 
 /// Applies `event` to `state`.
 pub fn apply(state: &mut AppState, event: NetEvent) {

@@ -2,8 +2,8 @@
 
 use super::apply::system;
 use super::state::{short_id, AppState, Level};
-use p2pchat_engine::api::{NetEvent, Outcome, ProposalInfo};
 use crate::tui::model::text::sanitize;
+use p2pchat_engine::api::{NetEvent, Outcome, ProposalInfo};
 
 /// Applies a proposal, vote, outcome, mode or proposal-list event; other events are ignored.
 pub fn apply(state: &mut AppState, event: NetEvent) {

@@ -4,9 +4,9 @@ use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
 
 use super::input::InputLine;
 use super::log::MessageLog;
-use p2pchat_engine::api::{OfflineReason, ProposalInfo, Trust};
 use crate::tui::view::theme::Theme;
 use crate::tui::TuiOptions;
+use p2pchat_engine::api::{OfflineReason, ProposalInfo, Trust};
 
 /// The current time as the interface sees it: injected, never read inside `update` or `draw`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

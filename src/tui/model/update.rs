@@ -6,9 +6,9 @@ use super::input::Truncated;
 use super::log::View;
 use super::state::{short_id, AppState, Focus, Level, Now};
 use crate::command::{self, UserCommand};
+use crate::tui::view::{help, layout, messages};
 use p2pchat_engine::api::NetCommand;
 use p2pchat_runtime::HandleError;
-use crate::tui::view::{help, layout, messages};
 
 /// Something for the run loop to do.
 #[derive(Clone, Debug, PartialEq, Eq)]

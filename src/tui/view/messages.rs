@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use p2pchat_engine::api::Delivery;
 use crate::tui::model::log::{LineKind, View};
 use crate::tui::model::state::{AppState, Focus, Level};
 use crate::tui::model::text::{truncate, width, wrap};
+use p2pchat_engine::api::Delivery;
 
 /// Display names are cut to this many columns in the message pane.
 const NAME_COLUMNS: usize = 16;

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use p2pchat_engine::api::{Outcome, ProposalInfo};
 use crate::tui::model::state::{short_id, AppState, Focus};
 use crate::tui::model::text::truncate;
+use p2pchat_engine::api::{Outcome, ProposalInfo};
 
 /// "1m05s", "45s" or "expired" for the time until `expires_ms`.
 pub fn time_left(now_ms: i64, expires_ms: i64) -> String {

@@ -11,8 +11,8 @@
 use super::conn::ConnState;
 use super::io::{ConnId, Refusal};
 use super::node::Node;
-use crate::limits::PROTOCOL_VERSION;
 use crate::api::{NetEvent, OfflineReason};
+use crate::limits::PROTOCOL_VERSION;
 use crate::wire::signing::{sign_hex, verify_hex};
 use crate::wire::{Domain, Frame, Hello, PeerId, RejectReason};
 

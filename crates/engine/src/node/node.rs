@@ -4,12 +4,12 @@
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
 use super::replay::ReplayWindow;
-use crate::voting::VotingBook;
-use crate::limits::{Limits, Timing, PROTOCOL_VERSION};
-use crate::identity::Identity;
-use crate::api::{NetCommand, NetEvent, PeerInfo};
-use crate::wire::{encode_frame, Frame, PeerId};
 use crate::api::SavedState;
+use crate::api::{NetCommand, NetEvent, PeerInfo};
+use crate::identity::Identity;
+use crate::limits::{Limits, Timing, PROTOCOL_VERSION};
+use crate::voting::VotingBook;
+use crate::wire::{encode_frame, Frame, PeerId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

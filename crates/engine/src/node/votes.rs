@@ -3,8 +3,8 @@
 
 use super::io::ConnId;
 use super::node::Node;
-use crate::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
 use crate::api::{NetEvent, Outcome, ProposalInfo};
+use crate::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
 use crate::wire::frame::Certificate;
 use crate::wire::{Frame, PeerId, SignedPayload};
 

@@ -20,7 +20,10 @@ pub struct FrameTooLong {
 /// `buf`. A length over `max_frame_len` is refused as soon as its header is there, before a
 /// byte of the body is buffered; an incomplete frame leaves `buf` as it was (with room
 /// reserved for the rest).
-pub fn split_frame(buf: &mut BytesMut, max_frame_len: usize) -> Result<Option<BytesMut>, FrameTooLong> {
+pub fn split_frame(
+    buf: &mut BytesMut,
+    max_frame_len: usize,
+) -> Result<Option<BytesMut>, FrameTooLong> {
     if buf.len() < LENGTH_PREFIX {
         return Ok(None);
     }

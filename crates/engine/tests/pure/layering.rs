@@ -54,8 +54,9 @@ fn no_engine_source_names_an_io_crate() {
 
 #[test]
 fn the_manifest_has_no_io_dependency() {
-    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .expect("engine manifest is readable");
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .expect("engine manifest is readable");
     let deps = manifest
         .split("[dependencies]")
         .nth(1)

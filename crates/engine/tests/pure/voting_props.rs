@@ -3,8 +3,8 @@
 //! any changed byte of a signed vote or proposal is refused, announcements decode only when
 //! well formed.
 
-use p2pchat_engine::voting::{ProposalContent, VoteContent, VotingBook};
 use p2pchat_engine::identity::Identity;
+use p2pchat_engine::voting::{ProposalContent, VoteContent, VotingBook};
 use p2pchat_engine::wire::{
     decode_frame, encode_frame, Announce, Domain, Frame, PeerId, ProposalId, SignedPayload,
 };

@@ -2,10 +2,10 @@
 //! messages it missed, relayed by peers other than their author and checked against the
 //! author's key; unsigned and private messages are never relayed; forged relays are refused.
 
-use p2pchat_engine::sim;
 use bytes::Bytes;
-use p2pchat_engine::node::Input;
 use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::node::Input;
+use p2pchat_engine::sim;
 use p2pchat_engine::wire::{Frame, SignedPayload};
 use sim::Sim;
 use std::time::Duration;

@@ -1,9 +1,9 @@
 //! Simulator tests of the core with virtual time: discovery, meshing, delivery, departures,
 //! cuts, partitions, duplicate connections, replays.
 
-use p2pchat_engine::sim;
-use p2pchat_engine::node::Input;
 use p2pchat_engine::api::{NetCommand, NetEvent, OfflineReason};
+use p2pchat_engine::node::Input;
+use p2pchat_engine::sim;
 use sim::Sim;
 use std::time::Duration;
 

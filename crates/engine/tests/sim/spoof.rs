@@ -2,9 +2,9 @@
 //! peer already connected must not make the node dial that peer again (each such dial used to
 //! replace the working connection, losing the frames in flight on it).
 
-use p2pchat_engine::sim;
-use p2pchat_engine::node::Input;
 use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::node::Input;
+use p2pchat_engine::sim;
 use p2pchat_engine::wire::{Announce, PeerId};
 use sim::{Sim, DISCOVERY_PORT};
 use std::net::SocketAddr;

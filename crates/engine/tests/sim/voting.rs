@@ -2,10 +2,10 @@
 //! mode from the certificate, a partition during a vote heals to one mode, unsigned messages
 //! are refused once secure-only mode is on.
 
-use p2pchat_engine::sim;
-use p2pchat_engine::node::Input;
-use p2pchat_engine::identity::Identity;
 use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::node::Input;
+use p2pchat_engine::sim;
 use p2pchat_engine::wire::{encode_frame, ChatContent, Frame, SignedPayload};
 use sim::Sim;
 use std::time::Duration;

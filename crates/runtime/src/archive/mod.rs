@@ -8,9 +8,9 @@ mod trust;
 
 pub use trust::key_warning;
 
+use crate::store::{EntryKind, History, HistoryEntry};
 use p2pchat_engine::api::{Delivery, NetCommand, NetEvent, Trust};
 use p2pchat_engine::wire::{safety_code, PeerId};
-use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 
 /// The `rejected` reason for a blocked peer's message (interfaces show nothing for it).

@@ -2,8 +2,8 @@
 //! `/block` changes, and finding a known key by name, fingerprint or id.
 
 use super::{error, fingerprint, Archive};
-use p2pchat_engine::api::{NetEvent, Trust};
 use crate::store::{History, KnownKey, Sighting};
+use p2pchat_engine::api::{NetEvent, Trust};
 
 impl Archive {
     pub(super) fn sight(

@@ -1,8 +1,8 @@
 //! The message history in SQLite (`history.db` in the profile, WAL mode): every line shown is
 //! written here before it is shown, read back a page at a time, and searched.
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 pub use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
 /// Schema version kept in `PRAGMA user_version`.

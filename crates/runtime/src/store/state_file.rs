@@ -69,4 +69,3 @@ mod tests {
         assert!(file.load().unwrap_err().contains("corrupt"));
     }
 }
-

@@ -6,14 +6,14 @@ mod network;
 mod props;
 mod store;
 
-pub use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
-pub use p2pchat_runtime::HandleError;
 pub use crate::tui::model::input::MAX_INPUT_BYTES;
 pub use crate::tui::model::keymap::{lookup, Code, Key, Mode};
 pub use crate::tui::model::log::View;
 pub use crate::tui::model::state::{Focus, Now};
 pub use crate::tui::model::{apply, command_result, update, Action, AppState, Effect};
 use crate::tui::TuiOptions;
+pub use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
+pub use p2pchat_runtime::HandleError;
 pub use proptest::prelude::*;
 
 pub const T0: i64 = 1_795_356_300_000;

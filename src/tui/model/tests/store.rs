@@ -3,10 +3,10 @@
 //! peer list.
 
 use super::*;
-use p2pchat_engine::api::Trust;
-use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use crate::tui::model::log::LineKind;
 use crate::tui::model::HISTORY_PAGE;
+use p2pchat_engine::api::Trust;
+use p2pchat_engine::api::{EntryKind, HistoryEntry};
 
 fn entry(row: i64, body: &str) -> HistoryEntry {
     HistoryEntry {

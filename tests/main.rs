@@ -1,0 +1,38 @@
+//! The app's one integration binary. Tiers are folders:
+//! - `pure/`: the interface model and view with no terminal (render snapshots, robustness);
+//! - `process/`: real `p2pchat-tui` processes on loopback (chat, hostile input, history, voting);
+//! - `netns/`: several hosts in network namespaces (skips with a reason unless root; fails
+//!   instead under CI=true);
+//! - `tmux/`: the interactive binary in a private tmux server.
+//!
+//! The engine's own tests (wire, voting, the simulator) live in crates/engine/tests.
+
+mod pure {
+    mod fixtures;
+    mod render;
+    mod robustness;
+    mod store_render;
+}
+
+mod process {
+    mod capture;
+    mod crash_restart;
+    mod history;
+    mod hostile;
+    mod hostile_input;
+    mod hostile_load;
+    mod loopback;
+    mod secure;
+    mod voting;
+}
+
+mod netns {
+    mod backfill;
+    mod chat;
+    mod faults;
+}
+
+mod tmux {
+    mod history;
+    mod tui;
+}
