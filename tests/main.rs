@@ -9,6 +9,7 @@
 
 mod pure {
     mod fixtures;
+    mod layering;
     mod render;
     mod robustness;
     mod store_render;

@@ -16,6 +16,7 @@
 //!   visible symbols), and widths are measured per grapheme cluster with unicode-width.
 //! - `NO_COLOR` turns colours off; focus and selection still show through bold/reverse video.
 
+pub mod geometry;
 pub mod model;
 pub mod run;
 pub mod terminal;

@@ -4,8 +4,8 @@
 
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
+use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
-use crate::tui::view::theme::peer_colour_index;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
 
 /// Applies `event` to `state`.

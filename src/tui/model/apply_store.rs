@@ -4,8 +4,8 @@
 use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, TrustInfo};
+use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
-use crate::tui::view::theme::peer_colour_index;
 use p2pchat_engine::api::{Delivery, NetEvent, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use p2pchat_runtime::archive::key_warning;

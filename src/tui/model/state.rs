@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
 
 use super::input::InputLine;
 use super::log::MessageLog;
-use crate::tui::view::theme::Theme;
+
 use crate::tui::TuiOptions;
 use p2pchat_engine::api::{OfflineReason, ProposalInfo, Trust};
 
@@ -157,7 +157,8 @@ pub struct AppState {
     /// `Some(scroll offset)` while the help overlay is open.
     pub help: Option<u16>,
     pub status: Option<StatusMessage>,
-    pub theme: Theme,
+    /// The theme choice: colours on, or only bold/reverse/dim (the view builds its theme from it).
+    pub color: bool,
     pub time_format: TimeFormat,
     /// Terminal size in cells.
     pub width: u16,
@@ -198,7 +199,7 @@ impl AppState {
             focus: Focus::Input,
             help: None,
             status: None,
-            theme: Theme::new(opts.color),
+            color: opts.color,
             time_format: opts.time_format,
             width: 80,
             height: 24,

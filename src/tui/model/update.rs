@@ -6,7 +6,7 @@ use super::input::Truncated;
 use super::log::View;
 use super::state::{short_id, AppState, Focus, Level, Now};
 use crate::command::{self, UserCommand};
-use crate::tui::view::{help, layout, messages};
+use crate::tui::geometry::{help, layout, rows};
 use p2pchat_engine::api::NetCommand;
 use p2pchat_runtime::HandleError;
 
@@ -196,7 +196,7 @@ fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
     }
     let upward = !matches!(how, Scroll::Down(_));
     let view = {
-        let rows = |i: usize| messages::row_count(state, i, cols);
+        let rows = |i: usize| rows::row_count(state, i, cols);
         match how {
             Scroll::Up(n) => state.log.scrolled_up(n, &rows, height),
             Scroll::Down(n) => state.log.scrolled_down(n, &rows, height),
@@ -207,7 +207,7 @@ fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
     let at_top = match view {
         View::Pinned(pos) => pos.line == 0 && pos.row == 0,
         View::Follow => {
-            let rows = |i: usize| messages::row_count(state, i, cols);
+            let rows = |i: usize| rows::row_count(state, i, cols);
             state
                 .log
                 .follow_top(&rows, height)

@@ -6,6 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::theme::Theme;
 use crate::tui::model::state::{AppState, Focus};
 use crate::tui::model::text::{grapheme_width, truncate};
 
@@ -16,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let theme = &state.theme;
+    let theme = &Theme::of(state);
     let focused = state.focus == Focus::Input && state.help.is_none();
     let prompt_style = if focused {
         theme.prompt()

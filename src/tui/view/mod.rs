@@ -2,7 +2,7 @@
 
 pub mod help;
 pub mod input;
-pub mod layout;
+
 pub mod messages;
 pub mod peers;
 pub mod proposals;
@@ -14,9 +14,9 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::tui::geometry::layout::{self, Screen};
 use crate::tui::model::state::AppState;
 use crate::tui::model::text::truncate;
-use layout::Screen;
 
 /// Draws the screen for `state`. Never panics, whatever the size (including 0 x 0).
 pub fn draw(frame: &mut Frame, state: &AppState) {

@@ -7,12 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::theme::Theme;
 use crate::tui::model::state::{AppState, Focus};
 use crate::tui::model::text::{truncate, width};
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
-    let theme = &state.theme;
+    let theme = &Theme::of(state);
     let focused = state.focus == Focus::Peers && state.help.is_none();
     let title = format!(" Peers {}/{} ", state.online_count(), state.peers.len());
     let Some(inner) = super::pane(frame, area, title, focused, theme) else {

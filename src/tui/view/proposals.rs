@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::theme::Theme;
 use crate::tui::model::state::{short_id, AppState, Focus};
 use crate::tui::model::text::truncate;
 use p2pchat_engine::api::{Outcome, ProposalInfo};
@@ -25,7 +26,7 @@ pub fn time_left(now_ms: i64, expires_ms: i64) -> String {
 const ROWS_PER_PROPOSAL: usize = 3;
 
 fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> [Line<'static>; 3] {
-    let theme = &state.theme;
+    let theme = &Theme::of(state);
     let what = if p.enable { "Secure-only" } else { "Open mode" };
     let head = format!(
         "{}{what}: {}",
@@ -80,7 +81,7 @@ fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> 
 
 /// Draws the pane.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
-    let theme = &state.theme;
+    let theme = &Theme::of(state);
     let focused = state.focus == Focus::Proposals && state.help.is_none();
     let title = format!(" Proposals: {} open ", state.open_proposals());
     let Some(inner) = super::pane(frame, area, title, focused, theme) else {

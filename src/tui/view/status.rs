@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::theme::Theme;
 use crate::tui::model::state::{AppState, Focus};
 use crate::tui::model::text::{truncate, width};
 
@@ -25,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let theme = &state.theme;
+    let theme = &Theme::of(state);
     let cols = area.width as usize;
     let me = if state.me.name.is_empty() {
         "starting…".to_string()

@@ -2,13 +2,13 @@
 //! selection and focus still show through reverse video and bold.
 
 use ratatui::style::{Color, Modifier, Style};
-use sha2::{Digest, Sha256};
 
+use crate::tui::geometry::{self, Role, Styles};
 use crate::tui::model::log::Mark;
-use crate::tui::model::state::Level;
+use crate::tui::model::state::{AppState, Level};
 
 /// Colours for peer names, chosen to be readable on dark and light backgrounds.
-const PEER_COLOURS: [Color; 10] = [
+const PEER_COLOURS: [Color; geometry::PEER_COLOURS] = [
     Color::Cyan,
     Color::Green,
     Color::Yellow,
@@ -21,12 +21,6 @@ const PEER_COLOURS: [Color; 10] = [
     Color::LightBlue,
 ];
 
-/// A stable palette index for a peer id: the first byte of SHA-256 of the id's bytes.
-pub fn peer_colour_index(id: &str) -> u8 {
-    let digest = Sha256::digest(id.as_bytes());
-    (digest[0] as usize % PEER_COLOURS.len()) as u8
-}
-
 /// Styles by role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
@@ -36,6 +30,11 @@ pub struct Theme {
 impl Theme {
     pub fn new(color: bool) -> Theme {
         Theme { color }
+    }
+
+    /// The theme the state chose (colour on or off).
+    pub fn of(state: &AppState) -> Theme {
+        Theme::new(state.color)
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -66,11 +65,11 @@ impl Theme {
         }
     }
 
-    pub fn mark(&self, mark: Mark) -> (&'static str, Style) {
+    pub fn mark(&self, mark: Mark) -> Style {
         match mark {
-            Mark::Verified => ("✓", self.fg(Color::Green)),
-            Mark::Unverified => ("✗", self.fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Mark::Unsigned => ("~", self.fg(Color::Yellow)),
+            Mark::Verified => self.fg(Color::Green),
+            Mark::Unverified => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Mark::Unsigned => self.fg(Color::Yellow),
         }
     }
 
@@ -146,5 +145,20 @@ impl Theme {
 
     pub fn prompt(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+}
+
+impl Styles for Theme {
+    fn style(&self, role: Role) -> Style {
+        match role {
+            Role::Separator => self.separator(),
+            Role::Timestamp => self.timestamp(),
+            Role::Mark(mark) => self.mark(mark),
+            Role::System(level) => self.system(level),
+            Role::OwnName => self.own_name(),
+            Role::Peer(colour) => self.peer(colour),
+            Role::Key => self.key(),
+            Role::Title => self.title(false),
+        }
     }
 }

@@ -1,0 +1,174 @@
+//! How a history line breaks into rows at a width (day separator, prefix, wrapped body): the
+//! model scrolls by these rows and the view paints them, with styles from [`Styles`].
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::{Role, Styles, Unstyled};
+use crate::tui::model::log::{LineKind, Mark};
+use crate::tui::model::state::{AppState, Level};
+use crate::tui::model::text::{truncate, width, wrap};
+use p2pchat_engine::api::Delivery;
+
+/// The glyph before a message: ✓ signed and verified, ✗ not verified, ~ unsigned.
+pub fn mark_glyph(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Verified => "✓",
+        Mark::Unverified => "✗",
+        Mark::Unsigned => "~",
+    }
+}
+
+/// Display names are cut to this many columns in the message pane.
+const NAME_COLUMNS: usize = 16;
+/// Below this many columns left for the body, it starts on its own row.
+const MIN_BODY_COLUMNS: usize = 10;
+
+/// The rows line `idx` takes at `width` columns (day separator included).
+pub fn row_count(state: &AppState, idx: usize, width: usize) -> usize {
+    line_rows(state, idx, width, &Unstyled).len()
+}
+
+/// The rows of line `idx` at `width` columns, styled by `styles`.
+pub fn line_rows(
+    state: &AppState,
+    idx: usize,
+    cols: usize,
+    styles: &dyn Styles,
+) -> Vec<Line<'static>> {
+    let lines = state.log.lines();
+    let Some(line) = lines.get(idx) else {
+        return Vec::new();
+    };
+    let cols = cols.max(1);
+    let mut rows = Vec::new();
+    let day = state.now.local(line.ts).date_naive();
+    if idx == 0
+        || lines
+            .get(idx - 1)
+            .map(|p| state.now.local(p.ts).date_naive())
+            != Some(day)
+    {
+        let label = format!(" {} ", day.format("%a %d %b %Y"));
+        let left = cols.saturating_sub(width(&label)) / 2;
+        let right = cols.saturating_sub(width(&label) + left);
+        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
+        rows.push(Line::from(Span::styled(
+            truncate(&text, cols),
+            styles.style(Role::Separator),
+        )));
+    }
+    let time = state
+        .now
+        .local(line.ts)
+        .format(state.time_format.pattern())
+        .to_string();
+    let mut prefix = vec![
+        Span::styled(time.clone(), styles.style(Role::Timestamp)),
+        Span::raw(" "),
+    ];
+    let (body, body_style) = match &line.kind {
+        LineKind::Chat {
+            name,
+            body,
+            mark,
+            own,
+            colour,
+            private,
+            backfilled,
+            delivery,
+            ..
+        } => {
+            prefix.push(Span::styled(
+                mark_glyph(*mark),
+                styles.style(Role::Mark(*mark)),
+            ));
+            prefix.push(Span::raw(" "));
+            if *backfilled {
+                prefix.push(Span::styled("[missed] ", styles.style(Role::Timestamp)));
+            }
+            if *private {
+                prefix.push(Span::styled(
+                    "[private] ",
+                    styles.style(Role::System(Level::Warning)),
+                ));
+            }
+            let name = truncate(name, NAME_COLUMNS);
+            if *own {
+                prefix.push(Span::styled(name, styles.style(Role::OwnName)));
+                // Our private messages: … queued, ✓ sent, ✓✓ delivered; a broadcast only
+                // when nobody was there to get it (… until peers come back and backfill it).
+                if let Some((_, status)) = delivery
+                    .as_ref()
+                    .filter(|(_, d)| *private || *d == Delivery::Queued)
+                {
+                    let glyph = match status {
+                        Delivery::Queued => " …",
+                        Delivery::Sent => " ✓",
+                        Delivery::Delivered => " ✓✓",
+                    };
+                    prefix.push(Span::styled(glyph, styles.style(Role::Timestamp)));
+                }
+                prefix.push(Span::styled(" ▸ ", styles.style(Role::OwnName)));
+            } else {
+                prefix.push(Span::styled(name, styles.style(Role::Peer(*colour))));
+                prefix.push(Span::raw(": "));
+            }
+            (body.as_str(), Style::new())
+        }
+        LineKind::System { text, level } => {
+            prefix.push(Span::styled("· ", styles.style(Role::System(*level))));
+            (text.as_str(), styles.style(Role::System(*level)))
+        }
+    };
+    let prefix_cols: usize = prefix.iter().map(|s| width(&s.content)).sum();
+    let indent = if cols >= width(&time) + 1 + MIN_BODY_COLUMNS {
+        width(&time) + 1
+    } else {
+        0
+    };
+    let rest = cols - indent;
+    let mut first = Some(prefix);
+    for text in body.split('\n') {
+        let first_cols = match &first {
+            Some(_) if cols >= prefix_cols + MIN_BODY_COLUMNS => cols - prefix_cols,
+            Some(p) => {
+                // Too narrow to share a row: the prefix gets a row of its own.
+                rows.push(clip(Line::from(p.clone()), cols));
+                first = None;
+                rest
+            }
+            None => rest,
+        };
+        for (i, (a, b)) in wrap(text, first_cols, rest).into_iter().enumerate() {
+            let piece = Span::styled(text[a..b].to_string(), body_style);
+            let row = match (i, first.take()) {
+                (0, Some(mut p)) => {
+                    p.push(piece);
+                    Line::from(p)
+                }
+                _ => Line::from(vec![Span::raw(" ".repeat(indent)), piece]),
+            };
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Cuts a row to `cols` columns so a long prefix never spills.
+fn clip(line: Line<'static>, cols: usize) -> Line<'static> {
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for s in line.spans {
+        let w = width(&s.content);
+        if used + w <= cols {
+            used += w;
+            spans.push(s);
+        } else {
+            let rest = cols.saturating_sub(used);
+            spans.push(Span::styled(truncate(&s.content, rest), s.style));
+            break;
+        }
+    }
+    Line::from(spans)
+}
