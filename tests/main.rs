@@ -20,10 +20,7 @@ mod process {
     mod crash_restart;
     mod history;
     mod hostile;
-    mod hostile_input;
-    mod hostile_load;
     mod loopback;
-    mod secure;
     mod voting;
 }
 

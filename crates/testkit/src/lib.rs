@@ -63,20 +63,41 @@ pub fn chat_signed_and_unsigned(p: &mut [Peer], tag: &str, timeout: Duration) {
 }
 
 /// Two honest peers, Alice and Bob, on loopback, each seeing the other online.
-pub fn honest_pair() -> (tempfile::TempDir, Peer, Peer) {
-    let t = Duration::from_secs(10);
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_udp_port();
-    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
-    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
-    b.wait_online(&a, t);
-    a.wait_online(&b, t);
-    (dir, a, b)
+pub struct Pair {
+    pub dir: tempfile::TempDir,
+    /// The private discovery port they announce on.
+    pub discovery: u16,
+    pub a: Peer,
+    pub b: Peer,
 }
 
-/// After an attack on Alice: Bob's message `tag` still reaches her, and every chat she has
-/// shown starts with `prefix` (nothing the attacker sent was shown).
-pub fn still_chatting(a: &mut Peer, b: &mut Peer, tag: &str, prefix: &str) {
+/// Starts an honest [`Pair`] and waits until each sees the other online.
+pub fn honest_pair() -> Pair {
+    let t = Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let discovery = free_udp_port();
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), discovery));
+    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), discovery));
+    b.wait_online(&a, t);
+    a.wait_online(&b, t);
+    Pair {
+        dir,
+        discovery,
+        a,
+        b,
+    }
+}
+
+/// After an attack on `a`: `b`'s message `tag` (which starts with `ok `) still reaches it,
+/// `b` was never dropped, and every chat `a` has shown starts with `ok ` (nothing the attacker
+/// sent was shown as chat).
+pub fn still_fine(a: &mut Peer, b: &mut Peer, tag: &str) {
+    still_fine_allowing(a, b, tag, |_| false);
+}
+
+/// [`still_fine`], where chat for which `allowed` holds may also have been shown.
+pub fn still_fine_allowing(a: &mut Peer, b: &mut Peer, tag: &str, allowed: impl Fn(&str) -> bool) {
+    assert!(tag.starts_with("ok "), "tag {tag:?} must start with `ok `");
     b.send(tag);
     a.wait_message(tag, Duration::from_secs(10));
     let bad: Vec<String> = a
@@ -84,9 +105,21 @@ pub fn still_chatting(a: &mut Peer, b: &mut Peer, tag: &str, prefix: &str) {
         .iter()
         .filter(|e| e["event"] == "message")
         .map(|e| e["body"].as_str().unwrap().to_string())
-        .filter(|m| !m.starts_with(prefix))
+        .filter(|m| !m.starts_with("ok ") && !allowed(m))
         .collect();
     assert!(bad.is_empty(), "unexpected chat shown: {bad:?}");
+    let dropped = a
+        .events()
+        .iter()
+        .any(|e| e["event"] == "peer_offline" && e["name"] == b.name.as_str());
+    assert!(!dropped, "{} was dropped", b.name);
+}
+
+/// Waits until `p` reports a `rejected` event whose reason contains `needle`.
+pub fn rejected(p: &mut Peer, what: &str, needle: &'static str) {
+    p.wait_for(what, Duration::from_secs(10), move |e| {
+        e["event"] == "rejected" && e["reason"].as_str().unwrap().contains(needle)
+    });
 }
 
 /// How to start one peer.
