@@ -6,7 +6,7 @@
 //!                                                    [--pace-ms MS]
 //!
 //! Needs root and iproute2. It makes its own namespaces (`p2pm{pid}x{n}-*`, see
-//! tests/netlab/mod.rs) and removes them when done, also on failure; peers run with the default
+//! crates/testkit/src/netlab.rs) and removes them when done, also on failure; peers run with the default
 //! discovery flags, which inside the namespaces reach only the private bridge. The binary is
 //! `target/<profile>/p2pchat-tui` next to this example (or `$P2PCHAT_BIN`), so build it first.
 //! Times are taken on one machine with one monotonic clock: each event is stamped when its line

@@ -1,7 +1,7 @@
 //! Hostile bytes against a real process, over real sockets: invalid UTF-8 and JSON nesting
 //! bombs before and after the handshake, a one-byte-per-second handshake, unsigned and
 //! non-member votes. After each, the node is up, an honest peer still chats with it, and
-//! nothing bad was shown as chat. (Floods and storms are in tests/hostile_load.rs.)
+//! nothing bad was shown as chat. (Floods and storms are in hostile/load.rs.)
 
 use common::raw::*;
 use common::*;
