@@ -1,9 +1,12 @@
-//! `apply`: folds one network event into the state (peers, history, replies, status line);
-//! voting events go on to [`super::apply_votes`]. Pure; the time for system lines is the
-//! state's clock, set by the run loop.
+//! `apply`: folds one network event into the state (peers, history, replies, status line).
+//! One exhaustive match over every event: voting events are handled by the functions in
+//! [`super::apply_votes`], stored lines, private messages and trust by [`super::apply_store`],
+//! so a new event cannot be dropped silently. Pure; the time for system lines is the state's
+//! clock, set by the run loop.
 
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
+use super::{apply_store, apply_votes};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
@@ -215,19 +218,92 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             );
             system(state, text, Level::Info);
         }
-        ev @ (NetEvent::Proposal { .. }
-        | NetEvent::Vote { .. }
-        | NetEvent::ProposalClosed { .. }
-        | NetEvent::SecureMode { .. }
-        | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
-        ev @ (NetEvent::DirectMessage { .. }
-        | NetEvent::Backfilled { .. }
-        | NetEvent::Delivered { .. }
-        | NetEvent::DmSent { .. }
-        | NetEvent::History { .. }
-        | NetEvent::SearchResults { .. }
-        | NetEvent::PeerTrust { .. }
-        | NetEvent::SafetyCode { .. }) => super::apply_store::apply(state, ev),
+        NetEvent::Proposal {
+            proposal_id,
+            proposer,
+            proposer_name,
+            description,
+            enable,
+            threshold,
+            electorate,
+            expires_ts,
+        } => apply_votes::proposal(
+            state,
+            proposal_id,
+            proposer,
+            proposer_name,
+            description,
+            enable,
+            threshold,
+            electorate,
+            expires_ts,
+        ),
+        NetEvent::Vote {
+            proposal_id,
+            voter,
+            voter_name,
+            approve,
+            approvals,
+            rejections,
+        } => apply_votes::vote(
+            state,
+            proposal_id,
+            voter,
+            voter_name,
+            approve,
+            approvals,
+            rejections,
+        ),
+        NetEvent::ProposalClosed {
+            proposal_id,
+            outcome,
+        } => apply_votes::proposal_closed(state, proposal_id, outcome),
+        NetEvent::SecureMode {
+            enabled, approvers, ..
+        } => apply_votes::secure_mode(state, enabled, approvers),
+        NetEvent::Proposals { proposals } => apply_votes::proposals(state, proposals),
+        NetEvent::DirectMessage {
+            from,
+            from_name,
+            body,
+            ts,
+            ..
+        } => apply_store::direct_message(state, from, from_name, body, ts),
+        NetEvent::DmSent {
+            msg_id,
+            to,
+            to_name,
+            body,
+            ts,
+            status,
+        } => apply_store::dm_sent(state, msg_id, to, to_name, body, ts, status),
+        NetEvent::Delivered { msg_id, .. } => apply_store::delivered(state, msg_id),
+        NetEvent::Backfilled {
+            from,
+            from_name,
+            body,
+            ts,
+            ..
+        } => apply_store::backfilled(state, from, from_name, body, ts),
+        NetEvent::History { entries, more } => apply_store::history(state, entries, more),
+        NetEvent::SearchResults { query, entries } => {
+            apply_store::search_results(state, query, entries)
+        }
+        NetEvent::PeerTrust {
+            id,
+            name,
+            fingerprint,
+            trust,
+            blocked,
+            previous,
+        } => apply_store::peer_trust(state, id, name, fingerprint, trust, blocked, previous),
+        NetEvent::SafetyCode {
+            name,
+            fingerprint,
+            code,
+            trusted,
+            ..
+        } => apply_store::safety_code(state, name, fingerprint, code, trusted),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -1,153 +1,167 @@
-//! `apply` for events of the store edge: private messages, history pages, search results,
-//! key trust and safety codes. Pure, like [`super::apply`].
+//! The store edge's events (private messages, history pages, search results, key trust, safety
+//! codes), one function each, called from the one match in [`super::apply`]. Pure.
 
 use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, TrustInfo};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
-use p2pchat_engine::api::{Delivery, NetEvent, Trust};
+use p2pchat_engine::api::{Delivery, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use p2pchat_runtime::archive::key_warning;
 
-pub fn apply(state: &mut AppState, event: NetEvent) {
-    match event {
-        NetEvent::DirectMessage {
-            from,
-            from_name,
-            body,
-            ts,
-            ..
-        } => {
-            let name = display_name(state, &from, &from_name);
-            let line = chat_line(&from, name, &body, ts, false, true, Mark::Verified);
-            state.log.push(line);
-            state.set_status(
-                format!("private message from {}", sanitize(&from_name, false)),
-                Level::Info,
-            );
-        }
-        NetEvent::DmSent {
-            msg_id,
-            to,
-            to_name,
-            body,
-            ts,
-            status,
-        } => {
-            // Queued for a peer that is away: its name from the peer list if known.
-            let to_name = state.peer(&to).map_or(to_name, |p| p.name.clone());
-            let name = format!("→ {}", display_name(state, &to, &to_name));
-            let me = state.me.id.clone();
-            let mut line = chat_line(&me, name, &body, ts, true, true, Mark::Verified);
-            set_delivery(&mut line, msg_id, status);
-            state.log.push(line);
-            if status == Delivery::Queued {
-                state.set_status(
-                    format!(
-                        "{} is not connected: the message waits in the outbox",
-                        sanitize(&to_name, false)
-                    ),
-                    Level::Info,
-                );
-            }
-        }
-        NetEvent::Delivered { msg_id, .. } => state.log.set_delivered(&msg_id),
-        NetEvent::Backfilled {
-            from,
-            from_name,
-            body,
-            ts,
-            ..
-        } => {
-            let name = display_name(state, &from, &from_name);
-            let mut line = chat_line(&from, name, &body, ts, false, false, Mark::Verified);
-            set_backfilled(&mut line);
-            state.log.push(line);
-        }
-        NetEvent::History { entries, more } => {
-            state.history.loading = false;
-            state.history.exhausted = !more;
-            if let Some(first) = entries.first() {
-                state.history.oldest_row = Some(first.row);
-            }
-            let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
-            state.log.prepend(lines);
-        }
-        NetEvent::SearchResults { query, entries } => {
-            let mut text = match entries.len() {
-                0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),
-                1 => format!("1 stored message contains \"{}\":", sanitize(&query, false)),
-                n => format!(
-                    "{n} stored messages contain \"{}\":",
-                    sanitize(&query, false)
-                ),
-            };
-            for e in &entries {
-                let when = state.now.local(e.ts).format("%Y-%m-%d %H:%M");
-                let who = match e.kind {
-                    EntryKind::Sent | EntryKind::DmOut => "me".to_string(),
-                    _ => sanitize(&e.author_name, false),
-                };
-                let private = if e.peer.is_some() { " [private]" } else { "" };
-                text.push_str(&format!(
-                    "\n  {when} {who}{private}: {}",
-                    sanitize(&e.body, false)
-                ));
-            }
-            system(state, text, Level::Info);
-        }
-        NetEvent::PeerTrust {
-            id,
-            name,
-            fingerprint,
-            trust,
-            blocked,
-            previous,
-        } => {
-            let old = state.trust.insert(id, TrustInfo { trust, blocked });
-            let name = sanitize(&name, false);
-            if trust == Trust::KeyChanged {
-                let previous: Vec<String> = previous.iter().map(|p| sanitize(p, false)).collect();
-                let text = key_warning(&name, &sanitize(&fingerprint, false), &previous);
-                state.set_status(text.clone(), Level::Error);
-                system(state, text, Level::Error);
-            } else if let Some(old) = old {
-                let was_verified = old.trust == Trust::Verified;
-                let text = match (old.trust == trust, old.blocked == blocked) {
-                    (false, _) if trust == Trust::Verified => format!("{name} is now verified"),
-                    (false, _) if was_verified => format!("{name} is no longer marked verified"),
-                    (_, false) if blocked => {
-                        format!("{name} is blocked: their messages are hidden")
-                    }
-                    (_, false) => format!("{name} is unblocked"),
-                    _ => return,
-                };
-                system(state, text, Level::Info);
-            }
-        }
-        NetEvent::SafetyCode {
-            name,
-            fingerprint,
-            code,
-            trusted,
-            ..
-        } => {
-            let name = sanitize(&name, false);
-            let done = if trusted {
-                "already verified".to_string()
-            } else {
-                format!("if it matches, type /trust {name}")
-            };
-            let text = format!(
-                "safety code with {name} ({}): {} — compare it with the code on their screen; {done}",
-                sanitize(&fingerprint, false),
-                sanitize(&code, false)
-            );
-            system(state, text, Level::Info);
-        }
-        _ => {}
+/// Applies a [`DirectMessage`](p2pchat_engine::api::NetEvent::DirectMessage) event.
+pub(super) fn direct_message(
+    state: &mut AppState,
+    from: String,
+    from_name: String,
+    body: String,
+    ts: i64,
+) {
+    let name = display_name(state, &from, &from_name);
+    let line = chat_line(&from, name, &body, ts, false, true, Mark::Verified);
+    state.log.push(line);
+    state.set_status(
+        format!("private message from {}", sanitize(&from_name, false)),
+        Level::Info,
+    );
+}
+
+/// Applies a [`DmSent`](p2pchat_engine::api::NetEvent::DmSent) event.
+pub(super) fn dm_sent(
+    state: &mut AppState,
+    msg_id: String,
+    to: String,
+    to_name: String,
+    body: String,
+    ts: i64,
+    status: Delivery,
+) {
+    // Queued for a peer that is away: its name from the peer list if known.
+    let to_name = state.peer(&to).map_or(to_name, |p| p.name.clone());
+    let name = format!("→ {}", display_name(state, &to, &to_name));
+    let me = state.me.id.clone();
+    let mut line = chat_line(&me, name, &body, ts, true, true, Mark::Verified);
+    set_delivery(&mut line, msg_id, status);
+    state.log.push(line);
+    if status == Delivery::Queued {
+        state.set_status(
+            format!(
+                "{} is not connected: the message waits in the outbox",
+                sanitize(&to_name, false)
+            ),
+            Level::Info,
+        );
     }
+}
+
+/// Applies a [`Delivered`](p2pchat_engine::api::NetEvent::Delivered) event.
+pub(super) fn delivered(state: &mut AppState, msg_id: String) {
+    state.log.set_delivered(&msg_id);
+}
+
+/// Applies a [`Backfilled`](p2pchat_engine::api::NetEvent::Backfilled) event.
+pub(super) fn backfilled(
+    state: &mut AppState,
+    from: String,
+    from_name: String,
+    body: String,
+    ts: i64,
+) {
+    let name = display_name(state, &from, &from_name);
+    let mut line = chat_line(&from, name, &body, ts, false, false, Mark::Verified);
+    set_backfilled(&mut line);
+    state.log.push(line);
+}
+
+/// Applies a [`History`](p2pchat_engine::api::NetEvent::History) event.
+pub(super) fn history(state: &mut AppState, entries: Vec<HistoryEntry>, more: bool) {
+    state.history.loading = false;
+    state.history.exhausted = !more;
+    if let Some(first) = entries.first() {
+        state.history.oldest_row = Some(first.row);
+    }
+    let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
+    state.log.prepend(lines);
+}
+
+/// Applies a [`SearchResults`](p2pchat_engine::api::NetEvent::SearchResults) event.
+pub(super) fn search_results(state: &mut AppState, query: String, entries: Vec<HistoryEntry>) {
+    let mut text = match entries.len() {
+        0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),
+        1 => format!("1 stored message contains \"{}\":", sanitize(&query, false)),
+        n => format!(
+            "{n} stored messages contain \"{}\":",
+            sanitize(&query, false)
+        ),
+    };
+    for e in &entries {
+        let when = state.now.local(e.ts).format("%Y-%m-%d %H:%M");
+        let who = match e.kind {
+            EntryKind::Sent | EntryKind::DmOut => "me".to_string(),
+            _ => sanitize(&e.author_name, false),
+        };
+        let private = if e.peer.is_some() { " [private]" } else { "" };
+        text.push_str(&format!(
+            "\n  {when} {who}{private}: {}",
+            sanitize(&e.body, false)
+        ));
+    }
+    system(state, text, Level::Info);
+}
+
+/// Applies a [`PeerTrust`](p2pchat_engine::api::NetEvent::PeerTrust) event.
+pub(super) fn peer_trust(
+    state: &mut AppState,
+    id: String,
+    name: String,
+    fingerprint: String,
+    trust: Trust,
+    blocked: bool,
+    previous: Vec<String>,
+) {
+    let old = state.trust.insert(id, TrustInfo { trust, blocked });
+    let name = sanitize(&name, false);
+    if trust == Trust::KeyChanged {
+        let previous: Vec<String> = previous.iter().map(|p| sanitize(p, false)).collect();
+        let text = key_warning(&name, &sanitize(&fingerprint, false), &previous);
+        state.set_status(text.clone(), Level::Error);
+        system(state, text, Level::Error);
+    } else if let Some(old) = old {
+        let was_verified = old.trust == Trust::Verified;
+        let text = match (old.trust == trust, old.blocked == blocked) {
+            (false, _) if trust == Trust::Verified => format!("{name} is now verified"),
+            (false, _) if was_verified => format!("{name} is no longer marked verified"),
+            (_, false) if blocked => {
+                format!("{name} is blocked: their messages are hidden")
+            }
+            (_, false) => format!("{name} is unblocked"),
+            _ => return,
+        };
+        system(state, text, Level::Info);
+    }
+}
+
+/// Applies a [`SafetyCode`](p2pchat_engine::api::NetEvent::SafetyCode) event.
+pub(super) fn safety_code(
+    state: &mut AppState,
+    name: String,
+    fingerprint: String,
+    code: String,
+    trusted: bool,
+) {
+    let name = sanitize(&name, false);
+    let done = if trusted {
+        "already verified".to_string()
+    } else {
+        format!("if it matches, type /trust {name}")
+    };
+    let text = format!(
+        "safety code with {name} ({}): {} — compare it with the code on their screen; {done}",
+        sanitize(&fingerprint, false),
+        sanitize(&code, false)
+    );
+    system(state, text, Level::Info);
 }
 
 /// A peer's name with its trust mark: `✔` verified, `⚠` key changed; when another known

@@ -14,7 +14,6 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-
 /// One raw frame: a length prefix and exactly these bytes.
 fn raw_frame(s: &mut TcpStream, body: &[u8]) {
     let _ = s.write_all(&(body.len() as u32).to_be_bytes());

@@ -13,7 +13,6 @@ use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-
 /// The soft limit on open files of this process.
 fn fd_limit() -> usize {
     std::fs::read_to_string("/proc/self/limits")
