@@ -14,16 +14,13 @@
 //! a process, writing a command, killing, cutting).
 
 use p2pchat_testkit::support::*;
+use p2pchat_testkit::{Peer, PeerOpts};
 
 use p2pchat_testkit::netlab;
 
 use netlab::Lab;
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const T: Duration = Duration::from_secs(15);
@@ -62,8 +59,8 @@ fn main() {
         }
     );
     let mut table = Table::default();
-    discovery(&bin, hosts, rounds, &mut table);
-    latency(&bin, hosts, messages, &mut table);
+    discovery(hosts, rounds, &mut table);
+    latency(hosts, messages, &mut table);
     for (label, flags) in [
         ("defaults 1000/5000 ms", &[][..]),
         (
@@ -71,126 +68,20 @@ fn main() {
             &["--heartbeat-ms", "500", "--peer-timeout-ms", "2000"][..],
         ),
     ] {
-        departures(&bin, rounds, label, flags, &mut table);
+        departures(rounds, label, flags, &mut table);
     }
     table.print();
 }
 
-/// One headless peer inside a namespace; every event is stamped on arrival.
-struct Proc {
-    name: String,
-    id: String,
-    ready_at: Instant,
-    child: Child,
-    stdin: Option<ChildStdin>,
-    rx: mpsc::Receiver<(Instant, Value)>,
-    seen: Vec<(Instant, Value)>,
-}
-
-impl Proc {
-    fn spawn(bin: &Path, lab: &Lab, host: usize, name: &str, dir: &Path, flags: &[&str]) -> Proc {
-        let w = lab.wrapper(host);
-        let mut child = Command::new(&w[0])
-            .args(&w[1..])
-            .arg(bin)
-            .args(["--headless", "--name", name, "--data-dir"])
-            .arg(dir)
-            .args(flags)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn peer");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let at = Instant::now();
-                if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                    if tx.send((at, v)).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
-        let mut p = Proc {
-            name: name.into(),
-            id: String::new(),
-            ready_at: Instant::now(),
-            stdin: child.stdin.take(),
-            child,
-            rx,
-            seen: Vec::new(),
-        };
-        let (at, ready) = p.wait(Instant::now() - Duration::from_secs(1), "ready", |e| {
-            e["event"] == "ready"
-        });
-        p.id = ready["id"].as_str().unwrap().to_string();
-        p.ready_at = at;
-        p
-    }
-
-    fn send(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        writeln!(stdin, "{line}").expect("peer reads stdin");
-        stdin.flush().unwrap();
-    }
-
-    /// The first event matching `pred` that arrived at or after `since`.
-    fn wait(
-        &mut self,
-        since: Instant,
-        what: &str,
-        pred: impl Fn(&Value) -> bool,
-    ) -> (Instant, Value) {
-        if let Some(hit) = self.seen.iter().find(|(t, v)| *t >= since && pred(v)) {
-            return hit.clone();
-        }
-        let deadline = Instant::now() + T;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(hit) => {
-                    self.seen.push(hit.clone());
-                    if hit.0 >= since && pred(&hit.1) {
-                        return hit;
-                    }
-                }
-                // A panic, not exit: unwinding drops the peers and the lab's namespaces.
-                Err(_) => panic!("{}: no {what} within {T:?}", self.name),
-            }
-        }
-    }
-
-    fn online(&mut self, since: Instant, id: &str) -> (Instant, Value) {
-        self.wait(since, &format!("peer_online {id}"), |e| {
-            e["event"] == "peer_online" && e["id"] == id
-        })
-    }
-
-    fn offline(&mut self, since: Instant, id: &str) -> (Instant, Value) {
-        self.wait(since, &format!("peer_offline {id}"), |e| {
-            e["event"] == "peer_offline" && e["id"] == id
-        })
-    }
-
-    fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Closes stdin after `/quit` and waits for the process to end.
-    fn reap(&mut self) {
-        self.stdin = None;
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// One headless peer on `host` of the lab, started and ready (the testkit's harness: every
+/// event is stamped on arrival).
+fn spawn(lab: &Lab, host: usize, name: &str, dir: &Path, flags: &[&str]) -> Peer {
+    Peer::spawn(&PeerOpts {
+        name: name.into(),
+        data_dir: dir.to_path_buf(),
+        args: flags.iter().map(|f| f.to_string()).collect(),
+        wrapper: lab.wrapper(host),
+    })
 }
 
 #[derive(Default)]
@@ -248,23 +139,23 @@ fn wait_pace(settled: Instant) {
 
 /// Peers started one after another; how long until every earlier peer lists the newcomer.
 /// Then all peers started at once; how long until the mesh is complete.
-fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
+fn discovery(hosts: usize, rounds: usize, table: &mut Table) {
     let (mut ready, mut listed, mut after_ready) = (Vec::new(), Vec::new(), Vec::new());
     let mut together = Vec::new();
     for _ in 0..rounds {
         let lab = Lab::new('m', hosts).expect("namespaces");
         let dirs: Vec<_> = (0..hosts).map(|_| tempfile::tempdir().unwrap()).collect();
-        let mut peers: Vec<Proc> = Vec::new();
+        let mut peers: Vec<Peer> = Vec::new();
         let mut settled = Instant::now() - pace();
         for h in 1..=hosts {
             wait_pace(settled);
             let t0 = Instant::now();
-            let p = Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]);
-            let t_ready = p.ready_at;
+            let p = spawn(&lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]);
+            let t_ready = p.ready_at.expect("ready");
             let id = p.id.clone();
             let all_listed = peers
                 .iter_mut()
-                .map(|q| q.online(t0, &id).0)
+                .map(|q| q.online_since(t0, &id, T))
                 .max()
                 .unwrap_or(t_ready);
             peers.push(p);
@@ -281,8 +172,8 @@ fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
         let lab = Lab::new('m', hosts).expect("namespaces");
         let dirs: Vec<_> = (0..hosts).map(|_| tempfile::tempdir().unwrap()).collect();
         let t0 = Instant::now();
-        let mut peers: Vec<Proc> = (1..=hosts)
-            .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
+        let mut peers: Vec<Peer> = (1..=hosts)
+            .map(|h| spawn(&lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
             .collect();
         together.push(mesh(&mut peers, t0) - t0);
     }
@@ -309,13 +200,13 @@ fn discovery(bin: &Path, hosts: usize, rounds: usize, table: &mut Table) {
 }
 
 /// Waits until every peer lists every other (events since `since`); returns when.
-fn mesh(peers: &mut [Proc], since: Instant) -> Instant {
+fn mesh(peers: &mut [Peer], since: Instant) -> Instant {
     let ids: Vec<String> = peers.iter().map(|p| p.id.clone()).collect();
     let mut last = since;
     for (i, p) in peers.iter_mut().enumerate() {
         for (j, id) in ids.iter().enumerate() {
             if i != j {
-                last = last.max(p.online(since, id).0);
+                last = last.max(p.online_since(since, id, T));
             }
         }
     }
@@ -323,12 +214,12 @@ fn mesh(peers: &mut [Proc], since: Instant) -> Instant {
 }
 
 /// A full mesh; messages sent round-robin, each waited for at every receiver before the next.
-fn latency(bin: &Path, hosts: usize, messages: usize, table: &mut Table) {
+fn latency(hosts: usize, messages: usize, table: &mut Table) {
     let lab = Lab::new('m', hosts).expect("namespaces");
     let dirs: Vec<_> = (0..hosts).map(|_| tempfile::tempdir().unwrap()).collect();
     let t0 = Instant::now();
-    let mut peers: Vec<Proc> = (1..=hosts)
-        .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
+    let mut peers: Vec<Peer> = (1..=hosts)
+        .map(|h| spawn(&lab, h, &format!("P{h}"), dirs[h - 1].path(), &[]))
         .collect();
     mesh(&mut peers, t0);
     let (mut signed, mut unsigned, mut sent) = (Vec::new(), Vec::new(), Vec::new());
@@ -342,13 +233,13 @@ fn latency(bin: &Path, hosts: usize, messages: usize, table: &mut Table) {
         } else {
             peers[s].send(&format!("/unsigned {body}"));
         }
-        let (t_sent, _) = peers[s].wait(t0, "sent", |e| e["event"] == "sent");
+        let (t_sent, _) = peers[s].wait_since(t0, "sent", T, |e| e["event"] == "sent");
         sent.push(t_sent - t0);
         for (r, p) in peers.iter_mut().enumerate() {
             if r == s {
                 continue;
             }
-            let (t, m) = p.wait(t0, &format!("message {k}"), |e| {
+            let (t, m) = p.wait_since(t0, &format!("message {k}"), T, |e| {
                 e["event"] == "message" && e["body"] == body.as_str()
             });
             assert_eq!(m["signed"], is_signed);
@@ -378,12 +269,12 @@ fn latency(bin: &Path, hosts: usize, messages: usize, table: &mut Table) {
 }
 
 /// Three hosts; h3's peer leaves (quit, kill -9, cut link) and comes back, `rounds` times each.
-fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mut Table) {
+fn departures(rounds: usize, label: &str, flags: &[&str], table: &mut Table) {
     let lab = Lab::new('m', 3).expect("namespaces");
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let t0 = Instant::now();
-    let mut peers: Vec<Proc> = (1..=3)
-        .map(|h| Proc::spawn(bin, &lab, h, &format!("P{h}"), dirs[h - 1].path(), flags))
+    let mut peers: Vec<Peer> = (1..=3)
+        .map(|h| spawn(&lab, h, &format!("P{h}"), dirs[h - 1].path(), flags))
         .collect();
     let mut settled = mesh(&mut peers, t0);
     let ids: Vec<String> = peers.iter().map(|p| p.id.clone()).collect();
@@ -401,7 +292,7 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
                 _ => lab.cut(3),
             }
             for p in &mut peers[..2] {
-                let (t, off) = p.offline(t0, &victim);
+                let (t, off) = p.offline_since(t0, &victim, T);
                 noticed.push(t - t0);
                 let r = off["reason"].as_str().unwrap_or("?").to_string();
                 if !reasons.contains(&r) {
@@ -415,18 +306,18 @@ fn departures(bin: &Path, rounds: usize, label: &str, flags: &[&str], table: &mu
             let t1 = Instant::now();
             match how {
                 "quit" | "kill -9" => {
-                    peers[2] = Proc::spawn(bin, &lab, 3, "P3", dirs[2].path(), flags);
+                    peers[2] = spawn(&lab, 3, "P3", dirs[2].path(), flags);
                     assert_eq!(peers[2].id, victim, "same identity after restart");
                 }
                 _ => lab.heal(3),
             }
             let last = peers[..2]
                 .iter_mut()
-                .map(|p| p.online(t1, &victim).0)
+                .map(|p| p.online_since(t1, &victim, T))
                 .max()
                 .unwrap();
             for id in &ids[..2] {
-                peers[2].online(t1, id);
+                peers[2].online_since(t1, id, T);
             }
             back.push(last - t1);
             settled = Instant::now();

@@ -14,12 +14,9 @@
 //! next to this example (or `$P2PCHAT_BIN`). Loops are bounded; every wait has a timeout.
 
 use p2pchat_testkit::support::*;
+use p2pchat_testkit::{free_udp_port, Peer, PeerOpts};
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const T: Duration = Duration::from_secs(30);
@@ -51,141 +48,22 @@ fn main() {
     );
     let mut rows: Vec<Row> = Vec::new();
     if joins > 0 {
-        discovery(&bin, joins, &mut rows);
+        discovery(joins, &mut rows);
     }
     for n in sizes {
-        at_once(&bin, n, idle_secs, &mut rows);
+        at_once(n, idle_secs, &mut rows);
     }
     print_rows(&rows);
 }
 
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// One headless peer on loopback; every event stamped when its line arrives.
-struct Proc {
-    name: String,
-    id: String,
-    child: Child,
-    stdin: Option<ChildStdin>,
-    rx: mpsc::Receiver<(Instant, Value)>,
-    seen: Vec<(Instant, Value)>,
-}
-
-impl Proc {
-    /// Starts a peer; does not wait for `ready` (see [`Proc::ready`]).
-    fn start(bin: &Path, name: &str, dir: &Path, discovery: u16) -> Proc {
-        let mut child = Command::new(bin)
-            .args(["--headless", "--name", name, "--data-dir"])
-            .arg(dir)
-            .args(["--broadcast", "127.255.255.255", "--discovery-port"])
-            .arg(discovery.to_string())
-            .args(["--port", "0", "--log-level", "warn"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn peer");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let at = Instant::now();
-                if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                    if tx.send((at, v)).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
-        Proc {
-            name: name.into(),
-            id: String::new(),
-            stdin: child.stdin.take(),
-            child,
-            rx,
-            seen: Vec::new(),
-        }
-    }
-
-    fn ready(&mut self) -> Instant {
-        let (at, v) = self.wait(|e| e["event"] == "ready", "ready");
-        self.id = v["id"].as_str().unwrap().to_string();
-        at
-    }
-
-    fn send(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        writeln!(stdin, "{line}").expect("peer reads stdin");
-        stdin.flush().unwrap();
-    }
-
-    fn wait(&mut self, pred: impl Fn(&Value) -> bool, what: &str) -> (Instant, Value) {
-        if let Some(hit) = self.seen.iter().find(|(_, v)| pred(v)) {
-            return hit.clone();
-        }
-        let deadline = Instant::now() + T;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(hit) => {
-                    self.seen.push(hit.clone());
-                    if pred(&hit.1) {
-                        return hit;
-                    }
-                }
-                Err(_) => panic!("{}: no {what} within {T:?}", self.name),
-            }
-        }
-    }
-
-    fn online(&mut self, id: &str) -> Instant {
-        self.wait(
-            |e| e["event"] == "peer_online" && e["id"] == id,
-            "peer_online",
-        )
-        .0
-    }
-
-    /// Drops buffered events (they are stamped; this only bounds memory).
-    fn drain(&mut self) {
-        while let Ok(hit) = self.rx.try_recv() {
-            self.seen.push(hit);
-        }
-    }
-
-    fn rss_kib(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// utime + stime in clock ticks.
-    fn cpu_ticks(&self) -> u64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        num(11) + num(12)
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// One headless peer on loopback, started but not yet ready (the testkit's harness: every
+/// event is stamped on arrival).
+fn start(name: &str, dir: &Path, discovery: u16) -> Peer {
+    Peer::start(
+        &PeerOpts::loopback(name, dir, discovery)
+            .arg("--log-level")
+            .arg("warn"),
+    )
 }
 
 enum Row {
@@ -221,25 +99,25 @@ fn print_rows(rows: &[Row]) {
 
 /// Five peers, then `joins` newcomers one at a time, each started 1.2 s after the mesh last
 /// settled: spawn -> every running peer lists it.
-fn discovery(bin: &Path, joins: usize, rows: &mut Vec<Row>) {
+fn discovery(joins: usize, rows: &mut Vec<Row>) {
     let root = tempfile::tempdir().unwrap();
     let disc = free_udp_port();
-    let mut peers: Vec<Proc> = Vec::new();
+    let mut peers: Vec<Peer> = Vec::new();
     let (mut listed, mut after_ready) = (Vec::new(), Vec::new());
     for i in 0..5 + joins {
         let dir = root.path().join(format!("p{i}"));
         let t0 = Instant::now();
-        let mut p = Proc::start(bin, &format!("P{i}"), &dir, disc);
+        let mut p = start(&format!("P{i}"), &dir, disc);
         let ready = p.ready();
         let id = p.id.clone();
         let last = peers
             .iter_mut()
-            .map(|q| q.online(&id))
+            .map(|q| q.online_since(q.started, &id, T))
             .max()
             .unwrap_or(ready);
         for q in peers.iter_mut() {
             let qid = q.id.clone();
-            p.online(&qid);
+            p.online_since(p.started, &qid, T);
         }
         if i >= 5 {
             listed.push(last - t0);
@@ -261,19 +139,12 @@ fn discovery(bin: &Path, joins: usize, rows: &mut Vec<Row>) {
 }
 
 /// `n` peers started at once: full mesh, a broadcast's delivery, RSS and idle CPU.
-fn at_once(bin: &Path, n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
+fn at_once(n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
     let root = tempfile::tempdir().unwrap();
     let disc = free_udp_port();
     let t0 = Instant::now();
-    let mut peers: Vec<Proc> = (0..n)
-        .map(|i| {
-            Proc::start(
-                bin,
-                &format!("P{i}"),
-                &root.path().join(format!("p{i}")),
-                disc,
-            )
-        })
+    let mut peers: Vec<Peer> = (0..n)
+        .map(|i| start(&format!("P{i}"), &root.path().join(format!("p{i}")), disc))
         .collect();
     let spawned = t0.elapsed();
     let last_ready = peers.iter_mut().map(|p| p.ready()).max().unwrap();
@@ -282,7 +153,7 @@ fn at_once(bin: &Path, n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
     for (i, p) in peers.iter_mut().enumerate() {
         for (j, id) in ids.iter().enumerate() {
             if i != j {
-                meshed = meshed.max(p.online(id));
+                meshed = meshed.max(p.online_since(p.started, id, T));
             }
         }
     }
@@ -308,10 +179,9 @@ fn at_once(bin: &Path, n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
             if r != s {
                 let b = body.clone();
                 last = last.max(
-                    p.wait(
-                        move |e| e["event"] == "message" && e["body"] == b.as_str(),
-                        "broadcast",
-                    )
+                    p.wait_since(p.started, "broadcast", T, move |e| {
+                        e["event"] == "message" && e["body"] == b.as_str()
+                    })
                     .0,
                 );
             }
@@ -345,10 +215,9 @@ fn at_once(bin: &Path, n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
     let still: usize = peers
         .iter_mut()
         .map(|p| {
-            p.drain();
-            p.seen
+            p.events()
                 .iter()
-                .filter(|(_, e)| e["event"] == "peer_offline")
+                .filter(|e| e["event"] == "peer_offline")
                 .count()
         })
         .sum();
@@ -370,12 +239,6 @@ fn at_once(bin: &Path, n: usize, idle_secs: u64, rows: &mut Vec<Row>) {
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     for p in peers.iter_mut() {
-        p.stdin = None;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = p.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        p.reap_by(deadline);
     }
 }
