@@ -15,7 +15,7 @@ impl PendingVotes {
     /// Holds `vote`, received at `now_ms`. Returns false (and holds nothing) when the buffer
     /// is full. An identical vote already held is not held twice.
     pub fn push(&mut self, vote: CheckedVote, now_ms: i64) -> bool {
-        if self.votes.iter().any(|(_, v)| v.signed == vote.signed) {
+        if self.holds(&vote.signed) {
             return true;
         }
         if self.votes.len() >= MAX_PENDING_VOTES {
@@ -23,6 +23,11 @@ impl PendingVotes {
         }
         self.votes.push((now_ms, vote));
         true
+    }
+
+    /// Whether exactly this signed vote is held.
+    pub fn holds(&self, signed: &crate::proto::SignedPayload) -> bool {
+        self.votes.iter().any(|(_, v)| v.signed == *signed)
     }
 
     /// Removes and returns the votes for `id`, in arrival order.
