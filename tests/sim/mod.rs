@@ -26,6 +26,8 @@ pub struct SimNode {
     pub kept: Vec<(i64, String, SignedPayload)>,
     /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
+    /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
+    pub charged: Vec<(ConnId, u64)>,
 }
 
 pub struct Sim {
@@ -116,6 +118,7 @@ impl Sim {
             sent: Vec::new(),
             kept: Vec::new(),
             outbox: Vec::new(),
+            charged: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -267,6 +270,7 @@ impl Sim {
                 }
             }
             Output::ReserveSeq { .. } => {}
+            Output::Charge { conn, tokens } => self.nodes[i].charged.push((conn, tokens)),
             Output::Archive {
                 msg_id,
                 ts,
