@@ -3,6 +3,8 @@
 //! are refused once secure-only mode is on.
 
 mod sim;
+#[path = "sim_voting/attacks.rs"]
+mod attacks;
 use p2pchat_tui::core::Input;
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::{NetCommand, NetEvent, Outcome};

@@ -3,10 +3,6 @@
 use super::*;
 use crate::core::voting::VoteError;
 
-fn ids(ps: &[Peer]) -> Vec<PeerId> {
-    ps.iter().map(|p| p.id).collect()
-}
-
 #[test]
 fn threshold_out_of_range_is_rejected_with_a_clear_error() {
     let mut ps = peers(3);
