@@ -6,7 +6,8 @@ use super::certificate::verify_certificate_with;
 use super::legit::GroupView;
 use super::{MAX_SYNC_PROPOSALS, MAX_SYNC_VOTES};
 use crate::core::verified::VerifyCache;
-use super::error::VoteError;
+use super::content::check_proposal;
+use super::error::{CertError, VoteError};
 use super::event::VotingEvent;
 use super::tally::Outcome;
 use crate::proto::frame::Certificate;
@@ -61,8 +62,12 @@ impl VotingBook {
         if self.certificate() == Some(cert) {
             return Ok(Vec::new());
         }
+        // The proposal alone decides the receiver's rule: judge it before the approvals
+        // are verified.
+        let proposal = check_proposal(&cert.proposal, cache)
+            .map_err(|e| VoteError::from(CertError::Proposal(Box::new(e))))?;
+        view.check(&self.me, &proposal.content)?;
         let verified = verify_certificate_with(cert, cache)?;
-        view.check(&self.me, &verified.content)?;
         let id = verified.proposal_id.clone();
         let seen_ms = self
             .entries
