@@ -141,6 +141,10 @@ mod tests {
         assert_eq!(cache.len(), VERIFY_CACHE_ENTRIES);
         let before = cache.verifications();
         cache.verify(&first, &id, Domain::Chat).unwrap();
-        assert_eq!(cache.verifications(), before + 1, "the oldest was forgotten");
+        assert_eq!(
+            cache.verifications(),
+            before + 1,
+            "the oldest was forgotten"
+        );
     }
 }

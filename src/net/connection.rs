@@ -6,7 +6,7 @@
 
 use super::secure::{establish, Failure};
 use crate::config::Limits;
-use crate::core::rate::TokenBucket;
+use crate::core::rate::{frame_cost, TokenBucket};
 use crate::core::{ConnId, Refusal};
 use crate::proto::secure::SecureCodec;
 use bytes::Bytes;
@@ -131,10 +131,12 @@ pub fn spawn(
         let error = loop {
             match frames.next().await {
                 Some(Ok(bytes)) => {
-                    // One token per frame, or per record if the frame took more than one,
-                    // plus the extra signatures the engine reported verifying.
-                    let cost = frames.decoder_mut().take_opened().max(1)
-                        + reader_debt.swap(0, Ordering::Relaxed);
+                    // Per record, per size and per signature verified (core::rate).
+                    let cost = frame_cost(
+                        frames.decoder_mut().take_opened(),
+                        bytes.len(),
+                        reader_debt.swap(0, Ordering::Relaxed),
+                    );
                     if let Some(wait) = bucket.take_n(std::time::Instant::now(), cost) {
                         tokio::time::sleep(wait).await;
                     }

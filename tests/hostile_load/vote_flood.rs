@@ -105,7 +105,9 @@ fn resent_vote_packed_syncs_do_not_starve_an_honest_peer() {
                     return begun.elapsed();
                 }
                 if let Err(e) = s.s.write_all(&wire) {
-                    eprintln!("attacker's write failed: {e}");
+                    if !stop_writer.load(Ordering::Relaxed) {
+                        eprintln!("attacker's write failed: {e}");
+                    }
                     return begun.elapsed();
                 }
             }
@@ -143,8 +145,10 @@ fn resent_vote_packed_syncs_do_not_starve_an_honest_peer() {
          victim RSS {rss_before:.1} -> peak {rss_peak:.1} MiB; victim CPU {cpu:.0} % of a core \
          over {elapsed:.1} s; the attacker was writing for {written_for:.1} s"
     );
-    // Generous bounds (the issue's target is p99 < 100 ms; BENCHMARKS.md has the numbers).
-    assert!(p99 < 1000.0, "honest p99 {p99:.0} ms");
+    // Generous bounds for a debug build on a busy machine (the issue's target is p99 < 100 ms;
+    // BENCHMARKS.md "Under attack" has release numbers). Before the fix, messages stopped
+    // arriving at all (over 10 s).
+    assert!(p99 < 2000.0, "honest p99 {p99:.0} ms");
     assert!(rss_peak < 64.0, "victim RSS {rss_peak:.1} MiB");
     // The refusals say why, and the honest peer was never dropped.
     let why: Vec<String> =

@@ -140,7 +140,7 @@ fn the_one_frame_takeover_changes_nothing_on_the_victim_nor_beyond() {
 fn a_legitimate_vote_back_supersedes_a_certificate_dated_ahead() {
     let mut sim = meshed(&[1, 2, 3]);
     sim.run_for(Duration::from_secs(40)); // everyone now counts as long connected
-    // Node 0 (seed 1) proposes with its clock four minutes ahead; node 1 approves.
+                                          // Node 0 (seed 1) proposes with its clock four minutes ahead; node 1 approves.
     let ahead = proposal(1, &[1, 2, 3], 2, true, sim.unix_ms() + 4 * 60_000);
     let cert = Certificate {
         approvals: vec![approval(2, &ahead, sim.unix_ms())],
@@ -149,7 +149,10 @@ fn a_legitimate_vote_back_supersedes_a_certificate_dated_ahead() {
     inject(&mut sim, 0, 2, &cert_sync(cert.clone()));
     sim.run_for(Duration::from_millis(50));
     for i in 0..3 {
-        assert!(sim.secure_mode(i), "node {i} took the legitimate certificate");
+        assert!(
+            sim.secure_mode(i),
+            "node {i} took the legitimate certificate"
+        );
     }
     // A minute later the group votes unanimously to go back: the mode changes everywhere.
     sim.run_for(Duration::from_secs(60));
@@ -220,7 +223,11 @@ fn signatures_are_charged_once_each_to_the_connection_that_sent_them() {
         },
     );
     let charged: Vec<(ConnId, u64)> = sim.nodes[0].charged[before..].to_vec();
-    assert_eq!(charged, vec![(conn, 49)], "50 signatures: the frame's token + 49");
+    assert_eq!(
+        charged,
+        vec![(conn, 49)],
+        "50 signatures: the frame's token + 49"
+    );
     // The same votes again, one frame each: nothing new to verify, nothing more charged.
     for v in &votes {
         inject(&mut sim, 1, 0, &Frame::Vote(v.clone()));

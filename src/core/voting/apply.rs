@@ -1,13 +1,13 @@
 //! How checked proposals, votes and certificates change a `VotingBook`: the transitions
 //! behind its public methods (insert, count, close, adopt, evict).
 
+use super::book::Held;
 use super::book::VotingBook;
 use super::certificate::VerifiedCertificate;
 use super::content::{CheckedProposal, CheckedVote};
 use super::error::VoteError;
 use super::event::VotingEvent;
 use super::tally::{Outcome, Tally};
-use super::book::Held;
 use super::{ProposalContent, MAX_CLOSED_KEPT, MAX_OPEN_PER_PROPOSER, MAX_OPEN_PROPOSALS};
 use crate::proto::frame::Certificate;
 use crate::proto::{PeerId, ProposalId, SignedPayload};

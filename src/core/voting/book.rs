@@ -6,13 +6,13 @@ use super::certificate::{verify_certificate, VerifiedCertificate};
 use super::content::{
     check_description, check_proposal, check_vote, parse_vote, proposal_id, CheckedVote,
 };
-use super::legit::{check_majority, GroupView};
-use crate::core::verified::VerifyCache;
 use super::error::VoteError;
 use super::event::{ProposalView, VotingEvent};
+use super::legit::{check_majority, GroupView};
 use super::pending::PendingVotes;
 use super::tally::{default_threshold, Outcome};
 use super::{ProposalContent, VoteContent, MAX_TTL_MS};
+use crate::core::verified::VerifyCache;
 use crate::proto::frame::Certificate;
 use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
@@ -206,7 +206,12 @@ impl VotingBook {
         let claimed = parse_vote(sp)?;
         let id = &claimed.proposal_id;
         match self.entries.get(id) {
-            Some(entry) if entry.ballots.get(&claimed.voter).is_some_and(|(_, s)| s == sp) => {
+            Some(entry)
+                if entry
+                    .ballots
+                    .get(&claimed.voter)
+                    .is_some_and(|(_, s)| s == sp) =>
+            {
                 return Ok(Vec::new())
             }
             Some(entry) => {
@@ -220,6 +225,9 @@ impl VotingBook {
                 }
             }
             None if self.pending.holds(sp) => return Ok(Vec::new()),
+            None if self.pending.is_full() => {
+                return Err(VoteError::PendingFull { id: id.clone() });
+            }
             None => {}
         }
         let vote = check_vote(sp, cache)?;

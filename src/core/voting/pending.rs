@@ -18,7 +18,7 @@ impl PendingVotes {
         if self.holds(&vote.signed) {
             return true;
         }
-        if self.votes.len() >= MAX_PENDING_VOTES {
+        if self.is_full() {
             return false;
         }
         self.votes.push((now_ms, vote));
@@ -54,6 +54,10 @@ impl PendingVotes {
             .iter()
             .map(|(at, _)| at.saturating_add(PENDING_VOTE_TTL_MS))
             .min()
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.votes.len() >= MAX_PENDING_VOTES
     }
 
     pub fn len(&self) -> usize {

@@ -3,13 +3,13 @@
 use super::apply::Entry;
 use super::book::VotingBook;
 use super::certificate::verify_certificate_with;
-use super::legit::GroupView;
-use super::{MAX_SYNC_PROPOSALS, MAX_SYNC_VOTES};
-use crate::core::verified::VerifyCache;
 use super::content::check_proposal;
 use super::error::{CertError, VoteError};
 use super::event::VotingEvent;
+use super::legit::GroupView;
 use super::tally::Outcome;
+use super::{MAX_SYNC_PROPOSALS, MAX_SYNC_VOTES};
+use crate::core::verified::VerifyCache;
 use crate::proto::frame::Certificate;
 use crate::proto::SignedPayload;
 
@@ -163,8 +163,10 @@ impl VotingBook {
 /// Refuses a sync carrying more than [`MAX_SYNC_PROPOSALS`] proposals or [`MAX_SYNC_VOTES`]
 /// votes.
 fn check_sync_size(proposals: usize, votes: usize) -> Result<(), VoteError> {
-    let over = |what, count, max| (count > max).then_some(VoteError::SyncTooLarge { what, count, max });
-    match over("proposals", proposals, MAX_SYNC_PROPOSALS).or(over("votes", votes, MAX_SYNC_VOTES)) {
+    let over =
+        |what, count, max| (count > max).then_some(VoteError::SyncTooLarge { what, count, max });
+    match over("proposals", proposals, MAX_SYNC_PROPOSALS).or(over("votes", votes, MAX_SYNC_VOTES))
+    {
         Some(e) => Err(e),
         None => Ok(()),
     }

@@ -84,17 +84,12 @@ fn a_threshold_below_a_majority_is_refused_on_both_ends() {
     let key0 = ps[0].key.clone();
     let err = ps[0]
         .book
-        .propose(
-            &key0,
-            &others,
-            Some(2),
-            true,
-            "x",
-            T0,
-            DEFAULT_TTL_MS,
-        )
+        .propose(&key0, &others, Some(2), true, "x", T0, DEFAULT_TTL_MS)
         .unwrap_err();
-    assert_eq!(err.to_string(), "threshold 2 of 4 is not a majority (at least 3 needed)");
+    assert_eq!(
+        err.to_string(),
+        "threshold 2 of 4 is not a majority (at least 3 needed)"
+    );
     // Forged by hand and signed: refused on receipt too.
     let content = crate::core::voting::ProposalContent {
         proposer: ps[0].id,
@@ -111,7 +106,10 @@ fn a_threshold_below_a_majority_is_refused_on_both_ends() {
     };
     let sp = SignedPayload::sign(&ps[0].key, Domain::Proposal, &content);
     let err = ps[1].book.receive_proposal(&sp, T0).unwrap_err();
-    assert!(matches!(err, VoteError::NotMajority { need: 3, .. }), "{err}");
+    assert!(
+        matches!(err, VoteError::NotMajority { need: 3, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -203,12 +201,18 @@ fn one_proposer_cannot_take_every_open_slot() {
         .book
         .propose(&key, &others, None, true, "x", T0 + 9, DEFAULT_TTL_MS)
         .unwrap_err();
-    assert!(matches!(err, VoteError::TooManyFromProposer { .. }), "{err}");
+    assert!(
+        matches!(err, VoteError::TooManyFromProposer { .. }),
+        "{err}"
+    );
     // A third one from the same proposer, received, is refused; someone else may propose.
     let mut extra = peer(2);
     let (sp, _, _) = extra.propose(&[id0], None, true, T0 + 10);
     let err = ps[0].book.receive_proposal(&sp, T0 + 10).unwrap_err();
-    assert!(err.to_string().contains("already has 2 open proposals"), "{err}");
+    assert!(
+        err.to_string().contains("already has 2 open proposals"),
+        "{err}"
+    );
     let (sp, _, _) = ps[2].propose(&[id0], None, true, T0 + 11);
     assert!(ps[0].book.receive_proposal(&sp, T0 + 11).is_ok());
     let me = ps[0].id;
@@ -228,10 +232,9 @@ fn an_oversized_sync_is_refused_before_any_signature_is_checked() {
         .map(|i| signed_vote(&ps[1].key, &id, true, T0 + i))
         .collect();
     let mut cache = VerifyCache::default();
-    let (events, errors) =
-        ps[1]
-            .book
-            .merge_sync_in(None, &[], &votes, &view(T0, &[]), &mut cache);
+    let (events, errors) = ps[1]
+        .book
+        .merge_sync_in(None, &[], &votes, &view(T0, &[]), &mut cache);
     assert!(events.is_empty());
     assert_eq!(
         errors,
@@ -254,10 +257,13 @@ fn known_proposals_and_votes_are_not_verified_again() {
     let mut cache = VerifyCache::default();
     let r = &mut ps[2].book;
     for _ in 0..10 {
-        r.receive_proposal_in(&sp, &view(T0, &[]), &mut cache).unwrap();
+        r.receive_proposal_in(&sp, &view(T0, &[]), &mut cache)
+            .unwrap();
         r.receive_vote_in(&vote, T0 + 2, &mut cache).unwrap();
         // Refused from the payload alone: never verified.
-        let err = r.receive_vote_in(&outsider, T0 + 2, &mut cache).unwrap_err();
+        let err = r
+            .receive_vote_in(&outsider, T0 + 2, &mut cache)
+            .unwrap_err();
         assert!(matches!(err, VoteError::NotInElectorate { .. }));
     }
     assert_eq!(cache.verifications(), 2);

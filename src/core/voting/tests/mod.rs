@@ -10,7 +10,8 @@ mod timing;
 mod vector;
 
 use super::{
-    Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS, MAX_OPEN_PER_PROPOSER,
+    Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS,
+    MAX_OPEN_PER_PROPOSER,
 };
 use crate::proto::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
