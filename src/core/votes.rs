@@ -157,12 +157,13 @@ impl Node {
             let conns = &self.conns;
             self.synced.retain(|c| conns.contains_key(c));
         }
-        let (events, errors) = if !first && !(proposals.is_empty() && votes.is_empty()) {
-            (Vec::new(), vec![VoteError::SecondSync])
-        } else {
+        let certificate_only = proposals.is_empty() && votes.is_empty();
+        let (events, errors) = if first || certificate_only {
             let view = self.group_view();
             self.voting
                 .merge_sync_in(certificate, proposals, votes, &view, &mut self.verified)
+        } else {
+            (Vec::new(), vec![VoteError::SecondSync])
         };
         self.voting_events(events);
         for e in errors {
