@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 /// Votes packed into one `sync` (as many as fit in a 64 KiB frame).
 const SYBILS: usize = 170;
 /// How many times the packed `sync` is resent before each round of fresh votes.
-const REPEATS: usize = 40;
+const REPEATS: usize = 200;
 
 /// The victim's resident memory, MiB.
 fn rss_mib(pid: u32) -> f64 {
@@ -81,7 +81,7 @@ fn resent_vote_packed_syncs_do_not_starve_an_honest_peer() {
     })
     .unwrap();
     assert!(packed.len() < 65_536, "{} bytes", packed.len());
-    // Round after round until told to stop: the packed sync 40 times over, then the same
+    // Round after round until told to stop: the packed sync REPEATS times over, then the same
     // voters freshly signed (new `ts`), one `vote` frame each. Sealed as written (Noise
     // nonces run in writing order).
     let ctl = s.s.try_clone().unwrap();
