@@ -216,12 +216,14 @@ impl VotingBook {
             }
             Some(entry) => {
                 entry.ensure_open(id, now_ms)?;
-                if !entry.content.is_member(&claimed.voter) {
-                    let voter = claimed.voter;
-                    return Err(VoteError::NotInElectorate {
-                        id: id.clone(),
-                        voter,
-                    });
+                let voter = claimed.voter;
+                if !entry.content.is_member(&voter) {
+                    let id = id.clone();
+                    return Err(VoteError::NotInElectorate { id, voter });
+                }
+                if voter == entry.content.proposer || entry.ballots.contains_key(&voter) {
+                    let id = id.clone();
+                    return Err(VoteError::AlreadyVoted { id, voter });
                 }
             }
             None if self.pending.holds(sp) => return Ok(Vec::new()),

@@ -254,6 +254,7 @@ fn known_proposals_and_votes_are_not_verified_again() {
     let (sp, id, _) = ps[0].propose(&others, None, true, T0);
     let vote = signed_vote(&ps[1].key, &id, false, T0 + 1);
     let outsider = signed_vote(&key(9), &id, true, T0 + 1);
+    let second = signed_vote(&ps[1].key, &id, true, T0 + 5);
     let mut cache = VerifyCache::default();
     let r = &mut ps[2].book;
     for _ in 0..10 {
@@ -265,6 +266,8 @@ fn known_proposals_and_votes_are_not_verified_again() {
             .receive_vote_in(&outsider, T0 + 2, &mut cache)
             .unwrap_err();
         assert!(matches!(err, VoteError::NotInElectorate { .. }));
+        let err = r.receive_vote_in(&second, T0 + 2, &mut cache).unwrap_err();
+        assert!(matches!(err, VoteError::AlreadyVoted { .. }));
     }
     assert_eq!(cache.verifications(), 2);
 }
