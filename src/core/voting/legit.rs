@@ -40,7 +40,7 @@ impl GroupView {
     /// 3. an electorate of one is refused when the receiver is connected to anyone besides
     ///    the proposer;
     /// 4. every peer connected to the receiver since at least [`ELECTORATE_GRACE_MS`] before
-    ///    `created_ts` is in the electorate, and so is the receiver itself when there is any
+    ///    `created_ts` (or before now, if that is earlier) is in the electorate, and so is the receiver itself when there is any
     ///    such peer (it was part of that group then).
     pub fn check(&self, me: &PeerId, content: &ProposalContent) -> Result<(), VoteError> {
         let ahead = content.created_ts.saturating_sub(self.now_ms);
@@ -55,7 +55,9 @@ impl GroupView {
         if content.n() == 1 && others {
             return Err(VoteError::LoneProposer);
         }
-        let cutoff = content.created_ts.saturating_sub(ELECTORATE_GRACE_MS);
+        // A proposal dated ahead was still made before it arrived.
+        let made = content.created_ts.min(self.now_ms);
+        let cutoff = made.saturating_sub(ELECTORATE_GRACE_MS);
         let mut required = self
             .peers
             .iter()
