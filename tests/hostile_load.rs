@@ -4,6 +4,8 @@
 //! shown as chat. Every loop is bounded in count and time; all traffic is on loopback.
 
 mod common;
+#[path = "hostile_load/vote_flood.rs"]
+mod vote_flood;
 use common::raw::*;
 use common::*;
 use p2pchat_tui::config::PROTOCOL_VERSION;

@@ -2,6 +2,8 @@
 //! mode from the certificate, a partition during a vote heals to one mode, unsigned messages
 //! are refused once secure-only mode is on.
 
+#[path = "sim_voting/attacks.rs"]
+mod attacks;
 mod sim;
 use p2pchat_tui::core::Input;
 use p2pchat_tui::identity::Identity;

@@ -128,12 +128,13 @@ impl Node {
 
     /// A relayed message is taken only signed by its author, parsed from the signed bytes,
     /// and within the size limit and the window.
-    fn check_relayed(&self, sp: &SignedPayload, oldest: i64) -> Result<ChatContent, String> {
+    fn check_relayed(&mut self, sp: &SignedPayload, oldest: i64) -> Result<ChatContent, String> {
         if sp.sig.is_none() {
             return Err("unsigned message not accepted".into());
         }
         let content: ChatContent = sp.parse().map_err(|_| "malformed message".to_string())?;
-        sp.verify(&content.author, Domain::Chat)
+        self.verified
+            .verify(sp, &content.author, Domain::Chat)
             .map_err(|e| format!("{e} (claimed author {})", content.author.fingerprint()))?;
         if content.body.len() > self.cfg.limits.max_body_len {
             return Err("message body over the size limit".into());

@@ -85,7 +85,7 @@ impl Node {
 
     /// A chat frame from the established peer `from`.
     pub(super) fn on_chat(&mut self, from: PeerId, sp: &SignedPayload) {
-        let verified = match sp.verify(&from, Domain::Chat) {
+        let verified = match self.verified.verify(sp, &from, Domain::Chat) {
             Ok(v) => v,
             Err(e) => return self.reject_chat(from, format!("{e}: message dropped")),
         };

@@ -203,7 +203,7 @@ impl Node {
                 certificate,
                 proposals,
                 votes,
-            } => self.on_sync_frame(peer, certificate.as_ref(), &proposals, &votes),
+            } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

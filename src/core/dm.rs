@@ -131,7 +131,7 @@ impl Node {
 
     /// A `dm` frame from the established peer `from`.
     pub(super) fn on_dm(&mut self, from: PeerId, sp: &SignedPayload) {
-        match sp.verify(&from, Domain::Dm) {
+        match self.verified.verify(sp, &from, Domain::Dm) {
             Ok(true) => {}
             Ok(false) => return self.reject_chat(from, "unsigned private message".into()),
             Err(e) => return self.reject_chat(from, format!("{e}: private message dropped")),

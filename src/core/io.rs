@@ -99,6 +99,9 @@ pub enum Output {
     Announce { datagram: Bytes },
     /// Tell the front end.
     Event(NetEvent),
+    /// The last frame from `conn` cost `tokens` signature verifications beyond the one its
+    /// frame token pays for: take that many more tokens from its reader's rate limit.
+    Charge { conn: ConnId, tokens: u64 },
     /// Persist that sequence numbers below `reserved` may be in use, before any later `Send`.
     ReserveSeq { reserved: u64 },
     /// Every goodbye is queued: flush, save, stop.

@@ -14,6 +14,7 @@ pub mod rate;
 pub mod replay;
 pub mod sanitize;
 mod timers;
+pub mod verified;
 mod votes;
 pub mod voting;
 

@@ -4,6 +4,7 @@
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
 use super::replay::ReplayWindow;
+use super::verified::VerifyCache;
 use super::voting::VotingBook;
 use crate::config::{Limits, Timing, PROTOCOL_VERSION};
 use crate::identity::Identity;
@@ -75,6 +76,10 @@ pub struct Node {
     /// Peers already told about as speaking another protocol version.
     pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
     pub(super) voting: VotingBook,
+    /// Signature verdicts already reached (every signed payload is verified once).
+    pub(super) verified: VerifyCache,
+    /// Connections whose first `sync` arrived (at most one per open connection).
+    pub(super) synced: std::collections::HashSet<ConnId>,
     pub(super) backfill: super::backfill::BackfillState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
@@ -121,6 +126,8 @@ impl Node {
             deferred_dials: HashMap::new(),
             incompatible_seen: Default::default(),
             voting: VotingBook::new(id),
+            verified: VerifyCache::default(),
+            synced: Default::default(),
             backfill: Default::default(),
             stopping: false,
             outputs: Vec::new(),
@@ -182,7 +189,18 @@ impl Node {
             Input::Secured { conn, binding } => self.on_secured(conn, binding),
             Input::Refused { conn, refusal } => self.on_refused(conn, refusal),
             Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
-            Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
+            Input::Frame { conn, bytes } => {
+                // Charge the reader for every signature beyond the first this frame cost.
+                let before = self.verified.verifications();
+                self.on_frame(conn, &bytes);
+                let extra = (self.verified.verifications() - before).saturating_sub(1);
+                if extra > 0 {
+                    self.outputs.push(Output::Charge {
+                        conn,
+                        tokens: extra,
+                    });
+                }
+            }
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
             Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),

@@ -284,6 +284,11 @@ impl NetActor {
                         }
                     }
                     Output::Close { conn } => self.close(conn),
+                    Output::Charge { conn, tokens } => {
+                        if let Some(h) = self.conns.get(&conn) {
+                            h.charge(tokens);
+                        }
+                    }
                     Output::Dial { addr } => self.dial(addr),
                     Output::Announce { datagram } => self.announce(&datagram),
                     Output::Event(event) => {

@@ -6,11 +6,13 @@
 
 use super::secure::{establish, Failure};
 use crate::config::Limits;
-use crate::core::rate::TokenBucket;
+use crate::core::rate::{frame_cost, TokenBucket};
 use crate::core::{ConnId, Refusal};
 use crate::proto::secure::SecureCodec;
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -55,6 +57,16 @@ pub struct ConnHandle {
     pub writer: mpsc::Sender<WriterMsg>,
     pub reader: JoinHandle<()>,
     pub writer_task: JoinHandle<()>,
+    /// Tokens the engine charged for signatures beyond one per frame, not yet taken by the
+    /// reader (it takes them with its next frame).
+    pub debt: Arc<AtomicU64>,
+}
+
+impl ConnHandle {
+    /// Adds `tokens` to what the reader must take from its rate limit with its next frame.
+    pub fn charge(&self, tokens: u64) {
+        self.debt.fetch_add(tokens, Ordering::Relaxed);
+    }
 }
 
 /// A write that makes no progress for this long ends the connection.
@@ -77,6 +89,8 @@ pub fn spawn(
     let (halves_tx, halves_rx) = tokio::sync::oneshot::channel::<(WriteHalf, SecureCodec)>();
     let (rate, burst) = (limits.max_frames_per_sec, limits.frame_burst);
     let max_frame_len = limits.max_frame_len;
+    let debt = Arc::new(AtomicU64::new(0));
+    let reader_debt = debt.clone();
     let reader = tokio::spawn(async move {
         let mut stream = stream;
         let secured = tokio::time::timeout(
@@ -117,8 +131,12 @@ pub fn spawn(
         let error = loop {
             match frames.next().await {
                 Some(Ok(bytes)) => {
-                    // One token per frame, or per record if the frame took more than one.
-                    let cost = frames.decoder_mut().take_opened().max(1);
+                    // Per record, per size and per signature verified (core::rate).
+                    let cost = frame_cost(
+                        frames.decoder_mut().take_opened(),
+                        bytes.len(),
+                        reader_debt.swap(0, Ordering::Relaxed),
+                    );
                     if let Some(wait) = bucket.take_n(std::time::Instant::now(), cost) {
                         tokio::time::sleep(wait).await;
                     }
@@ -143,6 +161,7 @@ pub fn spawn(
         writer,
         reader,
         writer_task,
+        debt,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct SimNode {
     pub kept: Vec<(i64, String, SignedPayload)>,
     /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
+    /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
+    pub charged: Vec<(ConnId, u64)>,
 }
 
 pub struct Sim {
@@ -46,6 +48,8 @@ pub struct Sim {
     /// Every connection passes through a relaying man in the middle: its two ends ran Noise
     /// with the relay, not with each other, so their handshake hashes differ.
     pub relayed: bool,
+    /// Pairs of nodes (lower index first) that cannot reach each other at all.
+    pub blocked: Vec<(usize, usize)>,
 }
 
 pub fn timing() -> Timing {
@@ -67,6 +71,7 @@ impl Sim {
             cut: Vec::new(),
             group: Vec::new(),
             relayed: false,
+            blocked: Vec::new(),
         }
     }
 
@@ -116,6 +121,7 @@ impl Sim {
             sent: Vec::new(),
             kept: Vec::new(),
             outbox: Vec::new(),
+            charged: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -128,7 +134,16 @@ impl Sim {
     }
 
     fn reachable(&self, a: usize, b: usize) -> bool {
-        !self.cut[a] && !self.cut[b] && self.group[a] == self.group[b] && !self.nodes[b].stopped
+        !self.cut[a]
+            && !self.cut[b]
+            && self.group[a] == self.group[b]
+            && !self.nodes[b].stopped
+            && !self.blocked.contains(&(a.min(b), a.max(b)))
+    }
+
+    /// The wall clock the nodes see now, Unix milliseconds.
+    pub fn unix_ms(&self) -> i64 {
+        self.at().unix_ms
     }
 
     fn schedule(&mut self, delay: Duration, node: usize, input: Input) {
@@ -267,6 +282,7 @@ impl Sim {
                 }
             }
             Output::ReserveSeq { .. } => {}
+            Output::Charge { conn, tokens } => self.nodes[i].charged.push((conn, tokens)),
             Output::Archive {
                 msg_id,
                 ts,
