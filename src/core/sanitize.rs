@@ -28,19 +28,23 @@ pub fn clean_name(s: &str, max_chars: usize) -> String {
 /// The form of a name used only to compare names, never shown: two names that a reader could
 /// take for each other fold to the same string. Default-ignorable and other format characters
 /// (zero-width space and joiner, soft hyphen, bidi marks), whitespace and U+FFFD are dropped;
-/// then NFKC (fullwidth and other compatibility forms), lower case, the Unicode confusable
-/// skeleton (UTS #39: Cyrillic `а` is Latin `a`), combining marks dropped, lower case again.
+/// then NFKC (fullwidth and other compatibility forms), and the Unicode confusable skeleton
+/// (UTS #39: Cyrillic `а` is Latin `a`) taken of the upper case (so `В` is `B`, and `I` and
+/// `l` are one letter) and again of the lower case (so `һ` is `h`); combining marks dropped.
 pub fn fold_name(s: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
-    let kept: String = s
+    let upper = s
         .chars()
         .filter(|&c| !is_invisible(c) && !c.is_whitespace() && c != '\u{FFFD}')
         .nfkc()
         .collect::<String>()
+        .to_uppercase();
+    let lower = unicode_security::skeleton(&upper)
+        .collect::<String>()
         .to_lowercase();
-    let skeleton: String = unicode_security::skeleton(&kept).collect();
-    skeleton
+    unicode_security::skeleton(&lower)
+        .collect::<String>()
         .nfd()
         .filter(|&c| !is_combining_mark(c) && !is_invisible(c) && !c.is_whitespace())
         .collect::<String>()
@@ -88,6 +92,9 @@ mod tests {
             assert_eq!(fold_name(name), me, "{name:?} ({}) should fold like Alice", name.escape_unicode());
         }
         assert_eq!(fold_name("Bоb"), fold_name("bob")); // Cyrillic o
+        assert_eq!(fold_name("Вob"), fold_name("Bob")); // Cyrillic capital ve
+        assert_eq!(fold_name("AIice"), me); // capital I for small L
+        assert_eq!(fold_name("ALİCE"), me); // dotted capital I
         for other in ["Alicia", "Bob", "Al", "Malice"] {
             assert_ne!(fold_name(other), me, "{other}");
         }
