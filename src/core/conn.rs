@@ -179,6 +179,7 @@ impl Node {
                 name: hello.name,
                 fingerprint: them.fingerprint(),
                 addr: dial_addr.to_string(),
+                quiet: false,
             });
         }
     }
@@ -271,6 +272,7 @@ impl Node {
                     id: peer.to_hex(),
                     name: p.name,
                     reason,
+                    quiet: false,
                 });
             }
         }

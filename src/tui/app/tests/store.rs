@@ -40,6 +40,7 @@ fn online(s: &mut AppState, id: &str, name: &str) {
             name: name.into(),
             fingerprint: format!("{}:{}", &id[..4], &id[4..8]),
             addr: "127.0.0.1:1".into(),
+            quiet: false,
         },
     );
 }
