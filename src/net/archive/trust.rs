@@ -4,6 +4,7 @@
 use super::{error, fingerprint, Archive};
 use crate::core::sanitize::fold_name;
 use crate::net::api::{NetEvent, Trust};
+use crate::proto::PeerId;
 use crate::store::{History, KnownKey, Sighting};
 
 impl Archive {
@@ -33,6 +34,30 @@ impl Archive {
             blocked: self.blocked.contains(id),
             previous,
         })
+    }
+
+    /// Keys remembered and not blocked (all from earlier runs when called at start), for the
+    /// node's reserved peer slots. At most MAX_KNOWN_KEYS, as the table.
+    pub fn known_keys(&self) -> Vec<PeerId> {
+        let Some(db) = self.db() else { return vec![] };
+        db.all_keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| !k.blocked)
+            .filter_map(|k| PeerId::from_hex(&k.id))
+            .collect()
+    }
+
+    /// The key a `/trust` reply just marked verified, for the node's reserved slots.
+    pub fn newly_trusted(reply: &NetEvent) -> Option<PeerId> {
+        match reply {
+            NetEvent::PeerTrust {
+                id,
+                trust: Trust::Verified,
+                ..
+            } => PeerId::from_hex(id),
+            _ => None,
+        }
     }
 
     /// Applies a change to one known key and reports its new trust.
