@@ -387,3 +387,260 @@ fn a_reconnection_judged_from_one_side_only_does_not_flap() {
     sim.run_for(MS(10));
     assert_eq!(sim.messages(1).len(), 1);
 }
+
+/// Driving one node directly as a crowd of hostile peers would: raw handshakes from chosen
+/// addresses, announcements, and what the node does about them.
+mod crowd {
+    use bytes::Bytes;
+    use p2pchat_tui::config::{Limits, PROTOCOL_VERSION};
+    use p2pchat_tui::core::{handshake_content, ConnId, Input, Node, NodeConfig, Now, Output};
+    use p2pchat_tui::identity::Identity;
+    use p2pchat_tui::net::NetEvent;
+    use p2pchat_tui::proto::signing::sign_hex;
+    use p2pchat_tui::proto::{encode_frame, Announce, Domain, Frame, Hello, PeerId};
+    use std::net::{IpAddr, SocketAddr};
+    use std::time::{Duration, Instant};
+
+    pub struct Crowd {
+        pub node: Node,
+        t0: Instant,
+        pub elapsed: Duration,
+        next_conn: u64,
+        pub outputs: Vec<Output>,
+    }
+
+    pub fn id_of(n: u32) -> Identity {
+        let mut secret = [0x77u8; 32];
+        secret[..4].copy_from_slice(&n.to_be_bytes());
+        Identity::from_secret(secret)
+    }
+
+    impl Crowd {
+        pub fn new(known: Vec<PeerId>) -> Crowd {
+            let t0 = Instant::now();
+            let cfg = NodeConfig {
+                name: "Victim".into(),
+                listen_port: 8080,
+                limits: Limits::default(),
+                timing: Default::default(),
+                static_peers: vec![],
+                key_file: "(test)".into(),
+                saved: Default::default(),
+                known_keys: known,
+            };
+            // A low id, so that the victim is the one that dials announced peers.
+            let me = Identity::from_secret([0; 32]);
+            let mut c = Crowd {
+                node: Node::new(me, cfg, Now { mono: t0, unix_ms: 1_800_000_000_000 }),
+                t0,
+                elapsed: Duration::ZERO,
+                next_conn: 1,
+                outputs: vec![],
+            };
+            c.input(Input::Start);
+            c
+        }
+
+        pub fn now(&self) -> Now {
+            Now {
+                mono: self.t0 + self.elapsed,
+                unix_ms: 1_800_000_000_000 + self.elapsed.as_millis() as i64,
+            }
+        }
+
+        pub fn input(&mut self, input: Input) {
+            let now = self.now();
+            self.node.handle(now, input);
+            self.outputs.extend(self.node.drain_outputs());
+        }
+
+        /// An inbound connection from `addr` that says nothing.
+        pub fn open(&mut self, addr: SocketAddr) -> ConnId {
+            let conn = ConnId(self.next_conn);
+            self.next_conn += 1;
+            self.input(Input::ConnOpened {
+                conn,
+                addr,
+                outbound: false,
+                nonce: [conn.0 as u8; 32],
+            });
+            conn
+        }
+
+        /// A full handshake by identity `n` from `ip`; true if it came online.
+        pub fn join(&mut self, n: u32, ip: IpAddr) -> bool {
+            self.join_as(&id_of(n), ip)
+        }
+
+        pub fn join_as(&mut self, who: &Identity, ip: IpAddr) -> bool {
+            let conn = self.open(SocketAddr::new(ip, 40000));
+            let binding = [conn.0 as u8 ^ 0x3c; 32];
+            self.input(Input::Secured { conn, binding });
+            let their_nonce = [0x42u8; 32];
+            let hello = Frame::Hello(Hello {
+                version: PROTOCOL_VERSION,
+                id: who.id(),
+                name: "Stranger".into(),
+                port: 9000,
+                nonce: hex::encode(their_nonce),
+            });
+            self.frame(conn, &hello);
+            let content = handshake_content(
+                &[conn.0 as u8; 32],
+                &their_nonce,
+                &who.id(),
+                &self.node.id(),
+                &binding,
+            );
+            let sig = sign_hex(who.signing_key(), Domain::Handshake, &content);
+            let before = self.online_count();
+            self.frame(conn, &Frame::Auth { sig });
+            self.online_count() > before
+        }
+
+        fn frame(&mut self, conn: ConnId, frame: &Frame) {
+            let bytes: Bytes = encode_frame(frame, 64 * 1024).unwrap();
+            self.input(Input::Frame { conn, bytes });
+        }
+
+        pub fn online_count(&self) -> usize {
+            self.outputs
+                .iter()
+                .filter(|o| matches!(o, Output::Event(NetEvent::PeerOnline { .. })))
+                .count()
+        }
+
+        /// An announcement from `from` naming `id` and `port`; every dial it causes fails at
+        /// once, as dials to closed ports do.
+        pub fn announce(&mut self, from: IpAddr, id: PeerId, port: u16) {
+            let bytes = Bytes::from(Announce::new(id, "Flood", port, PROTOCOL_VERSION).encode());
+            let start = self.outputs.len();
+            self.input(Input::Datagram {
+                from: SocketAddr::new(from, 9999),
+                bytes,
+            });
+            let dials: Vec<SocketAddr> = self.outputs[start..]
+                .iter()
+                .filter_map(|o| match o {
+                    Output::Dial { addr } => Some(*addr),
+                    _ => None,
+                })
+                .collect();
+            for addr in dials {
+                let error = "connection refused".to_string();
+                self.input(Input::DialFailed { addr, error });
+            }
+        }
+
+        pub fn dials(&self) -> usize {
+            self.outputs
+                .iter()
+                .filter(|o| matches!(o, Output::Dial { .. }))
+                .count()
+        }
+    }
+
+    pub fn ip(n: u32) -> IpAddr {
+        IpAddr::from([10, 100 + (n >> 16) as u8, (n >> 8) as u8, n as u8])
+    }
+
+}
+
+/// 300 strangers try to hold every peer slot: they get all but the reserved ones, and a
+/// newcomer whose key is known from an earlier run still gets in.
+#[test]
+fn a_known_newcomer_gets_a_slot_when_strangers_hold_all_the_others() {
+    let friend = crowd::id_of(1_000_000);
+    let mut c = crowd::Crowd::new(vec![friend.id()]);
+    let limits = p2pchat_tui::config::Limits::default();
+    let admitted = (0..300u32).filter(|&n| c.join(n, crowd::ip(n))).count();
+    assert_eq!(admitted, limits.max_peers - limits.reserved_peer_slots);
+    assert!(c.join_as(&friend, crowd::ip(999_999)), "the known key was refused");
+    assert_eq!(c.node.peer_count(), admitted + 1);
+}
+
+/// One address brings at most NEW_IDS_PER_ADDR new keys a minute; others are not affected.
+#[test]
+fn new_identities_from_one_address_are_limited() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let limits = p2pchat_tui::config::Limits::default();
+    let one = crowd::ip(7);
+    let admitted = (0..100u32).filter(|&n| c.join(n, one)).count();
+    assert_eq!(admitted, limits.new_ids_per_addr as usize);
+    assert!(c.join(500, crowd::ip(8)), "another address was refused");
+    c.elapsed += Duration::from_secs(61);
+    assert!(c.join(501, one), "a minute later the address may bring a new key");
+}
+
+/// 70 silent sockets from one address take at most MAX_PENDING_PER_ADDR handshake slots: the
+/// node still accepts, and a peer from another address gets through.
+#[test]
+fn silent_sockets_from_one_address_do_not_block_the_others() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let attacker = crowd::ip(66);
+    for port in 0..70u16 {
+        c.open(std::net::SocketAddr::new(attacker, 50000 + port));
+    }
+    assert!(c.node.can_accept(), "the handshake slots are full");
+    assert!(c.join(1, crowd::ip(67)));
+}
+
+/// 10,000 announcements in one second, each a new id at a new port, with every dial failing
+/// at once: the dials they cause stay within the discovery budget, and a real announcement
+/// is dialed once the flood is over.
+#[test]
+fn an_announcement_flood_causes_a_bounded_number_of_dials() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let limits = p2pchat_tui::config::Limits::default();
+    let attacker = crowd::ip(66);
+    for i in 0..10_000u32 {
+        let mut raw = [0xeeu8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        raw[0] |= 0x80; // above the victim's id: the victim is the one to dial
+        c.announce(attacker, p2pchat_tui::proto::PeerId(raw), 10_000 + (i % 50_000) as u16);
+        if i % 100 == 99 {
+            c.elapsed += MS(10);
+        }
+    }
+    let dials = c.dials();
+    let rate = limits.discovery_dials_per_sec as usize;
+    assert!(dials <= 2 * rate + rate + 1, "{dials} dials for 10,000 announcements");
+    // The flood is over: a real newcomer elsewhere is dialed.
+    c.elapsed += Duration::from_secs(1);
+    let before = c.dials();
+    let real = p2pchat_tui::proto::PeerId([0xf0; 32]);
+    c.announce(crowd::ip(5), real, 8080);
+    assert_eq!(c.dials(), before + 1, "the honest announcement was not dialed");
+}
+
+/// Replay windows restored for 10,000 authors are cut to MAX_REPLAY_AUTHORS, and so is what
+/// is saved.
+#[test]
+fn replay_state_is_bounded() {
+    use p2pchat_tui::core::{Node, NodeConfig, Now};
+    let mut saved = p2pchat_tui::store::SavedState::default();
+    for i in 0..10_000u32 {
+        let mut raw = [0u8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        saved
+            .replay
+            .insert(p2pchat_tui::proto::PeerId(raw).to_hex(), 5);
+    }
+    let limits = p2pchat_tui::config::Limits::default();
+    let cfg = NodeConfig {
+        name: "n".into(),
+        listen_port: 1,
+        limits: limits.clone(),
+        timing: Default::default(),
+        static_peers: vec![],
+        key_file: "(test)".into(),
+        saved,
+        known_keys: vec![],
+    };
+    let now = Now {
+        mono: std::time::Instant::now(),
+        unix_ms: 1,
+    };
+    let node = Node::new(p2pchat_tui::identity::Identity::from_secret([1; 32]), cfg, now);
+    assert_eq!(node.saved_state().replay.len(), limits.max_replay_authors);
+}
