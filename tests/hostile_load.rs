@@ -313,3 +313,61 @@ fn spoofed_announcements_pointing_at_a_connected_peer_lose_no_messages() {
     assert!(missing.is_empty(), "lost: {missing:?}");
     assert_eq!(got.len(), n, "each once");
 }
+
+/// 300 fresh identities from one address connect once each and leave: at most
+/// NEW_IDS_PER_ADDR of them get in, none leaves a join or leave line in history.db, the known
+/// keys stay few, state.json stays small, and the honest peer keeps chatting.
+#[test]
+fn many_identities_connecting_once_leave_no_lines_and_little_state() {
+    let mut p = honest_pair();
+    // Bob speaks, so his presence lines are the kind that are kept.
+    still_fine(&mut p, "ok before the identities", |_| false);
+    let started = Instant::now();
+    let mut admitted = 0;
+    for n in 0..300u32 {
+        let mut secret = [0x5au8; 32];
+        secret[..4].copy_from_slice(&n.to_be_bytes());
+        let who = Identity::from_secret(secret);
+        let (mut s, _) = handshake(p.a.port, &who, PROTOCOL_VERSION);
+        // Established if the node answers anything but a reject; either way, leave.
+        s.s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        if !matches!(s.read(), Some(Frame::Reject { .. }) | None) {
+            admitted += 1;
+        }
+        let _ = s.s.shutdown(Shutdown::Both);
+    }
+    let took = started.elapsed();
+    still_fine(&mut p, "ok after the identities", |_| false);
+    let online = p
+        .a
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "peer_online" && e["name"] == "Mallory")
+        .count();
+    let limit = p2pchat_tui::config::Limits::default().new_ids_per_addr as usize;
+    assert!(online <= limit, "{online} of 300 identities got in (limit {limit})");
+    assert!(
+        p.a.events()
+            .iter()
+            .filter(|e| e["name"] == "Mallory")
+            .filter(|e| e["event"] == "peer_online" || e["event"] == "peer_offline")
+            .all(|e| e["quiet"] == true),
+        "a silent identity's join or leave was not folded"
+    );
+    p.a.quit();
+    let profile = p._dir.path().join("profiles").join("alice");
+    let db = rusqlite::Connection::open(profile.join("history.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let presence = count(
+        "SELECT count(*) FROM messages WHERE kind = 'system' AND body LIKE 'Mallory%'",
+    );
+    let keys = count("SELECT count(*) FROM keys");
+    let state = std::fs::metadata(profile.join("state.json")).map_or(0, |m| m.len());
+    eprintln!(
+        "300 identities in {took:?}: {online} online ({admitted} answered), \
+         {presence} presence lines, {keys} keys, state.json {state} bytes"
+    );
+    assert_eq!(presence, 0, "join/leave lines stored for silent identities");
+    assert!(keys as usize <= limit + 3, "{keys} keys remembered");
+    assert!(state < 4096, "state.json is {state} bytes");
+}
