@@ -47,10 +47,14 @@ impl Presence {
         show
     }
 
-    /// `id` went offline. True: show (and store) a line; only when its join was shown.
+    /// `id` went offline. True: show (and store) a line: when its join was shown, or when it
+    /// spoke lately after the last leave shown (its messages said it was here).
     pub fn left(&mut self, id: &str, now: i64) -> bool {
         let s = self.seen(id, now);
-        let show = std::mem::take(&mut s.shown_online);
+        let spoke_since = s.spoke.is_some_and(|t| {
+            now - t < SMART_FILTER_DELAY_MS && s.shown_left.is_none_or(|left| t > left)
+        });
+        let show = std::mem::take(&mut s.shown_online) || spoke_since;
         if show {
             s.shown_left = Some(now);
         }
@@ -162,6 +166,10 @@ mod tests {
         p.spoke("talker", 0);
         assert!(p.joined("talker", false, 1000));
         assert!(p.left("talker", 2000));
+        // A folded join, then a message: the leave is shown (weechat's join unmasking).
+        assert!(!p.joined("late", false, 0));
+        p.spoke("late", 5);
+        assert!(p.left("late", 6));
         // Long after speaking, the talker is folded again.
         assert!(!p.joined("talker", false, SMART_FILTER_DELAY_MS + 1));
     }

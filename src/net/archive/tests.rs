@@ -170,21 +170,32 @@ fn ten_thousand_silent_identities_joining_and_leaving_store_no_lines_and_few_key
 #[test]
 fn a_peer_that_spoke_gets_join_and_leave_lines_and_a_quick_rejoin_folds() {
     let mut a = Archive::new(Some(History::in_memory()), id(1));
-    assert!(is_quiet(&online(&mut a, id(2), "Bob")[0]));
+    let online_at = |a: &mut Archive, now: i64| {
+        let event = NetEvent::PeerOnline {
+            id: id(2).to_hex(),
+            name: "Bob".into(),
+            fingerprint: id(2).fingerprint(),
+            addr: "127.0.0.1:1".into(),
+            quiet: false,
+        };
+        is_quiet(&a.on_event(event, now)[0])
+    };
+    // A newcomer joins silently; once it has spoken, its leave is shown.
+    assert!(online_at(&mut a, 1));
     a.on_event(message(id(2), 1, "hello"), 5);
-    assert!(is_quiet(&offline(&mut a, id(2), "Bob", 6)[0]));
-    // Its join was folded, so its leave is too; the next join is shown.
-    let shown = online(&mut a, id(2), "Bob");
-    assert!(!is_quiet(&shown[0]), "{shown:?}");
-    assert!(!is_quiet(&offline(&mut a, id(2), "Bob", 7)[0]));
+    assert!(!is_quiet(&offline(&mut a, id(2), "Bob", 6)[0]));
     // Back within a second: folded, and so is the leave that follows.
-    assert!(is_quiet(&online(&mut a, id(2), "Bob")[0]));
-    assert!(is_quiet(&offline(&mut a, id(2), "Bob", 9)[0]));
+    assert!(online_at(&mut a, 10));
+    assert!(is_quiet(&offline(&mut a, id(2), "Bob", 11)[0]));
+    // Back later: shown (it spoke lately), and its leave too.
+    assert!(!online_at(&mut a, 12 + presence::REJOIN_FOLD_MS));
+    assert!(!is_quiet(&offline(&mut a, id(2), "Bob", 13 + presence::REJOIN_FOLD_MS)[0]));
     let bodies = stored_bodies(&a);
-    let presence: Vec<&String> = bodies.iter().filter(|b| b.starts_with("Bob")).collect();
-    assert_eq!(presence.len(), 2, "{bodies:?}");
-    assert!(presence[0].starts_with("Bob joined"));
-    assert_eq!(presence[1], "Bob left");
+    let presence: Vec<&String> = bodies.iter().filter(|b| b.starts_with("Bob ")).collect();
+    assert_eq!(presence.len(), 3, "{bodies:?}");
+    assert_eq!(presence[0], "Bob left");
+    assert!(presence[1].starts_with("Bob joined"));
+    assert_eq!(presence[2], "Bob left");
 }
 
 /// The look-alikes of issue #10: each, with its own key, is a `key_changed` with the real
