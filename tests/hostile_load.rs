@@ -181,6 +181,36 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
     }
     eprintln!("10,000 announcements sent in {:?}", started.elapsed());
     still_fine(&mut p, "ok after the announcement flood", |_| false);
+    // The same flood in the current protocol version, each at a new port among the silent
+    // listeners' neighbours: every announcement asks for a dial. Count the dials that reach
+    // the listeners (both nodes hear the flood); the discovery dial budget bounds them.
+    let started = Instant::now();
+    for i in 0..10_000u32 {
+        let mut seed = [0u8; 32];
+        seed[..4].copy_from_slice(&i.to_be_bytes());
+        seed[4] = 0x5b;
+        seed[0] = 0xff; // above both nodes' ids: they are the ones to dial
+        let fake = p2pchat_tui::proto::PeerId(seed);
+        let port = ports[i as usize % ports.len()];
+        send(&Announce::new(fake, "Flood", port, PROTOCOL_VERSION).encode());
+        if i % 100 == 99 {
+            let due = started + Duration::from_millis(u64::from(i / 100 + 1) * 10);
+            if let Some(left) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(left);
+            }
+        }
+    }
+    let flood = started.elapsed();
+    still_fine(&mut p, "ok after the current-version flood", |_| false);
+    let mut dials = 0;
+    for l in &listeners {
+        l.set_nonblocking(true).unwrap();
+        while l.accept().is_ok() {
+            dials += 1;
+        }
+    }
+    eprintln!("10,000 current-version announcements in {flood:?}: {dials} dials by two nodes");
+    assert!(dials < 200, "{dials} dials for 10,000 announcements");
     p.a.send("/list");
     let peers = p.a.wait_for("peers", T, |e| e["event"] == "peers");
     let list = peers["peers"].as_array().unwrap();

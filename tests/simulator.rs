@@ -642,5 +642,7 @@ fn replay_state_is_bounded() {
         unix_ms: 1,
     };
     let node = Node::new(p2pchat_tui::identity::Identity::from_secret([1; 32]), cfg, now);
-    assert_eq!(node.saved_state().replay.len(), limits.max_replay_authors);
+    let kept = node.saved_state().replay.len();
+    let max = limits.max_replay_authors;
+    assert!(kept <= max && kept >= max * 7 / 8, "{kept} replay windows kept");
 }

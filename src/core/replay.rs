@@ -112,10 +112,12 @@ impl ReplayBook {
     pub fn window(&mut self, author: PeerId) -> &mut ReplayWindow {
         self.clock += 1;
         if !self.windows.contains_key(&author) && self.windows.len() >= self.max {
-            let idle = self.windows.iter().min_by_key(|(_, (_, used))| *used);
-            if let Some(idle) = idle.map(|(id, _)| *id) {
-                self.windows.remove(&idle);
-            }
+            // Forget the longest-idle eighth at once (at least one): one scan per many
+            // newcomers. Uses are numbered uniquely, so exactly that many go.
+            let mut used: Vec<u64> = self.windows.values().map(|(_, u)| *u).collect();
+            let (_, cutoff, _) = used.select_nth_unstable(self.max / 8);
+            let cutoff = *cutoff;
+            self.windows.retain(|_, (_, u)| *u > cutoff);
         }
         let (w, used) = self.windows.entry(author).or_default();
         *used = self.clock;

@@ -152,6 +152,7 @@ fn is_quiet(e: &NetEvent) -> bool {
 #[test]
 fn ten_thousand_silent_identities_joining_and_leaving_store_no_lines_and_few_keys() {
     let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let started = std::time::Instant::now();
     for i in 0..10_000u32 {
         let mut raw = [0u8; 32];
         raw[..4].copy_from_slice(&i.to_be_bytes());
@@ -162,6 +163,7 @@ fn ten_thousand_silent_identities_joining_and_leaving_store_no_lines_and_few_key
         let shown = offline(&mut a, who, &format!("bot{i}"), 2);
         assert!(is_quiet(&shown[0]), "{:?}", shown[0]);
     }
+    eprintln!("10,000 identities joined and left in {:?}", started.elapsed());
     assert_eq!(stored_bodies(&a), Vec::<String>::new());
     let keys = a.db().unwrap().key_count().unwrap();
     assert!(keys <= crate::store::keys::MAX_KNOWN_KEYS, "{keys} keys");
