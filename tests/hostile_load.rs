@@ -360,7 +360,8 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
         let who = Identity::from_secret(secret);
         let (mut s, _) = handshake(p.a.port, &who, PROTOCOL_VERSION);
         // Established if the node answers anything but a reject; either way, leave.
-        s.s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        s.s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
         if !matches!(s.read(), Some(Frame::Reject { .. }) | None) {
             admitted += 1;
         }
@@ -368,14 +369,16 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
     }
     let took = started.elapsed();
     still_fine(&mut p, "ok after the identities", |_| false);
-    let online = p
-        .a
-        .events()
-        .iter()
-        .filter(|e| e["event"] == "peer_online" && e["name"] == "Mallory")
-        .count();
+    let online =
+        p.a.events()
+            .iter()
+            .filter(|e| e["event"] == "peer_online" && e["name"] == "Mallory")
+            .count();
     let limit = p2pchat_tui::config::Limits::default().new_ids_per_addr as usize;
-    assert!(online <= limit, "{online} of 300 identities got in (limit {limit})");
+    assert!(
+        online <= limit,
+        "{online} of 300 identities got in (limit {limit})"
+    );
     assert!(
         p.a.events()
             .iter()
@@ -388,9 +391,8 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
     let profile = p._dir.path().join("profiles").join("alice");
     let db = rusqlite::Connection::open(profile.join("history.db")).unwrap();
     let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let presence = count(
-        "SELECT count(*) FROM messages WHERE kind = 'system' AND body LIKE 'Mallory%'",
-    );
+    let presence =
+        count("SELECT count(*) FROM messages WHERE kind = 'system' AND body LIKE 'Mallory%'");
     let keys = count("SELECT count(*) FROM keys");
     let state = std::fs::metadata(profile.join("state.json")).map_or(0, |m| m.len());
     eprintln!(

@@ -431,7 +431,14 @@ mod crowd {
             // A low id, so that the victim is the one that dials announced peers.
             let me = Identity::from_secret([0; 32]);
             let mut c = Crowd {
-                node: Node::new(me, cfg, Now { mono: t0, unix_ms: 1_800_000_000_000 }),
+                node: Node::new(
+                    me,
+                    cfg,
+                    Now {
+                        mono: t0,
+                        unix_ms: 1_800_000_000_000,
+                    },
+                ),
                 t0,
                 elapsed: Duration::ZERO,
                 next_conn: 1,
@@ -543,7 +550,6 @@ mod crowd {
     pub fn ip(n: u32) -> IpAddr {
         IpAddr::from([10, 100 + (n >> 16) as u8, (n >> 8) as u8, n as u8])
     }
-
 }
 
 /// 300 strangers try to hold every peer slot: they get all but the reserved ones, and a
@@ -555,7 +561,10 @@ fn a_known_newcomer_gets_a_slot_when_strangers_hold_all_the_others() {
     let limits = p2pchat_tui::config::Limits::default();
     let admitted = (0..300u32).filter(|&n| c.join(n, crowd::ip(n))).count();
     assert_eq!(admitted, limits.max_peers - limits.reserved_peer_slots);
-    assert!(c.join_as(&friend, crowd::ip(999_999)), "the known key was refused");
+    assert!(
+        c.join_as(&friend, crowd::ip(999_999)),
+        "the known key was refused"
+    );
     assert_eq!(c.node.peer_count(), admitted + 1);
 }
 
@@ -569,7 +578,10 @@ fn new_identities_from_one_address_are_limited() {
     assert_eq!(admitted, limits.new_ids_per_addr as usize);
     assert!(c.join(500, crowd::ip(8)), "another address was refused");
     c.elapsed += Duration::from_secs(61);
-    assert!(c.join(501, one), "a minute later the address may bring a new key");
+    assert!(
+        c.join(501, one),
+        "a minute later the address may bring a new key"
+    );
 }
 
 /// 70 silent sockets from one address take at most MAX_PENDING_PER_ADDR handshake slots: the
@@ -597,20 +609,31 @@ fn an_announcement_flood_causes_a_bounded_number_of_dials() {
         let mut raw = [0xeeu8; 32];
         raw[..4].copy_from_slice(&i.to_be_bytes());
         raw[0] |= 0x80; // above the victim's id: the victim is the one to dial
-        c.announce(attacker, p2pchat_tui::proto::PeerId(raw), 10_000 + (i % 50_000) as u16);
+        c.announce(
+            attacker,
+            p2pchat_tui::proto::PeerId(raw),
+            10_000 + (i % 50_000) as u16,
+        );
         if i % 100 == 99 {
             c.elapsed += MS(10);
         }
     }
     let dials = c.dials();
     let rate = limits.discovery_dials_per_sec as usize;
-    assert!(dials <= 2 * rate + rate + 1, "{dials} dials for 10,000 announcements");
+    assert!(
+        dials <= 2 * rate + rate + 1,
+        "{dials} dials for 10,000 announcements"
+    );
     // The flood is over: a real newcomer elsewhere is dialed.
     c.elapsed += Duration::from_secs(1);
     let before = c.dials();
     let real = p2pchat_tui::proto::PeerId([0xf0; 32]);
     c.announce(crowd::ip(5), real, 8080);
-    assert_eq!(c.dials(), before + 1, "the honest announcement was not dialed");
+    assert_eq!(
+        c.dials(),
+        before + 1,
+        "the honest announcement was not dialed"
+    );
 }
 
 /// Replay windows restored for 10,000 authors are cut to MAX_REPLAY_AUTHORS, and so is what
@@ -641,8 +664,15 @@ fn replay_state_is_bounded() {
         mono: std::time::Instant::now(),
         unix_ms: 1,
     };
-    let node = Node::new(p2pchat_tui::identity::Identity::from_secret([1; 32]), cfg, now);
+    let node = Node::new(
+        p2pchat_tui::identity::Identity::from_secret([1; 32]),
+        cfg,
+        now,
+    );
     let kept = node.saved_state().replay.len();
     let max = limits.max_replay_authors;
-    assert!(kept <= max && kept >= max * 7 / 8, "{kept} replay windows kept");
+    assert!(
+        kept <= max && kept >= max * 7 / 8,
+        "{kept} replay windows kept"
+    );
 }

@@ -194,7 +194,9 @@ fn interface_in_a_real_terminal_with_headless_peers() {
     // ("disconnected"). Both then come back. (Leave lines are shown for peers that spoke
     // lately: Carol says something first.)
     carol.send("bye from Carol");
-    term.wait_screen("Carol's message", T, |s| s.contains("Carol: bye from Carol"));
+    term.wait_screen("Carol's message", T, |s| {
+        s.contains("Carol: bye from Carol")
+    });
     carol.quit();
     term.wait_screen("Carol offline, 'Carol left'", T, |s| {
         offline(s, "Carol") && s.contains("Carol left") && s.contains("Peers 1/2")

@@ -149,6 +149,9 @@ mod tests {
                 a.allow_discovery_dial(ip, &limits, t0)
             })
             .count();
-        assert_eq!(per_addr + total, 2 * limits.discovery_dials_per_sec as usize);
+        assert_eq!(
+            per_addr + total,
+            2 * limits.discovery_dials_per_sec as usize
+        );
     }
 }

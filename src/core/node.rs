@@ -1,9 +1,9 @@
 //! The `Node`: one peer's whole protocol state, and the dispatch of inputs to the parts
 //! that handle them (handshake and connections, chat, discovery, timers).
 
+use super::admission::Admission;
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
-use super::admission::Admission;
 use super::replay::{ReplayBook, ReplayWindow};
 use super::voting::VotingBook;
 use crate::config::{Limits, Timing, PROTOCOL_VERSION};

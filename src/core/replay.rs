@@ -171,7 +171,9 @@ mod tests {
         for n in 1..=10u8 {
             book.entry(PeerId([n; 32])).or_default().check_and_record(5);
             // `a` stays active, so it is never the one forgotten.
-            book.entry(a).or_default().check_and_record(u64::from(n) + 1);
+            book.entry(a)
+                .or_default()
+                .check_and_record(u64::from(n) + 1);
             assert!(book.len() <= 3);
         }
         assert_eq!(
@@ -179,7 +181,9 @@ mod tests {
             ReplayVerdict::Duplicate
         );
         assert_eq!(
-            book.entry(PeerId([10; 32])).or_default().check_and_record(5),
+            book.entry(PeerId([10; 32]))
+                .or_default()
+                .check_and_record(5),
             ReplayVerdict::Duplicate
         );
         // A forgotten author's window starts afresh.

@@ -292,7 +292,10 @@ mod tests {
         assert!(h.key("trusted").unwrap().is_some());
         assert!(h.key("blocked").unwrap().is_some());
         // The newest stay, the longest unseen went.
-        assert!(h.key(&format!("s{}", MAX_KNOWN_KEYS + 499)).unwrap().is_some());
+        assert!(h
+            .key(&format!("s{}", MAX_KNOWN_KEYS + 499))
+            .unwrap()
+            .is_some());
         assert!(h.key("s0").unwrap().is_none());
     }
 
@@ -313,8 +316,7 @@ mod tests {
         }
         let h = History::open(&path).unwrap();
         // The old row got its folded name: a look-alike of it clashes.
-        let Sighting::NameClash { others } = h.sight_key("k2", "ALİCE\u{00AD}", 9).unwrap()
-        else {
+        let Sighting::NameClash { others } = h.sight_key("k2", "ALİCE\u{00AD}", 9).unwrap() else {
             panic!("the migrated key's name is not found folded")
         };
         assert_eq!(others[0].id, "k1");

@@ -196,6 +196,10 @@ mod tests {
         for i in 0..(3 * MAX_PRESENCE) {
             p.joined(&i.to_string(), false, i as i64);
         }
-        assert!(p.len() <= MAX_PRESENCE && p.len() > MAX_PRESENCE / 2, "{}", p.len());
+        assert!(
+            p.len() <= MAX_PRESENCE && p.len() > MAX_PRESENCE / 2,
+            "{}",
+            p.len()
+        );
     }
 }
