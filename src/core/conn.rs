@@ -83,13 +83,14 @@ impl Node {
     }
 
     /// An inbound connection from `addr` may start its handshake: fewer than
-    /// MAX_PENDING_HANDSHAKES are pending, and fewer than MAX_PENDING_PER_ADDR from its IP.
+    /// MAX_PENDING_HANDSHAKES are pending, and fewer than MAX_PENDING_PER_ADDR of the inbound
+    /// ones come from its IP (our own dials to that address do not count).
     fn admits_handshake_from(&self, addr: SocketAddr) -> bool {
         let pending = self.conns.values().filter(|c| !c.is_established());
         let (mut total, mut same) = (0, 0);
         for c in pending {
             total += 1;
-            same += usize::from(c.addr.ip() == addr.ip());
+            same += usize::from(!c.outbound && c.addr.ip() == addr.ip());
         }
         let limits = &self.cfg.limits;
         if total >= limits.max_pending_handshakes || same >= limits.max_pending_per_addr {

@@ -147,7 +147,7 @@ pub fn key_warning(name: &str, fingerprint: &str, previous: &[String], mine: &st
         );
     }
     format!(
-        "WARNING: {name} now has key {fingerprint}, but {name} (or a name that looks like it) was first seen with {}: possible impersonation; compare /verify codes before trusting it",
+        "WARNING: {name} now has key {fingerprint}, but {name} (or a look-alike of it) was first seen with {}: possible impersonation; compare /verify codes before trusting it",
         previous.join(", ")
     )
 }
