@@ -36,7 +36,8 @@ pub struct Limits {
     /// may take; a stranger is refused as `full` once the others are taken.
     pub reserved_peer_slots: usize,
     /// MAX_PENDING_PER_ADDR: most connections from one IP address in their handshake at once
-    /// (of MAX_PENDING_HANDSHAKES); more are closed at once.
+    /// (of MAX_PENDING_HANDSHAKES); more are closed at once. Not for loopback (nor the two
+    /// per-address limits below): all local peers share it.
     pub max_pending_per_addr: usize,
     /// NEW_IDS_PER_ADDR: most handshakes per minute from one IP address with keys never seen
     /// before; more are refused.
@@ -69,7 +70,7 @@ impl Default for Limits {
             reserved_peer_slots: 32,
             max_pending_per_addr: 8,
             new_ids_per_addr: 30,
-            discovery_dials_per_sec: 16,
+            discovery_dials_per_sec: 32,
             discovery_dials_per_addr: 4,
             max_replay_authors: 1024,
         }

@@ -344,9 +344,10 @@ fn spoofed_announcements_pointing_at_a_connected_peer_lose_no_messages() {
     assert_eq!(got.len(), n, "each once");
 }
 
-/// 300 fresh identities from one address connect once each and leave: at most
-/// NEW_IDS_PER_ADDR of them get in, none leaves a join or leave line in history.db, the known
-/// keys stay few, state.json stays small, and the honest peer keeps chatting.
+/// 300 fresh identities connect once each and leave: none leaves a join or leave line in
+/// history.db, the known keys are only theirs, state.json stays small, and the honest peer
+/// keeps chatting. (On loopback every identity gets in: the per-address limits exempt it, see
+/// PROTOCOL.md §2; the simulator tests them from LAN addresses.)
 #[test]
 fn many_identities_connecting_once_leave_no_lines_and_little_state() {
     let mut p = honest_pair();
@@ -360,8 +361,7 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
         let who = Identity::from_secret(secret);
         let (mut s, _) = handshake(p.a.port, &who, PROTOCOL_VERSION);
         // Established if the node answers anything but a reject; either way, leave.
-        s.s.set_read_timeout(Some(Duration::from_millis(200)))
-            .unwrap();
+        s.s.set_read_timeout(Some(T)).unwrap();
         if !matches!(s.read(), Some(Frame::Reject { .. }) | None) {
             admitted += 1;
         }
@@ -374,10 +374,9 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
             .iter()
             .filter(|e| e["event"] == "peer_online" && e["name"] == "Mallory")
             .count();
-    let limit = p2pchat_tui::config::Limits::default().new_ids_per_addr as usize;
-    assert!(
-        online <= limit,
-        "{online} of 300 identities got in (limit {limit})"
+    assert_eq!(
+        online, admitted,
+        "every identity that was answered came online"
     );
     assert!(
         p.a.events()
@@ -400,6 +399,6 @@ fn many_identities_connecting_once_leave_no_lines_and_little_state() {
          {presence} presence lines, {keys} keys, state.json {state} bytes"
     );
     assert_eq!(presence, 0, "join/leave lines stored for silent identities");
-    assert!(keys as usize <= limit + 3, "{keys} keys remembered");
+    assert!(keys as usize <= online + 2, "{keys} keys remembered");
     assert!(state < 4096, "state.json is {state} bytes");
 }

@@ -598,8 +598,9 @@ fn silent_sockets_from_one_address_do_not_block_the_others() {
 }
 
 /// 10,000 announcements in one second, each a new id at a new port, with every dial failing
-/// at once: the dials they cause stay within the discovery budget, and a real announcement
-/// is dialed once the flood is over.
+/// at once, first from one address, then from 10,000: the dials they cause stay within the
+/// per-address and the total discovery budgets, and a real announcement is dialed once the
+/// flood is over.
 #[test]
 fn an_announcement_flood_causes_a_bounded_number_of_dials() {
     let mut c = crowd::Crowd::new(vec![]);
@@ -618,14 +619,33 @@ fn an_announcement_flood_causes_a_bounded_number_of_dials() {
             c.elapsed += MS(10);
         }
     }
+    // All announced from one address: its budget (bursts of twice the rate) is the bound.
     let dials = c.dials();
-    let rate = limits.discovery_dials_per_sec as usize;
+    let rate = limits.discovery_dials_per_addr as usize;
     assert!(
         dials <= 2 * rate + rate + 1,
         "{dials} dials for 10,000 announcements"
     );
+    // The same from 10,000 addresses: the total budget holds it.
+    c.elapsed += Duration::from_secs(5);
+    let before = c.dials();
+    for i in 0..10_000u32 {
+        let mut raw = [0xddu8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        raw[0] |= 0x80;
+        c.announce(crowd::ip(1000 + i), p2pchat_tui::proto::PeerId(raw), 8080);
+        if i % 100 == 99 {
+            c.elapsed += MS(10);
+        }
+    }
+    let total = limits.discovery_dials_per_sec as usize;
+    let dials = c.dials() - before;
+    assert!(
+        dials <= 3 * total + 1,
+        "{dials} dials from 10,000 addresses"
+    );
     // The flood is over: a real newcomer elsewhere is dialed.
-    c.elapsed += Duration::from_secs(1);
+    c.elapsed += Duration::from_secs(5);
     let before = c.dials();
     let real = p2pchat_tui::proto::PeerId([0xf0; 32]);
     c.announce(crowd::ip(5), real, 8080);

@@ -1,6 +1,10 @@
 //! Who may take a peer slot, a handshake slot or a dial: the keys known from earlier runs or
 //! trusted (for the reserved peer slots), new identities per source address, and the budget
 //! of dials that discovery announcements may cause. Owns its state; time comes in.
+//!
+//! Loopback addresses are exempt from the per-address limits (the total ones still apply):
+//! every process on this host shares them, so a per-address limit there would only stop a
+//! group of peers on one machine, and could not tell an honest local peer from a hostile one.
 
 use super::rate::TokenBucket;
 use crate::config::Limits;
@@ -66,7 +70,7 @@ impl Admission {
     /// A handshake from `ip` claims `id`. True if it may go on: the key is known, or was
     /// already counted in this window, or `ip` has had fewer than `limit` new keys this window.
     pub fn allow_new_id(&mut self, ip: IpAddr, id: PeerId, limit: u32, now: Instant) -> bool {
-        if self.known.contains(&id) {
+        if self.known.contains(&id) || ip.is_loopback() {
             return true;
         }
         if !self.new_ids.contains_key(&ip) && self.new_ids.len() >= MAX_TRACKED_ADDRS {
@@ -95,8 +99,11 @@ impl Admission {
     }
 
     /// An announcement asks for a dial to `ip`. True if both the total and that address's
-    /// budgets have a token (then one of each is spent).
+    /// budgets have a token (then one of each is spent). Loopback has only the total budget.
     pub fn allow_discovery_dial(&mut self, ip: IpAddr, limits: &Limits, now: Instant) -> bool {
+        if ip.is_loopback() {
+            return self.dials.try_take(now);
+        }
         if !self.dials_to.contains_key(&ip) && self.dials_to.len() >= MAX_TRACKED_ADDRS {
             self.dials_to.clear();
         }
@@ -130,6 +137,9 @@ mod tests {
         assert!(a.allow_new_id(other, PeerId([200; 32]), 3, t0));
         // A minute later the address may bring new keys again.
         assert!(a.allow_new_id(ip, PeerId([201; 32]), 3, t0 + NEW_ID_WINDOW));
+        // Loopback is not limited per address.
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        assert!((0..10u8).all(|n| a.allow_new_id(lo, PeerId([50 + n; 32]), 3, t0)));
     }
 
     #[test]

@@ -84,7 +84,8 @@ impl Node {
 
     /// An inbound connection from `addr` may start its handshake: fewer than
     /// MAX_PENDING_HANDSHAKES are pending, and fewer than MAX_PENDING_PER_ADDR of the inbound
-    /// ones come from its IP (our own dials to that address do not count).
+    /// ones come from its IP (our own dials to that address do not count; loopback is exempt,
+    /// see [`super::admission`]).
     fn admits_handshake_from(&self, addr: SocketAddr) -> bool {
         let pending = self.conns.values().filter(|c| !c.is_established());
         let (mut total, mut same) = (0, 0);
@@ -93,7 +94,8 @@ impl Node {
             same += usize::from(!c.outbound && c.addr.ip() == addr.ip());
         }
         let limits = &self.cfg.limits;
-        if total >= limits.max_pending_handshakes || same >= limits.max_pending_per_addr {
+        let crowded = same >= limits.max_pending_per_addr && !addr.ip().is_loopback();
+        if total >= limits.max_pending_handshakes || crowded {
             tracing::debug!(%addr, total, same, "handshake refused: too many pending");
             return false;
         }
