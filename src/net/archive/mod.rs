@@ -71,6 +71,17 @@ impl Archive {
             {
                 return out; // already have it
             }
+            NetEvent::Message { msg_id, from, .. }
+            | NetEvent::DirectMessage { msg_id, from, .. }
+                if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
+            {
+                // A replay the node's window no longer knows (MAX_REPLAY_AUTHORS): the stored
+                // message id still catches it.
+                return vec![NetEvent::Rejected {
+                    from: from.clone(),
+                    reason: format!("replayed message ({msg_id} is already stored)"),
+                }];
+            }
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }
             | NetEvent::Backfilled { from, .. }

@@ -282,3 +282,18 @@ fn a_name_like_our_own_warns_the_owner() {
         "{reply:?}"
     );
 }
+
+/// A replay that the node's bounded replay windows no longer recognise is caught by the
+/// stored message id: not shown twice, reported.
+#[test]
+fn a_live_message_already_stored_is_not_shown_again() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    assert_eq!(a.on_event(message(id(2), 7, "once"), 9).len(), 1);
+    let again = a.on_event(message(id(2), 7, "once"), 10);
+    assert!(
+        matches!(&again[..], [NetEvent::Rejected { reason, .. }] if reason.contains("replayed")),
+        "{again:?}"
+    );
+    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    assert_eq!(page.len(), 1);
+}
