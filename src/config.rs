@@ -32,6 +32,25 @@ pub struct Limits {
     /// MAX_CLOCK_SKEW: how far ahead of the receiver's clock a timestamp from the network may
     /// be (chat, private messages, synced history); later ones are refused. Default 5 minutes.
     pub max_clock_skew: Duration,
+    /// RESERVED_PEER_SLOTS: of MAX_PEERS, slots only keys known from earlier runs or trusted
+    /// may take; a stranger is refused as `full` once the others are taken.
+    pub reserved_peer_slots: usize,
+    /// MAX_PENDING_PER_ADDR: most connections from one IP address in their handshake at once
+    /// (of MAX_PENDING_HANDSHAKES); more are closed at once. Not for loopback (nor the two
+    /// per-address limits below): all local peers share it.
+    pub max_pending_per_addr: usize,
+    /// NEW_IDS_PER_ADDR: most handshakes per minute from one IP address with keys never seen
+    /// before; more are refused.
+    pub new_ids_per_addr: u32,
+    /// DISCOVERY_DIALS_PER_SEC: most dials per second that announcements may cause in total
+    /// (twice that at once); announcements past it are ignored until tokens return.
+    pub discovery_dials_per_sec: u32,
+    /// DISCOVERY_DIALS_PER_ADDR: most dials per second to one announced IP address (twice
+    /// that at once).
+    pub discovery_dials_per_addr: u32,
+    /// MAX_REPLAY_AUTHORS: most authors whose replay window is kept (and saved); past it, the
+    /// longest-idle author's is forgotten.
+    pub max_replay_authors: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +67,12 @@ impl Default for Limits {
             outbound_queue: 4096,
             retention: Duration::from_secs(30 * 24 * 60 * 60),
             max_clock_skew: Duration::from_secs(5 * 60),
+            reserved_peer_slots: 32,
+            max_pending_per_addr: 8,
+            new_ids_per_addr: 30,
+            discovery_dials_per_sec: 32,
+            discovery_dials_per_addr: 4,
+            max_replay_authors: 1024,
         }
     }
 }

@@ -183,6 +183,36 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
     }
     eprintln!("10,000 announcements sent in {:?}", started.elapsed());
     still_fine(&mut p, "ok after the announcement flood", |_| false);
+    // The same flood in the current protocol version, each at a new port among the silent
+    // listeners' neighbours: every announcement asks for a dial. Count the dials that reach
+    // the listeners (both nodes hear the flood); the discovery dial budget bounds them.
+    let started = Instant::now();
+    for i in 0..10_000u32 {
+        let mut seed = [0u8; 32];
+        seed[..4].copy_from_slice(&i.to_be_bytes());
+        seed[4] = 0x5b;
+        seed[0] = 0xff; // above both nodes' ids: they are the ones to dial
+        let fake = p2pchat_tui::proto::PeerId(seed);
+        let port = ports[i as usize % ports.len()];
+        send(&Announce::new(fake, "Flood", port, PROTOCOL_VERSION).encode());
+        if i % 100 == 99 {
+            let due = started + Duration::from_millis(u64::from(i / 100 + 1) * 10);
+            if let Some(left) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(left);
+            }
+        }
+    }
+    let flood = started.elapsed();
+    still_fine(&mut p, "ok after the current-version flood", |_| false);
+    let mut dials = 0;
+    for l in &listeners {
+        l.set_nonblocking(true).unwrap();
+        while l.accept().is_ok() {
+            dials += 1;
+        }
+    }
+    eprintln!("10,000 current-version announcements in {flood:?}: {dials} dials by two nodes");
+    assert!(dials < 200, "{dials} dials for 10,000 announcements");
     p.a.send("/list");
     let peers = p.a.wait_for("peers", T, |e| e["event"] == "peers");
     let list = peers["peers"].as_array().unwrap();
@@ -314,4 +344,63 @@ fn spoofed_announcements_pointing_at_a_connected_peer_lose_no_messages() {
     eprintln!("{} of {n} arrived in {:?}", got.len(), started.elapsed());
     assert!(missing.is_empty(), "lost: {missing:?}");
     assert_eq!(got.len(), n, "each once");
+}
+
+/// 300 fresh identities connect once each and leave: none leaves a join or leave line in
+/// history.db, the known keys are only theirs, state.json stays small, and the honest peer
+/// keeps chatting. (On loopback every identity gets in: the per-address limits exempt it, see
+/// PROTOCOL.md §2; the simulator tests them from LAN addresses.)
+#[test]
+fn many_identities_connecting_once_leave_no_lines_and_little_state() {
+    let mut p = honest_pair();
+    // Bob speaks, so his presence lines are the kind that are kept.
+    still_fine(&mut p, "ok before the identities", |_| false);
+    let started = Instant::now();
+    let mut admitted = 0;
+    for n in 0..300u32 {
+        let mut secret = [0x5au8; 32];
+        secret[..4].copy_from_slice(&n.to_be_bytes());
+        let who = Identity::from_secret(secret);
+        let (mut s, _) = handshake(p.a.port, &who, PROTOCOL_VERSION);
+        // Established if the node answers anything but a reject; either way, leave.
+        s.s.set_read_timeout(Some(T)).unwrap();
+        if !matches!(s.read(), Some(Frame::Reject { .. }) | None) {
+            admitted += 1;
+        }
+        let _ = s.s.shutdown(Shutdown::Both);
+    }
+    let took = started.elapsed();
+    still_fine(&mut p, "ok after the identities", |_| false);
+    let online =
+        p.a.events()
+            .iter()
+            .filter(|e| e["event"] == "peer_online" && e["name"] == "Mallory")
+            .count();
+    assert_eq!(
+        online, admitted,
+        "every identity that was answered came online"
+    );
+    assert!(
+        p.a.events()
+            .iter()
+            .filter(|e| e["name"] == "Mallory")
+            .filter(|e| e["event"] == "peer_online" || e["event"] == "peer_offline")
+            .all(|e| e["quiet"] == true),
+        "a silent identity's join or leave was not folded"
+    );
+    p.a.quit();
+    let profile = p._dir.path().join("profiles").join("alice");
+    let db = rusqlite::Connection::open(profile.join("history.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let presence =
+        count("SELECT count(*) FROM messages WHERE kind = 'system' AND body LIKE 'Mallory%'");
+    let keys = count("SELECT count(*) FROM keys");
+    let state = std::fs::metadata(profile.join("state.json")).map_or(0, |m| m.len());
+    eprintln!(
+        "300 identities in {took:?}: {online} online ({admitted} answered), \
+         {presence} presence lines, {keys} keys, state.json {state} bytes"
+    );
+    assert_eq!(presence, 0, "join/leave lines stored for silent identities");
+    assert!(keys as usize <= online + 2, "{keys} keys remembered");
+    assert!(state < 4096, "state.json is {state} bytes");
 }

@@ -60,7 +60,7 @@ impl Node {
         if outbound {
             self.dialing.remove(&addr);
         }
-        if self.stopping {
+        if self.stopping || (!outbound && !self.admits_handshake_from(addr)) {
             self.outputs.push(super::Output::Close { conn });
             return;
         }
@@ -80,6 +80,26 @@ impl Node {
                 established_at: None,
             },
         );
+    }
+
+    /// An inbound connection from `addr` may start its handshake: fewer than
+    /// MAX_PENDING_HANDSHAKES are pending, and fewer than MAX_PENDING_PER_ADDR of the inbound
+    /// ones come from its IP (our own dials to that address do not count; loopback is exempt,
+    /// see [`super::admission`]).
+    fn admits_handshake_from(&self, addr: SocketAddr) -> bool {
+        let pending = self.conns.values().filter(|c| !c.is_established());
+        let (mut total, mut same) = (0, 0);
+        for c in pending {
+            total += 1;
+            same += usize::from(!c.outbound && c.addr.ip() == addr.ip());
+        }
+        let limits = &self.cfg.limits;
+        let crowded = same >= limits.max_pending_per_addr && !addr.ip().is_loopback();
+        if total >= limits.max_pending_handshakes || crowded {
+            tracing::debug!(%addr, total, same, "handshake refused: too many pending");
+            return false;
+        }
+        true
     }
 
     pub(super) fn on_dial_failed(&mut self, addr: SocketAddr, error: String) {
@@ -146,7 +166,7 @@ impl Node {
                 old.state = ConnState::Handshaking { their_hello: None };
             }
             self.reject(existing, RejectReason::Duplicate, "already connected");
-        } else if self.peers.len() >= self.cfg.limits.max_peers {
+        } else if self.peers.len() >= self.peer_slots_for(&them) {
             return self.reject(conn, RejectReason::Full, "too many peers");
         }
         let dial_addr = SocketAddr::new(addr.ip(), hello.port);
@@ -179,7 +199,19 @@ impl Node {
                 name: hello.name,
                 fingerprint: them.fingerprint(),
                 addr: dial_addr.to_string(),
+                quiet: false,
             });
+        }
+    }
+
+    /// How many peers may be connected for `id` to join: all MAX_PEERS for a known key, all
+    /// but RESERVED_PEER_SLOTS for a stranger.
+    fn peer_slots_for(&self, id: &PeerId) -> usize {
+        let max = self.cfg.limits.max_peers;
+        if self.admission.is_known(id) {
+            max
+        } else {
+            max.saturating_sub(self.cfg.limits.reserved_peer_slots)
         }
     }
 
@@ -271,6 +303,7 @@ impl Node {
                     id: peer.to_hex(),
                     name: p.name,
                     reason,
+                    quiet: false,
                 });
             }
         }

@@ -70,6 +70,11 @@ pub enum Input {
         conn: ConnId,
         messages: Vec<SignedPayload>,
     },
+    /// The runtime learnt that `id` is a known key (the user trusted it): it may use the
+    /// reserved peer slots from now on.
+    KeyKnown {
+        id: PeerId,
+    },
     /// The answer to [`Output::BackfillLookup`]: stored signed payloads, oldest first.
     BackfillFound {
         conn: ConnId,

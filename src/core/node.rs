@@ -1,10 +1,11 @@
 //! The `Node`: one peer's whole protocol state, and the dispatch of inputs to the parts
 //! that handle them (handshake and connections, chat, discovery, timers).
 
+use super::admission::Admission;
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
-use super::replay::ReplayWindow;
 use super::verified::VerifyCache;
+use super::replay::{ReplayBook, ReplayWindow};
 use super::voting::VotingBook;
 use crate::config::{Limits, Timing, PROTOCOL_VERSION};
 use crate::identity::Identity;
@@ -32,6 +33,9 @@ pub struct NodeConfig {
     pub key_file: String,
     /// What the previous run saved.
     pub saved: SavedState,
+    /// Keys known from earlier runs or trusted (from the store): they may use the reserved
+    /// peer slots and are not counted as new identities.
+    pub known_keys: Vec<PeerId>,
 }
 
 /// An established peer.
@@ -58,7 +62,7 @@ pub struct Node {
     pub(super) now: Now,
     pub(super) conns: HashMap<ConnId, Conn>,
     pub(super) peers: HashMap<PeerId, Peer>,
-    pub(super) replay: HashMap<PeerId, ReplayWindow>,
+    pub(super) replay: ReplayBook,
     pub(super) next_seq: u64,
     pub(super) seq_reserved: u64,
     /// Addresses being dialed now, and when each was last dialed.
@@ -75,6 +79,8 @@ pub struct Node {
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
     /// Peers already told about as speaking another protocol version.
     pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
+    /// Reserved slots, new identities per address, the discovery dial budget.
+    pub(super) admission: Admission,
     pub(super) voting: VotingBook,
     /// Signature verdicts already reached (every signed payload is verified once).
     pub(super) verified: VerifyCache,
@@ -88,12 +94,14 @@ pub struct Node {
 impl Node {
     /// A node with the given identity. `now` is the time of creation.
     pub fn new(identity: Identity, mut cfg: NodeConfig, now: Now) -> Node {
-        let replay = cfg
-            .saved
-            .replay
-            .iter()
-            .filter_map(|(id, hw)| Some((PeerId::from_hex(id)?, ReplayWindow::restored(*hw))))
-            .collect();
+        let replay = ReplayBook::new(
+            cfg.limits.max_replay_authors,
+            cfg.saved
+                .replay
+                .iter()
+                .filter_map(|(id, hw)| Some((PeerId::from_hex(id)?, ReplayWindow::restored(*hw)))),
+        );
+        let admission = Admission::new(std::mem::take(&mut cfg.known_keys), &cfg.limits, now.mono);
         // Never reuse a sequence number: start above both the reserved block and the clock.
         let first_seq = cfg.saved.seq_reserved.max(now.unix_ms.max(0) as u64).max(1);
         let static_peers = cfg
@@ -125,6 +133,7 @@ impl Node {
             deferred_reply: None,
             deferred_dials: HashMap::new(),
             incompatible_seen: Default::default(),
+            admission,
             voting: VotingBook::new(id),
             verified: VerifyCache::default(),
             synced: Default::default(),
@@ -162,8 +171,8 @@ impl Node {
             seq_reserved: self.seq_reserved,
             replay: self
                 .replay
-                .iter()
-                .map(|(id, w)| (id.to_hex(), w.highest()))
+                .highest()
+                .map(|(id, hw)| (id.to_hex(), hw))
                 .collect(),
         }
     }
@@ -205,6 +214,7 @@ impl Node {
             Input::Timer => self.on_timer(),
             Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
+            Input::KeyKnown { id } => self.admission.learn(id),
         }
     }
 

@@ -53,6 +53,22 @@ impl TokenBucket {
     }
 }
 
+impl TokenBucket {
+    /// Takes one token if one is there; false (and nothing taken) if not, so a flood that is
+    /// refused runs up no debt.
+    pub fn try_take(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,7 @@ pub async fn start(
         static_peers: cfg.peers.clone(),
         key_file: cfg.key_file.clone(),
         saved,
+        known_keys: archive.known_keys(),
     };
     let node = Node::new(identity, node_cfg, now());
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
@@ -190,6 +191,9 @@ impl NetActor {
                     self.archive.rewrite(&mut cmd);
                     if let Some(replies) = self.archive.on_command(&cmd) {
                         for event in replies {
+                            if let Some(id) = Archive::newly_trusted(&event) {
+                                self.node.handle(now(), Input::KeyKnown { id });
+                            }
                             let _ = self.event_tx.send(event).await;
                         }
                         continue;

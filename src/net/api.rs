@@ -142,16 +142,23 @@ pub enum NetEvent {
         port: u16,
         fingerprint: String,
     },
+    /// `quiet`: the join is folded (a peer that has not spoken lately): interfaces update the
+    /// peer list but show and store no line. Set by the store edge; absent when false.
     PeerOnline {
         id: String,
         name: String,
         fingerprint: String,
         addr: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        quiet: bool,
     },
+    /// `quiet`: the leave is folded, as for `PeerOnline`.
     PeerOffline {
         id: String,
         name: String,
         reason: OfflineReason,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        quiet: bool,
     },
     /// A chat message from a peer. `ts` is the author's clock, Unix milliseconds.
     Message {
@@ -346,6 +353,7 @@ mod tests {
             id: "ab".into(),
             name: "Bob".into(),
             reason: OfflineReason::Timeout,
+            quiet: false,
         };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),

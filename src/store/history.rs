@@ -122,6 +122,7 @@ impl History {
             .map_err(fail)?;
         }
         db.execute_batch(SCHEMA).map_err(fail)?;
+        super::keys::migrate(&db).map_err(fail)?;
         db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
         Ok(History { db })
@@ -131,6 +132,7 @@ impl History {
     pub fn in_memory() -> History {
         let db = Connection::open_in_memory().expect("sqlite in memory");
         db.execute_batch(SCHEMA).expect("schema");
+        super::keys::migrate(&db).expect("keys schema");
         History { db }
     }
 

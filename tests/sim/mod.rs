@@ -110,6 +110,7 @@ impl Sim {
             static_peers,
             key_file: "(sim)".into(),
             saved: Default::default(),
+            known_keys: Vec::new(),
         };
         let node = Node::new(identity, cfg, self.at());
         self.nodes.push(SimNode {
@@ -486,6 +487,7 @@ impl Sim {
             static_peers: vec![],
             key_file: "(sim)".into(),
             saved: Default::default(),
+            known_keys: Vec::new(),
         };
         self.nodes[i].node = Node::new(identity, cfg, self.at());
         self.nodes[i].stopped = false;

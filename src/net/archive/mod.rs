@@ -3,12 +3,13 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
+mod presence;
 mod relay;
 mod trust;
 
 pub use trust::key_warning;
 
-use super::api::{Delivery, NetCommand, NetEvent, Trust};
+use super::api::{Delivery, NetCommand, NetEvent};
 use crate::proto::{safety_code, PeerId};
 use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
@@ -30,6 +31,8 @@ pub struct Archive {
     blocked: HashSet<String>,
     /// A store failure is reported once, not per line.
     failed: bool,
+    /// Which joins and leaves are shown (and stored) and which are folded.
+    presence: presence::Presence,
 }
 
 impl Archive {
@@ -50,6 +53,7 @@ impl Archive {
             online: HashMap::new(),
             blocked,
             failed: false,
+            presence: Default::default(),
         }
     }
 
@@ -58,11 +62,25 @@ impl Archive {
     pub fn on_event(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
         let me = self.me.to_hex();
         let mut out = Vec::new();
+        if let NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. } = &event {
+            self.presence.spoke(from, now_ms);
+        }
         let stored = match &event {
             NetEvent::Backfilled { msg_id, .. }
                 if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
             {
                 return out; // already have it
+            }
+            NetEvent::Message { msg_id, from, .. }
+            | NetEvent::DirectMessage { msg_id, from, .. }
+                if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
+            {
+                // A replay the node's window no longer knows (MAX_REPLAY_AUTHORS): the stored
+                // message id still catches it.
+                return vec![NetEvent::Rejected {
+                    from: from.clone(),
+                    reason: format!("replayed message ({msg_id} is already stored)"),
+                }];
             }
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }
@@ -177,38 +195,21 @@ impl Archive {
                 }
                 None
             }
-            NetEvent::PeerOnline {
-                id,
-                name,
-                fingerprint,
-                ..
-            } => {
-                self.online.insert(id.clone(), name.clone());
-                if let Some(trust) = self.sight(id, name, fingerprint, now_ms) {
-                    out.push(trust);
+            NetEvent::Ready { id, name, .. } => {
+                // Our own name belongs to our key: a look-alike of it is warned about.
+                if let Some(Err(e)) = self.db().map(|d| d.claim_own_key(id, name, now_ms)) {
+                    tracing::error!("cannot record our own key: {e}");
                 }
-                Some(system(format!("{name} joined ({fingerprint})"), now_ms))
+                None
             }
-            NetEvent::PeerOffline { id, name, .. } => {
-                self.online.remove(id);
-                Some(system(format!("{name} left"), now_ms))
+            NetEvent::PeerOnline { .. } | NetEvent::PeerOffline { .. } => {
+                return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
             _ => None,
         };
         if let Some(entry) = stored {
             self.store(&entry, &mut out);
-        }
-        if let Some(NetEvent::PeerTrust {
-            trust: Trust::KeyChanged,
-            name,
-            fingerprint,
-            previous,
-            ..
-        }) = out.first()
-        {
-            let warning = key_warning(name, fingerprint, previous);
-            self.store(&system(warning, now_ms), &mut Vec::new());
         }
         out.insert(0, event);
         out

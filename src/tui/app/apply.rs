@@ -32,6 +32,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             name,
             fingerprint,
             addr,
+            quiet,
         } => {
             let name = sanitize(&name, false);
             let entry = PeerEntry {
@@ -48,10 +49,18 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 entry.fingerprint.chars().take(9).collect::<String>()
             );
             upsert_peer(state, entry);
-            state.set_status(format!("{name} joined"), Level::Info);
-            system(state, text, Level::Info);
+            // A folded join changes the peer list only (the store edge did not store it).
+            if !quiet {
+                state.set_status(format!("{name} joined"), Level::Info);
+                system(state, text, Level::Info);
+            }
         }
-        NetEvent::PeerOffline { id, name, reason } => {
+        NetEvent::PeerOffline {
+            id,
+            name,
+            reason,
+            quiet,
+        } => {
             let name = sanitize(&name, false);
             if let Some(p) = state.peers.iter_mut().find(|p| p.id == id) {
                 p.online = false;
@@ -62,8 +71,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 OfflineReason::Closed => format!("{name} disconnected"),
                 OfflineReason::Timeout => format!("{name} timed out"),
             };
-            state.set_status(text.clone(), Level::Info);
-            system(state, text, Level::Info);
+            if !quiet {
+                state.set_status(text.clone(), Level::Info);
+                system(state, text, Level::Info);
+            }
         }
         NetEvent::Message {
             from,

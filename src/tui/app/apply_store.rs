@@ -109,7 +109,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             let name = sanitize(&name, false);
             if trust == Trust::KeyChanged {
                 let previous: Vec<String> = previous.iter().map(|p| sanitize(p, false)).collect();
-                let text = key_warning(&name, &sanitize(&fingerprint, false), &previous);
+                let fp = sanitize(&fingerprint, false);
+                let text = key_warning(&name, &fp, &previous, &state.me.fingerprint);
                 state.set_status(text.clone(), Level::Error);
                 system(state, text, Level::Error);
             } else if let Some(old) = old {

@@ -40,6 +40,7 @@ fn online(s: &mut AppState, id: &str, name: &str) {
             name: name.into(),
             fingerprint: format!("{}:{}", &id[..4], &id[4..8]),
             addr: "127.0.0.1:1".into(),
+            quiet: false,
         },
     );
 }
@@ -178,6 +179,61 @@ fn a_changed_key_is_a_loud_warning() {
     );
     assert!(s.status.as_ref().unwrap().text.contains("impersonation"));
     assert_eq!(s.trust[&fake].trust, Trust::KeyChanged);
+}
+
+#[test]
+fn a_name_like_the_users_own_is_a_warning_about_them() {
+    let mut s = new_state();
+    s.me.fingerprint = "a11c:e000".into();
+    let fake = "fa4e".repeat(16);
+    online(&mut s, &fake, "Аlice");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: fake,
+            name: "Аlice".into(),
+            fingerprint: "fa4e:fa4e".into(),
+            trust: Trust::KeyChanged,
+            blocked: false,
+            previous: vec!["a11c:e000".into()],
+        },
+    );
+    let last = body(&s, s.log.len() - 1);
+    assert!(
+        last.contains("using your name")
+            && last.contains("fa4e:fa4e")
+            && last.contains("a11c:e000"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_folded_join_or_leave_changes_the_peer_list_only() {
+    let mut s = new_state();
+    let lines = s.log.len();
+    let id = "b0b0".repeat(16);
+    apply(
+        &mut s,
+        NetEvent::PeerOnline {
+            id: id.clone(),
+            name: "Bob".into(),
+            fingerprint: "b0b0:b0b0".into(),
+            addr: "127.0.0.1:1".into(),
+            quiet: true,
+        },
+    );
+    assert!(s.peers.iter().any(|p| p.id == id && p.online));
+    apply(
+        &mut s,
+        NetEvent::PeerOffline {
+            id: id.clone(),
+            name: "Bob".into(),
+            reason: crate::net::OfflineReason::Closed,
+            quiet: true,
+        },
+    );
+    assert!(s.peers.iter().any(|p| p.id == id && !p.online));
+    assert_eq!(s.log.len(), lines, "a folded join or leave added a line");
 }
 
 #[test]
