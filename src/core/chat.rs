@@ -6,7 +6,8 @@ use super::node::{Node, SEQ_BLOCK};
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
 use crate::net::api::NetEvent;
-use crate::proto::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+use crate::proto::{ChatContent, ChatLink, Domain, Frame, LinkedChat, MessageId, PeerId, SignedPayload};
+use super::sync::held::HeldRow;
 
 impl Node {
     /// The next sequence number, reserving a new block on disk first when one runs out.
@@ -57,7 +58,12 @@ impl Node {
             body,
         };
         let sp = if signed {
-            SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &content)
+            // `prev` links our signed broadcasts of this run, so a gap can be seen (§7.6).
+            let linked = LinkedChat {
+                content: &content,
+                prev: self.sync.last_sent.replace(content.seq),
+            };
+            SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &linked)
         } else {
             SignedPayload::unsigned(&content)
         };
@@ -108,7 +114,15 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
+        if self.from_the_future(content.ts) {
+            return self.reject_chat(from, "message dated in the future".into());
+        }
         let window = self.replay.entry(from).or_default();
+        if verified && self.sync.held.contains(&from, content.seq) {
+            // Already came by sync (or a relay): shown once, dropped silently.
+            window.check_and_record(content.seq);
+            return tracing::debug!(seq = content.seq, "live copy of a synced message");
+        }
         match window.check_and_record(content.seq) {
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate => {
@@ -136,8 +150,14 @@ impl Node {
         });
     }
 
-    /// Keeps a signed broadcast message for backfill (before the event that shows it).
+    /// Keeps a signed broadcast message for sync (before the event that shows it).
     fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
+        self.sync.held.insert(HeldRow {
+            author: content.author,
+            seq: content.seq,
+            prev: payload.parse::<ChatLink>().ok().and_then(|l| l.prev),
+            ts: content.ts,
+        });
         self.outputs.push(Output::Archive {
             msg_id: MessageId {
                 author: content.author,

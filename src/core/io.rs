@@ -70,11 +70,13 @@ pub enum Input {
         conn: ConnId,
         messages: Vec<SignedPayload>,
     },
-    /// The answer to [`Output::BackfillLookup`]: stored signed payloads, oldest first.
-    BackfillFound {
+    /// The answer to [`Output::SyncLookup`]: the stored signed payloads found.
+    SyncFound {
         conn: ConnId,
         messages: Vec<SignedPayload>,
     },
+    /// The answer to [`Output::SyncIndexLookup`]: the signed broadcast messages held.
+    SyncIndexFound { rows: Vec<super::HeldRow> },
 }
 
 /// Why a connection ended in its plaintext preamble.
@@ -121,11 +123,10 @@ pub enum Output {
     },
     /// `peer` is connected on `conn`: answer with [`Input::OutboxFound`].
     OutboxLookup { conn: ConnId, peer: PeerId },
-    /// Find stored signed broadcast messages with `ts >= since`, at most `limit`, oldest
-    /// first, and answer with [`Input::BackfillFound`] for `conn`.
-    BackfillLookup {
-        conn: ConnId,
-        since: i64,
-        limit: usize,
-    },
+    /// Find these stored signed broadcast messages (ids `author:seq`, at most `SYNC_PAGE`)
+    /// and answer with [`Input::SyncFound`] for `conn` (those not found are left out).
+    SyncLookup { conn: ConnId, msg_ids: Vec<String> },
+    /// At start: list the stored signed broadcast messages with `ts >= since` and answer with
+    /// [`Input::SyncIndexFound`].
+    SyncIndexLookup { since: i64 },
 }

@@ -2,7 +2,6 @@
 //! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
 //! no clocks, no randomness in here: the network actor supplies all three.
 
-mod backfill;
 mod chat;
 mod conn;
 mod discovery;
@@ -13,11 +12,12 @@ mod node;
 pub mod rate;
 pub mod replay;
 pub mod sanitize;
+pub mod sync;
 mod timers;
 mod votes;
 pub mod voting;
 
-pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
+pub use sync::held::HeldRow;
 pub use handshake::handshake_content;
 pub use io::{ConnId, Input, Now, Output, Refusal};
 pub use node::{Node, NodeConfig};

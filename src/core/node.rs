@@ -75,7 +75,7 @@ pub struct Node {
     /// Peers already told about as speaking another protocol version.
     pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
     pub(super) voting: VotingBook,
-    pub(super) backfill: super::backfill::BackfillState,
+    pub(super) sync: super::sync::SyncState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -121,7 +121,7 @@ impl Node {
             deferred_dials: HashMap::new(),
             incompatible_seen: Default::default(),
             voting: VotingBook::new(id),
-            backfill: Default::default(),
+            sync: Default::default(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -185,7 +185,8 @@ impl Node {
             Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
-            Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
+            Input::SyncFound { conn, messages } => self.on_sync_found(conn, messages),
+            Input::SyncIndexFound { rows } => self.on_sync_index(rows),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
         }
     }
@@ -198,6 +199,7 @@ impl Node {
             port: self.cfg.listen_port,
             fingerprint: id.fingerprint(),
         });
+        self.load_sync_index();
         self.announce();
         self.on_timer();
     }

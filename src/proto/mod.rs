@@ -9,6 +9,7 @@ pub mod signing;
 
 pub use discovery::Announce;
 pub use frame::{
+    AuthorRanges, ChatLink, LinkedChat,
     decode_frame, encode_frame, frame_codec, ChatContent, DmContent, Frame, Hello, RejectReason,
 };
 pub use ids::{safety_code, MessageId, PeerId, ProposalId};

@@ -4,10 +4,10 @@
 
 use bytes::Bytes;
 use p2pchat_tui::config::{Limits, Timing};
-use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
+use p2pchat_tui::core::{ConnId, HeldRow, Input, Node, NodeConfig, Now, Output};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::NetEvent;
-use p2pchat_tui::proto::{PeerId, SignedPayload};
+use p2pchat_tui::proto::{ChatLink, MessageId, PeerId, SignedPayload};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -295,17 +295,23 @@ impl Sim {
                     self.schedule(Duration::ZERO, i, Input::OutboxFound { conn, messages });
                 }
             }
-            Output::BackfillLookup { conn, since, limit } => {
-                let mut found: Vec<_> = self.nodes[i]
+            Output::SyncLookup { conn, msg_ids } => {
+                let kept = &self.nodes[i].kept;
+                let messages = msg_ids
+                    .iter()
+                    .filter_map(|id| kept.iter().find(|(_, k, _)| k == id))
+                    .map(|(_, _, p)| p.clone())
+                    .collect();
+                self.schedule(Duration::ZERO, i, Input::SyncFound { conn, messages });
+            }
+            Output::SyncIndexLookup { since } => {
+                let rows = self.nodes[i]
                     .kept
                     .iter()
                     .filter(|(ts, _, _)| *ts >= since)
-                    .cloned()
+                    .filter_map(|(ts, id, p)| held_row(*ts, id, p))
                     .collect();
-                found.sort_by_key(|(ts, id, _)| (*ts, id.clone()));
-                let skip = found.len().saturating_sub(limit);
-                let messages = found.into_iter().skip(skip).map(|(_, _, p)| p).collect();
-                self.schedule(Duration::ZERO, i, Input::BackfillFound { conn, messages });
+                self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });
             }
             Output::Shutdown => self.nodes[i].stopped = true,
         }
@@ -433,6 +439,18 @@ impl Sim {
             })
             .collect()
     }
+}
+
+/// What the store's index query gives for one kept message.
+fn held_row(ts: i64, id: &str, p: &SignedPayload) -> Option<HeldRow> {
+    let id = MessageId::parse(id)?;
+    let link: ChatLink = p.parse().ok()?;
+    Some(HeldRow {
+        author: id.author,
+        seq: id.seq,
+        prev: link.prev,
+        ts,
+    })
 }
 
 impl Sim {

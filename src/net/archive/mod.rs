@@ -59,10 +59,10 @@ impl Archive {
         let me = self.me.to_hex();
         let mut out = Vec::new();
         let stored = match &event {
-            NetEvent::Backfilled { msg_id, .. }
+            NetEvent::Backfilled { msg_id, .. } | NetEvent::Message { msg_id, .. }
                 if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
             {
-                return out; // already have it
+                return out; // already shown once (by sync, a relay, or live)
             }
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }

@@ -1,0 +1,339 @@
+//! What this node holds: per author, the signed broadcast messages it has as runs of sequence
+//! numbers linked by each message's `prev` member, with the timestamps at each run's ends.
+//! It is the summary sent in `have`, the set a `want` is computed against, and the duplicate
+//! check of the live and sync paths. Also the range arithmetic on sorted disjoint ranges.
+
+use crate::proto::{AuthorRanges, PeerId};
+use std::collections::{BTreeMap, HashMap};
+
+/// Most authors the index keeps (the one with the oldest newest message goes first).
+pub const MAX_INDEX_AUTHORS: usize = 4096;
+/// Most runs kept per author (the oldest goes first).
+pub const MAX_INDEX_RUNS: usize = 256;
+
+/// A run `[lo, hi]`: every signed broadcast of the author with a seq in it is held (seqs in
+/// between that belong to private or unsigned messages are covered by the `prev` links).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub hi: u64,
+    /// The `prev` of the run's first message: a held run ending there would join this one.
+    pub lo_prev: Option<u64>,
+    pub lo_ts: i64,
+    pub hi_ts: i64,
+}
+
+/// One held message, as the store reports it at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeldRow {
+    pub author: PeerId,
+    pub seq: u64,
+    pub prev: Option<u64>,
+    pub ts: i64,
+}
+
+/// A hole between two held runs of one author that nobody could fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gap {
+    pub author: PeerId,
+    /// The first seq of the run after the hole (identifies the gap).
+    pub next_seq: u64,
+    pub from_ts: i64,
+    pub to_ts: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct HeldIndex {
+    runs: HashMap<PeerId, BTreeMap<u64, Run>>,
+}
+
+impl HeldIndex {
+    pub fn contains(&self, author: &PeerId, seq: u64) -> bool {
+        self.runs
+            .get(author)
+            .and_then(|r| r.range(..=seq).next_back())
+            .is_some_and(|(_, run)| run.hi >= seq)
+    }
+
+    /// Records a message; false if it was already held.
+    pub fn insert(&mut self, row: HeldRow) -> bool {
+        if row.seq == 0 || self.contains(&row.author, row.seq) {
+            return false;
+        }
+        if !self.runs.contains_key(&row.author) && self.runs.len() >= MAX_INDEX_AUTHORS {
+            self.evict_author();
+        }
+        let runs = self.runs.entry(row.author).or_default();
+        let HeldRow { seq, prev, ts, .. } = row;
+        let mut new = Run {
+            hi: seq,
+            lo_prev: prev,
+            lo_ts: ts,
+            hi_ts: ts,
+        };
+        let mut lo = seq;
+        let pred = runs.range(..seq).next_back().map(|(l, r)| (*l, *r));
+        if let Some((plo, p)) = pred {
+            if p.hi + 1 == seq || prev == Some(p.hi) {
+                runs.remove(&plo);
+                lo = plo;
+                new.lo_prev = p.lo_prev;
+                new.lo_ts = p.lo_ts;
+            }
+        }
+        let succ = runs.range(seq + 1..).next().map(|(l, r)| (*l, *r));
+        if let Some((slo, s)) = succ {
+            if slo == seq + 1 || s.lo_prev == Some(seq) {
+                runs.remove(&slo);
+                new.hi = s.hi;
+                new.hi_ts = s.hi_ts;
+            }
+        }
+        runs.insert(lo, new);
+        while runs.len() > MAX_INDEX_RUNS {
+            runs.pop_first();
+        }
+        true
+    }
+
+    fn evict_author(&mut self) {
+        let oldest = self
+            .runs
+            .iter()
+            .min_by_key(|(id, r)| (r.values().map(|x| x.hi_ts).max(), **id))
+            .map(|(id, _)| *id);
+        if let Some(id) = oldest {
+            self.runs.remove(&id);
+        }
+    }
+
+    /// Forgets runs whose newest message is older than `cutoff` (Unix ms).
+    pub fn prune(&mut self, cutoff: i64) {
+        for runs in self.runs.values_mut() {
+            runs.retain(|_, r| r.hi_ts >= cutoff);
+        }
+        self.runs.retain(|_, r| !r.is_empty());
+    }
+
+    /// An author's runs as ranges, oldest first.
+    pub fn ranges(&self, author: &PeerId) -> Vec<(u64, u64)> {
+        self.runs
+            .get(author)
+            .map(|r| r.iter().map(|(lo, run)| (*lo, run.hi)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The summary: every author's ranges (the newest `max_ranges` of each), authors sorted.
+    pub fn summary(&self, max_ranges: usize) -> Vec<AuthorRanges> {
+        let mut out: Vec<AuthorRanges> = self
+            .runs
+            .keys()
+            .map(|author| {
+                let mut ranges = self.ranges(author);
+                let skip = ranges.len().saturating_sub(max_ranges);
+                ranges.drain(..skip);
+                AuthorRanges {
+                    author: *author,
+                    ranges,
+                }
+            })
+            .collect();
+        out.sort_by_key(|a| a.author);
+        out
+    }
+
+    /// Holes between two held runs: a run whose first message names a `prev` that is not
+    /// held, after an earlier run of the same author.
+    pub fn gaps(&self) -> Vec<Gap> {
+        let mut out = Vec::new();
+        for (author, runs) in &self.runs {
+            let mut before: Option<&Run> = None;
+            for (lo, run) in runs {
+                if let (Some(b), Some(p)) = (before, run.lo_prev) {
+                    if p > b.hi && p < *lo {
+                        out.push(Gap {
+                            author: *author,
+                            next_seq: *lo,
+                            from_ts: b.hi_ts,
+                            to_ts: run.lo_ts,
+                        });
+                    }
+                }
+                before = Some(run);
+            }
+        }
+        out.sort_by_key(|g| (g.from_ts, g.author, g.next_seq));
+        out
+    }
+}
+
+/// Number of seqs in sorted disjoint ranges (saturating).
+pub fn span(ranges: &[(u64, u64)]) -> u64 {
+    ranges
+        .iter()
+        .fold(0u64, |n, (lo, hi)| n.saturating_add(hi - lo).saturating_add(1))
+}
+
+/// True if ranges are well formed: `1 <= lo <= hi`, sorted, disjoint.
+pub fn well_formed(ranges: &[(u64, u64)]) -> bool {
+    ranges.iter().all(|(lo, hi)| *lo >= 1 && lo <= hi)
+        && ranges.windows(2).all(|w| w[0].1 < w[1].0)
+}
+
+/// `a` minus `b`, both sorted and disjoint.
+pub fn subtract(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut j = 0;
+    for &(lo, hi) in a {
+        let mut cur = lo;
+        while j < b.len() && b[j].1 < cur {
+            j += 1;
+        }
+        let mut k = j;
+        let mut done = false;
+        while k < b.len() && b[k].0 <= hi {
+            if b[k].0 > cur {
+                out.push((cur, b[k].0 - 1));
+            }
+            if b[k].1 >= hi {
+                done = true;
+                break;
+            }
+            cur = b[k].1 + 1;
+            k += 1;
+        }
+        if !done {
+            out.push((cur, hi));
+        }
+    }
+    out
+}
+
+/// The first `max` seqs of `ranges` (cutting the last range taken).
+pub fn take_span(ranges: &[(u64, u64)], max: u64) -> Vec<(u64, u64)> {
+    let mut left = max;
+    let mut out = Vec::new();
+    for &(lo, hi) in ranges {
+        if left == 0 {
+            break;
+        }
+        let hi = hi.min(lo.saturating_add(left - 1));
+        out.push((lo, hi));
+        left -= hi - lo + 1;
+    }
+    out
+}
+
+/// Union of two sorted disjoint range lists.
+pub fn union(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut all: Vec<(u64, u64)> = a.iter().chain(b).copied().collect();
+    all.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(all.len());
+    for (lo, hi) in all {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// True if `seq` falls in one of the sorted ranges.
+pub fn covers(ranges: &[(u64, u64)], seq: u64) -> bool {
+    let i = ranges.partition_point(|r| r.1 < seq);
+    ranges.get(i).is_some_and(|r| r.0 <= seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const A: PeerId = PeerId([1; 32]);
+
+    fn row(seq: u64, prev: Option<u64>) -> HeldRow {
+        HeldRow {
+            author: A,
+            seq,
+            prev,
+            ts: seq as i64 * 10,
+        }
+    }
+
+    #[test]
+    fn runs_join_through_prev_links_across_private_seqs() {
+        let mut h = HeldIndex::default();
+        assert!(h.insert(row(10, None)));
+        assert!(h.insert(row(13, Some(11)))); // 11 is held by nobody: a hole
+        assert_eq!(h.ranges(&A), vec![(10, 10), (13, 13)]);
+        assert!(h.insert(row(11, Some(10)))); // 12 was a private message
+        assert_eq!(h.ranges(&A), vec![(10, 13)]);
+        assert!(!h.insert(row(12, None)), "covered by the links");
+        assert!(h.contains(&A, 12) && !h.contains(&A, 14));
+        assert!(h.gaps().is_empty());
+    }
+
+    #[test]
+    fn a_hole_between_runs_is_a_gap_with_the_times_around_it() {
+        let mut h = HeldIndex::default();
+        h.insert(row(1, None));
+        h.insert(row(2, Some(1)));
+        h.insert(row(5, Some(4)));
+        let gaps = h.gaps();
+        assert_eq!(
+            gaps,
+            vec![Gap {
+                author: A,
+                next_seq: 5,
+                from_ts: 20,
+                to_ts: 50
+            }]
+        );
+        // The first run of a restarted author (no prev) is no gap.
+        h.insert(row(100, None));
+        assert_eq!(h.gaps().len(), 1);
+        h.prune(60);
+        assert_eq!(h.ranges(&A), vec![(100, 100)]);
+    }
+
+    #[test]
+    fn range_arithmetic() {
+        assert_eq!(subtract(&[(1, 10)], &[(3, 4), (8, 20)]), vec![(1, 2), (5, 7)]);
+        assert_eq!(subtract(&[(1, 3), (5, 9)], &[]), vec![(1, 3), (5, 9)]);
+        assert_eq!(subtract(&[(1, 3)], &[(1, 3)]), vec![]);
+        assert_eq!(take_span(&[(1, 3), (10, 20)], 5), vec![(1, 3), (10, 11)]);
+        assert_eq!(span(&[(1, 3), (10, 11)]), 5);
+        assert_eq!(span(&[(1, u64::MAX)]), u64::MAX);
+        assert_eq!(union(&[(1, 3)], &[(4, 6), (9, 9)]), vec![(1, 6), (9, 9)]);
+        assert!(covers(&[(1, 3), (9, 9)], 9) && !covers(&[(1, 3), (9, 9)], 5));
+        assert!(!well_formed(&[(3, 2)]) && !well_formed(&[(1, 5), (5, 6)]));
+        assert!(!well_formed(&[(0, 1)]) && well_formed(&[(1, 4), (6, 6)]));
+    }
+
+    proptest! {
+        /// Whatever order messages arrive in, the index holds exactly them (no private seqs in
+        /// this model, so runs are plain consecutive seqs).
+        #[test]
+        fn index_holds_what_was_inserted(seqs in proptest::collection::vec(1u64..300, 0..200)) {
+            let mut h = HeldIndex::default();
+            let mut set = std::collections::BTreeSet::new();
+            for s in seqs {
+                prop_assert_eq!(h.insert(row(s, s.checked_sub(1).filter(|p| *p > 0))), set.insert(s));
+            }
+            for s in 1..300 {
+                prop_assert_eq!(h.contains(&A, s), set.contains(&s));
+            }
+        }
+
+        #[test]
+        fn subtract_matches_sets(a in proptest::collection::btree_set(1u64..80, 0..60),
+                                 b in proptest::collection::btree_set(1u64..80, 0..60)) {
+            let to_ranges = |s: &std::collections::BTreeSet<u64>| {
+                union(&s.iter().map(|x| (*x, *x)).collect::<Vec<_>>(), &[])
+            };
+            let d = subtract(&to_ranges(&a), &to_ranges(&b));
+            for x in 1..80 {
+                prop_assert_eq!(covers(&d, x), a.contains(&x) && !b.contains(&x));
+            }
+        }
+    }
+}
