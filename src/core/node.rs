@@ -102,6 +102,7 @@ impl Node {
             .collect();
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
+        let sync = super::sync::SyncState::new(&cfg.limits);
         Node {
             identity,
             cfg,
@@ -121,7 +122,7 @@ impl Node {
             deferred_dials: HashMap::new(),
             incompatible_seen: Default::default(),
             voting: VotingBook::new(id),
-            sync: Default::default(),
+            sync,
             stopping: false,
             outputs: Vec::new(),
         }

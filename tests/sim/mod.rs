@@ -22,8 +22,10 @@ pub struct SimNode {
     pub stopped: bool,
     /// Frames this node sent, per connection (for replay tests).
     pub sent: Vec<(ConnId, Bytes)>,
-    /// What the node archived for backfill: (ts, message id, signed payload), the sim's store.
+    /// What the node archived for sync: (ts, message id, signed payload), the sim's store.
     pub kept: Vec<(i64, String, SignedPayload)>,
+    /// Position in `kept` of each message id.
+    pub kept_at: HashMap<String, usize>,
     /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
 }
@@ -46,6 +48,8 @@ pub struct Sim {
     /// Every connection passes through a relaying man in the middle: its two ends ran Noise
     /// with the relay, not with each other, so their handshake hashes differ.
     pub relayed: bool,
+    /// The limits every node added or restarted from now on gets.
+    pub limits: Limits,
 }
 
 pub fn timing() -> Timing {
@@ -67,6 +71,7 @@ impl Sim {
             cut: Vec::new(),
             group: Vec::new(),
             relayed: false,
+            limits: Limits::default(),
         }
     }
 
@@ -100,7 +105,7 @@ impl Sim {
         let cfg = NodeConfig {
             name: name.into(),
             listen_port: port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing,
             static_peers,
             key_file: "(sim)".into(),
@@ -115,6 +120,7 @@ impl Sim {
             stopped: false,
             sent: Vec::new(),
             kept: Vec::new(),
+            kept_at: HashMap::new(),
             outbox: Vec::new(),
         });
         self.cut.push(false);
@@ -272,12 +278,7 @@ impl Sim {
                 ts,
                 payload,
                 ..
-            } => {
-                let kept = &mut self.nodes[i].kept;
-                if !kept.iter().any(|(_, id, _)| *id == msg_id) {
-                    kept.push((ts, msg_id, payload));
-                }
-            }
+            } => self.keep(i, ts, msg_id, payload),
             Output::Outbox {
                 msg_id,
                 to,
@@ -296,11 +297,11 @@ impl Sim {
                 }
             }
             Output::SyncLookup { conn, msg_ids } => {
-                let kept = &self.nodes[i].kept;
+                let n = &self.nodes[i];
                 let messages = msg_ids
                     .iter()
-                    .filter_map(|id| kept.iter().find(|(_, k, _)| k == id))
-                    .map(|(_, _, p)| p.clone())
+                    .filter_map(|id| n.kept_at.get(id))
+                    .map(|&k| n.kept[k].2.clone())
                     .collect();
                 self.schedule(Duration::ZERO, i, Input::SyncFound { conn, messages });
             }
@@ -315,6 +316,20 @@ impl Sim {
             }
             Output::Shutdown => self.nodes[i].stopped = true,
         }
+    }
+
+    /// Puts a message in node `i`'s store (once per id).
+    pub fn keep(&mut self, i: usize, ts: i64, msg_id: String, payload: SignedPayload) {
+        let n = &mut self.nodes[i];
+        if !n.kept_at.contains_key(&msg_id) {
+            n.kept_at.insert(msg_id.clone(), n.kept.len());
+            n.kept.push((ts, msg_id, payload));
+        }
+    }
+
+    /// The virtual wall clock, Unix ms.
+    pub fn unix_ms(&self) -> i64 {
+        self.at().unix_ms
     }
 
     /// Kills node `i` like `kill -9`: the OS closes its sockets, peers see the close.
@@ -483,7 +498,7 @@ impl Sim {
         let cfg = NodeConfig {
             name: format!("restarted{i}"),
             listen_port: self.nodes[i].port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing: timing(),
             static_peers: vec![],
             key_file: "(sim)".into(),

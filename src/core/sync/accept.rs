@@ -152,7 +152,7 @@ impl Node {
     pub(super) fn tell_gaps(&mut self) {
         let cutoff = self.now.unix_ms - self.retention_ms();
         for gap in self.sync.held.gaps() {
-            if gap.from_ts < cutoff || self.sync.gaps_told.len() >= MAX_GAPS_TOLD {
+            if gap.to_ts < cutoff || self.sync.gaps_told.len() >= MAX_GAPS_TOLD {
                 continue;
             }
             if !self.sync.gaps_told.insert((gap.author, gap.next_seq)) {

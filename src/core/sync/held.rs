@@ -10,6 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 pub const MAX_INDEX_AUTHORS: usize = 4096;
 /// Most runs kept per author (the oldest goes first).
 pub const MAX_INDEX_RUNS: usize = 256;
+/// Time marks `(seq, ts)` are kept about this many times per retention window, so the seq
+/// below which an author's messages are past retention is known within 1/1024 of it.
+pub const MARKS_PER_RETENTION: i64 = 1024;
+/// Most time marks kept per author (the index keeps two retention windows).
+pub const MAX_MARKS: usize = 2 * MARKS_PER_RETENTION as usize;
 
 /// A run `[lo, hi]`: every signed broadcast of the author with a seq in it is held (seqs in
 /// between that belong to private or unsigned messages are covered by the `prev` links).
@@ -44,9 +49,43 @@ pub struct Gap {
 #[derive(Debug, Default)]
 pub struct HeldIndex {
     runs: HashMap<PeerId, BTreeMap<u64, Run>>,
+    /// Per author, some `seq → ts` samples, at least `mark_every` ms apart.
+    marks: HashMap<PeerId, BTreeMap<u64, i64>>,
+    mark_every: i64,
 }
 
 impl HeldIndex {
+    /// An empty index for a retention window of `retention_ms`.
+    pub fn new(retention_ms: i64) -> HeldIndex {
+        HeldIndex {
+            mark_every: (retention_ms / MARKS_PER_RETENTION).max(1),
+            ..Default::default()
+        }
+    }
+
+    /// The first seq of `author` that may be within retention: an author's clock only moves
+    /// forward, so everything at or below a mark older than `cutoff` is older too.
+    pub fn horizon(&self, author: &PeerId, cutoff: i64) -> u64 {
+        self.marks
+            .get(author)
+            .and_then(|m| m.iter().rev().find(|(_, ts)| **ts < cutoff))
+            .map_or(1, |(seq, _)| seq.saturating_add(1))
+    }
+
+    fn mark(&mut self, author: PeerId, seq: u64, ts: i64) {
+        let marks = self.marks.entry(author).or_default();
+        let near = marks
+            .range(..=seq)
+            .next_back()
+            .is_some_and(|(_, t)| ts < t.saturating_add(self.mark_every));
+        if !near {
+            marks.insert(seq, ts);
+            while marks.len() > MAX_MARKS {
+                marks.pop_first();
+            }
+        }
+    }
+
     pub fn contains(&self, author: &PeerId, seq: u64) -> bool {
         self.runs
             .get(author)
@@ -62,6 +101,7 @@ impl HeldIndex {
         if !self.runs.contains_key(&row.author) && self.runs.len() >= MAX_INDEX_AUTHORS {
             self.evict_author();
         }
+        self.mark(row.author, row.seq, row.ts);
         let runs = self.runs.entry(row.author).or_default();
         let HeldRow { seq, prev, ts, .. } = row;
         let mut new = Run {
@@ -103,6 +143,7 @@ impl HeldIndex {
             .map(|(id, _)| *id);
         if let Some(id) = oldest {
             self.runs.remove(&id);
+            self.marks.remove(&id);
         }
     }
 
@@ -112,6 +153,8 @@ impl HeldIndex {
             runs.retain(|_, r| r.hi_ts >= cutoff);
         }
         self.runs.retain(|_, r| !r.is_empty());
+        let runs = &self.runs;
+        self.marks.retain(|id, _| runs.contains_key(id));
     }
 
     /// An author's runs as ranges, oldest first.
@@ -122,13 +165,19 @@ impl HeldIndex {
             .unwrap_or_default()
     }
 
-    /// The summary: every author's ranges (the newest `max_ranges` of each), authors sorted.
-    pub fn summary(&self, max_ranges: usize) -> Vec<AuthorRanges> {
+    /// The summary: every author's runs, without what is known to be older than `cutoff`
+    /// (the newest `max_ranges` of each), authors sorted.
+    pub fn summary(&self, max_ranges: usize, cutoff: i64) -> Vec<AuthorRanges> {
         let mut out: Vec<AuthorRanges> = self
             .runs
-            .keys()
-            .map(|author| {
-                let mut ranges = self.ranges(author);
+            .iter()
+            .map(|(author, runs)| {
+                let recent: Vec<(u64, u64)> = runs
+                    .iter()
+                    .filter(|(_, r)| r.hi_ts >= cutoff)
+                    .map(|(lo, r)| (*lo, r.hi))
+                    .collect();
+                let mut ranges = before(&recent, self.horizon(author, cutoff));
                 let skip = ranges.len().saturating_sub(max_ranges);
                 ranges.drain(..skip);
                 AuthorRanges {
@@ -136,6 +185,7 @@ impl HeldIndex {
                     ranges,
                 }
             })
+            .filter(|a| !a.ranges.is_empty())
             .collect();
         out.sort_by_key(|a| a.author);
         out
@@ -164,6 +214,14 @@ impl HeldIndex {
         out.sort_by_key(|g| (g.from_ts, g.author, g.next_seq));
         out
     }
+}
+
+/// `ranges` without the seqs below `first`.
+pub fn before(ranges: &[(u64, u64)], first: u64) -> Vec<(u64, u64)> {
+    if first <= 1 {
+        return ranges.to_vec();
+    }
+    subtract(ranges, &[(1, first - 1)])
 }
 
 /// Number of seqs in sorted disjoint ranges (saturating).
@@ -261,7 +319,7 @@ mod tests {
 
     #[test]
     fn runs_join_through_prev_links_across_private_seqs() {
-        let mut h = HeldIndex::default();
+        let mut h = HeldIndex::new(1 << 40);
         assert!(h.insert(row(10, None)));
         assert!(h.insert(row(13, Some(11)))); // 11 is held by nobody: a hole
         assert_eq!(h.ranges(&A), vec![(10, 10), (13, 13)]);
@@ -274,7 +332,7 @@ mod tests {
 
     #[test]
     fn a_hole_between_runs_is_a_gap_with_the_times_around_it() {
-        let mut h = HeldIndex::default();
+        let mut h = HeldIndex::new(1 << 40);
         h.insert(row(1, None));
         h.insert(row(2, Some(1)));
         h.insert(row(5, Some(4)));
@@ -296,6 +354,20 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_leaves_out_what_is_known_to_be_past_retention() {
+        let mut h = HeldIndex::new(1024); // a mark every millisecond or more
+        for seq in 1..=10 {
+            h.insert(row(seq, seq.checked_sub(1).filter(|p| *p > 0)));
+        }
+        assert_eq!(h.ranges(&A), vec![(1, 10)]);
+        // ts = seq * 10: a cutoff of 45 puts seqs 1..=4 past retention.
+        assert_eq!(h.horizon(&A, 45), 5);
+        assert_eq!(h.summary(8, 45)[0].ranges, vec![(5, 10)]);
+        assert_eq!(h.summary(8, 0)[0].ranges, vec![(1, 10)]);
+        assert!(h.summary(8, 1000).is_empty());
+    }
+
+    #[test]
     fn range_arithmetic() {
         assert_eq!(subtract(&[(1, 10)], &[(3, 4), (8, 20)]), vec![(1, 2), (5, 7)]);
         assert_eq!(subtract(&[(1, 3), (5, 9)], &[]), vec![(1, 3), (5, 9)]);
@@ -314,7 +386,7 @@ mod tests {
         /// this model, so runs are plain consecutive seqs).
         #[test]
         fn index_holds_what_was_inserted(seqs in proptest::collection::vec(1u64..300, 0..200)) {
-            let mut h = HeldIndex::default();
+            let mut h = HeldIndex::new(1 << 40);
             let mut set = std::collections::BTreeSet::new();
             for s in seqs {
                 prop_assert_eq!(h.insert(row(s, s.checked_sub(1).filter(|p| *p > 0))), set.insert(s));

@@ -33,7 +33,7 @@ pub const MAX_SYNC_BUDGETS: usize = 1024;
 pub const MAX_GAPS_TOLD: usize = 4096;
 
 /// The node's sync state: what it holds, each connection's exchange, the budgets.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SyncState {
     pub(super) held: HeldIndex,
     conns: BTreeMap<ConnId, ConnSync>,
@@ -43,6 +43,20 @@ pub struct SyncState {
     pub(super) last_sent: Option<u64>,
     /// A `want` was held back by a budget: pump again when the timer fires.
     held_back: bool,
+}
+
+impl SyncState {
+    pub fn new(limits: &crate::config::Limits) -> SyncState {
+        let retention = i64::try_from(limits.retention.as_millis()).unwrap_or(i64::MAX / 4);
+        SyncState {
+            held: HeldIndex::new(retention),
+            conns: BTreeMap::new(),
+            budgets: HashMap::new(),
+            gaps_told: HashSet::new(),
+            last_sent: None,
+            held_back: false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -106,9 +120,11 @@ impl Node {
                 serving: Serving::Idle,
             },
         );
+        // Runs are forgotten at twice the retention age: until then they still mark where a
+        // gap begins; only those within the retention window are offered.
         let cutoff = self.now.unix_ms - self.retention_ms();
-        self.sync.held.prune(cutoff);
-        let mut summary = self.sync.held.summary(MAX_HAVE_RANGES);
+        self.sync.held.prune(cutoff.saturating_sub(self.retention_ms()));
+        let mut summary = self.sync.held.summary(MAX_HAVE_RANGES, cutoff);
         summary.truncate(MAX_HAVE_AUTHORS);
         // `{"type":"have","authors":[...],"more":false}`: the fixed part, then each entry.
         let room = self.cfg.limits.max_frame_len.saturating_sub(64);
@@ -237,11 +253,14 @@ impl Node {
     ) -> Vec<AuthorRanges> {
         let mut left = SYNC_PAGE;
         let mut want = Vec::new();
+        let cutoff = self.now.unix_ms - self.retention_ms();
         for (author, offered) in &cs.offer {
             if left == 0 {
                 break;
             }
-            let mut missing = subtract(offered, &self.sync.held.ranges(author));
+            // Not asked: what we hold, and what we know to be past retention.
+            let recent = held::before(offered, self.sync.held.horizon(author, cutoff));
+            let mut missing = subtract(&recent, &self.sync.held.ranges(author));
             if let Some(busy) = inflight.get(author) {
                 missing = subtract(&missing, busy);
             }
@@ -290,8 +309,7 @@ impl Node {
         for conn in due {
             if let Some(cs) = self.sync.conns.get_mut(&conn) {
                 if let Serving::Deferred(want) = std::mem::replace(&mut cs.serving, Serving::Idle) {
-                    let peer = cs.peer;
-                    self.serve_want(conn, peer, want);
+                    self.serve_want(conn, want);
                 }
             }
         }

@@ -30,18 +30,17 @@ impl Node {
             return self.reject_chat(peer, reason);
         }
         if ready {
-            self.serve_want(conn, peer, authors);
+            self.serve_want(conn, authors);
         } else {
             cs.serving = Serving::Deferred(authors);
         }
     }
 
     /// Asks the store for the held messages in the wanted ranges.
-    pub(super) fn serve_want(&mut self, conn: ConnId, peer: PeerId, authors: Vec<AuthorRanges>) {
+    pub(super) fn serve_want(&mut self, conn: ConnId, authors: Vec<AuthorRanges>) {
         let held = &self.sync.held;
         let msg_ids: Vec<String> = authors
             .iter()
-            .filter(|a| a.author != peer)
             .flat_map(|a| {
                 a.ranges
                     .iter()
