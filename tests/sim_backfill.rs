@@ -89,8 +89,10 @@ fn forged_or_unsigned_relays_are_refused() {
     // C is away while A writes twice; then A is gone and B's store is tampered with: one
     // copy forged, one stripped of its signature.
     sim.group = vec![0, 0, 1];
-    sim.run_until(Duration::from_secs(20), |s| s.nodes[2].node.peer_count() == 0)
-        .expect("partitioned");
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[2].node.peer_count() == 0
+    })
+    .expect("partitioned");
     send(&mut sim, 0, "original one", true);
     send(&mut sim, 0, "original two", true);
     sim.run_for(Duration::from_millis(50));
@@ -106,8 +108,14 @@ fn forged_or_unsigned_relays_are_refused() {
     })
     .expect("both refused");
     let reasons = rejected(&sim, 2, "sync:");
-    assert!(reasons.iter().any(|r| r.contains("bad signature")), "{reasons:?}");
-    assert!(reasons.iter().any(|r| r.contains("unsigned")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("bad signature")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("unsigned")),
+        "{reasons:?}"
+    );
     assert!(backfilled(&sim, 2).is_empty(), "nothing forged shown");
 }
 
@@ -115,9 +123,7 @@ fn forged_or_unsigned_relays_are_refused() {
 fn rejected(sim: &Sim, i: usize, prefix: &str) -> Vec<String> {
     sim.events(i)
         .filter_map(|e| match e {
-            NetEvent::Rejected { reason, .. } if reason.starts_with(prefix) => {
-                Some(reason.clone())
-            }
+            NetEvent::Rejected { reason, .. } if reason.starts_with(prefix) => Some(reason.clone()),
             _ => None,
         })
         .collect()

@@ -5,9 +5,11 @@ use super::io::Output;
 use super::node::{Node, SEQ_BLOCK};
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
-use crate::net::api::NetEvent;
-use crate::proto::{ChatContent, ChatLink, Domain, Frame, LinkedChat, MessageId, PeerId, SignedPayload};
 use super::sync::held::HeldRow;
+use crate::net::api::NetEvent;
+use crate::proto::{
+    ChatContent, ChatLink, Domain, Frame, LinkedChat, MessageId, PeerId, SignedPayload,
+};
 
 impl Node {
     /// The next sequence number, reserving a new block on disk first when one runs out.

@@ -76,7 +76,9 @@ pub enum Input {
         messages: Vec<SignedPayload>,
     },
     /// The answer to [`Output::SyncIndexLookup`]: the signed broadcast messages held.
-    SyncIndexFound { rows: Vec<super::HeldRow> },
+    SyncIndexFound {
+        rows: Vec<super::HeldRow>,
+    },
 }
 
 /// Why a connection ended in its plaintext preamble.

@@ -17,7 +17,7 @@ mod timers;
 mod votes;
 pub mod voting;
 
-pub use sync::held::HeldRow;
 pub use handshake::handshake_content;
 pub use io::{ConnId, Input, Now, Output, Refusal};
 pub use node::{Node, NodeConfig};
+pub use sync::held::HeldRow;

@@ -240,7 +240,9 @@ mod tests {
         let zeros = "00".repeat(32);
         assert_eq!(
             String::from_utf8_lossy(&want),
-            format!(r#"{{"type":"want","authors":[{{"author":"{zeros}","ranges":[[5,9],[12,12]]}}]}}"#)
+            format!(
+                r#"{{"type":"want","authors":[{{"author":"{zeros}","ranges":[[5,9],[12,12]]}}]}}"#
+            )
         );
         let sp = SignedPayload {
             payload: "{}".into(),
@@ -271,7 +273,10 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert_eq!((have["type"].as_str(), have["more"].as_bool()), (Some("have"), Some(false)));
+        assert_eq!(
+            (have["type"].as_str(), have["more"].as_bool()),
+            (Some("have"), Some(false))
+        );
         let dm: serde_json::Value =
             serde_json::from_slice(&encode_frame(&Frame::Dm(sp), MAX).unwrap()).unwrap();
         assert_eq!(
@@ -296,7 +301,10 @@ mod tests {
             format!(r#"{{"author":"{zeros}","seq":3,"ts":4,"body":"x","prev":2}}"#)
         );
         assert_eq!(serde_json::from_str::<ChatContent>(&with).unwrap(), c);
-        assert_eq!(serde_json::from_str::<ChatLink>(&with).unwrap().prev, Some(2));
+        assert_eq!(
+            serde_json::from_str::<ChatLink>(&with).unwrap().prev,
+            Some(2)
+        );
         let none = LinkedChat {
             content: &c,
             prev: None,

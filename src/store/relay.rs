@@ -110,7 +110,11 @@ impl History {
             .map_err(|e| one_line(&e))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         stmt.query_map(params![since, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2).unwrap_or(None)))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<i64>>(2).unwrap_or(None),
+            ))
         })
         .and_then(|it| it.collect())
         .map_err(|e| one_line(&e))
@@ -204,9 +208,12 @@ mod tests {
     #[test]
     fn relayable_by_id_and_the_index_with_prev_links() {
         let h = History::in_memory();
-        h.keep_relayable("a:1", "a", 10, r#"{"seq":1}"#, "s").unwrap();
-        h.keep_relayable("a:2", "a", 20, r#"{"seq":2,"prev":1}"#, "s").unwrap();
-        h.keep_relayable("b:7", "b", 30, r#"{"seq":7}"#, "s").unwrap();
+        h.keep_relayable("a:1", "a", 10, r#"{"seq":1}"#, "s")
+            .unwrap();
+        h.keep_relayable("a:2", "a", 20, r#"{"seq":2,"prev":1}"#, "s")
+            .unwrap();
+        h.keep_relayable("b:7", "b", 30, r#"{"seq":7}"#, "s")
+            .unwrap();
         let ids = ["a:2".to_string(), "x:1".into(), "b:7".into()];
         let got = h.relayable_by_ids(&ids, &["b".into()]).unwrap();
         assert_eq!(got, vec![(r#"{"seq":2,"prev":1}"#.into(), "s".into())]);

@@ -50,6 +50,8 @@ pub struct Sim {
     pub relayed: bool,
     /// The limits every node added or restarted from now on gets.
     pub limits: Limits,
+    /// Frames for which this says true (sending node, frame) are lost on the wire.
+    pub lose: Option<fn(usize, &[u8]) -> bool>,
 }
 
 pub fn timing() -> Timing {
@@ -72,6 +74,7 @@ impl Sim {
             group: Vec::new(),
             relayed: false,
             limits: Limits::default(),
+            lose: None,
         }
     }
 
@@ -244,8 +247,9 @@ impl Sim {
             }
             Output::Send { conn, frame } => {
                 self.nodes[i].sent.push((conn, frame.clone()));
+                let lost = self.lose.is_some_and(|f| f(i, &frame));
                 if let Some(&(j, cj)) = self.links.get(&(i, conn)) {
-                    if self.reachable(i, j) {
+                    if self.reachable(i, j) && !lost {
                         self.schedule(
                             lat,
                             j,

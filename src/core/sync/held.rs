@@ -226,15 +226,14 @@ pub fn before(ranges: &[(u64, u64)], first: u64) -> Vec<(u64, u64)> {
 
 /// Number of seqs in sorted disjoint ranges (saturating).
 pub fn span(ranges: &[(u64, u64)]) -> u64 {
-    ranges
-        .iter()
-        .fold(0u64, |n, (lo, hi)| n.saturating_add(hi - lo).saturating_add(1))
+    ranges.iter().fold(0u64, |n, (lo, hi)| {
+        n.saturating_add(hi - lo).saturating_add(1)
+    })
 }
 
 /// True if ranges are well formed: `1 <= lo <= hi`, sorted, disjoint.
 pub fn well_formed(ranges: &[(u64, u64)]) -> bool {
-    ranges.iter().all(|(lo, hi)| *lo >= 1 && lo <= hi)
-        && ranges.windows(2).all(|w| w[0].1 < w[1].0)
+    ranges.iter().all(|(lo, hi)| *lo >= 1 && lo <= hi) && ranges.windows(2).all(|w| w[0].1 < w[1].0)
 }
 
 /// `a` minus `b`, both sorted and disjoint.
@@ -369,7 +368,10 @@ mod tests {
 
     #[test]
     fn range_arithmetic() {
-        assert_eq!(subtract(&[(1, 10)], &[(3, 4), (8, 20)]), vec![(1, 2), (5, 7)]);
+        assert_eq!(
+            subtract(&[(1, 10)], &[(3, 4), (8, 20)]),
+            vec![(1, 2), (5, 7)]
+        );
         assert_eq!(subtract(&[(1, 3), (5, 9)], &[]), vec![(1, 3), (5, 9)]);
         assert_eq!(subtract(&[(1, 3)], &[(1, 3)]), vec![]);
         assert_eq!(take_span(&[(1, 3), (10, 20)], 5), vec![(1, 3), (10, 11)]);

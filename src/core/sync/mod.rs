@@ -123,7 +123,9 @@ impl Node {
         // Runs are forgotten at twice the retention age: until then they still mark where a
         // gap begins; only those within the retention window are offered.
         let cutoff = self.now.unix_ms - self.retention_ms();
-        self.sync.held.prune(cutoff.saturating_sub(self.retention_ms()));
+        self.sync
+            .held
+            .prune(cutoff.saturating_sub(self.retention_ms()));
         let mut summary = self.sync.held.summary(MAX_HAVE_RANGES, cutoff);
         summary.truncate(MAX_HAVE_AUTHORS);
         // `{"type":"have","authors":[...],"more":false}`: the fixed part, then each entry.
@@ -134,7 +136,13 @@ impl Node {
             let len = serde_json::to_vec(&entry).map_or(usize::MAX, |v| v.len() + 1);
             if used + len > room && !page.is_empty() {
                 let authors = std::mem::take(&mut page);
-                self.send_frame(conn, &Frame::Have { authors, more: true });
+                self.send_frame(
+                    conn,
+                    &Frame::Have {
+                        authors,
+                        more: true,
+                    },
+                );
                 used = 0;
             }
             used += len;
@@ -150,7 +158,13 @@ impl Node {
     }
 
     /// One page of the peer's summary.
-    pub(super) fn on_have(&mut self, conn: ConnId, peer: PeerId, authors: Vec<AuthorRanges>, more: bool) {
+    pub(super) fn on_have(
+        &mut self,
+        conn: ConnId,
+        peer: PeerId,
+        authors: Vec<AuthorRanges>,
+        more: bool,
+    ) {
         let me = self.id();
         let Some(cs) = self.sync.conns.get_mut(&conn) else {
             return;
@@ -319,7 +333,10 @@ impl Node {
     }
 
     fn budget_ready(&self, peer: PeerId, now: Instant) -> bool {
-        self.sync.budgets.get(&peer).is_none_or(|b| now >= b.ready_at)
+        self.sync
+            .budgets
+            .get(&peer)
+            .is_none_or(|b| now >= b.ready_at)
     }
 
     /// Takes `n` messages from the peer's budget; in debt, it waits until repaid.

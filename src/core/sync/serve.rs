@@ -8,7 +8,12 @@ use crate::core::node::Node;
 use crate::proto::{AuthorRanges, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
-    pub(in crate::core) fn on_want(&mut self, conn: ConnId, peer: PeerId, authors: Vec<AuthorRanges>) {
+    pub(in crate::core) fn on_want(
+        &mut self,
+        conn: ConnId,
+        peer: PeerId,
+        authors: Vec<AuthorRanges>,
+    ) {
         let now = self.now.mono;
         let ready = self.budget_ready(peer, now);
         let Some(cs) = self.sync.conns.get_mut(&conn) else {
@@ -22,7 +27,9 @@ impl Node {
         } else if !authors.iter().all(|a| well_formed(&a.ranges)) {
             Some("sync: malformed want".to_string())
         } else if n > SYNC_PAGE {
-            Some(format!("sync: want of {n} messages is larger than the page ({SYNC_PAGE})"))
+            Some(format!(
+                "sync: want of {n} messages is larger than the page ({SYNC_PAGE})"
+            ))
         } else {
             None
         };

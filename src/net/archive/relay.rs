@@ -2,8 +2,8 @@
 //! private messages (with `/dm` to an absent peer resolved through the known keys).
 
 use super::Archive;
-use crate::net::api::NetCommand;
 use crate::core::HeldRow;
+use crate::net::api::NetCommand;
 use crate::proto::{MessageId, PeerId, SignedPayload};
 
 /// SYNC_INDEX_LOAD: most stored messages read into history sync's index at start.

@@ -1,0 +1,395 @@
+//! Retention, dates, and hostile peers: what is past retention is not asked for and the hole
+//! is told; future-dated junk is refused while the real messages arrive; a false summary,
+//! unasked messages or an oversized want are refused and bounded; reconnecting does not
+//! reset the budget.
+
+use super::*;
+use crate::sim::Sim;
+use bytes::Bytes;
+use p2pchat_tui::core::sync::{MAX_HAVE_AUTHORS, SYNC_BURST, SYNC_PAGE, SYNC_RATE};
+use p2pchat_tui::identity::Identity;
+use p2pchat_tui::proto::{AuthorRanges, ChatContent, Domain, LinkedChat, PeerId, SignedPayload};
+
+fn frame(f: &Frame) -> Bytes {
+    encode_frame(f, MAX).unwrap()
+}
+
+fn bodies(sim: &Sim, i: usize, prefix: &str) -> Vec<String> {
+    sim.events(i)
+        .filter_map(|e| match e {
+            NetEvent::Message { body, .. } | NetEvent::Backfilled { body, .. }
+                if body.starts_with(prefix) =>
+            {
+                Some(body.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Sends `n` messages from node `i`, `gap` apart.
+fn say_spaced(sim: &mut Sim, i: usize, prefix: &str, n: usize, gap: Duration) {
+    for k in 0..n {
+        say(sim, i, &format!("{prefix} {k}"));
+        sim.run_for(gap);
+    }
+}
+
+#[test]
+fn what_is_past_retention_is_not_asked_for_and_the_hole_is_told() {
+    let mut sim = Sim::new();
+    sim.limits.retention = Duration::from_secs(60);
+    for k in 0..3 {
+        sim.add(&format!("n{k}"), k + 1, vec![]);
+    }
+    sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
+        .expect("meshed");
+    say(&mut sim, 0, "before");
+    sim.run_for(Duration::from_millis(50));
+    let before_ts = sim.unix_ms();
+    sim.group = vec![0, 0, 1];
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[2].node.peer_count() == 0
+    })
+    .expect("c away");
+    say_spaced(&mut sim, 0, "old", 3, Duration::from_millis(200));
+    sim.run_for(Duration::from_secs(90));
+    let new_ts = sim.unix_ms();
+    say_spaced(&mut sim, 0, "new", 3, Duration::from_millis(200));
+    sim.group = vec![0; 3];
+    sim.run_until(Duration::from_secs(30), |s| bodies(s, 2, "new").len() == 3)
+        .expect("the recent ones arrive");
+    sim.run_for(Duration::from_secs(2));
+    assert!(
+        bodies(&sim, 2, "old").is_empty(),
+        "past retention, not shown"
+    );
+    assert!(
+        rejected(&sim, 2, "retention").is_empty(),
+        "and not even asked for: {:?}",
+        rejected(&sim, 2, "retention")
+    );
+    let told = gaps(&sim, 2);
+    assert_eq!(told.len(), 1, "{told:?}");
+    let (author, from, to) = told[0].clone();
+    assert_eq!(author, sim.id(0));
+    assert!(
+        (from - before_ts).abs() < 100 && (to - new_ts).abs() < 100,
+        "{told:?}"
+    );
+}
+
+#[test]
+fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
+    // a = 0 honest, h = 1 hostile, r = 2 returning.
+    let mut sim = mesh(3);
+    sim.group = vec![0, 0, 1];
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[2].node.peer_count() == 0
+    })
+    .expect("r away");
+    say_spaced(&mut sim, 0, "real", 20, Duration::from_millis(100));
+    // H restarts with 200 messages of its own dated ten years ahead in its store.
+    let h = Identity::from_secret([2; 32]);
+    sim.crash(1);
+    let ahead = sim.unix_ms() + 10 * 365 * 24 * 3600 * 1000;
+    for k in 0..200u64 {
+        let content = ChatContent {
+            author: h.id(),
+            seq: 1_000 + k,
+            ts: ahead + k as i64,
+            body: format!("junk {k}"),
+        };
+        let linked = LinkedChat {
+            content: &content,
+            prev: k.checked_sub(1).map(|p| 1_000 + p),
+        };
+        let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &linked);
+        sim.keep(1, content.ts, format!("{}:{}", h.id(), content.seq), sp);
+    }
+    sim.restart(1, Identity::from_secret([2; 32]));
+    sim.run_until(Duration::from_secs(10), |s| {
+        s.nodes[1].node.peer_count() == 1
+    })
+    .expect("h back with a");
+    sim.group = vec![0; 3];
+    sim.run_until(Duration::from_secs(30), |s| {
+        bodies(s, 2, "real").len() == 20
+    })
+    .expect("the real ones arrive");
+    sim.run_for(Duration::from_secs(2));
+    assert!(bodies(&sim, 2, "junk").is_empty());
+    assert!(!rejected(&sim, 2, "sync: message dated in the future").is_empty());
+    // Live, too: a chat message dated ahead is refused.
+    let content = ChatContent {
+        author: h.id(),
+        seq: 5_000,
+        ts: ahead,
+        body: "junk live".into(),
+    };
+    let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &content);
+    let conn = sim.conn_between(2, 1).expect("r and h connected");
+    sim.input(
+        2,
+        Input::Frame {
+            conn,
+            bytes: frame(&Frame::Chat(sp)),
+        },
+    );
+    assert!(bodies(&sim, 2, "junk").is_empty());
+    assert_eq!(
+        rejected(&sim, 2, "dated in the future").len() - rejected(&sim, 2, "sync:").len(),
+        1
+    );
+}
+
+fn is_have_from_1(i: usize, f: &[u8]) -> bool {
+    i == 1 && frame_type(f) == "have"
+}
+
+fn wants_sent(sim: &Sim, i: usize) -> usize {
+    sim.nodes[i]
+        .sent
+        .iter()
+        .filter(|(_, f)| frame_type(f) == "want")
+        .count()
+}
+
+#[test]
+fn a_false_summary_unasked_messages_and_oversized_wants_are_refused_and_bounded() {
+    let mut sim = Sim::new();
+    sim.lose = Some(is_have_from_1); // H's real summary never arrives: it sends its own.
+    sim.add("v", 1, vec![]);
+    sim.add("h", 2, vec![]);
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    let conn = sim.conn_between(0, 1).expect("connected");
+    let inject = |sim: &mut Sim, f: Frame| {
+        sim.input(
+            0,
+            Input::Frame {
+                conn,
+                bytes: frame(&f),
+            },
+        )
+    };
+    // Messages nobody asked for.
+    let sp = SignedPayload {
+        payload: "{}".into(),
+        sig: None,
+    };
+    inject(
+        &mut sim,
+        Frame::Give {
+            messages: vec![sp],
+            last: true,
+        },
+    );
+    assert_eq!(rejected(&sim, 0, "not asked for").len(), 1);
+    // A summary with too many ranges for one author, then more authors than allowed, each
+    // claiming a huge range.
+    let author = |k: usize| {
+        PeerId([
+            (k % 251) as u8 + 3,
+            (k / 251) as u8 + 3,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+            7,
+        ])
+    };
+    let many = (0..65).map(|k| (k * 2 + 1, k * 2 + 1)).collect();
+    inject(
+        &mut sim,
+        Frame::Have {
+            authors: vec![AuthorRanges {
+                author: author(0),
+                ranges: many,
+            }],
+            more: true,
+        },
+    );
+    assert_eq!(rejected(&sim, 0, "over 64 ranges").len(), 1);
+    for page in 0..3 {
+        let authors = (page * 400..page * 400 + 400)
+            .map(|k| AuthorRanges {
+                author: author(k + 1),
+                ranges: vec![(1, 1 << 62)],
+            })
+            .collect();
+        inject(
+            &mut sim,
+            Frame::Have {
+                authors,
+                more: true,
+            },
+        );
+    }
+    assert_eq!(
+        rejected(&sim, 0, &format!("more than {MAX_HAVE_AUTHORS} authors")).len(),
+        1
+    );
+    // V pulls from the false summary; H has none of it and answers empty pages, so each
+    // author is dropped after one empty answer, and the budget paces the rest.
+    sim.run_for(Duration::from_secs(10));
+    let wants = wants_sent(&sim, 0);
+    let bound = (SYNC_BURST as u64 + 10 * SYNC_RATE as u64) / SYNC_PAGE + 2;
+    assert!(wants as u64 <= bound, "{wants} wants > {bound}");
+    assert!(wants >= 10, "it did try: {wants}");
+    assert!(bodies(&sim, 0, "").is_empty());
+    // A want over the page, and a second want while one is unanswered.
+    let ranges = |lo: u64, n: u64| {
+        vec![AuthorRanges {
+            author: author(1),
+            ranges: vec![(lo, lo + n - 1)],
+        }]
+    };
+    let gives = given(&sim, 0);
+    inject(
+        &mut sim,
+        Frame::Want {
+            authors: ranges(1, SYNC_PAGE + 1),
+        },
+    );
+    assert_eq!(rejected(&sim, 0, "larger than the page").len(), 1);
+    inject(
+        &mut sim,
+        Frame::Want {
+            authors: ranges(1, 10),
+        },
+    );
+    inject(
+        &mut sim,
+        Frame::Want {
+            authors: ranges(20, 10),
+        },
+    );
+    assert_eq!(
+        rejected(&sim, 0, "a second want while one is unanswered").len(),
+        1
+    );
+    sim.run_for(Duration::from_millis(50));
+    assert_eq!(given(&sim, 0), gives, "nothing held there, nothing given");
+}
+
+/// Counts what one node gave, reading only the frames sent since the last look.
+#[derive(Default)]
+struct Tally {
+    read: usize,
+    answers: usize,
+    given: usize,
+}
+
+impl Tally {
+    fn update(&mut self, sim: &Sim, i: usize) {
+        for (_, f) in &sim.nodes[i].sent[self.read..] {
+            if let Ok(Frame::Give { messages, last }) = decode_frame(f, MAX) {
+                self.given += messages.len();
+                self.answers += usize::from(last);
+            }
+        }
+        self.read = sim.nodes[i].sent.len();
+    }
+}
+
+#[test]
+fn reconnecting_does_not_reset_the_budget() {
+    let mut sim = mesh(2);
+    // V (0) holds 60,000 messages by H (1); H asks for them page after page by hand.
+    let h = sim.nodes[1].node.id();
+    sim.crash(0);
+    let ts = sim.unix_ms();
+    for seq in 1..=60_000u64 {
+        let sp = SignedPayload {
+            payload: "{}".into(),
+            sig: Some("00".into()),
+        };
+        sim.keep(0, ts, format!("{h}:{seq}"), sp);
+    }
+    sim.restart(0, Identity::from_secret([1; 32]));
+    sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
+        .expect("meshed");
+    let start = sim.now;
+    let mut tally = Tally::default();
+    tally.update(&sim, 0);
+    let mut asked = tally.answers;
+    let mut next = 1u64;
+    let mut reconnected_at = None;
+    let mut given_before_reconnect = 0;
+    while sim.now - start < Duration::from_secs(30) {
+        if reconnected_at.is_none() && sim.now - start >= Duration::from_secs(15) {
+            tally.update(&sim, 0);
+            given_before_reconnect = tally.given;
+            sim.crash(1);
+            sim.restart(1, Identity::from_secret([2; 32]));
+            sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
+                .expect("h reconnected");
+            reconnected_at = Some(sim.now);
+            tally.update(&sim, 0);
+            asked = tally.answers;
+        }
+        tally.update(&sim, 0);
+        if tally.answers == asked {
+            if let Some(conn) = sim.conn_between(0, 1) {
+                let want = Frame::Want {
+                    authors: vec![AuthorRanges {
+                        author: h,
+                        ranges: vec![(next, next + SYNC_PAGE - 1)],
+                    }],
+                };
+                sim.input(
+                    0,
+                    Input::Frame {
+                        conn,
+                        bytes: frame(&want),
+                    },
+                );
+                next += SYNC_PAGE;
+                asked += 1;
+            }
+        }
+        sim.run_for(Duration::from_millis(5));
+    }
+    tally.update(&sim, 0);
+    let total = tally.given as u64;
+    let after = total - given_before_reconnect as u64;
+    let secs_after = (sim.now - reconnected_at.unwrap()).as_secs_f64();
+    assert!(
+        given_before_reconnect as u64 >= SYNC_BURST as u64 / 2,
+        "an honest burst is served at once: {given_before_reconnect}"
+    );
+    assert!(
+        total <= SYNC_BURST as u64 + 31 * SYNC_RATE as u64 + SYNC_PAGE,
+        "{total}"
+    );
+    assert!(
+        (after as f64) <= secs_after * SYNC_RATE as f64 + 2.0 * SYNC_PAGE as f64,
+        "{after} served in {secs_after:.1} s after reconnecting: the budget was reset"
+    );
+}
