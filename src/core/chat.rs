@@ -119,13 +119,14 @@ impl Node {
         if self.from_the_future(content.ts) {
             return self.reject_chat(from, "message dated in the future".into());
         }
+        // Held but new to the author's window: it came by sync first; this live copy is
+        // dropped silently. The author sending the same frame twice is still a replay.
+        let held = verified && self.sync.held.contains(&from, content.seq);
         let window = self.replay.entry(from).or_default();
-        if verified && self.sync.held.contains(&from, content.seq) {
-            // Already came by sync (or a relay): shown once, dropped silently.
-            window.check_and_record(content.seq);
-            return tracing::debug!(seq = content.seq, "live copy of a synced message");
-        }
         match window.check_and_record(content.seq) {
+            ReplayVerdict::Fresh | ReplayVerdict::TooOld if held => {
+                return tracing::debug!(seq = content.seq, "live copy of a synced message");
+            }
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate => {
                 return self.reject_chat(from, format!("replayed message (seq {})", content.seq))
