@@ -1,11 +1,11 @@
-//! What the store keeps for other peers: signed broadcast originals for backfill, and the
+//! What the store keeps for other peers: signed broadcast originals for history sync, and the
 //! outbox of private messages waiting for their recipients' acknowledgement.
 
 use super::history::{one_line, History, StoreResult};
 use rusqlite::{params, OptionalExtension};
 
 impl History {
-    /// Keeps a signed broadcast message's original payload for backfill.
+    /// Keeps a signed broadcast message's original payload for history sync.
     pub fn keep_relayable(
         &self,
         msg_id: &str,
@@ -22,44 +22,6 @@ impl History {
             )
             .map(|_| ())
             .map_err(|e| one_line(&e))
-    }
-
-    /// Up to `limit` kept payloads with `ts >= since`, oldest first, skipping `except`'s
-    /// authors: `(payload, sig)` pairs.
-    pub fn relayable_since(
-        &self,
-        since: i64,
-        limit: usize,
-        except: &[String],
-    ) -> StoreResult<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT author, payload, sig FROM relayable WHERE ts >= ?1 ORDER BY ts DESC, msg_id",
-            )
-            .map_err(|e| one_line(&e))?;
-        let rows = stmt
-            .query_map([since], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(|e| one_line(&e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (author, payload, sig) = row.map_err(|e| one_line(&e))?;
-            if except.contains(&author) {
-                continue;
-            }
-            out.push((payload, sig));
-            if out.len() == limit {
-                break;
-            }
-        }
-        out.reverse();
-        Ok(out)
     }
 
     /// The kept originals with these ids, skipping `except`'s authors: `(payload, sig)`
@@ -120,7 +82,7 @@ impl History {
         .map_err(|e| one_line(&e))
     }
 
-    /// Forgets kept originals older than `before` (they are past the backfill window).
+    /// Forgets kept originals older than `before` (they are past the retention window).
     pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
         self.conn()
             .execute("DELETE FROM relayable WHERE ts < ?1", [before])
@@ -189,21 +151,6 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relayable_gives_the_newest_since_oldest_first_skipping_some_authors() {
-        let h = History::in_memory();
-        for (i, author) in ["a", "b", "a", "a"].iter().enumerate() {
-            let id = format!("{author}:{i}");
-            h.keep_relayable(&id, author, i as i64 * 10, &format!("p{i}"), "s")
-                .unwrap();
-        }
-        let got = h.relayable_since(10, 2, &["b".into()]).unwrap();
-        assert_eq!(
-            got,
-            vec![("p2".into(), "s".into()), ("p3".into(), "s".into())]
-        );
-    }
 
     #[test]
     fn relayable_by_id_and_the_index_with_prev_links() {

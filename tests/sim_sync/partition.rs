@@ -36,6 +36,7 @@ pub struct HealReport {
     pub missing: usize,
     pub missing_bytes: usize,
     pub sync_bytes: usize,
+    pub meshed_after: Duration,
     pub converged_after: Duration,
     pub wall: Duration,
 }
@@ -53,8 +54,12 @@ pub fn partition_3_3(d: Duration) -> HealReport {
     }
     sim.group = vec![0; 6];
     let wall = Instant::now();
-    let converged_after =
-        run_until_shown(&mut sim, all.len(), Duration::from_secs(600)).expect("converged");
+    let start = sim.now;
+    let meshed_after = sim
+        .run_until(Duration::from_secs(60), |s| s.fully_meshed())
+        .expect("meshed again");
+    run_until_shown(&mut sim, all.len(), Duration::from_secs(600)).expect("converged");
+    let converged_after = sim.now - start;
     let wall = wall.elapsed();
     sim.run_for(Duration::from_secs(2));
     assert_each_once(&sim, &all);
@@ -66,6 +71,7 @@ pub fn partition_3_3(d: Duration) -> HealReport {
         missing,
         missing_bytes,
         sync_bytes: sync_bytes(&sim),
+        meshed_after,
         converged_after,
         wall,
     }
@@ -165,16 +171,17 @@ fn a_message_arriving_live_after_its_synced_copy_is_shown_once() {
 #[ignore]
 fn bench_convergence_after_heal() {
     println!(
-        "| partition | messages | missing (node, message) pairs | converged after (virtual) | wall time | sync bytes / missing bytes |"
+        "| partition | messages | missing (node, message) pairs | meshed again after | converged after (virtual) | wall time | sync bytes / missing bytes |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for secs in [60u64, 300, 1800] {
         let r = partition_3_3(Duration::from_secs(secs));
         println!(
-            "| {} s | {} | {} | {:.2} s | {:.2} s | {} / {} = {:.2} |",
+            "| {} s | {} | {} | {:.2} s | {:.2} s | {:.2} s | {} / {} = {:.2} |",
             secs,
             r.messages,
             r.missing,
+            r.meshed_after.as_secs_f64(),
             r.converged_after.as_secs_f64(),
             r.wall.as_secs_f64(),
             r.sync_bytes,
@@ -182,4 +189,21 @@ fn bench_convergence_after_heal() {
             r.sync_bytes as f64 / r.missing_bytes.max(1) as f64
         );
     }
+}
+
+#[test]
+fn a_connection_reset_is_the_peer_going_offline_not_a_rejection() {
+    let mut sim = mesh(2);
+    let conn = sim.conn_between(0, 1).expect("connected");
+    let error = Some("Connection reset by peer (os error 104)".to_string());
+    sim.input(0, Input::ConnClosed { conn, error });
+    assert!(rejected(&sim, 0, "").is_empty(), "{:?}", rejected(&sim, 0, ""));
+    let offline: Vec<_> = sim
+        .events(0)
+        .filter_map(|e| match e {
+            NetEvent::PeerOffline { reason, .. } => Some(*reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offline, vec![p2pchat_tui::net::OfflineReason::Closed]);
 }

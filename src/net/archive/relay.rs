@@ -1,4 +1,4 @@
-//! The store edge's part in relaying: signed originals kept for backfill, and the outbox of
+//! The store edge's part in relaying: signed originals kept for history sync, and the outbox of
 //! private messages (with `/dm` to an absent peer resolved through the known keys).
 
 use super::Archive;
@@ -10,7 +10,7 @@ use crate::proto::{MessageId, PeerId, SignedPayload};
 pub const SYNC_INDEX_LOAD: usize = 1_000_000;
 
 impl Archive {
-    /// Keeps a signed broadcast message for backfill (not a blocked author's).
+    /// Keeps a signed broadcast message for history sync (not a blocked author's).
     pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
         let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
             return;
@@ -20,7 +20,7 @@ impl Archive {
             return;
         }
         if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
-            tracing::error!("cannot keep a message for backfill: {e}");
+            tracing::error!("cannot keep a message for history sync: {e}");
         }
     }
 
