@@ -150,9 +150,7 @@ fn a_partition_past_the_old_200_message_cap_loses_nothing_and_shows_nothing_twic
     // Everyone has sent everything before the links return.
     for p in peers.iter_mut() {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while shown_bodies(p, "#cap").len() < PER_HOST
-            && std::time::Instant::now() < deadline
-        {
+        while shown_bodies(p, "#cap").len() < PER_HOST && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
     }

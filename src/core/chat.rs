@@ -116,7 +116,7 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
-        if self.from_the_future(content.ts) {
+        if self.dated_ahead(content.ts) {
             return self.reject_chat(from, "message dated in the future".into());
         }
         // Held but new to the author's window: it came by sync first; this live copy is

@@ -197,7 +197,11 @@ fn a_connection_reset_is_the_peer_going_offline_not_a_rejection() {
     let conn = sim.conn_between(0, 1).expect("connected");
     let error = Some("Connection reset by peer (os error 104)".to_string());
     sim.input(0, Input::ConnClosed { conn, error });
-    assert!(rejected(&sim, 0, "").is_empty(), "{:?}", rejected(&sim, 0, ""));
+    assert!(
+        rejected(&sim, 0, "").is_empty(),
+        "{:?}",
+        rejected(&sim, 0, "")
+    );
     let offline: Vec<_> = sim
         .events(0)
         .filter_map(|e| match e {

@@ -90,7 +90,7 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return Err("message body over the size limit".into());
         }
-        if self.from_the_future(content.ts) {
+        if self.dated_ahead(content.ts) {
             return Err("message dated in the future".into());
         }
         if content.ts < self.now.unix_ms - self.retention_ms() {

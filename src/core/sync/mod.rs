@@ -372,7 +372,7 @@ impl Node {
     }
 
     /// True if `ts` is further ahead of our clock than MAX_CLOCK_SKEW allows.
-    pub(super) fn from_the_future(&self, ts: i64) -> bool {
+    pub(super) fn dated_ahead(&self, ts: i64) -> bool {
         ts > self.now.unix_ms.saturating_add(self.skew_ms())
     }
 
