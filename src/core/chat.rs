@@ -63,7 +63,7 @@ impl Node {
             // `prev` links our signed broadcasts of this run, so a gap can be seen (§7.6).
             let linked = LinkedChat {
                 content: &content,
-                prev: self.sync.last_sent.replace(content.seq),
+                prev: self.sync.last_sent,
             };
             SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &linked)
         } else {
@@ -73,6 +73,7 @@ impl Node {
         match self.broadcast_frame(&Frame::Chat(sp)) {
             Ok(recipients) => {
                 if signed {
+                    self.sync.last_sent = Some(content.seq);
                     self.archive(&content, archived);
                 }
                 self.emit(NetEvent::Sent {

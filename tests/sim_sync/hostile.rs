@@ -6,7 +6,9 @@
 use super::*;
 use crate::sim::Sim;
 use bytes::Bytes;
-use p2pchat_tui::core::sync::{MAX_HAVE_AUTHORS, SYNC_BURST, SYNC_PAGE, SYNC_RATE};
+use p2pchat_tui::core::sync::{
+    MAX_HAVE_AUTHORS, MAX_HAVE_RANGES, SYNC_BURST, SYNC_PAGE, SYNC_RATE,
+};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::proto::{AuthorRanges, ChatContent, Domain, LinkedChat, PeerId, SignedPayload};
 
@@ -224,7 +226,9 @@ fn a_false_summary_unasked_messages_and_oversized_wants_are_refused_and_bounded(
             7,
         ])
     };
-    let many = (0..65).map(|k| (k * 2 + 1, k * 2 + 1)).collect();
+    let many = (0..MAX_HAVE_RANGES as u64 + 1)
+        .map(|k| (k * 2 + 1, k * 2 + 1))
+        .collect();
     inject(
         &mut sim,
         Frame::Have {
@@ -235,7 +239,10 @@ fn a_false_summary_unasked_messages_and_oversized_wants_are_refused_and_bounded(
             more: true,
         },
     );
-    assert_eq!(rejected(&sim, 0, "over 64 ranges").len(), 1);
+    assert_eq!(
+        rejected(&sim, 0, &format!("over {MAX_HAVE_RANGES} ranges")).len(),
+        1
+    );
     for page in 0..3 {
         let authors = (page * 400..page * 400 + 400)
             .map(|k| AuthorRanges {

@@ -7,12 +7,12 @@ use crate::proto::{AuthorRanges, PeerId};
 use std::collections::{BTreeMap, HashMap};
 
 /// Most authors the index keeps (the one with the oldest newest message goes first).
-pub const MAX_INDEX_AUTHORS: usize = 4096;
+pub const MAX_INDEX_AUTHORS: usize = 1024;
 /// Most runs kept per author (the oldest goes first).
 pub const MAX_INDEX_RUNS: usize = 256;
 /// Time marks `(seq, ts)` are kept about this many times per retention window, so the seq
-/// below which an author's messages are past retention is known within 1/1024 of it.
-pub const MARKS_PER_RETENTION: i64 = 1024;
+/// below which an author's messages are past retention is known within 1/512 of it.
+pub const MARKS_PER_RETENTION: i64 = 512;
 /// Most time marks kept per author (the index keeps two retention windows).
 pub const MAX_MARKS: usize = 2 * MARKS_PER_RETENTION as usize;
 

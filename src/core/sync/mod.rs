@@ -20,9 +20,9 @@ use std::time::Instant;
 /// one answer holds at most this many messages.
 pub const SYNC_PAGE: u64 = 256;
 /// MAX_HAVE_AUTHORS: most authors one summary (all its `have` pages) may name.
-pub const MAX_HAVE_AUTHORS: usize = 1024;
+pub const MAX_HAVE_AUTHORS: usize = 512;
 /// MAX_HAVE_RANGES: most ranges per author in a summary (a sender gives its newest).
-pub const MAX_HAVE_RANGES: usize = 64;
+pub const MAX_HAVE_RANGES: usize = 32;
 /// SYNC_RATE and SYNC_BURST: the per-peer-id budget, in messages, of what is served to a
 /// peer and asked of it (sustained per second, and at once). Kept across reconnections.
 pub const SYNC_RATE: u32 = 200;

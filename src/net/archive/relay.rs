@@ -7,7 +7,7 @@ use crate::net::api::NetCommand;
 use crate::proto::{MessageId, PeerId, SignedPayload};
 
 /// SYNC_INDEX_LOAD: most stored messages read into history sync's index at start.
-pub const SYNC_INDEX_LOAD: usize = 1_000_000;
+pub const SYNC_INDEX_LOAD: usize = 200_000;
 
 impl Archive {
     /// Keeps a signed broadcast message for history sync (not a blocked author's).
