@@ -109,6 +109,16 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
         let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &linked);
         sim.keep(1, content.ts, format!("{}:{}", h.id(), content.seq), sp);
     }
+    // And one dated two minutes ahead: within the allowed skew, taken, but not shown later
+    // than the receiver's now.
+    let soon = ChatContent {
+        author: h.id(),
+        seq: 900,
+        ts: sim.unix_ms() + 120_000,
+        body: "slightly ahead".into(),
+    };
+    let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &soon);
+    sim.keep(1, soon.ts, format!("{}:900", h.id()), sp);
     sim.restart(1, Identity::from_secret([2; 32]));
     sim.run_until(Duration::from_secs(10), |s| {
         s.nodes[1].node.peer_count() == 1
@@ -120,8 +130,24 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
     })
     .expect("the real ones arrive");
     sim.run_for(Duration::from_secs(2));
+    sim.run_until(Duration::from_secs(10), |s| {
+        !bodies(s, 2, "slightly ahead").is_empty()
+    })
+    .expect("a small skew is taken");
     assert!(bodies(&sim, 2, "junk").is_empty());
     assert!(!rejected(&sim, 2, "sync: message dated in the future").is_empty());
+    let (at, ts) = sim.nodes[2]
+        .events
+        .iter()
+        .find_map(|(at, e)| match e {
+            NetEvent::Backfilled { body, ts, .. } if body == "slightly ahead" => Some((*at, *ts)),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        ts < soon.ts && ts <= 1_800_000_000_000 + at.as_millis() as i64,
+        "clamped to now"
+    );
     // Live, too: a chat message dated ahead is refused.
     let content = ChatContent {
         author: h.id(),
@@ -138,10 +164,30 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
             bytes: frame(&Frame::Chat(sp)),
         },
     );
+    // And a private message dated ahead.
+    let dm = p2pchat_tui::proto::DmContent {
+        author: h.id(),
+        to: sim.nodes[2].node.id(),
+        seq: 5_001,
+        ts: ahead,
+        body: "junk private".into(),
+    };
+    let sp = SignedPayload::sign(h.signing_key(), Domain::Dm, &dm);
+    sim.input(
+        2,
+        Input::Frame {
+            conn,
+            bytes: frame(&Frame::Dm(sp)),
+        },
+    );
+    assert!(!sim
+        .events(2)
+        .any(|e| matches!(e, NetEvent::DirectMessage { .. })));
     assert!(bodies(&sim, 2, "junk").is_empty());
     assert_eq!(
         rejected(&sim, 2, "dated in the future").len() - rejected(&sim, 2, "sync:").len(),
-        1
+        2,
+        "the live chat and the private message"
     );
 }
 

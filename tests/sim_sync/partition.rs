@@ -211,3 +211,29 @@ fn a_connection_reset_is_the_peer_going_offline_not_a_rejection() {
         .collect();
     assert_eq!(offline, vec![p2pchat_tui::net::OfflineReason::Closed]);
 }
+
+#[test]
+fn what_a_relay_was_asked_goes_to_another_when_it_drops_mid_answer() {
+    let mut sim = mesh(4);
+    sim.group = vec![0, 0, 0, 1];
+    chat_for(&mut sim, &[0, 1, 2], Duration::from_secs(60), 2);
+    sim.run_for(Duration::from_millis(100));
+    let all = all_sent(&sim);
+    sim.group = vec![0; 4];
+    // As soon as node 3 has asked node 0 for something, node 0 crashes.
+    let asked_0 = |s: &Sim| {
+        s.conn_between(3, 0).is_some_and(|c| {
+            s.nodes[3]
+                .sent
+                .iter()
+                .any(|(conn, f)| *conn == c && frame_type(f) == "want")
+        })
+    };
+    sim.run_until(Duration::from_secs(10), asked_0)
+        .expect("node 3 asked node 0");
+    sim.crash(0);
+    sim.run_until(Duration::from_secs(30), |s| shown(s, 3).len() >= all.len())
+        .expect("node 3 got all from the other two");
+    sim.run_for(Duration::from_secs(1));
+    assert_each_once(&sim, &all);
+}
