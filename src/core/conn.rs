@@ -215,10 +215,24 @@ impl Node {
     }
 
     pub(super) fn on_conn_closed(&mut self, conn: ConnId, error: Option<String>) {
-        // A connection error (reset, timeout, too slow) is the peer going away, not a
-        // security or protocol refusal: logged, and reported as `peer_offline` below.
-        if let Some(error) = &error {
-            tracing::info!(conn = conn.0, peer = %self.describe(conn), %error, "connection ended");
+        // A lost connection (reset, timeout, too slow) is the peer going away, not a security
+        // or protocol refusal: logged, and reported as `peer_offline` below. Anything else
+        // (an oversized frame, a record that does not decrypt) is a refusal.
+        match (&error, self.conns.get(&conn)) {
+            (Some(error), _) if error.starts_with(super::io::CONNECTION_LOST) => {
+                tracing::info!(conn = conn.0, peer = %self.describe(conn), %error, "connection lost");
+            }
+            (Some(error), Some(c)) => {
+                let from = c
+                    .peer()
+                    .map(|p| p.to_hex())
+                    .unwrap_or_else(|| c.addr.to_string());
+                self.emit(NetEvent::Rejected {
+                    from,
+                    reason: error.clone(),
+                });
+            }
+            _ => {}
         }
         let reason = match self.conns.get(&conn) {
             Some(c) if c.said_bye => OfflineReason::Quit,

@@ -6,6 +6,20 @@ use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// How the actor starts the `error` of [`Input::ConnClosed`] when the connection failed
+/// (reset, aborted, broken pipe, timed out, closed mid-handshake, too slow): the peer went
+/// away, which is reported as it going offline, not as a protocol or security refusal.
+pub const CONNECTION_LOST: &str = "connection lost";
+
+/// True if an I/O error of this kind means the peer or the path to it went away.
+pub fn is_connection_lost(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        ConnectionReset | ConnectionAborted | BrokenPipe | TimedOut | UnexpectedEof | NotConnected
+    )
+}
+
 /// A connection's number, given by the actor; never reused within a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);

@@ -18,6 +18,6 @@ mod votes;
 pub mod voting;
 
 pub use handshake::handshake_content;
-pub use io::{ConnId, Input, Now, Output, Refusal};
+pub use io::{is_connection_lost, ConnId, Input, Now, Output, Refusal, CONNECTION_LOST};
 pub use node::{Node, NodeConfig};
 pub use sync::held::HeldRow;

@@ -328,7 +328,8 @@ impl NetActor {
             }
             for conn in too_slow {
                 self.close(conn);
-                let error = Some("peer is not reading; dropped as too slow".to_string());
+                let lost = crate::core::CONNECTION_LOST;
+                let error = Some(format!("{lost}: peer is not reading; dropped as too slow"));
                 self.node.handle(now(), Input::ConnClosed { conn, error });
             }
         }

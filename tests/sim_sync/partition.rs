@@ -195,7 +195,10 @@ fn bench_convergence_after_heal() {
 fn a_connection_reset_is_the_peer_going_offline_not_a_rejection() {
     let mut sim = mesh(2);
     let conn = sim.conn_between(0, 1).expect("connected");
-    let error = Some("Connection reset by peer (os error 104)".to_string());
+    let error = Some(format!(
+        "{}: Connection reset by peer (os error 104)",
+        p2pchat_tui::core::CONNECTION_LOST
+    ));
     sim.input(0, Input::ConnClosed { conn, error });
     assert!(
         rejected(&sim, 0, "").is_empty(),
@@ -210,6 +213,12 @@ fn a_connection_reset_is_the_peer_going_offline_not_a_rejection() {
         })
         .collect();
     assert_eq!(offline, vec![p2pchat_tui::net::OfflineReason::Closed]);
+    // An oversized frame is still a refusal.
+    let mut sim = mesh(2);
+    let conn = sim.conn_between(0, 1).expect("connected");
+    let error = Some("frame over the size limit; connection closed".to_string());
+    sim.input(0, Input::ConnClosed { conn, error });
+    assert_eq!(rejected(&sim, 0, "size limit").len(), 1);
 }
 
 #[test]
