@@ -1,6 +1,7 @@
 //! Helpers for the history sync cases of issue #11, and the cases themselves (one file per
 //! theme).
 
+mod budget;
 mod hostile;
 mod partition;
 

@@ -2,7 +2,8 @@
 //! checks and the duplicate check before the signature), filed in the authors' time order
 //! clamped to now, the answer settled; and holes nobody could fill told once.
 
-use super::held::{covers, HeldRow};
+use super::held::HeldRow;
+use super::ranges::covers;
 use super::{Asked, MAX_GAPS_TOLD};
 use crate::core::io::{ConnId, Output};
 use crate::core::node::Node;
@@ -56,7 +57,7 @@ impl Node {
             let Some(offer) = cs.offer.get_mut(&a.author) else {
                 continue;
             };
-            *offer = super::held::subtract(offer, &a.ranges);
+            *offer = super::ranges::subtract(offer, &a.ranges);
             if offer.is_empty() || asked.got.get(&a.author).is_none_or(|n| *n == 0) {
                 cs.offer.remove(&a.author);
             }

@@ -6,13 +6,15 @@
 
 mod accept;
 pub mod held;
+pub mod ranges;
 mod serve;
 
 use super::io::{ConnId, Output};
 use super::node::Node;
 use super::rate::TokenBucket;
 use crate::proto::{AuthorRanges, Frame, PeerId};
-use held::{span, subtract, take_span, HeldIndex, HeldRow};
+use held::{HeldIndex, HeldRow};
+use ranges::{span, subtract, take_span};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
@@ -181,7 +183,7 @@ impl Node {
             cs.authors_seen += authors.len();
             cs.have_done = !more;
             for a in authors {
-                if a.ranges.len() > MAX_HAVE_RANGES || !held::well_formed(&a.ranges) {
+                if a.ranges.len() > MAX_HAVE_RANGES || !ranges::well_formed(&a.ranges) {
                     refused.push(format!(
                         "sync: summary for {} malformed or over {MAX_HAVE_RANGES} ranges",
                         a.author.fingerprint()
@@ -206,7 +208,7 @@ impl Node {
         for a in self.sync.conns.values().filter_map(|c| c.asked.as_ref()) {
             for ar in &a.authors {
                 let cur = inflight.entry(ar.author).or_default();
-                *cur = held::union(cur, &ar.ranges);
+                *cur = ranges::union(cur, &ar.ranges);
             }
         }
         let conns: Vec<ConnId> = self.sync.conns.keys().copied().collect();
@@ -236,7 +238,7 @@ impl Node {
             self.charge(peer, n);
             for ar in &want {
                 let cur = inflight.entry(ar.author).or_default();
-                *cur = held::union(cur, &ar.ranges);
+                *cur = ranges::union(cur, &ar.ranges);
             }
             self.send_frame(
                 conn,
@@ -273,7 +275,7 @@ impl Node {
                 break;
             }
             // Not asked: what we hold, and what we know to be past retention.
-            let recent = held::before(offered, self.sync.held.horizon(author, cutoff));
+            let recent = ranges::before(offered, self.sync.held.horizon(author, cutoff));
             let mut missing = subtract(&recent, &self.sync.held.ranges(author));
             if let Some(busy) = inflight.get(author) {
                 missing = subtract(&missing, busy);

@@ -1,7 +1,7 @@
 //! The holder's side of history sync: a peer's `want` checked, charged to its budget, looked
 //! up in the store and answered with `give` frames of the authors' signed originals.
 
-use super::held::{span, well_formed};
+use super::ranges::{span, well_formed};
 use super::{Serving, SYNC_PAGE};
 use crate::core::io::{ConnId, Output};
 use crate::core::node::Node;
