@@ -203,6 +203,9 @@ impl Node {
     /// we lack and nobody else is asked for, and budget left; then, if every exchange is
     /// finished, tells the user about holes nobody could fill.
     pub(super) fn pump_sync(&mut self) {
+        if self.stopping {
+            return;
+        }
         let now = self.now.mono;
         let mut inflight: HashMap<PeerId, Vec<(u64, u64)>> = HashMap::new();
         for a in self.sync.conns.values().filter_map(|c| c.asked.as_ref()) {
