@@ -191,7 +191,7 @@ impl Node {
             }
         }
         self.send_sync(conn);
-        self.request_backfill(conn);
+        self.start_sync(conn, them);
         self.flush_outbox(conn, them);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
@@ -221,8 +221,9 @@ impl Node {
             Frame::Chat(sp) => self.on_chat(peer, &sp),
             Frame::Dm(sp) => self.on_dm(peer, &sp),
             Frame::DmAck { msg_id } => self.on_dm_ack(peer, msg_id),
-            Frame::BackfillRequest { since, limit } => self.on_backfill_request(conn, since, limit),
-            Frame::Backfill { messages } => self.on_backfill(conn, peer, messages),
+            Frame::Have { authors, more } => self.on_have(conn, peer, authors, more),
+            Frame::Want { authors } => self.on_want(conn, peer, authors),
+            Frame::Give { messages, last } => self.on_give(conn, peer, messages, last),
             Frame::Bye { .. } => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.said_bye = true;
@@ -246,15 +247,24 @@ impl Node {
     }
 
     pub(super) fn on_conn_closed(&mut self, conn: ConnId, error: Option<String>) {
-        if let (Some(error), Some(c)) = (&error, self.conns.get(&conn)) {
-            let from = c
-                .peer()
-                .map(|p| p.to_hex())
-                .unwrap_or_else(|| c.addr.to_string());
-            self.emit(NetEvent::Rejected {
-                from,
-                reason: error.clone(),
-            });
+        // A lost connection (reset, timeout, too slow) is the peer going away, not a security
+        // or protocol refusal: logged, and reported as `peer_offline` below. Anything else
+        // (an oversized frame, a record that does not decrypt) is a refusal.
+        match (&error, self.conns.get(&conn)) {
+            (Some(error), _) if error.starts_with(super::io::CONNECTION_LOST) => {
+                tracing::info!(conn = conn.0, peer = %self.describe(conn), %error, "connection lost");
+            }
+            (Some(error), Some(c)) => {
+                let from = c
+                    .peer()
+                    .map(|p| p.to_hex())
+                    .unwrap_or_else(|| c.addr.to_string());
+                self.emit(NetEvent::Rejected {
+                    from,
+                    reason: error.clone(),
+                });
+            }
+            _ => {}
         }
         let reason = match self.conns.get(&conn) {
             Some(c) if c.said_bye => OfflineReason::Quit,
@@ -295,6 +305,7 @@ impl Node {
         let Some(c) = self.conns.remove(&conn) else {
             return;
         };
+        self.sync_conn_closed(conn);
         let Some(peer) = c.peer() else { return };
         if self.peers.get(&peer).is_some_and(|p| p.conn == conn) {
             let p = self.peers.remove(&peer).expect("checked above");

@@ -146,6 +146,9 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
+        if self.dated_ahead(content.ts) {
+            return self.reject_chat(from, "message dated in the future".into());
+        }
         let verdict = self
             .replay
             .entry(from)

@@ -3,7 +3,6 @@
 //! no clocks, no randomness in here: the network actor supplies all three.
 
 mod admission;
-mod backfill;
 mod chat;
 mod conn;
 mod discovery;
@@ -14,12 +13,13 @@ mod node;
 pub mod rate;
 pub mod replay;
 pub mod sanitize;
+pub mod sync;
 mod timers;
 pub mod verified;
 mod votes;
 pub mod voting;
 
-pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
 pub use handshake::handshake_content;
-pub use io::{ConnId, Input, Now, Output, Refusal};
+pub use io::{is_connection_lost, ConnId, Input, Now, Output, Refusal, CONNECTION_LOST};
 pub use node::{Node, NodeConfig};
+pub use sync::held::HeldRow;

@@ -4,8 +4,8 @@
 use super::admission::Admission;
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
-use super::verified::VerifyCache;
 use super::replay::{ReplayBook, ReplayWindow};
+use super::verified::VerifyCache;
 use super::voting::VotingBook;
 use crate::config::{Limits, Timing, PROTOCOL_VERSION};
 use crate::identity::Identity;
@@ -86,7 +86,7 @@ pub struct Node {
     pub(super) verified: VerifyCache,
     /// Connections whose first `sync` arrived (at most one per open connection).
     pub(super) synced: std::collections::HashSet<ConnId>,
-    pub(super) backfill: super::backfill::BackfillState,
+    pub(super) sync: super::sync::SyncState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -115,6 +115,7 @@ impl Node {
             .collect();
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
+        let sync = super::sync::SyncState::new(&cfg.limits);
         Node {
             identity,
             cfg,
@@ -137,7 +138,7 @@ impl Node {
             voting: VotingBook::new(id),
             verified: VerifyCache::default(),
             synced: Default::default(),
-            backfill: Default::default(),
+            sync,
             stopping: false,
             outputs: Vec::new(),
         }
@@ -212,7 +213,8 @@ impl Node {
             }
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
-            Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
+            Input::SyncFound { conn, messages } => self.on_sync_found(conn, messages),
+            Input::SyncIndexFound { rows } => self.on_sync_index(rows),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
             Input::KeyKnown { id } => self.admission.learn(id),
         }
@@ -226,6 +228,7 @@ impl Node {
             port: self.cfg.listen_port,
             fingerprint: id.fingerprint(),
         });
+        self.load_sync_index();
         self.announce();
         self.on_timer();
     }

@@ -68,8 +68,9 @@ pub async fn start(
         None => None,
     };
     if let Some(h) = &history {
-        // Originals past the backfill window are never given out again.
-        let _ = h.prune_relayable(now().unix_ms - crate::core::BACKFILL_WINDOW_MS);
+        // Originals past the retention window are never given out again.
+        let retention = i64::try_from(cfg.limits.retention.as_millis()).unwrap_or(i64::MAX / 4);
+        let _ = h.prune_relayable(now().unix_ms - retention);
     }
     let archive = Archive::new(history, identity.id());
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
@@ -320,9 +321,13 @@ impl NetActor {
                             lookups.push(Input::OutboxFound { conn, messages });
                         }
                     }
-                    Output::BackfillLookup { conn, since, limit } => {
-                        let messages = self.archive.relayable(since, limit);
-                        lookups.push(Input::BackfillFound { conn, messages });
+                    Output::SyncLookup { conn, msg_ids } => {
+                        let messages = self.archive.relayable(&msg_ids);
+                        lookups.push(Input::SyncFound { conn, messages });
+                    }
+                    Output::SyncIndexLookup { since } => {
+                        let rows = self.archive.held_index(since);
+                        lookups.push(Input::SyncIndexFound { rows });
                     }
                     Output::Shutdown => stop = true,
                 }
@@ -332,7 +337,8 @@ impl NetActor {
             }
             for conn in too_slow {
                 self.close(conn);
-                let error = Some("peer is not reading; dropped as too slow".to_string());
+                let lost = crate::core::CONNECTION_LOST;
+                let error = Some(format!("{lost}: peer is not reading; dropped as too slow"));
                 self.node.handle(now(), Input::ConnClosed { conn, error });
             }
         }

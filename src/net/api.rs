@@ -277,6 +277,14 @@ pub enum NetEvent {
         ts: i64,
         via: String,
     },
+    /// Messages by `author` between `from_ts` and `to_ts` (Unix ms) are missing and no
+    /// connected peer could give them (pruned, or never received): told once per gap.
+    HistoryGap {
+        author: String,
+        from_name: String,
+        from_ts: i64,
+        to_ts: i64,
+    },
     /// Stored lines, oldest first; `more` says whether older ones remain.
     History {
         entries: Vec<crate::store::HistoryEntry>,

@@ -169,6 +169,8 @@ fn describe_read_error(e: &std::io::Error) -> String {
     let text = e.to_string();
     if text.contains("size limit") {
         "frame over the size limit; connection closed".into()
+    } else if crate::core::is_connection_lost(e.kind()) {
+        format!("{}: {text}", crate::core::CONNECTION_LOST)
     } else {
         format!("connection error: {text}")
     }

@@ -4,10 +4,10 @@
 
 use bytes::Bytes;
 use p2pchat_tui::config::{Limits, Timing};
-use p2pchat_tui::core::{ConnId, Input, Node, NodeConfig, Now, Output};
+use p2pchat_tui::core::{ConnId, HeldRow, Input, Node, NodeConfig, Now, Output};
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::NetEvent;
-use p2pchat_tui::proto::{PeerId, SignedPayload};
+use p2pchat_tui::proto::{ChatLink, MessageId, PeerId, SignedPayload};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -22,8 +22,10 @@ pub struct SimNode {
     pub stopped: bool,
     /// Frames this node sent, per connection (for replay tests).
     pub sent: Vec<(ConnId, Bytes)>,
-    /// What the node archived for backfill: (ts, message id, signed payload), the sim's store.
+    /// What the node archived for sync: (ts, message id, signed payload), the sim's store.
     pub kept: Vec<(i64, String, SignedPayload)>,
+    /// Position in `kept` of each message id.
+    pub kept_at: HashMap<String, usize>,
     /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
     /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
@@ -50,6 +52,10 @@ pub struct Sim {
     pub relayed: bool,
     /// Pairs of nodes (lower index first) that cannot reach each other at all.
     pub blocked: Vec<(usize, usize)>,
+    /// The limits every node added or restarted from now on gets.
+    pub limits: Limits,
+    /// Frames for which this says true (sending node, frame) are lost on the wire.
+    pub lose: Option<fn(usize, &[u8]) -> bool>,
 }
 
 pub fn timing() -> Timing {
@@ -72,6 +78,8 @@ impl Sim {
             group: Vec::new(),
             relayed: false,
             blocked: Vec::new(),
+            limits: Limits::default(),
+            lose: None,
         }
     }
 
@@ -105,7 +113,7 @@ impl Sim {
         let cfg = NodeConfig {
             name: name.into(),
             listen_port: port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing,
             static_peers,
             key_file: "(sim)".into(),
@@ -121,6 +129,7 @@ impl Sim {
             stopped: false,
             sent: Vec::new(),
             kept: Vec::new(),
+            kept_at: HashMap::new(),
             outbox: Vec::new(),
             charged: Vec::new(),
         });
@@ -254,8 +263,9 @@ impl Sim {
             }
             Output::Send { conn, frame } => {
                 self.nodes[i].sent.push((conn, frame.clone()));
+                let lost = self.lose.is_some_and(|f| f(i, &frame));
                 if let Some(&(j, cj)) = self.links.get(&(i, conn)) {
-                    if self.reachable(i, j) {
+                    if self.reachable(i, j) && !lost {
                         self.schedule(
                             lat,
                             j,
@@ -289,12 +299,7 @@ impl Sim {
                 ts,
                 payload,
                 ..
-            } => {
-                let kept = &mut self.nodes[i].kept;
-                if !kept.iter().any(|(_, id, _)| *id == msg_id) {
-                    kept.push((ts, msg_id, payload));
-                }
-            }
+            } => self.keep(i, ts, msg_id, payload),
             Output::Outbox {
                 msg_id,
                 to,
@@ -312,19 +317,34 @@ impl Sim {
                     self.schedule(Duration::ZERO, i, Input::OutboxFound { conn, messages });
                 }
             }
-            Output::BackfillLookup { conn, since, limit } => {
-                let mut found: Vec<_> = self.nodes[i]
+            Output::SyncLookup { conn, msg_ids } => {
+                let n = &self.nodes[i];
+                let messages = msg_ids
+                    .iter()
+                    .filter_map(|id| n.kept_at.get(id))
+                    .map(|&k| n.kept[k].2.clone())
+                    .collect();
+                self.schedule(Duration::ZERO, i, Input::SyncFound { conn, messages });
+            }
+            Output::SyncIndexLookup { since } => {
+                let rows = self.nodes[i]
                     .kept
                     .iter()
                     .filter(|(ts, _, _)| *ts >= since)
-                    .cloned()
+                    .filter_map(|(ts, id, p)| held_row(*ts, id, p))
                     .collect();
-                found.sort_by_key(|(ts, id, _)| (*ts, id.clone()));
-                let skip = found.len().saturating_sub(limit);
-                let messages = found.into_iter().skip(skip).map(|(_, _, p)| p).collect();
-                self.schedule(Duration::ZERO, i, Input::BackfillFound { conn, messages });
+                self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });
             }
             Output::Shutdown => self.nodes[i].stopped = true,
+        }
+    }
+
+    /// Puts a message in node `i`'s store (once per id).
+    pub fn keep(&mut self, i: usize, ts: i64, msg_id: String, payload: SignedPayload) {
+        let n = &mut self.nodes[i];
+        if !n.kept_at.contains_key(&msg_id) {
+            n.kept_at.insert(msg_id.clone(), n.kept.len());
+            n.kept.push((ts, msg_id, payload));
         }
     }
 
@@ -452,6 +472,18 @@ impl Sim {
     }
 }
 
+/// What the store's index query gives for one kept message.
+fn held_row(ts: i64, id: &str, p: &SignedPayload) -> Option<HeldRow> {
+    let id = MessageId::parse(id)?;
+    let link: ChatLink = p.parse().ok()?;
+    Some(HeldRow {
+        author: id.author,
+        seq: id.seq,
+        prev: link.prev,
+        ts,
+    })
+}
+
 impl Sim {
     /// Node `i`'s end of its connection to node `j`, if connected.
     pub fn conn_between(&self, i: usize, j: usize) -> Option<ConnId> {
@@ -482,7 +514,7 @@ impl Sim {
         let cfg = NodeConfig {
             name: format!("restarted{i}"),
             listen_port: self.nodes[i].port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing: timing(),
             static_peers: vec![],
             key_file: "(sim)".into(),

@@ -67,20 +67,15 @@ impl Archive {
         }
         let stored = match &event {
             NetEvent::Backfilled { msg_id, .. }
+            | NetEvent::Message { msg_id, .. }
+            | NetEvent::DirectMessage { msg_id, .. }
                 if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
             {
-                return out; // already have it
-            }
-            NetEvent::Message { msg_id, from, .. }
-            | NetEvent::DirectMessage { msg_id, from, .. }
-                if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
-            {
-                // A replay the node's window no longer knows (MAX_REPLAY_AUTHORS): the stored
-                // message id still catches it.
-                return vec![NetEvent::Rejected {
-                    from: from.clone(),
-                    reason: format!("replayed message ({msg_id} is already stored)"),
-                }];
+                // Already shown once, by whichever path came first (live, sync, a relay, an
+                // outbox resend). This also catches a replay that the node's bounded replay
+                // windows no longer know (MAX_REPLAY_AUTHORS): it is dropped without a word,
+                // since a late honest copy and a replay look the same here.
+                return out;
             }
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }

@@ -232,6 +232,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         | NetEvent::SecureMode { .. }
         | NetEvent::Proposals { .. }) => super::apply_votes::apply(state, ev),
         ev @ (NetEvent::DirectMessage { .. }
+        | NetEvent::HistoryGap { .. }
         | NetEvent::Backfilled { .. }
         | NetEvent::Delivered { .. }
         | NetEvent::DmSent { .. }

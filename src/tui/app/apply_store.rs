@@ -74,6 +74,20 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
             state.log.prepend(lines);
         }
+        NetEvent::HistoryGap {
+            from_name,
+            from_ts,
+            to_ts,
+            ..
+        } => {
+            let text = format!(
+                "messages from {} between {} and {} are not available",
+                sanitize(&from_name, false),
+                state.now.local(from_ts).format("%H:%M"),
+                state.now.local(to_ts).format("%H:%M")
+            );
+            system(state, text, Level::Warning);
+        }
         NetEvent::SearchResults { query, entries } => {
             let mut text = match entries.len() {
                 0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),

@@ -309,3 +309,28 @@ fn trust_lines_appear_only_for_changes_the_user_made() {
     apply(&mut s, trust_event(Trust::Known));
     assert!(body(&s, s.log.len() - 1).contains("Bob is no longer marked verified"));
 }
+
+#[test]
+fn a_history_gap_is_said_out_loud_once_as_a_system_line() {
+    let mut s = new_state();
+    apply(
+        &mut s,
+        NetEvent::HistoryGap {
+            author: "ab".repeat(32),
+            from_name: "Bob".into(),
+            from_ts: T0 - 180_000,
+            to_ts: T0,
+        },
+    );
+    assert_eq!(s.log.lines().len(), 1);
+    let text = body(&s, 0);
+    let at = |ts| s.now.local(ts).format("%H:%M").to_string();
+    assert_eq!(
+        text,
+        format!(
+            "messages from Bob between {} and {} are not available",
+            at(T0 - 180_000),
+            at(T0)
+        )
+    );
+}
