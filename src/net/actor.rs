@@ -7,6 +7,7 @@
 
 use super::api::{NetCommand, NetEvent, NetHandle};
 use super::archive::Archive;
+use super::budget::{fit_answer, OutboundBudget};
 use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use super::udp;
 use crate::config::{Limits, Timing};
@@ -46,6 +47,9 @@ pub struct NetConfig {
 /// Capacity of the front end's event queue and of the command queue.
 const EVENT_QUEUE: usize = 4096;
 const COMMAND_QUEUE: usize = 256;
+/// Bytes a frame takes on the wire beyond its payload (length prefix, Noise tag), counted
+/// against the writer budget with it.
+const RECORD_OVERHEAD: usize = 4 + 16;
 /// How often replay marks are saved when they changed.
 const SAVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -92,6 +96,7 @@ pub async fn start(
         saved,
     };
     let node = Node::new(identity, node_cfg, now());
+    let cfg_limits = cfg.limits.clone();
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
     let (conn_tx, conn_rx) = mpsc::channel(1024);
@@ -109,6 +114,10 @@ pub async fn start(
         conn_rx,
         dial_tx,
         dial_rx,
+        budget: OutboundBudget::new(
+            cfg_limits.outbound_queue_bytes,
+            cfg_limits.outbound_total_bytes,
+        ),
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -165,6 +174,8 @@ struct NetActor {
     conn_rx: mpsc::Receiver<ConnMsg>,
     dial_tx: mpsc::Sender<DialResult>,
     dial_rx: mpsc::Receiver<DialResult>,
+    /// Bytes queued to writers, per connection and in total.
+    budget: OutboundBudget,
     conns: HashMap<ConnId, ConnHandle>,
     /// Writer tasks still flushing after a close; awaited briefly at shutdown.
     closing: Vec<JoinHandle<()>>,
@@ -250,6 +261,7 @@ impl NetActor {
             &self.cfg.limits,
             self.cfg.timing.handshake_timeout,
             self.conn_tx.clone(),
+            self.budget.conn(),
         );
         self.conns.insert(conn, handle);
         let mut nonce = [0u8; 32];
@@ -277,8 +289,19 @@ impl NetActor {
             for out in outputs {
                 match out {
                     Output::Send { conn, frame } => {
+                        if too_slow.contains(&conn) {
+                            continue;
+                        }
                         if let Some(h) = self.conns.get(&conn) {
-                            if h.writer.try_send(WriterMsg::Frame(frame)).is_err() {
+                            // Over its byte budget, over the total, or a full queue: too slow.
+                            let queued = h
+                                .budget
+                                .charge(frame.len() + RECORD_OVERHEAD)
+                                .ok()
+                                .is_some_and(|c| {
+                                    h.writer.try_send(WriterMsg::Frame(frame, c)).is_ok()
+                                });
+                            if !queued {
                                 too_slow.push(conn);
                             }
                         }
@@ -312,7 +335,8 @@ impl NetActor {
                         }
                     }
                     Output::BackfillLookup { conn, since, limit } => {
-                        let messages = self.archive.relayable(since, limit);
+                        let room = self.cfg.limits.outbound_queue_bytes / 2;
+                        let messages = fit_answer(self.archive.relayable(since, limit), room);
                         lookups.push(Input::BackfillFound { conn, messages });
                     }
                     Output::Shutdown => stop = true,
