@@ -13,6 +13,7 @@ use super::udp;
 use crate::config::{Limits, Timing};
 use crate::core::{ConnId, Input, Node, NodeConfig, Now, Output};
 use crate::identity::Identity;
+use crate::store::quota::Quota;
 use crate::store::{History, StateFile};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -68,7 +69,12 @@ pub async fn start(
     })?;
     let listen_port = listener.local_addr()?.port();
     let history = match &cfg.history {
-        Some(path) => Some(History::open(path).map_err(std::io::Error::other)?),
+        Some(path) => {
+            let mut h = History::open(path).map_err(std::io::Error::other)?;
+            h.set_quota(Quota::from_limits(&cfg.limits))
+                .map_err(std::io::Error::other)?;
+            Some(h)
+        }
         None => None,
     };
     if let Some(h) = &history {
@@ -246,6 +252,7 @@ impl NetActor {
             }
             if is_timer {
                 self.persist(false);
+                self.archive.maintain(now().unix_ms);
             }
         }
         self.shutdown().await;

@@ -10,6 +10,8 @@ pub use trust::key_warning;
 
 use super::api::{Delivery, NetCommand, NetEvent, Trust};
 use crate::proto::{safety_code, PeerId};
+use crate::store::history::DISK_FULL;
+use crate::store::quota::{PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +32,8 @@ pub struct Archive {
     blocked: HashSet<String>,
     /// A store failure is reported once, not per line.
     failed: bool,
+    /// When expired and future-dated rows are next looked for (Unix ms; 0: at the first tick).
+    next_prune: i64,
 }
 
 impl Archive {
@@ -50,6 +54,29 @@ impl Archive {
             online: HashMap::new(),
             blocked,
             failed: false,
+            next_prune: 0,
+        }
+    }
+
+    /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, rows past the
+    /// retention or dated too far ahead are deleted, a batch per tick until none are left.
+    pub fn maintain(&mut self, now_ms: i64) {
+        let Some(db) = &self.db else { return };
+        if now_ms < self.next_prune {
+            return;
+        }
+        match db.prune_expired(now_ms) {
+            Ok(p) if p.rows >= PRUNE_BATCH => {} // more to do: again on the next tick
+            Ok(p) => {
+                if p.rows > 0 {
+                    tracing::info!(rows = p.rows, bytes = p.bytes, "pruned expired history");
+                }
+                self.next_prune = now_ms + PRUNE_INTERVAL_MS;
+            }
+            Err(e) => {
+                tracing::error!("cannot prune history: {e}");
+                self.next_prune = now_ms + PRUNE_INTERVAL_MS;
+            }
         }
     }
 
@@ -291,13 +318,18 @@ impl Archive {
         self.db.as_ref()
     }
 
+    /// Stores a line. A failure is told once (the line is still shown, and later lines are
+    /// still tried: a full disk may get room again, e.g. from the periodic prune).
     fn store(&mut self, entry: &HistoryEntry, out: &mut Vec<NetEvent>) {
         let Some(db) = &self.db else { return };
-        if let Err(e) = db.insert(entry) {
-            tracing::error!("cannot store history: {e}");
-            if !std::mem::replace(&mut self.failed, true) {
-                out.push(error(format!("cannot store history: {e}")));
-            }
+        let Err(e) = db.insert(entry) else { return };
+        tracing::error!("cannot store history: {e}");
+        if !std::mem::replace(&mut self.failed, true) {
+            out.push(error(if e.starts_with(DISK_FULL) {
+                "disk full: history is not being saved; the chat goes on".into()
+            } else {
+                format!("cannot store history: {e}")
+            }));
         }
     }
 }
