@@ -7,13 +7,14 @@
 
 use super::api::{NetCommand, NetEvent, NetHandle};
 use super::archive::Archive;
-use super::budget::{fit_answer, OutboundBudget};
+use super::budget::{
+    fit_answer, OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE,
+};
 use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use super::udp;
 use crate::config::{Limits, Timing};
 use crate::core::{ConnId, Input, Node, NodeConfig, Now, Output};
 use crate::identity::Identity;
-use crate::store::quota::Quota;
 use crate::store::{History, StateFile};
 use bytes::Bytes;
 use std::collections::HashMap;
@@ -45,12 +46,6 @@ pub struct NetConfig {
     pub history: Option<std::path::PathBuf>,
 }
 
-/// Capacity of the front end's event queue and of the command queue.
-const EVENT_QUEUE: usize = 4096;
-const COMMAND_QUEUE: usize = 256;
-/// Bytes a frame takes on the wire beyond its payload (length prefix, Noise tag), counted
-/// against the writer budget with it.
-const RECORD_OVERHEAD: usize = 4 + 16;
 /// How often replay marks are saved when they changed.
 const SAVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -69,19 +64,15 @@ pub async fn start(
     })?;
     let listen_port = listener.local_addr()?.port();
     let history = match &cfg.history {
-        Some(path) => {
-            let mut h = History::open(path).map_err(std::io::Error::other)?;
-            h.set_quota(Quota::from_limits(&cfg.limits))
-                .map_err(std::io::Error::other)?;
-            Some(h)
-        }
+        Some(path) => Some(History::open(path).map_err(std::io::Error::other)?),
         None => None,
     };
     if let Some(h) = &history {
         // Originals past the backfill window are never given out again.
         let _ = h.prune_relayable(now().unix_ms - crate::core::BACKFILL_WINDOW_MS);
     }
-    let archive = Archive::new(history, identity.id());
+    let archive =
+        Archive::with_quota(history, identity.id(), &cfg.limits).map_err(std::io::Error::other)?;
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
     let mut notes: Vec<String> = port_note.into_iter().collect();
     let saved = match state_file.as_ref().map(|f| f.load()) {
@@ -105,8 +96,8 @@ pub async fn start(
     let cfg_limits = cfg.limits.clone();
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
-    let (conn_tx, conn_rx) = mpsc::channel(1024);
-    let (dial_tx, dial_rx) = mpsc::channel(256);
+    let (conn_tx, conn_rx) = mpsc::channel(INBOUND_QUEUE);
+    let (dial_tx, dial_rx) = mpsc::channel(DIAL_QUEUE);
     let actor = NetActor {
         node,
         archive,
@@ -299,18 +290,8 @@ impl NetActor {
                         if too_slow.contains(&conn) {
                             continue;
                         }
-                        if let Some(h) = self.conns.get(&conn) {
-                            // Over its byte budget, over the total, or a full queue: too slow.
-                            let queued = h
-                                .budget
-                                .charge(frame.len() + RECORD_OVERHEAD)
-                                .ok()
-                                .is_some_and(|c| {
-                                    h.writer.try_send(WriterMsg::Frame(frame, c)).is_ok()
-                                });
-                            if !queued {
-                                too_slow.push(conn);
-                            }
+                        if self.conns.get(&conn).is_some_and(|h| !h.queue(frame)) {
+                            too_slow.push(conn);
                         }
                     }
                     Output::Close { conn } => self.close(conn),

@@ -1,4 +1,5 @@
-//! Byte budgets for the writer queues: every frame queued to a peer carries a [`Charge`]
+//! Bounds on what the runtime holds for peers: the queues between its tasks, and byte
+//! budgets for the writer queues. Every frame queued to a peer carries a [`Charge`]
 //! against its connection's budget (`OUTBOUND_QUEUE_BYTES`) and the process's
 //! (`OUTBOUND_TOTAL_BYTES`). The charge is released when the frame has been handed to the
 //! kernel, or when it is dropped with its connection, so a peer that does not read can hold
@@ -7,6 +8,21 @@
 use crate::proto::SignedPayload;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+/// EVENT_QUEUE: events waiting for the front end. The actor awaits room, so a slow front end
+/// slows the readers (TCP backpressure) instead of holding more: at most 1024 events of at
+/// most 3 x MAX_BODY_LEN bytes shown (24 MiB).
+pub const EVENT_QUEUE: usize = 1024;
+/// COMMAND_QUEUE: commands from the front ends (they `try_send`).
+pub const COMMAND_QUEUE: usize = 256;
+/// INBOUND_QUEUE: frames read from all connections waiting for the actor; readers wait for
+/// room, so it holds at most 256 x MAX_FRAME_LEN (16 MiB).
+pub const INBOUND_QUEUE: usize = 256;
+/// DIAL_QUEUE: finished outbound connects waiting for the actor.
+pub const DIAL_QUEUE: usize = 256;
+/// Bytes a frame takes on the wire beyond its payload (length prefix, Noise tag), counted
+/// against the writer budget with it.
+pub const RECORD_OVERHEAD: usize = 4 + 16;
 
 /// The process-wide budget; one per actor.
 #[derive(Debug)]

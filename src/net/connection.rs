@@ -4,7 +4,7 @@
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
-use super::budget::{Charge, ConnBudget};
+use super::budget::{Charge, ConnBudget, RECORD_OVERHEAD};
 use super::secure::{establish, Failure};
 use crate::config::Limits;
 use crate::core::rate::TokenBucket;
@@ -59,6 +59,16 @@ pub struct ConnHandle {
     pub budget: ConnBudget,
     pub reader: JoinHandle<()>,
     pub writer_task: JoinHandle<()>,
+}
+
+impl ConnHandle {
+    /// Queues `frame` for the writer; false if the peer is too slow: its queue is full, or
+    /// the frame would pass its OUTBOUND_QUEUE_BYTES or the OUTBOUND_TOTAL_BYTES of all.
+    pub fn queue(&self, frame: Bytes) -> bool {
+        self.budget
+            .charge(frame.len() + RECORD_OVERHEAD)
+            .is_ok_and(|c| self.writer.try_send(WriterMsg::Frame(frame, c)).is_ok())
+    }
 }
 
 /// A write that makes no progress for this long ends the connection.

@@ -11,7 +11,7 @@ pub use trust::key_warning;
 use super::api::{Delivery, NetCommand, NetEvent, Trust};
 use crate::proto::{safety_code, PeerId};
 use crate::store::history::DISK_FULL;
-use crate::store::quota::{PRUNE_BATCH, PRUNE_INTERVAL_MS};
+use crate::store::quota::{Quota, PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 
@@ -56,6 +56,18 @@ impl Archive {
             failed: false,
             next_prune: 0,
         }
+    }
+
+    /// The store edge for `db` kept to the quotas and retention of `limits` (pruned at once).
+    pub fn with_quota(
+        mut db: Option<History>,
+        me: PeerId,
+        limits: &crate::config::Limits,
+    ) -> Result<Archive, String> {
+        if let Some(h) = &mut db {
+            h.set_quota(Quota::from_limits(limits))?;
+        }
+        Ok(Archive::new(db, me))
     }
 
     /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, rows past the
