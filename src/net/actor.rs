@@ -8,7 +8,8 @@
 use super::api::{NetCommand, NetEvent, NetHandle};
 use super::archive::Archive;
 use super::budget::{
-    fit_answer, OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE,
+    fit_answer, max_answer_bytes, OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE,
+    INBOUND_QUEUE,
 };
 use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use super::udp;
@@ -93,7 +94,10 @@ pub async fn start(
         saved,
     };
     let node = Node::new(identity, node_cfg, now());
-    let cfg_limits = cfg.limits.clone();
+    let budget = OutboundBudget::new(
+        cfg.limits.outbound_queue_bytes,
+        cfg.limits.outbound_total_bytes,
+    );
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
     let (conn_tx, conn_rx) = mpsc::channel(INBOUND_QUEUE);
@@ -111,10 +115,7 @@ pub async fn start(
         conn_rx,
         dial_tx,
         dial_rx,
-        budget: OutboundBudget::new(
-            cfg_limits.outbound_queue_bytes,
-            cfg_limits.outbound_total_bytes,
-        ),
+        budget,
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -323,7 +324,7 @@ impl NetActor {
                         }
                     }
                     Output::BackfillLookup { conn, since, limit } => {
-                        let room = self.cfg.limits.outbound_queue_bytes / 2;
+                        let room = max_answer_bytes(&self.cfg.limits);
                         let messages = fit_answer(self.archive.relayable(since, limit), room);
                         lookups.push(Input::BackfillFound { conn, messages });
                     }

@@ -117,6 +117,12 @@ impl Drop for Charge {
     }
 }
 
+/// MAX_ANSWER_BYTES: the most one answer to a peer's request may queue, half its
+/// OUTBOUND_QUEUE_BYTES, so that an honest asker is never dropped for what it asked for.
+pub fn max_answer_bytes(limits: &crate::config::Limits) -> usize {
+    limits.outbound_queue_bytes / 2
+}
+
 /// The newest of `messages` (oldest first) whose encodings fit in `room` bytes, so that an
 /// answer to one request never passes half the asker's OUTBOUND_QUEUE_BYTES: a peer cannot
 /// make the node queue more than that by asking, however large the stored messages are.
