@@ -199,31 +199,32 @@ fn garbage_spoofed_and_flooded_announcements_are_harmless() {
 fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
     let mut p = honest_pair();
     let flooder = Identity::from_secret([24; 32]);
+    // 10,000 signed messages, written as 10 chunks of 1,000 at 100 ms intervals (10,000/s
+    // if the node read them as fast as they come). Signed before connecting: on a busy
+    // machine signing takes longer than a silent connection may last.
+    let signed: Vec<Vec<u8>> = (1..=10_000u64)
+        .map(|seq| {
+            let content = ChatContent {
+                author: flooder.id(),
+                seq,
+                ts: 0,
+                body: format!("flood {seq}"),
+            };
+            let f = Frame::Chat(SignedPayload::sign(
+                flooder.signing_key(),
+                Domain::Chat,
+                &content,
+            ));
+            serde_json::to_vec(&f).unwrap()
+        })
+        .collect();
     let (mut s, _) = handshake(p.a.port, &flooder, PROTOCOL_VERSION);
     p.a.wait_for("flooder online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
-    // 10,000 signed messages, written as 10 chunks of 1,000 at 100 ms intervals (10,000/s
-    // if the node read them as fast as they come).
-    let chunks: Vec<Vec<u8>> = (0..10u64)
-        .map(|c| {
-            let mut wire = Vec::new();
-            for seq in c * 1000 + 1..=(c + 1) * 1000 {
-                let content = ChatContent {
-                    author: flooder.id(),
-                    seq,
-                    ts: 0,
-                    body: format!("flood {seq}"),
-                };
-                let f = Frame::Chat(SignedPayload::sign(
-                    flooder.signing_key(),
-                    Domain::Chat,
-                    &content,
-                ));
-                wire.extend_from_slice(&s.seal(&serde_json::to_vec(&f).unwrap()));
-            }
-            wire
-        })
+    let chunks: Vec<Vec<u8>> = signed
+        .chunks(1000)
+        .map(|c| c.iter().flat_map(|f| s.seal(f).to_vec()).collect())
         .collect();
     let mut w = s.s.try_clone().unwrap();
     // The node cannot have read faster than burst + rate since the first byte was written.
@@ -489,27 +490,33 @@ fn a_flood_of_the_heaviest_messages_stays_within_the_store_quota() {
     a.wait_message("ok before the flood", T);
 
     let flooder = Identity::from_secret([47; 32]);
-    // As many as the rate limit reads in `secs` (200/s after a burst of 400).
-    let n = 400 + 200 * secs;
-    let frames: Vec<Vec<u8>> = (1..=n)
-        .map(|seq| chat_json(&flooder, seq, heaviest_body(&format!("f{seq}"))))
-        .collect();
     let (mut s, _) = handshake(a.port, &flooder, PROTOCOL_VERSION);
     let start_bytes = history_bytes(victim_dir.path());
     let started = Instant::now();
-    // Written for `secs` seconds (the node reads at its own pace), then the last one written
-    // is awaited.
+    // Made and written for `secs` seconds, as fast as the node reads them (its rate limit,
+    // 200/s, or slower if it is busy), and at least until three times the quota was offered
+    // (each is stored as ~24 KB shown and ~57 KB kept for relaying); then the last one
+    // written is awaited.
+    let enough = 3 * bound / 80_000;
     let writer = std::thread::spawn(move || {
         let mut written = 0;
-        for f in &frames {
-            if started.elapsed().as_secs() >= secs || s.write_json(f).is_err() {
+        while started.elapsed().as_secs() < secs
+            || (written < enough && started.elapsed().as_secs() < 120)
+        {
+            let seq = written + 1;
+            let f = chat_json(&flooder, seq, heaviest_body(&format!("f{seq}")));
+            if s.write_json(&f).is_err() {
                 break;
             }
-            written += 1;
+            written = seq;
         }
         (s, written)
     });
     let (s, written) = writer.join().unwrap();
+    assert!(
+        written >= enough,
+        "only {written} of {enough} messages written"
+    );
     let last = format!("f{written}");
     let mut peak = start_bytes;
     let (mut peak_db, mut peak_wal) = (0, 0);
