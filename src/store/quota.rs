@@ -138,6 +138,11 @@ impl History {
         self.enforce_quota(None)
     }
 
+    /// Prunes towards the bounds (a bounded step: call again while it prunes).
+    pub fn prune_to_quota(&self) -> StoreResult<Pruned> {
+        self.enforce_quota(None)
+    }
+
     pub fn quota(&self) -> Quota {
         self.quota
     }

@@ -70,25 +70,31 @@ impl Archive {
         Ok(Archive::new(db, me))
     }
 
-    /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, rows past the
-    /// retention or dated too far ahead are deleted, a batch per tick until none are left.
+    /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, the quotas
+    /// are enforced and rows past the retention or dated too far ahead are deleted, a batch
+    /// per tick until none are left.
     pub fn maintain(&mut self, now_ms: i64) {
         let Some(db) = &self.db else { return };
         if now_ms < self.next_prune {
             return;
         }
-        match db.prune_expired(now_ms) {
-            Ok(p) if p.rows >= PRUNE_BATCH => {} // more to do: again on the next tick
-            Ok(p) => {
-                if p.rows > 0 {
-                    tracing::info!(rows = p.rows, bytes = p.bytes, "pruned expired history");
+        // A store over its quota with no new lines (the bound was lowered) gets there too.
+        let quota = db.prune_to_quota();
+        let expired = db.prune_expired(now_ms);
+        let mut more = false;
+        for (what, result) in [("over the quota", quota), ("expired", expired)] {
+            match result {
+                Ok(p) => {
+                    more |= p.rows >= PRUNE_BATCH;
+                    if p.rows > 0 {
+                        tracing::info!(rows = p.rows, bytes = p.bytes, "pruned history {what}");
+                    }
                 }
-                self.next_prune = now_ms + PRUNE_INTERVAL_MS;
+                Err(e) => tracing::error!("cannot prune history {what}: {e}"),
             }
-            Err(e) => {
-                tracing::error!("cannot prune history: {e}");
-                self.next_prune = now_ms + PRUNE_INTERVAL_MS;
-            }
+        }
+        if !more {
+            self.next_prune = now_ms + PRUNE_INTERVAL_MS;
         }
     }
 

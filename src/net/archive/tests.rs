@@ -177,3 +177,29 @@ fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
     a.maintain(now + PRUNE_INTERVAL_MS);
     assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
 }
+
+#[test]
+fn a_lowered_quota_is_reached_on_ticks_even_with_no_new_lines() {
+    let db = History::in_memory();
+    for seq in 0..3000 {
+        db.insert(&HistoryEntry {
+            msg_id: Some(format!("{}:{seq}", id(2).to_hex())),
+            author: id(2).to_hex(),
+            ..system("x".repeat(200), 5)
+        })
+        .unwrap();
+    }
+    let limits = crate::config::Limits {
+        max_store_bytes: 64 * 1024,
+        ..crate::config::Limits::default()
+    };
+    let mut a = Archive::with_quota(Some(db), id(1), &limits).unwrap();
+    assert!(
+        a.db().unwrap().usage().total > 64 * 1024,
+        "one bounded step at start"
+    );
+    for tick in 0..10 {
+        a.maintain(10 + tick);
+    }
+    assert!(a.db().unwrap().usage().total <= 64 * 1024);
+}
