@@ -26,6 +26,19 @@ pub struct Limits {
     pub max_datagram_len: usize,
     /// OUTBOUND_QUEUE: frames queued to one peer before it is dropped as too slow.
     pub outbound_queue: usize,
+    /// OUTBOUND_QUEUE_BYTES: bytes queued to one peer (waiting in its queue or in its writer's
+    /// buffer, not yet taken by the kernel) before it is dropped as too slow. Default 1 MiB.
+    pub outbound_queue_bytes: usize,
+    /// OUTBOUND_TOTAL_BYTES: the same over all connections together; the peer whose frame
+    /// would pass it is dropped as too slow. Default 16 MiB.
+    pub outbound_total_bytes: usize,
+    /// MAX_STORE_BYTES: most bytes of stored messages, relay copies and private messages in
+    /// `history.db` (counted as stored, see `store::quota`); past it the largest author's
+    /// oldest rows are pruned. Default 256 MiB (`--max-store-mb`).
+    pub max_store_bytes: u64,
+    /// MAX_AUTHOR_BYTES: most of those bytes from one author; past it that author's oldest
+    /// rows are pruned. Default 32 MiB (`--max-author-mb`).
+    pub max_author_bytes: u64,
     /// RETENTION: how long stored messages are kept, and so how far back a returning peer can
     /// catch up (history sync offers and accepts nothing older). Default 30 days.
     pub retention: Duration,
@@ -65,6 +78,10 @@ impl Default for Limits {
             frame_burst: 400,
             max_datagram_len: 1024,
             outbound_queue: 4096,
+            outbound_queue_bytes: 1024 * 1024,
+            outbound_total_bytes: 16 * 1024 * 1024,
+            max_store_bytes: 256 * 1024 * 1024,
+            max_author_bytes: 32 * 1024 * 1024,
             retention: Duration::from_secs(30 * 24 * 60 * 60),
             max_clock_skew: Duration::from_secs(5 * 60),
             reserved_peer_slots: 32,

@@ -3,7 +3,7 @@
 #![allow(clippy::print_stderr)]
 
 use p2pchat_tui::cli::{Cli, TimeFormatArg};
-use p2pchat_tui::config::{Limits, Timing};
+use p2pchat_tui::config::Timing;
 use p2pchat_tui::identity::Identity;
 use p2pchat_tui::net::{self, NetConfig};
 use p2pchat_tui::profile::{self, Profile};
@@ -55,7 +55,7 @@ fn run(cli: Cli) -> Result<(), String> {
         discovery_port: cli.discovery_port,
         broadcast: cli.broadcast.clone(),
         peers: cli.peers.clone(),
-        limits: Limits::default(),
+        limits: cli.limits(),
         timing,
         state_file: Some(profile.state_path()),
         key_file: profile.key_path().display().to_string(),

@@ -7,6 +7,7 @@
 
 use super::api::{NetCommand, NetEvent, NetHandle};
 use super::archive::Archive;
+use super::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE};
 use super::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use super::udp;
 use crate::config::{Limits, Timing};
@@ -43,9 +44,6 @@ pub struct NetConfig {
     pub history: Option<std::path::PathBuf>,
 }
 
-/// Capacity of the front end's event queue and of the command queue.
-const EVENT_QUEUE: usize = 4096;
-const COMMAND_QUEUE: usize = 256;
 /// How often replay marks are saved when they changed.
 const SAVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -72,7 +70,8 @@ pub async fn start(
         let retention = i64::try_from(cfg.limits.retention.as_millis()).unwrap_or(i64::MAX / 4);
         let _ = h.prune_relayable(now().unix_ms - retention);
     }
-    let archive = Archive::new(history, identity.id());
+    let archive =
+        Archive::with_quota(history, identity.id(), &cfg.limits).map_err(std::io::Error::other)?;
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
     let mut notes: Vec<String> = port_note.into_iter().collect();
     let saved = match state_file.as_ref().map(|f| f.load()) {
@@ -94,10 +93,14 @@ pub async fn start(
         known_keys: archive.known_keys(),
     };
     let node = Node::new(identity, node_cfg, now());
+    let budget = OutboundBudget::new(
+        cfg.limits.outbound_queue_bytes,
+        cfg.limits.outbound_total_bytes,
+    );
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
-    let (conn_tx, conn_rx) = mpsc::channel(1024);
-    let (dial_tx, dial_rx) = mpsc::channel(256);
+    let (conn_tx, conn_rx) = mpsc::channel(INBOUND_QUEUE);
+    let (dial_tx, dial_rx) = mpsc::channel(DIAL_QUEUE);
     let actor = NetActor {
         node,
         archive,
@@ -111,6 +114,7 @@ pub async fn start(
         conn_rx,
         dial_tx,
         dial_rx,
+        budget,
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -167,6 +171,8 @@ struct NetActor {
     conn_rx: mpsc::Receiver<ConnMsg>,
     dial_tx: mpsc::Sender<DialResult>,
     dial_rx: mpsc::Receiver<DialResult>,
+    /// Bytes queued to writers, per connection and in total.
+    budget: OutboundBudget,
     conns: HashMap<ConnId, ConnHandle>,
     /// Writer tasks still flushing after a close; awaited briefly at shutdown.
     closing: Vec<JoinHandle<()>>,
@@ -240,6 +246,7 @@ impl NetActor {
             }
             if is_timer {
                 self.persist(false);
+                self.archive.maintain(now().unix_ms);
             }
         }
         self.shutdown().await;
@@ -255,6 +262,7 @@ impl NetActor {
             &self.cfg.limits,
             self.cfg.timing.handshake_timeout,
             self.conn_tx.clone(),
+            self.budget.conn(),
         );
         self.conns.insert(conn, handle);
         let mut nonce = [0u8; 32];
@@ -282,10 +290,11 @@ impl NetActor {
             for out in outputs {
                 match out {
                     Output::Send { conn, frame } => {
-                        if let Some(h) = self.conns.get(&conn) {
-                            if h.writer.try_send(WriterMsg::Frame(frame)).is_err() {
-                                too_slow.push(conn);
-                            }
+                        if too_slow.contains(&conn) {
+                            continue;
+                        }
+                        if self.conns.get(&conn).is_some_and(|h| !h.queue(frame)) {
+                            too_slow.push(conn);
                         }
                     }
                     Output::Close { conn } => self.close(conn),

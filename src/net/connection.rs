@@ -4,6 +4,7 @@
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
+use super::budget::{Charge, ConnBudget, RECORD_OVERHEAD};
 use super::secure::{establish, Failure};
 use crate::config::Limits;
 use crate::core::rate::{frame_cost, TokenBucket};
@@ -46,7 +47,8 @@ pub enum ConnMsg {
 /// To a writer task.
 #[derive(Debug)]
 pub enum WriterMsg {
-    Frame(Bytes),
+    /// A frame and the bytes it holds of the connection's budget, released once written.
+    Frame(Bytes, Charge),
     /// Flush and close.
     Close,
 }
@@ -55,6 +57,8 @@ pub enum WriterMsg {
 #[derive(Debug)]
 pub struct ConnHandle {
     pub writer: mpsc::Sender<WriterMsg>,
+    /// What is queued to the writer, in bytes (`OUTBOUND_QUEUE_BYTES`).
+    pub budget: ConnBudget,
     pub reader: JoinHandle<()>,
     pub writer_task: JoinHandle<()>,
     /// Tokens the engine charged for signatures beyond one per frame, not yet taken by the
@@ -69,8 +73,21 @@ impl ConnHandle {
     }
 }
 
+impl ConnHandle {
+    /// Queues `frame` for the writer; false if the peer is too slow: its queue is full, or
+    /// the frame would pass its OUTBOUND_QUEUE_BYTES or the OUTBOUND_TOTAL_BYTES of all.
+    pub fn queue(&self, frame: Bytes) -> bool {
+        self.budget
+            .charge(frame.len() + RECORD_OVERHEAD)
+            .is_ok_and(|c| self.writer.try_send(WriterMsg::Frame(frame, c)).is_ok())
+    }
+}
+
 /// A write that makes no progress for this long ends the connection.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// WRITE_BUFFER_KEEP: a writer's buffer grown past this for a burst is given back once it
+/// has been written, so an idle connection holds no burst-sized allocation.
+const WRITE_BUFFER_KEEP: usize = 64 * 1024;
 
 type WriteHalf = tokio::net::tcp::OwnedWriteHalf;
 
@@ -83,6 +100,7 @@ pub fn spawn(
     limits: &Limits,
     handshake_timeout: Duration,
     to_actor: mpsc::Sender<ConnMsg>,
+    budget: ConnBudget,
 ) -> ConnHandle {
     let _ = stream.set_nodelay(true);
     let (writer, writer_rx) = mpsc::channel(limits.outbound_queue);
@@ -159,6 +177,7 @@ pub fn spawn(
     });
     ConnHandle {
         writer,
+        budget,
         reader,
         writer_task,
         debt,
@@ -180,15 +199,21 @@ async fn write_loop(
     mut sink: FramedWrite<WriteHalf, SecureCodec>,
     mut rx: mpsc::Receiver<WriterMsg>,
 ) {
-    while let Some(WriterMsg::Frame(first)) = rx.recv().await {
+    let mut held: Vec<Charge> = Vec::new();
+    while let Some(WriterMsg::Frame(first, charge)) = rx.recv().await {
         // Write this frame and whatever else is already queued, then flush once. A peer that
-        // takes in nothing for WRITE_TIMEOUT is given up on.
+        // takes in nothing for WRITE_TIMEOUT is given up on. The frames' charges are held
+        // until the flush, while their bytes sit in the writer's buffer.
+        held.push(charge);
         let batch = async {
             sink.feed(first).await?;
             let mut closing = false;
             loop {
                 match rx.try_recv() {
-                    Ok(WriterMsg::Frame(b)) => sink.feed(b).await?,
+                    Ok(WriterMsg::Frame(b, charge)) => {
+                        held.push(charge);
+                        sink.feed(b).await?
+                    }
                     Ok(WriterMsg::Close) => {
                         closing = true;
                         break;
@@ -199,7 +224,12 @@ async fn write_loop(
             SinkExt::<Bytes>::flush(&mut sink).await?;
             Ok::<bool, std::io::Error>(closing)
         };
-        match tokio::time::timeout(WRITE_TIMEOUT, batch).await {
+        let result = tokio::time::timeout(WRITE_TIMEOUT, batch).await;
+        held.clear();
+        if sink.write_buffer().capacity() > WRITE_BUFFER_KEEP && sink.write_buffer().is_empty() {
+            *sink.write_buffer_mut() = bytes::BytesMut::new();
+        }
+        match result {
             Ok(Ok(false)) => {}
             Ok(Ok(true)) => break,
             _ => return,

@@ -3,6 +3,7 @@
 mod actor;
 pub mod api;
 pub mod archive;
+mod budget;
 mod connection;
 pub mod secure;
 pub mod udp;

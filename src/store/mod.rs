@@ -84,6 +84,7 @@ mod tests {
 
 pub mod history;
 pub mod keys;
+pub mod quota;
 pub mod relay;
 pub use history::{EntryKind, History, HistoryEntry};
 pub use keys::{KnownKey, Sighting};

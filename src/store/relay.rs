@@ -2,6 +2,7 @@
 //! outbox of private messages waiting for their recipients' acknowledgement.
 
 use super::history::{one_line, History, StoreResult};
+use super::quota::{row_size, OUTBOX};
 use rusqlite::{params, OptionalExtension};
 
 impl History {
@@ -14,14 +15,19 @@ impl History {
         payload: &str,
         sig: &str,
     ) -> StoreResult<()> {
-        self.conn()
+        let size = row_size(&[payload, sig, msg_id, author]);
+        let n = self
+            .conn()
             .execute(
-                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![msg_id, author, ts, payload, sig],
+                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![msg_id, author, ts, payload, sig, size as i64],
             )
-            .map(|_| ())
-            .map_err(|e| one_line(&e))
+            .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.stored(author, size);
+        }
+        Ok(())
     }
 
     /// The kept originals with these ids, skipping `except`'s authors: `(payload, sig)`
@@ -84,9 +90,18 @@ impl History {
 
     /// Forgets kept originals older than `before` (they are past the retention window).
     pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
-        self.conn()
-            .execute("DELETE FROM relayable WHERE ts < ?1", [before])
-            .map_err(|e| one_line(&e))
+        let mut stmt = self
+            .conn()
+            .prepare("DELETE FROM relayable WHERE ts < ?1 RETURNING author, size")
+            .map_err(|e| one_line(&e))?;
+        let gone: Vec<(String, i64)> = stmt
+            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|it| it.collect())
+            .map_err(|e| one_line(&e))?;
+        for (author, size) in &gone {
+            self.forgot(author, (*size).max(0) as u64);
+        }
+        Ok(gone.len())
     }
 
     /// Keeps a private message until its recipient acknowledges it.
@@ -98,14 +113,19 @@ impl History {
         payload: &str,
         sig: &str,
     ) -> StoreResult<()> {
-        self.conn()
+        let size = row_size(&[payload, sig, msg_id, recipient]);
+        let n = self
+            .conn()
             .execute(
-                "INSERT OR IGNORE INTO outbox (msg_id, recipient, ts, payload, sig)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![msg_id, recipient, ts, payload, sig],
+                "INSERT OR IGNORE INTO outbox (msg_id, recipient, ts, payload, sig, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![msg_id, recipient, ts, payload, sig, size as i64],
             )
-            .map(|_| ())
-            .map_err(|e| one_line(&e))
+            .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.stored(OUTBOX, size);
+        }
+        Ok(())
     }
 
     /// What waits for `recipient`, oldest first: `(payload, sig)` pairs.
@@ -124,17 +144,20 @@ impl History {
     /// `recipient` acknowledged `msg_id`: out of the outbox, marked delivered. False if it
     /// was not waiting (a repeated acknowledgement).
     pub fn delivered(&self, msg_id: &str, recipient: &str) -> StoreResult<bool> {
-        let n = self
+        let size: Option<i64> = self
             .conn()
-            .execute(
-                "DELETE FROM outbox WHERE msg_id = ?1 AND recipient = ?2",
+            .query_row(
+                "DELETE FROM outbox WHERE msg_id = ?1 AND recipient = ?2 RETURNING size",
                 params![msg_id, recipient],
+                |r| r.get(0),
             )
+            .optional()
             .map_err(|e| one_line(&e))?;
-        if n == 1 {
+        if let Some(size) = size {
+            self.forgot(OUTBOX, size.max(0) as u64);
             self.set_status(msg_id, "delivered")?;
         }
-        Ok(n == 1)
+        Ok(size.is_some())
     }
 
     pub fn set_status(&self, msg_id: &str, status: &str) -> StoreResult<()> {

@@ -246,3 +246,46 @@ fn what_a_relay_was_asked_goes_to_another_when_it_drops_mid_answer() {
     sim.run_for(Duration::from_secs(1));
     assert_each_once(&sim, &all);
 }
+
+/// Heavy messages: a page of 256 would be ~2 MiB, so each answer is cut at MAX_ANSWER_BYTES
+/// (half of OUTBOUND_QUEUE_BYTES) and what was left out is asked for again, until nothing is
+/// missing; no answer passes the bound and each message still crosses once.
+#[test]
+fn answers_cut_by_the_byte_bound_are_completed_by_asking_again() {
+    let mut sim = mesh(2);
+    sim.group = vec![0, 1];
+    let body = "x".repeat(8000);
+    for k in 0..300 {
+        say(&mut sim, 0, &format!("{k} {body}"));
+        sim.run_for(Duration::from_millis(5));
+    }
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[1].node.peer_count() == 0
+    })
+    .expect("they dropped each other");
+    let all = all_sent(&sim);
+    assert_eq!(all.len(), 300);
+    for n in sim.nodes.iter_mut() {
+        n.sent.clear();
+    }
+    sim.group = vec![0; 2];
+    run_until_shown(&mut sim, all.len(), Duration::from_secs(60)).expect("caught up");
+    sim.run_for(Duration::from_secs(1));
+    assert_each_once(&sim, &all);
+    let bound = p2pchat_tui::config::Limits::default().outbound_queue_bytes / 2;
+    let mut answer = 0;
+    let mut answers = 0;
+    for (_, f) in &sim.nodes[0].sent {
+        if frame_type(f) == "give" {
+            answer += f.len();
+            let v: serde_json::Value = serde_json::from_slice(f).unwrap();
+            if v["last"] == true {
+                assert!(answer <= bound + 64 * 8, "an answer of {answer} bytes");
+                answer = 0;
+                answers += 1;
+            }
+        }
+    }
+    assert!(answers >= 4, "{answers} answers for ~2.4 MB");
+    assert_eq!(given(&sim, 0), 300);
+}

@@ -51,14 +51,18 @@ impl Node {
             cs.asked = Some(asked);
             return;
         }
-        // Settled: what was asked is no longer offered by this peer; an author it offered but
-        // gave nothing of is not asked of it again (pruned meanwhile, or a false summary).
+        // Settled: what came is no longer offered by this peer, and what did not is asked
+        // again (the answer is bounded in bytes); an author it offered but gave nothing of is
+        // not asked of it again (pruned meanwhile, or a false summary).
         for a in &asked.authors {
             let Some(offer) = cs.offer.get_mut(&a.author) else {
                 continue;
             };
-            *offer = super::ranges::subtract(offer, &a.ranges);
-            if offer.is_empty() || asked.got.get(&a.author).is_none_or(|n| *n == 0) {
+            match asked.got.get(&a.author) {
+                Some(got) => *offer = super::ranges::subtract(offer, got),
+                None => offer.clear(),
+            }
+            if offer.is_empty() {
                 cs.offer.remove(&a.author);
             }
         }
@@ -84,7 +88,8 @@ impl Node {
         if !wanted {
             return Err("message that was not asked for".into());
         }
-        *asked.got.entry(content.author).or_default() += 1;
+        let got = asked.got.entry(content.author).or_default();
+        *got = super::ranges::union(got, &[(content.seq, content.seq)]);
         if content.author == self.id() || self.sync.held.contains(&content.author, content.seq) {
             return Ok(None);
         }

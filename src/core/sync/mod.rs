@@ -87,8 +87,9 @@ struct Asked {
     authors: Vec<AuthorRanges>,
     span: u64,
     received: u64,
-    /// Messages of each author that came in the answer so far.
-    got: HashMap<PeerId, usize>,
+    /// Sequence numbers of each author that came in the answer so far (a holder may give
+    /// fewer than asked: its answer is bounded in bytes, and what it leaves out is asked again).
+    got: HashMap<PeerId, Vec<(u64, u64)>>,
 }
 
 /// The peer's `want` we are answering.

@@ -84,16 +84,24 @@ impl Node {
         }
         cs.serving = Serving::Idle;
         let peer = cs.peer;
-        self.charge(peer, messages.len() as u64);
         // `{"type":"give","messages":[...],"last":false}`: the fixed part, then each message.
         let room = self.cfg.limits.max_frame_len.saturating_sub(64);
+        // MAX_ANSWER_BYTES: one answer never fills more than half the asker's writer queue
+        // (OUTBOUND_QUEUE_BYTES); what is left out, the asker asks for again.
+        let mut answer_room = self.cfg.limits.outbound_queue_bytes / 2;
         let mut batch: Vec<SignedPayload> = Vec::new();
         let mut used = 0;
+        let mut given = 0u64;
         for sp in messages.into_iter().take(SYNC_PAGE as usize) {
             let len = serde_json::to_vec(&sp).map_or(usize::MAX, |v| v.len() + 1);
             if len > room {
                 continue;
             }
+            if len > answer_room {
+                break;
+            }
+            answer_room -= len;
+            given += 1;
             if used + len > room {
                 let full = std::mem::take(&mut batch);
                 self.send_frame(
@@ -108,6 +116,7 @@ impl Node {
             used += len;
             batch.push(sp);
         }
+        self.charge(peer, given);
         self.send_frame(
             conn,
             &Frame::Give {

@@ -11,6 +11,8 @@ pub use trust::key_warning;
 
 use super::api::{Delivery, NetCommand, NetEvent};
 use crate::proto::{safety_code, PeerId};
+use crate::store::history::DISK_FULL;
+use crate::store::quota::{Quota, PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +35,8 @@ pub struct Archive {
     failed: bool,
     /// Which joins and leaves are shown (and stored) and which are folded.
     presence: presence::Presence,
+    /// When expired and future-dated rows are next looked for (Unix ms; 0: at the first tick).
+    next_prune: i64,
 }
 
 impl Archive {
@@ -54,6 +58,47 @@ impl Archive {
             blocked,
             failed: false,
             presence: Default::default(),
+            next_prune: 0,
+        }
+    }
+
+    /// The store edge for `db` kept to the quotas and retention of `limits` (pruned at once).
+    pub fn with_quota(
+        mut db: Option<History>,
+        me: PeerId,
+        limits: &crate::config::Limits,
+    ) -> Result<Archive, String> {
+        if let Some(h) = &mut db {
+            h.set_quota(Quota::from_limits(limits))?;
+        }
+        Ok(Archive::new(db, me))
+    }
+
+    /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, the quotas
+    /// are enforced and rows past the retention or dated too far ahead are deleted, a batch
+    /// per tick until none are left.
+    pub fn maintain(&mut self, now_ms: i64) {
+        let Some(db) = &self.db else { return };
+        if now_ms < self.next_prune {
+            return;
+        }
+        // A store over its quota with no new lines (the bound was lowered) gets there too.
+        let quota = db.prune_to_quota();
+        let expired = db.prune_expired(now_ms);
+        let mut more = false;
+        for (what, result) in [("over the quota", quota), ("expired", expired)] {
+            match result {
+                Ok(p) => {
+                    more |= p.rows >= PRUNE_BATCH;
+                    if p.rows > 0 {
+                        tracing::info!(rows = p.rows, bytes = p.bytes, "pruned history {what}");
+                    }
+                }
+                Err(e) => tracing::error!("cannot prune history {what}: {e}"),
+            }
+        }
+        if !more {
+            self.next_prune = now_ms + PRUNE_INTERVAL_MS;
         }
     }
 
@@ -287,13 +332,18 @@ impl Archive {
         self.db.as_ref()
     }
 
+    /// Stores a line. A failure is told once (the line is still shown, and later lines are
+    /// still tried: a full disk may get room again, e.g. from the periodic prune).
     fn store(&mut self, entry: &HistoryEntry, out: &mut Vec<NetEvent>) {
         let Some(db) = &self.db else { return };
-        if let Err(e) = db.insert(entry) {
-            tracing::error!("cannot store history: {e}");
-            if !std::mem::replace(&mut self.failed, true) {
-                out.push(error(format!("cannot store history: {e}")));
-            }
+        let Err(e) = db.insert(entry) else { return };
+        tracing::error!("cannot store history: {e}");
+        if !std::mem::replace(&mut self.failed, true) {
+            out.push(error(if e.starts_with(DISK_FULL) {
+                "disk full: history is not being saved; the chat goes on".into()
+            } else {
+                format!("cannot store history: {e}")
+            }));
         }
     }
 }

@@ -312,3 +312,85 @@ fn a_live_message_already_stored_is_not_shown_again() {
     let (page, _) = a.db().unwrap().page(None, 10).unwrap();
     assert_eq!(page.len(), 1);
 }
+
+#[test]
+fn a_full_disk_is_one_notice_and_every_message_is_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::new(
+        Some(History::open(&dir.path().join("history.db")).unwrap()),
+        id(1),
+    );
+    let db = a.db().unwrap().conn();
+    let pages: i64 = db.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    db.query_row(&format!("PRAGMA max_page_count={}", pages + 4), [], |_| {
+        Ok(())
+    })
+    .unwrap();
+    let body = "w".repeat(4000);
+    let mut shown = 0;
+    let mut notices = Vec::new();
+    for seq in 0..40 {
+        for event in a.on_event(message(id(2), seq, &body), 9) {
+            match event {
+                NetEvent::Message { .. } => shown += 1,
+                NetEvent::Error { message } => notices.push(message),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    assert_eq!(shown, 40, "the chat goes on");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].starts_with("disk full") && !notices[0].contains('\n'));
+}
+
+#[test]
+fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let now = 1_000_000_000_000;
+    let ahead = |seq: u64| NetEvent::Backfilled {
+        msg_id: format!("{}:{seq}", id(2).to_hex()),
+        from: id(2).to_hex(),
+        from_name: "Mallory".into(),
+        body: "from the future".into(),
+        ts: now + 10 * 365 * 24 * 3_600_000,
+        via: id(3).to_hex(),
+    };
+    a.on_event(ahead(1), now);
+    a.maintain(now);
+    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+    a.on_event(ahead(2), now + 1);
+    a.maintain(now + 1);
+    assert_eq!(
+        a.db().unwrap().page(None, 10).unwrap().0.len(),
+        1,
+        "not yet"
+    );
+    a.maintain(now + PRUNE_INTERVAL_MS);
+    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+}
+
+#[test]
+fn a_lowered_quota_is_reached_on_ticks_even_with_no_new_lines() {
+    let db = History::in_memory();
+    for seq in 0..3000 {
+        db.insert(&HistoryEntry {
+            msg_id: Some(format!("{}:{seq}", id(2).to_hex())),
+            author: id(2).to_hex(),
+            ..system("x".repeat(200), 5)
+        })
+        .unwrap();
+    }
+    let limits = crate::config::Limits {
+        max_store_bytes: 64 * 1024,
+        ..crate::config::Limits::default()
+    };
+    let mut a = Archive::with_quota(Some(db), id(1), &limits).unwrap();
+    assert!(
+        a.db().unwrap().usage().total > 64 * 1024,
+        "one bounded step at start"
+    );
+    for tick in 0..10 {
+        a.maintain(10 + tick);
+    }
+    assert!(a.db().unwrap().usage().total <= 64 * 1024);
+}
