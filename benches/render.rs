@@ -34,6 +34,7 @@ fn history(n: usize) -> AppState {
                 name: format!("peer-{id}"),
                 fingerprint: id.into(),
                 addr: "x".into(),
+                quiet: false,
             },
         );
     }

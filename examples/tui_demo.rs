@@ -31,6 +31,7 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
             name: name.into(),
             fingerprint: format!("{id}:{id}"),
             addr: "127.0.0.1:7001".into(),
+            quiet: false,
         };
         send(e).await;
     }
@@ -80,7 +81,7 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
                         electorate: vec![me.clone(), "b0b0".into(), "c4c4".into()],
                         expires_ts: now_ms() + 120_000,
                     },
-                    5 => NetEvent::PeerOffline { id: "c4c4".into(), name: "Carol".into(), reason: OfflineReason::Timeout },
+                    5 => NetEvent::PeerOffline { id: "c4c4".into(), name: "Carol".into(), reason: OfflineReason::Timeout, quiet: false },
                     _ => NetEvent::Message {
                         msg_id: format!("m{n}"),
                         from: "b0b0".into(),

@@ -75,6 +75,20 @@ pub struct Cli {
     /// Leave the mouse to the terminal (text selection without Shift; no wheel scrolling)
     #[arg(long)]
     pub no_mouse: bool,
+
+    /// Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it,
+    /// the largest author's first
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_store_mb: u64,
+
+    /// Most megabytes (MiB) of stored messages from any one author; their oldest are pruned
+    /// past it
+    #[arg(long, value_name = "MB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_author_mb: u64,
+
+    /// Stored messages older than this many days are pruned (and not offered to peers)
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
+    pub retention_days: u64,
 }
 
 /// `--time-format` values.
@@ -140,6 +154,9 @@ impl Cli {
         take!(peer_timeout_ms);
         take!(proposal_ttl_secs);
         take!(log_level);
+        take!(max_store_mb);
+        take!(max_author_mb);
+        take!(retention_days);
         if !given("name") && file.name.is_some() {
             self.name = file.name;
         }
@@ -170,6 +187,17 @@ impl Cli {
         Ok(())
     }
 
+    /// The limits, with the store's quotas and retention from the flags.
+    pub fn limits(&self) -> p2pchat_engine::limits::Limits {
+        const MIB: u64 = 1024 * 1024;
+        p2pchat_engine::limits::Limits {
+            max_store_bytes: self.max_store_mb * MIB,
+            max_author_bytes: self.max_author_mb * MIB,
+            retention: std::time::Duration::from_secs(self.retention_days * 24 * 60 * 60),
+            ..p2pchat_engine::limits::Limits::default()
+        }
+    }
+
     /// The display name: `--name`, else the login name, else "anon".
     pub fn display_name(&self) -> String {
         self.name
@@ -198,6 +226,15 @@ impl Cli {
                 "proposal lifetime of {} s is out of range 5..=86400",
                 self.proposal_ttl_secs
             ));
+        }
+        for (flag, value, max) in [
+            ("max_store_mb", self.max_store_mb, 1_000_000),
+            ("max_author_mb", self.max_author_mb, 1_000_000),
+            ("retention_days", self.retention_days, 3650),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(format!("{flag} of {value} is out of range 1..={max}"));
+            }
         }
         if self.peer_timeout_ms <= self.heartbeat_ms {
             return Err(format!(
@@ -252,6 +289,23 @@ mod tests {
         assert!(cli.no_mouse && cli.no_color);
         assert_eq!(cli.time_format, TimeFormatArg::H12);
         assert_eq!(cli.peers, vec!["127.0.0.1:5".parse().unwrap()]);
+        assert_eq!(
+            cli.limits(),
+            p2pchat_engine::limits::Limits::default(),
+            "defaults agree"
+        );
+        let quota = crate::config_file::parse(
+            "max_store_mb = 5\nmax_author_mb = 2\nretention_days = 7\n",
+            "t",
+        )
+        .unwrap();
+        cli.apply_settings(&m, quota).unwrap();
+        assert_eq!(cli.limits().max_store_bytes, 5 * 1024 * 1024);
+        assert_eq!(cli.limits().max_author_bytes, 2 * 1024 * 1024);
+        assert_eq!(cli.limits().retention.as_secs(), 7 * 86_400);
+        let zero = crate::config_file::parse("retention_days = 0\n", "t").unwrap();
+        cli.apply_settings(&m, zero).unwrap();
+        assert!(cli.validate().unwrap_err().contains("retention_days"));
         let bad = crate::config_file::parse("time_format = \"sundial\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
     }

@@ -25,6 +25,10 @@ pub struct FileSettings {
     pub time_format: Option<String>,
     pub color: Option<bool>,
     pub mouse: Option<bool>,
+    /// `--max-store-mb`, `--max-author-mb`, `--retention-days`.
+    pub max_store_mb: Option<u64>,
+    pub max_author_mb: Option<u64>,
+    pub retention_days: Option<u64>,
 }
 
 /// `config.toml` in the platform's config directory (`~/.config/p2pchat-tui/` on Linux).

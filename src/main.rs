@@ -2,7 +2,7 @@
 //! run the chosen front end. Errors end here as one line on stderr.
 #![allow(clippy::print_stderr)]
 
-use p2pchat_engine::limits::{Limits, Timing};
+use p2pchat_engine::limits::Timing;
 use p2pchat_runtime::{self as net, NetConfig};
 use p2pchat_tui::cli::{Cli, TimeFormatArg};
 use p2pchat_tui::key_file;
@@ -55,7 +55,7 @@ fn run(cli: Cli) -> Result<(), String> {
         discovery_port: cli.discovery_port,
         broadcast: cli.broadcast.clone(),
         peers: cli.peers.clone(),
-        limits: Limits::default(),
+        limits: cli.limits(),
         timing,
         state_file: Some(profile.state_path()),
         key_file: profile.key_path().display().to_string(),

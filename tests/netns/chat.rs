@@ -216,3 +216,144 @@ fn a_cut_link_times_out_and_reconnects_when_healed() {
         peer.quit();
     }
 }
+
+/// Set when this test binary runs again inside a namespace as the hostile host of the test
+/// below: the victim's `IP:port`.
+const HOSTILE_TARGET: &str = "P2PCHAT_HOSTILE_TARGET";
+
+/// One hostile host on the LAN: 60 fresh identities connecting once each get at most
+/// NEW_IDS_PER_ADDR (30) in; of 70 silent sockets at most MAX_PENDING_PER_ADDR (8) are held,
+/// the rest closed at once; and an honest host still joins meanwhile.
+#[test]
+fn one_hostile_host_is_held_to_its_share_of_identities_and_handshakes() {
+    if let Ok(target) = std::env::var(HOSTILE_TARGET) {
+        return hostile_host(target.parse().expect("IP:port"));
+    }
+    let test = "one_hostile_host_is_held_to_its_share_of_identities_and_handshakes";
+    if skip(test) {
+        return;
+    }
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let lab = Lab::new('x', 3).expect("network namespaces");
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut alice = Peer::spawn(&opts(&lab, 1, "Alice", dirs[0].path(), &[]));
+    let wrapper = lab.wrapper(2);
+    let mut hostile = Command::new(&wrapper[0])
+        .args(&wrapper[1..])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            &full_test_name(test),
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(HOSTILE_TARGET, format!("{}:{}", lab.addr(1), alice.port))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("hostile host");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = hostile.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let mut value = |key: &str| -> usize {
+        let deadline = Instant::now() + 4 * T;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no '{key}' line from the hostile host: {seen:?}"));
+            seen.push(line.clone());
+            // libtest may have begun the line ("test NAME ... ").
+            if let Some(at) = line.find(key) {
+                return line[at + key.len()..].trim().parse().unwrap();
+            }
+        }
+    };
+    let admitted = value("admitted");
+    let held = value("held");
+    eprintln!(
+        "netns: one hostile host: {admitted} of 60 identities in, {held} of 70 silent sockets held"
+    );
+    assert!(admitted <= 30, "{admitted} new identities from one address");
+    assert!(held <= 8, "{held} silent sockets held");
+    // While the silent sockets are held, an honest host joins.
+    let mut carol = Peer::spawn(&opts(
+        &lab,
+        3,
+        "Carol",
+        dirs[1].path(),
+        &["--peer", &format!("{}:{}", lab.addr(1), alice.port)],
+    ));
+    carol.wait_online(&alice, T);
+    alice.wait_online(&carol, T);
+    drop(hostile.stdin.take());
+    let _ = hostile.kill();
+    let _ = hostile.wait();
+}
+
+/// The name libtest knows this module's test `test` by in the one integration binary
+/// (`netns::chat::NAME`), for running just it again as the hostile host.
+fn full_test_name(test: &str) -> String {
+    let module = module_path!();
+    let path = module.split_once("::").map_or(module, |(_, rest)| rest);
+    format!("{path}::{test}")
+}
+
+/// The hostile host: prints `admitted N` (fresh identities that got in) and `held N` (silent
+/// sockets the victim kept open for more than a second), then waits for stdin to close.
+fn hostile_host(target: std::net::SocketAddr) {
+    use common::raw::handshake_at;
+    use p2pchat_engine::wire::Frame;
+    use std::io::Read;
+    let mut admitted = 0;
+    for n in 0..60u32 {
+        let mut secret = [0x3cu8; 32];
+        secret[..4].copy_from_slice(&n.to_be_bytes());
+        let who = p2pchat_engine::identity::Identity::from_secret(secret);
+        let (mut s, _) = handshake_at(target, &who, p2pchat_engine::limits::PROTOCOL_VERSION);
+        if !matches!(s.read(), Some(Frame::Reject { .. }) | None) {
+            admitted += 1;
+        }
+        let _ = s.s.shutdown(std::net::Shutdown::Both);
+    }
+    println!("admitted {admitted}");
+    let mut socks: Vec<std::net::TcpStream> = (0..70)
+        .filter_map(|_| std::net::TcpStream::connect(target).ok())
+        .collect();
+    // The victim closes what it refuses at accept: wait (up to 3 s, under the 5 s handshake
+    // timeout that would close them all) until no more than its per-address share is open.
+    let share = p2pchat_engine::limits::Limits::default().max_pending_per_addr;
+    for s in socks.iter_mut() {
+        s.set_nonblocking(true).unwrap();
+    }
+    let mut open = vec![true; socks.len()];
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        for (s, open) in socks.iter_mut().zip(open.iter_mut()).filter(|(_, o)| **o) {
+            let mut buf = [0u8; 256];
+            *open = loop {
+                match s.read(&mut buf) {
+                    Ok(0) => break false,
+                    Ok(_) => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break true,
+                    Err(_) => break false,
+                }
+            };
+        }
+        let held = open.iter().filter(|o| **o).count();
+        if held <= share || std::time::Instant::now() >= deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let held = open.iter().filter(|o| **o).count();
+    println!("held {held}");
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}

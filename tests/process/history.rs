@@ -359,3 +359,77 @@ fn a_read_only_profile_is_a_one_line_error() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// How often each body ending in `tag` was shown on `p` (live or synced).
+fn shown_with(p: &mut Peer, tag: &str) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    for e in p.events() {
+        let kind = e["event"].as_str().unwrap_or_default();
+        if let (true, Some(body)) = (
+            kind == "message" || kind == "backfilled",
+            e["body"].as_str(),
+        ) {
+            if body.ends_with(tag) {
+                *out.entry(body.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The duplicate race of issue #11: a peer comes back from `kill -9` while the others keep
+/// writing, so the same message can reach it by sync from a third peer and live from its
+/// author at about the same time. Each is shown once.
+#[test]
+fn a_peer_back_from_kill_9_while_others_write_shows_each_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let opts_c = PeerOpts::loopback("Carol", dir.path(), port);
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
+    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
+    let mut c = Peer::spawn(&opts_c);
+    a.wait_online(&b, T);
+    a.wait_online(&c, T);
+    b.wait_online(&a, T);
+    b.wait_online(&c, T);
+    c.wait_online(&a, T);
+    c.wait_online(&b, T);
+    c.kill9();
+    a.wait_offline(&c, T);
+    b.wait_offline(&c, T);
+    for n in 0..30 {
+        a.send(&format!("a{n} while away #race"));
+        b.send(&format!("b{n} while away #race"));
+    }
+    b.wait_message("a29 while away #race", T);
+    a.wait_message("b29 while away #race", T);
+    // Carol restarts; Alice and Bob write on while she reconnects to each in turn.
+    let mut c = Peer::spawn(&opts_c);
+    for n in 0..60 {
+        a.send(&format!("a{n} meanwhile #race"));
+        b.send(&format!("b{n} meanwhile #race"));
+        if n % 10 == 9 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let total = 2 * (30 + 60);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while shown_with(&mut c, "#race").len() < total && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(1)); // late copies would show now
+    let shown = shown_with(&mut c, "#race");
+    let twice: Vec<_> = shown.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(shown.len(), total, "Carol has {} of {total}", shown.len());
+    assert!(twice.is_empty(), "shown twice: {twice:?}");
+    let rejected: Vec<_> = c
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "rejected")
+        .cloned()
+        .collect();
+    assert!(rejected.is_empty(), "{rejected:?}");
+    for p in [&mut a, &mut b, &mut c] {
+        p.quit();
+    }
+}

@@ -47,6 +47,7 @@ pub fn online(s: &mut AppState, id: &str, name: &str, fp: &str) {
             name: name.into(),
             fingerprint: fp.into(),
             addr: "127.0.0.1:7001".into(),
+            quiet: false,
         },
     );
 }
@@ -122,6 +123,7 @@ pub fn chat(width: u16, height: u16, color: bool) -> AppState {
             id: "c4c4c4c4".into(),
             name: "Carol".into(),
             reason: OfflineReason::Timeout,
+            quiet: false,
         },
     );
     apply(

@@ -191,7 +191,12 @@ fn interface_in_a_real_terminal_with_headless_peers() {
     }
 
     // A peer that quits is shown offline ("left"); one killed with SIGKILL is shown gone
-    // ("disconnected"). Both then come back.
+    // ("disconnected"). Both then come back. (Leave lines are shown for peers that spoke
+    // lately: Carol says something first.)
+    carol.send("bye from Carol");
+    term.wait_screen("Carol's message", T, |s| {
+        s.contains("Carol: bye from Carol")
+    });
     carol.quit();
     term.wait_screen("Carol offline, 'Carol left'", T, |s| {
         offline(s, "Carol") && s.contains("Carol left") && s.contains("Peers 1/2")

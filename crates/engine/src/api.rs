@@ -143,16 +143,23 @@ pub enum NetEvent {
         port: u16,
         fingerprint: String,
     },
+    /// `quiet`: the join is folded (a peer that has not spoken lately): interfaces update the
+    /// peer list but show and store no line. Set by the store edge; absent when false.
     PeerOnline {
         id: String,
         name: String,
         fingerprint: String,
         addr: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        quiet: bool,
     },
+    /// `quiet`: the leave is folded, as for `PeerOnline`.
     PeerOffline {
         id: String,
         name: String,
         reason: OfflineReason,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        quiet: bool,
     },
     /// A chat message from a peer. `ts` is the author's clock, Unix milliseconds.
     Message {
@@ -271,6 +278,14 @@ pub enum NetEvent {
         ts: i64,
         via: String,
     },
+    /// Messages by `author` between `from_ts` and `to_ts` (Unix ms) are missing and no
+    /// connected peer could give them (pruned, or never received): told once per gap.
+    HistoryGap {
+        author: String,
+        from_name: String,
+        from_ts: i64,
+        to_ts: i64,
+    },
     /// Stored lines, oldest first; `more` says whether older ones remain.
     History {
         entries: Vec<HistoryEntry>,
@@ -366,6 +381,7 @@ mod tests {
             id: "ab".into(),
             name: "Bob".into(),
             reason: OfflineReason::Timeout,
+            quiet: false,
         };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),

@@ -26,12 +26,44 @@ pub struct Limits {
     pub max_datagram_len: usize,
     /// OUTBOUND_QUEUE: frames queued to one peer before it is dropped as too slow.
     pub outbound_queue: usize,
+    /// OUTBOUND_QUEUE_BYTES: bytes queued to one peer (waiting in its queue or in its writer's
+    /// buffer, not yet taken by the kernel) before it is dropped as too slow. Default 1 MiB.
+    pub outbound_queue_bytes: usize,
+    /// OUTBOUND_TOTAL_BYTES: the same over all connections together; the peer whose frame
+    /// would pass it is dropped as too slow. Default 16 MiB.
+    pub outbound_total_bytes: usize,
+    /// MAX_STORE_BYTES: most bytes of stored messages, relay copies and private messages in
+    /// `history.db` (counted as stored, see `store::quota`); past it the largest author's
+    /// oldest rows are pruned. Default 256 MiB (`--max-store-mb`).
+    pub max_store_bytes: u64,
+    /// MAX_AUTHOR_BYTES: most of those bytes from one author; past it that author's oldest
+    /// rows are pruned. Default 32 MiB (`--max-author-mb`).
+    pub max_author_bytes: u64,
     /// RETENTION: how long stored messages are kept, and so how far back a returning peer can
     /// catch up (history sync offers and accepts nothing older). Default 30 days.
     pub retention: Duration,
     /// MAX_CLOCK_SKEW: how far ahead of the receiver's clock a timestamp from the network may
     /// be (chat, private messages, synced history); later ones are refused. Default 5 minutes.
     pub max_clock_skew: Duration,
+    /// RESERVED_PEER_SLOTS: of MAX_PEERS, slots only keys known from earlier runs or trusted
+    /// may take; a stranger is refused as `full` once the others are taken.
+    pub reserved_peer_slots: usize,
+    /// MAX_PENDING_PER_ADDR: most connections from one IP address in their handshake at once
+    /// (of MAX_PENDING_HANDSHAKES); more are closed at once. Not for loopback (nor the two
+    /// per-address limits below): all local peers share it.
+    pub max_pending_per_addr: usize,
+    /// NEW_IDS_PER_ADDR: most handshakes per minute from one IP address with keys never seen
+    /// before; more are refused.
+    pub new_ids_per_addr: u32,
+    /// DISCOVERY_DIALS_PER_SEC: most dials per second that announcements may cause in total
+    /// (twice that at once); announcements past it are ignored until tokens return.
+    pub discovery_dials_per_sec: u32,
+    /// DISCOVERY_DIALS_PER_ADDR: most dials per second to one announced IP address (twice
+    /// that at once).
+    pub discovery_dials_per_addr: u32,
+    /// MAX_REPLAY_AUTHORS: most authors whose replay window is kept (and saved); past it, the
+    /// longest-idle author's is forgotten.
+    pub max_replay_authors: usize,
 }
 
 impl Default for Limits {
@@ -46,8 +78,18 @@ impl Default for Limits {
             frame_burst: 400,
             max_datagram_len: 1024,
             outbound_queue: 4096,
+            outbound_queue_bytes: 1024 * 1024,
+            outbound_total_bytes: 16 * 1024 * 1024,
+            max_store_bytes: 256 * 1024 * 1024,
+            max_author_bytes: 32 * 1024 * 1024,
             retention: Duration::from_secs(30 * 24 * 60 * 60),
             max_clock_skew: Duration::from_secs(5 * 60),
+            reserved_peer_slots: 32,
+            max_pending_per_addr: 8,
+            new_ids_per_addr: 30,
+            discovery_dials_per_sec: 32,
+            discovery_dials_per_addr: 4,
+            max_replay_authors: 1024,
         }
     }
 }
@@ -87,3 +129,8 @@ impl Default for Timing {
         }
     }
 }
+
+/// MAX_KNOWN_KEYS (the store's bound, also the most keys the node treats as known for the
+/// reserved peer slots): most keys remembered. Past it, the keys neither verified nor blocked that
+/// were seen longest ago are forgotten (a forgotten key is "new" again if it comes back).
+pub const MAX_KNOWN_KEYS: usize = 4096;

@@ -5,8 +5,8 @@
 use crate::api::NetEvent;
 use crate::identity::Identity;
 use crate::limits::{Limits, Timing};
-use crate::node::{ConnId, Input, Node, NodeConfig, Now, Output};
-use crate::wire::{PeerId, SignedPayload};
+use crate::node::{ConnId, HeldRow, Input, Node, NodeConfig, Now, Output};
+use crate::wire::{ChatLink, MessageId, PeerId, SignedPayload};
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -22,10 +22,14 @@ pub struct SimNode {
     pub stopped: bool,
     /// Frames this node sent, per connection (for replay tests).
     pub sent: Vec<(ConnId, Bytes)>,
-    /// What the node archived for backfill: (ts, message id, signed payload), the sim's store.
+    /// What the node archived for sync: (ts, message id, signed payload), the sim's store.
     pub kept: Vec<(i64, String, SignedPayload)>,
+    /// Position in `kept` of each message id.
+    pub kept_at: HashMap<String, usize>,
     /// The sim's outbox: (recipient, message id, signed dm payload) until acknowledged.
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
+    /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
+    pub charged: Vec<(ConnId, u64)>,
 }
 
 pub struct Sim {
@@ -46,6 +50,12 @@ pub struct Sim {
     /// Every connection passes through a relaying man in the middle: its two ends ran Noise
     /// with the relay, not with each other, so their handshake hashes differ.
     pub relayed: bool,
+    /// Pairs of nodes (lower index first) that cannot reach each other at all.
+    pub blocked: Vec<(usize, usize)>,
+    /// The limits every node added or restarted from now on gets.
+    pub limits: Limits,
+    /// Frames for which this says true (sending node, frame) are lost on the wire.
+    pub lose: Option<fn(usize, &[u8]) -> bool>,
 }
 
 pub fn timing() -> Timing {
@@ -73,6 +83,9 @@ impl Sim {
             cut: Vec::new(),
             group: Vec::new(),
             relayed: false,
+            blocked: Vec::new(),
+            limits: Limits::default(),
+            lose: None,
         }
     }
 
@@ -106,11 +119,12 @@ impl Sim {
         let cfg = NodeConfig {
             name: name.into(),
             listen_port: port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing,
             static_peers,
             key_file: "(sim)".into(),
             saved: Default::default(),
+            known_keys: Vec::new(),
         };
         let node = Node::new(identity, cfg, self.at());
         self.nodes.push(SimNode {
@@ -121,7 +135,9 @@ impl Sim {
             stopped: false,
             sent: Vec::new(),
             kept: Vec::new(),
+            kept_at: HashMap::new(),
             outbox: Vec::new(),
+            charged: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -134,7 +150,16 @@ impl Sim {
     }
 
     fn reachable(&self, a: usize, b: usize) -> bool {
-        !self.cut[a] && !self.cut[b] && self.group[a] == self.group[b] && !self.nodes[b].stopped
+        !self.cut[a]
+            && !self.cut[b]
+            && self.group[a] == self.group[b]
+            && !self.nodes[b].stopped
+            && !self.blocked.contains(&(a.min(b), a.max(b)))
+    }
+
+    /// The wall clock the nodes see now, Unix milliseconds.
+    pub fn unix_ms(&self) -> i64 {
+        self.at().unix_ms
     }
 
     fn schedule(&mut self, delay: Duration, node: usize, input: Input) {
@@ -244,8 +269,9 @@ impl Sim {
             }
             Output::Send { conn, frame } => {
                 self.nodes[i].sent.push((conn, frame.clone()));
+                let lost = self.lose.is_some_and(|f| f(i, &frame));
                 if let Some(&(j, cj)) = self.links.get(&(i, conn)) {
-                    if self.reachable(i, j) {
+                    if self.reachable(i, j) && !lost {
                         self.schedule(
                             lat,
                             j,
@@ -273,17 +299,13 @@ impl Sim {
                 }
             }
             Output::ReserveSeq { .. } => {}
+            Output::Charge { conn, tokens } => self.nodes[i].charged.push((conn, tokens)),
             Output::Archive {
                 msg_id,
                 ts,
                 payload,
                 ..
-            } => {
-                let kept = &mut self.nodes[i].kept;
-                if !kept.iter().any(|(_, id, _)| *id == msg_id) {
-                    kept.push((ts, msg_id, payload));
-                }
-            }
+            } => self.keep(i, ts, msg_id, payload),
             Output::Outbox {
                 msg_id,
                 to,
@@ -301,19 +323,34 @@ impl Sim {
                     self.schedule(Duration::ZERO, i, Input::OutboxFound { conn, messages });
                 }
             }
-            Output::BackfillLookup { conn, since, limit } => {
-                let mut found: Vec<_> = self.nodes[i]
+            Output::SyncLookup { conn, msg_ids } => {
+                let n = &self.nodes[i];
+                let messages = msg_ids
+                    .iter()
+                    .filter_map(|id| n.kept_at.get(id))
+                    .map(|&k| n.kept[k].2.clone())
+                    .collect();
+                self.schedule(Duration::ZERO, i, Input::SyncFound { conn, messages });
+            }
+            Output::SyncIndexLookup { since } => {
+                let rows = self.nodes[i]
                     .kept
                     .iter()
                     .filter(|(ts, _, _)| *ts >= since)
-                    .cloned()
+                    .filter_map(|(ts, id, p)| held_row(*ts, id, p))
                     .collect();
-                found.sort_by_key(|(ts, id, _)| (*ts, id.clone()));
-                let skip = found.len().saturating_sub(limit);
-                let messages = found.into_iter().skip(skip).map(|(_, _, p)| p).collect();
-                self.schedule(Duration::ZERO, i, Input::BackfillFound { conn, messages });
+                self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });
             }
             Output::Shutdown => self.nodes[i].stopped = true,
+        }
+    }
+
+    /// Puts a message in node `i`'s store (once per id).
+    pub fn keep(&mut self, i: usize, ts: i64, msg_id: String, payload: SignedPayload) {
+        let n = &mut self.nodes[i];
+        if !n.kept_at.contains_key(&msg_id) {
+            n.kept_at.insert(msg_id.clone(), n.kept.len());
+            n.kept.push((ts, msg_id, payload));
         }
     }
 
@@ -441,6 +478,18 @@ impl Sim {
     }
 }
 
+/// What the store's index query gives for one kept message.
+fn held_row(ts: i64, id: &str, p: &SignedPayload) -> Option<HeldRow> {
+    let id = MessageId::parse(id)?;
+    let link: ChatLink = p.parse().ok()?;
+    Some(HeldRow {
+        author: id.author,
+        seq: id.seq,
+        prev: link.prev,
+        ts,
+    })
+}
+
 impl Sim {
     /// Node `i`'s end of its connection to node `j`, if connected.
     pub fn conn_between(&self, i: usize, j: usize) -> Option<ConnId> {
@@ -471,11 +520,12 @@ impl Sim {
         let cfg = NodeConfig {
             name: format!("restarted{i}"),
             listen_port: self.nodes[i].port,
-            limits: Limits::default(),
+            limits: self.limits.clone(),
             timing: timing(),
             static_peers: vec![],
             key_file: "(sim)".into(),
             saved: Default::default(),
+            known_keys: Vec::new(),
         };
         self.nodes[i].node = Node::new(identity, cfg, self.at());
         self.nodes[i].stopped = false;

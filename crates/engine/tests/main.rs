@@ -9,7 +9,9 @@ mod pure {
 
 mod sim {
     mod backfill;
+    mod crowd;
     mod simulator;
     mod spoof;
+    mod sync;
     mod voting;
 }

@@ -6,6 +6,7 @@
 //! Events to the front end are awaited; front ends always drain them.
 
 use crate::archive::Archive;
+use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE};
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use crate::handle::NetHandle;
 use crate::store::{History, StateFile};
@@ -44,9 +45,6 @@ pub struct NetConfig {
     pub history: Option<std::path::PathBuf>,
 }
 
-/// Capacity of the front end's event queue and of the command queue.
-const EVENT_QUEUE: usize = 4096;
-const COMMAND_QUEUE: usize = 256;
 /// How often replay marks are saved when they changed.
 const SAVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -69,10 +67,12 @@ pub async fn start(
         None => None,
     };
     if let Some(h) = &history {
-        // Originals past the backfill window are never given out again.
-        let _ = h.prune_relayable(now().unix_ms - p2pchat_engine::node::BACKFILL_WINDOW_MS);
+        // Originals past the retention window are never given out again.
+        let retention = i64::try_from(cfg.limits.retention.as_millis()).unwrap_or(i64::MAX / 4);
+        let _ = h.prune_relayable(now().unix_ms - retention);
     }
-    let archive = Archive::new(history, identity.id());
+    let archive =
+        Archive::with_quota(history, identity.id(), &cfg.limits).map_err(std::io::Error::other)?;
     let state_file = cfg.state_file.as_deref().map(StateFile::new);
     let mut notes: Vec<String> = port_note.into_iter().collect();
     let saved = match state_file.as_ref().map(|f| f.load()) {
@@ -91,12 +91,17 @@ pub async fn start(
         static_peers: cfg.peers.clone(),
         key_file: cfg.key_file.clone(),
         saved,
+        known_keys: archive.known_keys(),
     };
     let node = Node::new(identity, node_cfg, now());
+    let budget = OutboundBudget::new(
+        cfg.limits.outbound_queue_bytes,
+        cfg.limits.outbound_total_bytes,
+    );
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
-    let (conn_tx, conn_rx) = mpsc::channel(1024);
-    let (dial_tx, dial_rx) = mpsc::channel(256);
+    let (conn_tx, conn_rx) = mpsc::channel(INBOUND_QUEUE);
+    let (dial_tx, dial_rx) = mpsc::channel(DIAL_QUEUE);
     let actor = NetActor {
         node,
         archive,
@@ -110,6 +115,7 @@ pub async fn start(
         conn_rx,
         dial_tx,
         dial_rx,
+        budget,
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -166,6 +172,8 @@ struct NetActor {
     conn_rx: mpsc::Receiver<ConnMsg>,
     dial_tx: mpsc::Sender<DialResult>,
     dial_rx: mpsc::Receiver<DialResult>,
+    /// Bytes queued to writers, per connection and in total.
+    budget: OutboundBudget,
     conns: HashMap<ConnId, ConnHandle>,
     /// Writer tasks still flushing after a close; awaited briefly at shutdown.
     closing: Vec<JoinHandle<()>>,
@@ -191,6 +199,9 @@ impl NetActor {
                     self.archive.rewrite(&mut cmd);
                     if let Some(replies) = self.archive.on_command(&cmd) {
                         for event in replies {
+                            if let Some(id) = Archive::newly_trusted(&event) {
+                                self.node.handle(now(), Input::KeyKnown { id });
+                            }
                             let _ = self.event_tx.send(event).await;
                         }
                         continue;
@@ -236,6 +247,7 @@ impl NetActor {
             }
             if is_timer {
                 self.persist(false);
+                self.archive.maintain(now().unix_ms);
             }
         }
         self.shutdown().await;
@@ -251,6 +263,7 @@ impl NetActor {
             &self.cfg.limits,
             self.cfg.timing.handshake_timeout,
             self.conn_tx.clone(),
+            self.budget.conn(),
         );
         self.conns.insert(conn, handle);
         let mut nonce = [0u8; 32];
@@ -278,13 +291,19 @@ impl NetActor {
             for out in outputs {
                 match out {
                     Output::Send { conn, frame } => {
-                        if let Some(h) = self.conns.get(&conn) {
-                            if h.writer.try_send(WriterMsg::Frame(frame)).is_err() {
-                                too_slow.push(conn);
-                            }
+                        if too_slow.contains(&conn) {
+                            continue;
+                        }
+                        if self.conns.get(&conn).is_some_and(|h| !h.queue(frame)) {
+                            too_slow.push(conn);
                         }
                     }
                     Output::Close { conn } => self.close(conn),
+                    Output::Charge { conn, tokens } => {
+                        if let Some(h) = self.conns.get(&conn) {
+                            h.charge(tokens);
+                        }
+                    }
                     Output::Dial { addr } => self.dial(addr),
                     Output::Announce { datagram } => self.announce(&datagram),
                     Output::Event(event) => {
@@ -312,9 +331,13 @@ impl NetActor {
                             lookups.push(Input::OutboxFound { conn, messages });
                         }
                     }
-                    Output::BackfillLookup { conn, since, limit } => {
-                        let messages = self.archive.relayable(since, limit);
-                        lookups.push(Input::BackfillFound { conn, messages });
+                    Output::SyncLookup { conn, msg_ids } => {
+                        let messages = self.archive.relayable(&msg_ids);
+                        lookups.push(Input::SyncFound { conn, messages });
+                    }
+                    Output::SyncIndexLookup { since } => {
+                        let rows = self.archive.held_index(since);
+                        lookups.push(Input::SyncIndexFound { rows });
                     }
                     Output::Shutdown => stop = true,
                 }
@@ -324,7 +347,8 @@ impl NetActor {
             }
             for conn in too_slow {
                 self.close(conn);
-                let error = Some("peer is not reading; dropped as too slow".to_string());
+                let lost = p2pchat_engine::node::CONNECTION_LOST;
+                let error = Some(format!("{lost}: peer is not reading; dropped as too slow"));
                 self.node.handle(now(), Input::ConnClosed { conn, error });
             }
         }

@@ -4,14 +4,17 @@
 //! channel is secure, encrypts and drains a bounded queue. The actor talks to them only
 //! through channels.
 
+use crate::budget::{Charge, ConnBudget, RECORD_OVERHEAD};
 use crate::codec::Records;
 use crate::secure::{establish, Failure};
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use p2pchat_engine::limits::Limits;
-use p2pchat_engine::node::rate::TokenBucket;
+use p2pchat_engine::node::rate::{frame_cost, TokenBucket};
 use p2pchat_engine::node::{ConnId, Refusal};
 use p2pchat_engine::wire::secure::SecureCodec;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -45,7 +48,8 @@ pub enum ConnMsg {
 /// To a writer task.
 #[derive(Debug)]
 pub enum WriterMsg {
-    Frame(Bytes),
+    /// A frame and the bytes it holds of the connection's budget, released once written.
+    Frame(Bytes, Charge),
     /// Flush and close.
     Close,
 }
@@ -54,12 +58,37 @@ pub enum WriterMsg {
 #[derive(Debug)]
 pub struct ConnHandle {
     pub writer: mpsc::Sender<WriterMsg>,
+    /// What is queued to the writer, in bytes (`OUTBOUND_QUEUE_BYTES`).
+    pub budget: ConnBudget,
     pub reader: JoinHandle<()>,
     pub writer_task: JoinHandle<()>,
+    /// Tokens the engine charged for signatures beyond one per frame, not yet taken by the
+    /// reader (it takes them with its next frame).
+    pub debt: Arc<AtomicU64>,
+}
+
+impl ConnHandle {
+    /// Adds `tokens` to what the reader must take from its rate limit with its next frame.
+    pub fn charge(&self, tokens: u64) {
+        self.debt.fetch_add(tokens, Ordering::Relaxed);
+    }
+}
+
+impl ConnHandle {
+    /// Queues `frame` for the writer; false if the peer is too slow: its queue is full, or
+    /// the frame would pass its OUTBOUND_QUEUE_BYTES or the OUTBOUND_TOTAL_BYTES of all.
+    pub fn queue(&self, frame: Bytes) -> bool {
+        self.budget
+            .charge(frame.len() + RECORD_OVERHEAD)
+            .is_ok_and(|c| self.writer.try_send(WriterMsg::Frame(frame, c)).is_ok())
+    }
 }
 
 /// A write that makes no progress for this long ends the connection.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// WRITE_BUFFER_KEEP: a writer's buffer grown past this for a burst is given back once it
+/// has been written, so an idle connection holds no burst-sized allocation.
+const WRITE_BUFFER_KEEP: usize = 64 * 1024;
 
 type WriteHalf = tokio::net::tcp::OwnedWriteHalf;
 
@@ -72,12 +101,15 @@ pub fn spawn(
     limits: &Limits,
     handshake_timeout: Duration,
     to_actor: mpsc::Sender<ConnMsg>,
+    budget: ConnBudget,
 ) -> ConnHandle {
     let _ = stream.set_nodelay(true);
     let (writer, writer_rx) = mpsc::channel(limits.outbound_queue);
     let (halves_tx, halves_rx) = tokio::sync::oneshot::channel::<(WriteHalf, SecureCodec)>();
     let (rate, burst) = (limits.max_frames_per_sec, limits.frame_burst);
     let max_frame_len = limits.max_frame_len;
+    let debt = Arc::new(AtomicU64::new(0));
+    let reader_debt = debt.clone();
     let reader = tokio::spawn(async move {
         let mut stream = stream;
         let secured = tokio::time::timeout(
@@ -118,8 +150,12 @@ pub fn spawn(
         let error = loop {
             match frames.next().await {
                 Some(Ok(bytes)) => {
-                    // One token per frame, or per record if the frame took more than one.
-                    let cost = frames.decoder_mut().take_opened().max(1);
+                    // Per record, per size and per signature verified (core::rate).
+                    let cost = frame_cost(
+                        frames.decoder_mut().take_opened(),
+                        bytes.len(),
+                        reader_debt.swap(0, Ordering::Relaxed),
+                    );
                     if let Some(wait) = bucket.take_n(std::time::Instant::now(), cost) {
                         tokio::time::sleep(wait).await;
                     }
@@ -142,8 +178,10 @@ pub fn spawn(
     });
     ConnHandle {
         writer,
+        budget,
         reader,
         writer_task,
+        debt,
     }
 }
 
@@ -151,21 +189,29 @@ fn describe_read_error(e: &std::io::Error) -> String {
     let text = e.to_string();
     if text.contains("size limit") {
         "frame over the size limit; connection closed".into()
+    } else if p2pchat_engine::node::is_connection_lost(e.kind()) {
+        format!("{}: {text}", p2pchat_engine::node::CONNECTION_LOST)
     } else {
         format!("connection error: {text}")
     }
 }
 
 async fn write_loop(mut sink: FramedWrite<WriteHalf, Records>, mut rx: mpsc::Receiver<WriterMsg>) {
-    while let Some(WriterMsg::Frame(first)) = rx.recv().await {
+    let mut held: Vec<Charge> = Vec::new();
+    while let Some(WriterMsg::Frame(first, charge)) = rx.recv().await {
         // Write this frame and whatever else is already queued, then flush once. A peer that
-        // takes in nothing for WRITE_TIMEOUT is given up on.
+        // takes in nothing for WRITE_TIMEOUT is given up on. The frames' charges are held
+        // until the flush, while their bytes sit in the writer's buffer.
+        held.push(charge);
         let batch = async {
             sink.feed(first).await?;
             let mut closing = false;
             loop {
                 match rx.try_recv() {
-                    Ok(WriterMsg::Frame(b)) => sink.feed(b).await?,
+                    Ok(WriterMsg::Frame(b, charge)) => {
+                        held.push(charge);
+                        sink.feed(b).await?
+                    }
                     Ok(WriterMsg::Close) => {
                         closing = true;
                         break;
@@ -176,7 +222,12 @@ async fn write_loop(mut sink: FramedWrite<WriteHalf, Records>, mut rx: mpsc::Rec
             SinkExt::<Bytes>::flush(&mut sink).await?;
             Ok::<bool, std::io::Error>(closing)
         };
-        match tokio::time::timeout(WRITE_TIMEOUT, batch).await {
+        let result = tokio::time::timeout(WRITE_TIMEOUT, batch).await;
+        held.clear();
+        if sink.write_buffer().capacity() > WRITE_BUFFER_KEEP && sink.write_buffer().is_empty() {
+            *sink.write_buffer_mut() = bytes::BytesMut::new();
+        }
+        match result {
             Ok(Ok(false)) => {}
             Ok(Ok(true)) => break,
             _ => return,

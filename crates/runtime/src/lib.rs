@@ -7,6 +7,7 @@
 
 mod actor;
 pub mod archive;
+mod budget;
 pub mod codec;
 mod connection;
 pub mod handle;

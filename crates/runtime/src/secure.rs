@@ -21,6 +21,10 @@ pub enum Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
+        if p2pchat_engine::node::is_connection_lost(e.kind()) {
+            let lost = p2pchat_engine::node::CONNECTION_LOST;
+            return Failure::Error(format!("{lost} during the handshake: {e}"));
+        }
         Failure::Error(format!("connection error during the handshake: {e}"))
     }
 }

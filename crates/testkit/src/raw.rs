@@ -68,7 +68,12 @@ impl Secure {
 
     /// Like [`Secure::connect`], but willing to send frames up to `max` bytes (to test limits).
     pub fn connect_with_max(port: u16, max: usize) -> Secure {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        Secure::connect_to(([127, 0, 0, 1], port).into(), max)
+    }
+
+    /// Like [`Secure::connect_with_max`], to a node at any address.
+    pub fn connect_to(addr: std::net::SocketAddr, max: usize) -> Secure {
+        let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(T)).unwrap();
         let body = preamble();
         write_len_prefixed(&mut s, &body);
@@ -177,7 +182,16 @@ pub fn auth_for(signer: &Identity, theirs: &Hello, binding: &[u8; 32]) -> Frame 
 
 /// A raw client that completes a real handshake with `identity`.
 pub fn handshake(port: u16, identity: &Identity, version: u32) -> (Secure, Hello) {
-    let mut s = Secure::connect(port);
+    handshake_at(([127, 0, 0, 1], port).into(), identity, version)
+}
+
+/// [`handshake`] with a node at any address.
+pub fn handshake_at(
+    addr: std::net::SocketAddr,
+    identity: &Identity,
+    version: u32,
+) -> (Secure, Hello) {
+    let mut s = Secure::connect_to(addr, MAX);
     let theirs = s.read_hello();
     s.write(&Frame::Hello(raw_hello(identity.id(), version)));
     let binding = s.binding;

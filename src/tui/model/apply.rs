@@ -35,6 +35,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             name,
             fingerprint,
             addr,
+            quiet,
         } => {
             let name = sanitize(&name, false);
             let entry = PeerEntry {
@@ -51,10 +52,18 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 entry.fingerprint.chars().take(9).collect::<String>()
             );
             upsert_peer(state, entry);
-            state.set_status(format!("{name} joined"), Level::Info);
-            system(state, text, Level::Info);
+            // A folded join changes the peer list only (the store edge did not store it).
+            if !quiet {
+                state.set_status(format!("{name} joined"), Level::Info);
+                system(state, text, Level::Info);
+            }
         }
-        NetEvent::PeerOffline { id, name, reason } => {
+        NetEvent::PeerOffline {
+            id,
+            name,
+            reason,
+            quiet,
+        } => {
             let name = sanitize(&name, false);
             if let Some(p) = state.peers.iter_mut().find(|p| p.id == id) {
                 p.online = false;
@@ -65,8 +74,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 OfflineReason::Closed => format!("{name} disconnected"),
                 OfflineReason::Timeout => format!("{name} timed out"),
             };
-            state.set_status(text.clone(), Level::Info);
-            system(state, text, Level::Info);
+            if !quiet {
+                state.set_status(text.clone(), Level::Info);
+                system(state, text, Level::Info);
+            }
         }
         NetEvent::Message {
             from,
@@ -304,6 +315,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             trusted,
             ..
         } => apply_store::safety_code(state, name, fingerprint, code, trusted),
+        NetEvent::HistoryGap {
+            from_name,
+            from_ts,
+            to_ts,
+            ..
+        } => apply_store::history_gap(state, from_name, from_ts, to_ts),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -86,6 +86,17 @@ pub(super) fn history(state: &mut AppState, entries: Vec<HistoryEntry>, more: bo
 }
 
 /// Applies a [`SearchResults`](p2pchat_engine::api::NetEvent::SearchResults) event.
+/// Where retention or a quota means messages cannot be recovered: said once.
+pub(super) fn history_gap(state: &mut AppState, from_name: String, from_ts: i64, to_ts: i64) {
+    let text = format!(
+        "messages from {} between {} and {} are not available",
+        sanitize(&from_name, false),
+        state.now.local(from_ts).format("%H:%M"),
+        state.now.local(to_ts).format("%H:%M")
+    );
+    system(state, text, Level::Warning);
+}
+
 pub(super) fn search_results(state: &mut AppState, query: String, entries: Vec<HistoryEntry>) {
     let mut text = match entries.len() {
         0 => format!("no stored message contains \"{}\"", sanitize(&query, false)),
@@ -124,7 +135,8 @@ pub(super) fn peer_trust(
     let name = sanitize(&name, false);
     if trust == Trust::KeyChanged {
         let previous: Vec<String> = previous.iter().map(|p| sanitize(p, false)).collect();
-        let text = key_warning(&name, &sanitize(&fingerprint, false), &previous);
+        let fp = sanitize(&fingerprint, false);
+        let text = key_warning(&name, &fp, &previous, &state.me.fingerprint);
         state.set_status(text.clone(), Level::Error);
         system(state, text, Level::Error);
     } else if let Some(old) = old {

@@ -5,8 +5,11 @@ use super::io::Output;
 use super::node::{Node, SEQ_BLOCK};
 use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
+use super::sync::held::HeldRow;
 use crate::api::NetEvent;
-use crate::wire::{ChatContent, Domain, Frame, MessageId, PeerId, SignedPayload};
+use crate::wire::{
+    ChatContent, ChatLink, Domain, Frame, LinkedChat, MessageId, PeerId, SignedPayload,
+};
 
 impl Node {
     /// The next sequence number, reserving a new block on disk first when one runs out.
@@ -57,7 +60,12 @@ impl Node {
             body,
         };
         let sp = if signed {
-            SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &content)
+            // `prev` links our signed broadcasts of this run, so a gap can be seen (§7.6).
+            let linked = LinkedChat {
+                content: &content,
+                prev: self.sync.last_sent,
+            };
+            SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &linked)
         } else {
             SignedPayload::unsigned(&content)
         };
@@ -65,6 +73,7 @@ impl Node {
         match self.broadcast_frame(&Frame::Chat(sp)) {
             Ok(recipients) => {
                 if signed {
+                    self.sync.last_sent = Some(content.seq);
                     self.archive(&content, archived);
                 }
                 self.emit(NetEvent::Sent {
@@ -85,7 +94,7 @@ impl Node {
 
     /// A chat frame from the established peer `from`.
     pub(super) fn on_chat(&mut self, from: PeerId, sp: &SignedPayload) {
-        let verified = match sp.verify(&from, Domain::Chat) {
+        let verified = match self.verified.verify(sp, &from, Domain::Chat) {
             Ok(v) => v,
             Err(e) => return self.reject_chat(from, format!("{e}: message dropped")),
         };
@@ -108,8 +117,17 @@ impl Node {
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
         }
+        if self.dated_ahead(content.ts) {
+            return self.reject_chat(from, "message dated in the future".into());
+        }
+        // Held but new to the author's window: it came by sync first; this live copy is
+        // dropped silently. The author sending the same frame twice is still a replay.
+        let held = verified && self.sync.held.contains(&from, content.seq);
         let window = self.replay.entry(from).or_default();
         match window.check_and_record(content.seq) {
+            ReplayVerdict::Fresh | ReplayVerdict::TooOld if held => {
+                return tracing::debug!(seq = content.seq, "live copy of a synced message");
+            }
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate => {
                 return self.reject_chat(from, format!("replayed message (seq {})", content.seq))
@@ -136,8 +154,14 @@ impl Node {
         });
     }
 
-    /// Keeps a signed broadcast message for backfill (before the event that shows it).
+    /// Keeps a signed broadcast message for sync (before the event that shows it).
     fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
+        self.sync.held.insert(HeldRow {
+            author: content.author,
+            seq: content.seq,
+            prev: payload.parse::<ChatLink>().ok().and_then(|l| l.prev),
+            ts: content.ts,
+        });
         self.outputs.push(Output::Archive {
             msg_id: MessageId {
                 author: content.author,

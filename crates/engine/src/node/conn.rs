@@ -60,7 +60,7 @@ impl Node {
         if outbound {
             self.dialing.remove(&addr);
         }
-        if self.stopping {
+        if self.stopping || (!outbound && !self.admits_handshake_from(addr)) {
             self.outputs.push(super::Output::Close { conn });
             return;
         }
@@ -80,6 +80,26 @@ impl Node {
                 established_at: None,
             },
         );
+    }
+
+    /// An inbound connection from `addr` may start its handshake: fewer than
+    /// MAX_PENDING_HANDSHAKES are pending, and fewer than MAX_PENDING_PER_ADDR of the inbound
+    /// ones come from its IP (our own dials to that address do not count; loopback is exempt,
+    /// see [`super::admission`]).
+    fn admits_handshake_from(&self, addr: SocketAddr) -> bool {
+        let pending = self.conns.values().filter(|c| !c.is_established());
+        let (mut total, mut same) = (0, 0);
+        for c in pending {
+            total += 1;
+            same += usize::from(!c.outbound && c.addr.ip() == addr.ip());
+        }
+        let limits = &self.cfg.limits;
+        let crowded = same >= limits.max_pending_per_addr && !addr.ip().is_loopback();
+        if total >= limits.max_pending_handshakes || crowded {
+            tracing::debug!(%addr, total, same, "handshake refused: too many pending");
+            return false;
+        }
+        true
     }
 
     pub(super) fn on_dial_failed(&mut self, addr: SocketAddr, error: String) {
@@ -146,7 +166,7 @@ impl Node {
                 old.state = ConnState::Handshaking { their_hello: None };
             }
             self.reject(existing, RejectReason::Duplicate, "already connected");
-        } else if self.peers.len() >= self.cfg.limits.max_peers {
+        } else if self.peers.len() >= self.peer_slots_for(&them) {
             return self.reject(conn, RejectReason::Full, "too many peers");
         }
         let dial_addr = SocketAddr::new(addr.ip(), hello.port);
@@ -171,7 +191,7 @@ impl Node {
             }
         }
         self.send_sync(conn);
-        self.request_backfill(conn);
+        self.start_sync(conn, them);
         self.flush_outbox(conn, them);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
@@ -179,7 +199,19 @@ impl Node {
                 name: hello.name,
                 fingerprint: them.fingerprint(),
                 addr: dial_addr.to_string(),
+                quiet: false,
             });
+        }
+    }
+
+    /// How many peers may be connected for `id` to join: all MAX_PEERS for a known key, all
+    /// but RESERVED_PEER_SLOTS for a stranger.
+    fn peer_slots_for(&self, id: &PeerId) -> usize {
+        let max = self.cfg.limits.max_peers;
+        if self.admission.is_known(id) {
+            max
+        } else {
+            max.saturating_sub(self.cfg.limits.reserved_peer_slots)
         }
     }
 
@@ -189,8 +221,9 @@ impl Node {
             Frame::Chat(sp) => self.on_chat(peer, &sp),
             Frame::Dm(sp) => self.on_dm(peer, &sp),
             Frame::DmAck { msg_id } => self.on_dm_ack(peer, msg_id),
-            Frame::BackfillRequest { since, limit } => self.on_backfill_request(conn, since, limit),
-            Frame::Backfill { messages } => self.on_backfill(conn, peer, messages),
+            Frame::Have { authors, more } => self.on_have(conn, peer, authors, more),
+            Frame::Want { authors } => self.on_want(conn, peer, authors),
+            Frame::Give { messages, last } => self.on_give(conn, peer, messages, last),
             Frame::Bye { .. } => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.said_bye = true;
@@ -203,7 +236,7 @@ impl Node {
                 certificate,
                 proposals,
                 votes,
-            } => self.on_sync_frame(peer, certificate.as_ref(), &proposals, &votes),
+            } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),
@@ -214,15 +247,24 @@ impl Node {
     }
 
     pub(super) fn on_conn_closed(&mut self, conn: ConnId, error: Option<String>) {
-        if let (Some(error), Some(c)) = (&error, self.conns.get(&conn)) {
-            let from = c
-                .peer()
-                .map(|p| p.to_hex())
-                .unwrap_or_else(|| c.addr.to_string());
-            self.emit(NetEvent::Rejected {
-                from,
-                reason: error.clone(),
-            });
+        // A lost connection (reset, timeout, too slow) is the peer going away, not a security
+        // or protocol refusal: logged, and reported as `peer_offline` below. Anything else
+        // (an oversized frame, a record that does not decrypt) is a refusal.
+        match (&error, self.conns.get(&conn)) {
+            (Some(error), _) if error.starts_with(super::io::CONNECTION_LOST) => {
+                tracing::info!(conn = conn.0, peer = %self.describe(conn), %error, "connection lost");
+            }
+            (Some(error), Some(c)) => {
+                let from = c
+                    .peer()
+                    .map(|p| p.to_hex())
+                    .unwrap_or_else(|| c.addr.to_string());
+                self.emit(NetEvent::Rejected {
+                    from,
+                    reason: error.clone(),
+                });
+            }
+            _ => {}
         }
         let reason = match self.conns.get(&conn) {
             Some(c) if c.said_bye => OfflineReason::Quit,
@@ -263,6 +305,7 @@ impl Node {
         let Some(c) = self.conns.remove(&conn) else {
             return;
         };
+        self.sync_conn_closed(conn);
         let Some(peer) = c.peer() else { return };
         if self.peers.get(&peer).is_some_and(|p| p.conn == conn) {
             let p = self.peers.remove(&peer).expect("checked above");
@@ -271,6 +314,7 @@ impl Node {
                     id: peer.to_hex(),
                     name: p.name,
                     reason,
+                    quiet: false,
                 });
             }
         }

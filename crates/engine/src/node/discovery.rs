@@ -72,7 +72,12 @@ impl Node {
         let first = *self.first_heard.entry(a.id).or_insert(now);
         let waited_long = now.duration_since(first) > 2 * self.cfg.timing.announce_interval;
         if self.id() < a.id || waited_long {
-            self.dial(addr);
+            // Announcements cost nothing to forge: the dials they cause are budgeted, in total
+            // and per announced address.
+            let limits = &self.cfg.limits;
+            if self.admission.allow_discovery_dial(addr.ip(), limits, now) {
+                self.dial(addr);
+            }
         } else {
             self.reply_announce();
         }

@@ -131,7 +131,7 @@ impl Node {
 
     /// A `dm` frame from the established peer `from`.
     pub(super) fn on_dm(&mut self, from: PeerId, sp: &SignedPayload) {
-        match sp.verify(&from, Domain::Dm) {
+        match self.verified.verify(sp, &from, Domain::Dm) {
             Ok(true) => {}
             Ok(false) => return self.reject_chat(from, "unsigned private message".into()),
             Err(e) => return self.reject_chat(from, format!("{e}: private message dropped")),
@@ -145,6 +145,9 @@ impl Node {
         }
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
+        }
+        if self.dated_ahead(content.ts) {
+            return self.reject_chat(from, "message dated in the future".into());
         }
         let verdict = self
             .replay

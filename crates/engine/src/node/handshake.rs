@@ -133,6 +133,18 @@ impl Node {
             }
             return self.reject(conn, RejectReason::SelfConnection, "connected to itself");
         }
+        let limit = self.cfg.limits.new_ids_per_addr;
+        if !self
+            .admission
+            .allow_new_id(addr.ip(), hello.id, limit, self.now.mono)
+        {
+            tracing::debug!(%addr, "handshake refused: too many new identities from this address");
+            return self.reject(
+                conn,
+                RejectReason::Full,
+                "too many new identities from this address; try again in a minute",
+            );
+        }
         let Some(their_nonce) = parse_nonce(&hello.nonce) else {
             return self.reject(conn, RejectReason::Protocol, "nonce must be 64 hex digits");
         };

@@ -6,6 +6,20 @@ use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// How the actor starts the `error` of [`Input::ConnClosed`] when the connection failed
+/// (reset, aborted, broken pipe, timed out, closed mid-handshake, too slow): the peer went
+/// away, which is reported as it going offline, not as a protocol or security refusal.
+pub const CONNECTION_LOST: &str = "connection lost";
+
+/// True if an I/O error of this kind means the peer or the path to it went away.
+pub fn is_connection_lost(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        ConnectionReset | ConnectionAborted | BrokenPipe | TimedOut | UnexpectedEof | NotConnected
+    )
+}
+
 /// A connection's number, given by the actor; never reused within a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);
@@ -70,10 +84,19 @@ pub enum Input {
         conn: ConnId,
         messages: Vec<SignedPayload>,
     },
-    /// The answer to [`Output::BackfillLookup`]: stored signed payloads, oldest first.
-    BackfillFound {
+    /// The runtime learnt that `id` is a known key (the user trusted it): it may use the
+    /// reserved peer slots from now on.
+    KeyKnown {
+        id: PeerId,
+    },
+    /// The answer to [`Output::SyncLookup`]: the stored signed payloads found.
+    SyncFound {
         conn: ConnId,
         messages: Vec<SignedPayload>,
+    },
+    /// The answer to [`Output::SyncIndexLookup`]: the signed broadcast messages held.
+    SyncIndexFound {
+        rows: Vec<super::HeldRow>,
     },
 }
 
@@ -99,6 +122,9 @@ pub enum Output {
     Announce { datagram: Bytes },
     /// Tell the front end.
     Event(NetEvent),
+    /// The last frame from `conn` cost `tokens` signature verifications beyond the one its
+    /// frame token pays for: take that many more tokens from its reader's rate limit.
+    Charge { conn: ConnId, tokens: u64 },
     /// Persist that sequence numbers below `reserved` may be in use, before any later `Send`.
     ReserveSeq { reserved: u64 },
     /// Every goodbye is queued: flush, save, stop.
@@ -121,11 +147,10 @@ pub enum Output {
     },
     /// `peer` is connected on `conn`: answer with [`Input::OutboxFound`].
     OutboxLookup { conn: ConnId, peer: PeerId },
-    /// Find stored signed broadcast messages with `ts >= since`, at most `limit`, oldest
-    /// first, and answer with [`Input::BackfillFound`] for `conn`.
-    BackfillLookup {
-        conn: ConnId,
-        since: i64,
-        limit: usize,
-    },
+    /// Find these stored signed broadcast messages (ids `author:seq`, at most `SYNC_PAGE`)
+    /// and answer with [`Input::SyncFound`] for `conn` (those not found are left out).
+    SyncLookup { conn: ConnId, msg_ids: Vec<String> },
+    /// At start: list the stored signed broadcast messages with `ts >= since` and answer with
+    /// [`Input::SyncIndexFound`].
+    SyncIndexLookup { since: i64 },
 }

@@ -2,7 +2,7 @@
 //! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
 //! no clocks, no randomness in here: the network actor supplies all three.
 
-mod backfill;
+mod admission;
 mod chat;
 mod conn;
 mod discovery;
@@ -15,10 +15,12 @@ mod node;
 pub mod rate;
 pub mod replay;
 pub mod sanitize;
+pub mod sync;
 mod timers;
+pub mod verified;
 mod votes;
 
-pub use backfill::{BACKFILL_MAX, BACKFILL_WINDOW_MS};
 pub use handshake::handshake_content;
-pub use io::{ConnId, Input, Now, Output, Refusal};
+pub use io::{is_connection_lost, ConnId, Input, Now, Output, Refusal, CONNECTION_LOST};
 pub use node::{Node, NodeConfig};
+pub use sync::held::HeldRow;

@@ -1,9 +1,11 @@
 //! The `Node`: one peer's whole protocol state, and the dispatch of inputs to the parts
 //! that handle them (handshake and connections, chat, discovery, timers).
 
+use super::admission::Admission;
 use super::conn::Conn;
 use super::io::{ConnId, Input, Now, Output};
-use super::replay::ReplayWindow;
+use super::replay::{ReplayBook, ReplayWindow};
+use super::verified::VerifyCache;
 use crate::api::SavedState;
 use crate::api::{NetCommand, NetEvent, PeerInfo};
 use crate::identity::Identity;
@@ -31,6 +33,9 @@ pub struct NodeConfig {
     pub key_file: String,
     /// What the previous run saved.
     pub saved: SavedState,
+    /// Keys known from earlier runs or trusted (from the store): they may use the reserved
+    /// peer slots and are not counted as new identities.
+    pub known_keys: Vec<PeerId>,
 }
 
 /// An established peer.
@@ -57,7 +62,7 @@ pub struct Node {
     pub(super) now: Now,
     pub(super) conns: HashMap<ConnId, Conn>,
     pub(super) peers: HashMap<PeerId, Peer>,
-    pub(super) replay: HashMap<PeerId, ReplayWindow>,
+    pub(super) replay: ReplayBook,
     pub(super) next_seq: u64,
     pub(super) seq_reserved: u64,
     /// Addresses being dialed now, and when each was last dialed.
@@ -74,8 +79,14 @@ pub struct Node {
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
     /// Peers already told about as speaking another protocol version.
     pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
+    /// Reserved slots, new identities per address, the discovery dial budget.
+    pub(super) admission: Admission,
     pub(super) voting: VotingBook,
-    pub(super) backfill: super::backfill::BackfillState,
+    /// Signature verdicts already reached (every signed payload is verified once).
+    pub(super) verified: VerifyCache,
+    /// Connections whose first `sync` arrived (at most one per open connection).
+    pub(super) synced: std::collections::HashSet<ConnId>,
+    pub(super) sync: super::sync::SyncState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -83,12 +94,14 @@ pub struct Node {
 impl Node {
     /// A node with the given identity. `now` is the time of creation.
     pub fn new(identity: Identity, mut cfg: NodeConfig, now: Now) -> Node {
-        let replay = cfg
-            .saved
-            .replay
-            .iter()
-            .filter_map(|(id, hw)| Some((PeerId::from_hex(id)?, ReplayWindow::restored(*hw))))
-            .collect();
+        let replay = ReplayBook::new(
+            cfg.limits.max_replay_authors,
+            cfg.saved
+                .replay
+                .iter()
+                .filter_map(|(id, hw)| Some((PeerId::from_hex(id)?, ReplayWindow::restored(*hw)))),
+        );
+        let admission = Admission::new(std::mem::take(&mut cfg.known_keys), &cfg.limits, now.mono);
         // Never reuse a sequence number: start above both the reserved block and the clock.
         let first_seq = cfg.saved.seq_reserved.max(now.unix_ms.max(0) as u64).max(1);
         let static_peers = cfg
@@ -102,6 +115,7 @@ impl Node {
             .collect();
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
+        let sync = super::sync::SyncState::new(&cfg.limits);
         Node {
             identity,
             cfg,
@@ -120,8 +134,11 @@ impl Node {
             deferred_reply: None,
             deferred_dials: HashMap::new(),
             incompatible_seen: Default::default(),
+            admission,
             voting: VotingBook::new(id),
-            backfill: Default::default(),
+            verified: VerifyCache::default(),
+            synced: Default::default(),
+            sync,
             stopping: false,
             outputs: Vec::new(),
         }
@@ -155,8 +172,8 @@ impl Node {
             seq_reserved: self.seq_reserved,
             replay: self
                 .replay
-                .iter()
-                .map(|(id, w)| (id.to_hex(), w.highest()))
+                .highest()
+                .map(|(id, hw)| (id.to_hex(), hw))
                 .collect(),
         }
     }
@@ -182,11 +199,24 @@ impl Node {
             Input::Secured { conn, binding } => self.on_secured(conn, binding),
             Input::Refused { conn, refusal } => self.on_refused(conn, refusal),
             Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
-            Input::Frame { conn, bytes } => self.on_frame(conn, &bytes),
+            Input::Frame { conn, bytes } => {
+                // Charge the reader for every signature beyond the first this frame cost.
+                let before = self.verified.verifications();
+                self.on_frame(conn, &bytes);
+                let extra = (self.verified.verifications() - before).saturating_sub(1);
+                if extra > 0 {
+                    self.outputs.push(Output::Charge {
+                        conn,
+                        tokens: extra,
+                    });
+                }
+            }
             Input::ConnClosed { conn, error } => self.on_conn_closed(conn, error),
             Input::Timer => self.on_timer(),
-            Input::BackfillFound { conn, messages } => self.on_backfill_found(conn, messages),
+            Input::SyncFound { conn, messages } => self.on_sync_found(conn, messages),
+            Input::SyncIndexFound { rows } => self.on_sync_index(rows),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
+            Input::KeyKnown { id } => self.admission.learn(id),
         }
     }
 
@@ -198,6 +228,7 @@ impl Node {
             port: self.cfg.listen_port,
             fingerprint: id.fingerprint(),
         });
+        self.load_sync_index();
         self.announce();
         self.on_timer();
     }

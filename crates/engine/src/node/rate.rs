@@ -3,6 +3,17 @@
 
 use std::time::{Duration, Instant};
 
+/// BYTES_PER_TOKEN: a frame read from a peer costs one more token per this many bytes, so a
+/// stream of maximum-size frames (expensive to parse) is paced more than one of small ones.
+pub const BYTES_PER_TOKEN: usize = 4 * 1024;
+
+/// What one frame read from a peer costs, in tokens: one per record it took (at least one),
+/// one more per [`BYTES_PER_TOKEN`] of its length, and the signatures beyond one that the
+/// engine reported verifying for the previous frame (`Output::Charge`).
+pub fn frame_cost(records: u64, len: usize, extra_signatures: u64) -> u64 {
+    records.max(1) + (len / BYTES_PER_TOKEN) as u64 + extra_signatures
+}
+
 /// Allows `rate` events per second on average and `burst` at once.
 #[derive(Clone, Debug)]
 pub struct TokenBucket {
@@ -42,9 +53,40 @@ impl TokenBucket {
     }
 }
 
+impl TokenBucket {
+    /// Takes one token if one is there; false (and nothing taken) if not, so a flood that is
+    /// refused runs up no debt.
+    pub fn try_take(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_costs_its_records_its_size_and_its_signatures() {
+        assert_eq!(frame_cost(0, 100, 0), 1);
+        assert_eq!(frame_cost(3, 100, 0), 3);
+        assert_eq!(frame_cost(1, 64 * 1024, 0), 17);
+        // A sync whose 170 votes were all verified: 169 more, paid with the next frame.
+        assert_eq!(frame_cost(1, 100, 169), 170);
+        // At 200 tokens a second, that many signatures take most of a second to pass.
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(200, 400, t0);
+        assert_eq!(b.take_n(t0, frame_cost(1, 100, 399)), None);
+        let wait = b.take_n(t0, frame_cost(1, 100, 169)).expect("paced");
+        assert!((wait.as_secs_f64() - 0.85).abs() < 1e-6, "{wait:?}");
+    }
 
     #[test]
     fn burst_then_paced() {

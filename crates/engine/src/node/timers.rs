@@ -28,6 +28,7 @@ impl Node {
             .chain(self.voting_deadline())
             .chain(self.deferred_reply)
             .chain(self.deferred_dials.values().copied())
+            .chain(self.sync_deadline())
             .min()
     }
 
@@ -46,6 +47,7 @@ impl Node {
         self.check_connections(now);
         self.redial_static_peers(now);
         self.voting_tick();
+        self.sync_tick();
     }
 
     fn run_deferred_dials(&mut self, now: Instant) {

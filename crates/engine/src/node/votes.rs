@@ -4,7 +4,7 @@
 use super::io::ConnId;
 use super::node::Node;
 use crate::api::{NetEvent, Outcome, ProposalInfo};
-use crate::voting::{Outcome as BookOutcome, VoteError, VotingEvent};
+use crate::voting::{GroupView, Outcome as BookOutcome, VoteError, VotingEvent};
 use crate::wire::frame::Certificate;
 use crate::wire::{Frame, PeerId, SignedPayload};
 
@@ -97,8 +97,30 @@ impl Node {
         }
     }
 
+    /// The group as this node sees it now, for judging proposals and certificates.
+    fn group_view(&self) -> GroupView {
+        let peers = self
+            .peers
+            .iter()
+            .filter_map(|(id, p)| {
+                let at = self.conns.get(&p.conn)?.established_at?;
+                let age = self.now.mono.saturating_duration_since(at).as_millis();
+                Some((*id, self.now.unix_ms.saturating_sub(age as i64)))
+            })
+            .collect();
+        GroupView {
+            now_ms: self.now.unix_ms,
+            peers,
+            max_skew_ms: self.cfg.limits.max_clock_skew.as_millis() as i64,
+        }
+    }
+
     pub(super) fn on_proposal_frame(&mut self, from: PeerId, sp: &SignedPayload) {
-        match self.voting.receive_proposal(sp, self.now.unix_ms) {
+        let view = self.group_view();
+        match self
+            .voting
+            .receive_proposal_in(sp, &view, &mut self.verified)
+        {
             Ok(events) => self.voting_events(events),
             Err(e) => self.emit(NetEvent::Rejected {
                 from: from.to_hex(),
@@ -108,7 +130,10 @@ impl Node {
     }
 
     pub(super) fn on_vote_frame(&mut self, from: PeerId, sp: &SignedPayload) {
-        match self.voting.receive_vote(sp, self.now.unix_ms) {
+        match self
+            .voting
+            .receive_vote_in(sp, self.now.unix_ms, &mut self.verified)
+        {
             Ok(events) => self.voting_events(events),
             Err(e) => self.emit(NetEvent::Rejected {
                 from: from.to_hex(),
@@ -117,16 +142,29 @@ impl Node {
         }
     }
 
+    /// A `sync` frame on `conn`. Only the first on a connection may carry proposals and votes;
+    /// later ones carry just a certificate (what a peer sends when it adopts one).
     pub(super) fn on_sync_frame(
         &mut self,
+        conn: ConnId,
         from: PeerId,
         certificate: Option<&Certificate>,
         proposals: &[SignedPayload],
         votes: &[SignedPayload],
     ) {
-        let (events, errors) =
+        let first = self.synced.insert(conn);
+        if first {
+            let conns = &self.conns;
+            self.synced.retain(|c| conns.contains_key(c));
+        }
+        let certificate_only = proposals.is_empty() && votes.is_empty();
+        let (events, errors) = if first || certificate_only {
+            let view = self.group_view();
             self.voting
-                .merge_sync(certificate, proposals, votes, self.now.unix_ms);
+                .merge_sync_in(certificate, proposals, votes, &view, &mut self.verified)
+        } else {
+            (Vec::new(), vec![VoteError::SecondSync])
+        };
         self.voting_events(events);
         for e in errors {
             if routine_in_sync(&e) {

@@ -1,13 +1,14 @@
 //! How checked proposals, votes and certificates change a `VotingBook`: the transitions
 //! behind its public methods (insert, count, close, adopt, evict).
 
+use super::book::Held;
 use super::book::VotingBook;
-use super::certificate::{verify_certificate, VerifiedCertificate};
+use super::certificate::VerifiedCertificate;
 use super::content::{CheckedProposal, CheckedVote};
 use super::error::VoteError;
 use super::event::VotingEvent;
 use super::tally::{Outcome, Tally};
-use super::{ProposalContent, MAX_CLOSED_KEPT, MAX_OPEN_PROPOSALS};
+use super::{ProposalContent, MAX_CLOSED_KEPT, MAX_OPEN_PER_PROPOSER, MAX_OPEN_PROPOSALS};
 use crate::wire::frame::Certificate;
 use crate::wire::{PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
@@ -21,6 +22,8 @@ pub(crate) struct Entry {
     /// Counted ballots by voter (never the proposer): approve, and the signed vote.
     pub ballots: BTreeMap<PeerId, (bool, SignedPayload)>,
     pub outcome: Option<Outcome>,
+    /// When this node first saw the proposal (its own clock): bounds its rank.
+    pub seen_ms: i64,
 }
 
 impl Entry {
@@ -56,14 +59,17 @@ impl VotingBook {
         }
     }
 
-    /// Refuses a new proposal while [`MAX_OPEN_PROPOSALS`] are open.
-    pub(crate) fn check_room(&self) -> Result<(), VoteError> {
-        let open = self
-            .entries
-            .values()
-            .filter(|e| e.outcome.is_none())
-            .count();
-        if open >= MAX_OPEN_PROPOSALS {
+    /// Refuses a new proposal by `proposer` while [`MAX_OPEN_PROPOSALS`] are open in all, or
+    /// [`MAX_OPEN_PER_PROPOSER`] by that proposer.
+    pub(crate) fn check_room(&self, proposer: &PeerId) -> Result<(), VoteError> {
+        let open = || self.entries.values().filter(|e| e.outcome.is_none());
+        if open().filter(|e| e.content.proposer == *proposer).count() >= MAX_OPEN_PER_PROPOSER {
+            return Err(VoteError::TooManyFromProposer {
+                proposer: *proposer,
+                max: MAX_OPEN_PER_PROPOSER,
+            });
+        }
+        if open().count() >= MAX_OPEN_PROPOSALS {
             return Err(VoteError::TooManyOpenProposals {
                 max: MAX_OPEN_PROPOSALS,
             });
@@ -117,6 +123,7 @@ impl VotingBook {
             signed: p.signed,
             ballots: BTreeMap::new(),
             outcome: None,
+            seen_ms: now_ms,
         };
         self.entries.insert(id.clone(), entry);
         self.close_if_decided(&id, &mut events);
@@ -200,25 +207,44 @@ impl VotingBook {
                 .map(|(_, s)| s.clone())
                 .take(need)
                 .collect();
+            let approvers = std::iter::once(entry.content.proposer)
+                .chain(
+                    entry
+                        .ballots
+                        .iter()
+                        .filter(|(_, (a, _))| *a)
+                        .map(|(k, _)| *k)
+                        .take(need),
+                )
+                .collect();
             let cert = Certificate {
                 proposal: entry.signed.clone(),
                 approvals,
             };
-            if let Ok(verified) = verify_certificate(&cert) {
-                self.adopt_if_newer(cert, verified, events);
-            }
+            // Every payload in it was verified on the way in: no need to verify again.
+            let verified = VerifiedCertificate {
+                proposal_id: id.clone(),
+                content: entry.content.clone(),
+                approvers,
+            };
+            let rank_ts = entry.content.created_ts.min(entry.seen_ms);
+            self.adopt_if_newer(cert, verified, rank_ts, events);
         }
     }
 
-    /// Makes `cert` the current certificate if it is newer than the one held.
+    /// Makes `cert` the current certificate if it ranks above the one held. `rank_ts` is its
+    /// proposal's `created_ts`, but never later than when this node first saw the proposal,
+    /// so a proposer cannot make its decision outrank later ones by dating it ahead.
     pub(crate) fn adopt_if_newer(
         &mut self,
         cert: Certificate,
         verified: VerifiedCertificate,
+        rank_ts: i64,
         events: &mut Vec<VotingEvent>,
     ) -> bool {
-        if let Some((_, current)) = &self.certificate {
-            if verified.rank() <= current.rank() {
+        if let Some(current) = &self.certificate {
+            if (rank_ts, &verified.proposal_id) <= (current.rank_ts, &current.verified.proposal_id)
+            {
                 return false;
             }
         }
@@ -228,7 +254,11 @@ impl VotingBook {
             approvers: verified.approvers.clone(),
             certificate: cert.clone(),
         });
-        self.certificate = Some((cert, verified));
+        self.certificate = Some(Held {
+            cert,
+            verified,
+            rank_ts,
+        });
         true
     }
 

@@ -3,12 +3,16 @@
 
 use super::apply::Entry;
 use super::certificate::{verify_certificate, VerifiedCertificate};
-use super::content::{check_description, check_proposal, check_vote, CheckedVote};
+use super::content::{
+    check_description, check_proposal, check_vote, parse_vote, proposal_id, CheckedVote,
+};
 use super::error::VoteError;
 use super::event::{ProposalView, VotingEvent};
+use super::legit::{check_majority, GroupView};
 use super::pending::PendingVotes;
 use super::tally::{default_threshold, Outcome};
 use super::{ProposalContent, VoteContent, MAX_TTL_MS};
+use crate::node::verified::VerifyCache;
 use crate::wire::frame::Certificate;
 use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
@@ -20,7 +24,15 @@ pub struct VotingBook {
     pub(crate) me: PeerId,
     pub(crate) entries: BTreeMap<ProposalId, Entry>,
     pub(crate) pending: PendingVotes,
-    pub(crate) certificate: Option<(Certificate, VerifiedCertificate)>,
+    pub(crate) certificate: Option<Held>,
+}
+
+/// The current certificate, what it proves, and its rank (see `adopt_if_newer`).
+#[derive(Debug)]
+pub(crate) struct Held {
+    pub cert: Certificate,
+    pub verified: VerifiedCertificate,
+    pub rank_ts: i64,
 }
 
 impl VotingBook {
@@ -38,12 +50,12 @@ impl VotingBook {
     pub fn secure_only(&self) -> bool {
         self.certificate
             .as_ref()
-            .is_some_and(|(_, v)| v.secure_only())
+            .is_some_and(|h| h.verified.secure_only())
     }
 
     /// The certificate that set the current mode, if any.
     pub fn certificate(&self) -> Option<&Certificate> {
-        self.certificate.as_ref().map(|(c, _)| c)
+        self.certificate.as_ref().map(|h| &h.cert)
     }
 
     /// Number of votes waiting for their proposal.
@@ -57,7 +69,8 @@ impl VotingBook {
     }
 
     /// Makes and records a proposal by this node. The electorate is `online_peers` plus this
-    /// node; `threshold` defaults to floor(N/2)+1. Returns the signed proposal to broadcast.
+    /// node; `threshold` defaults to floor(N/2)+1 and may not be lower. Returns the signed
+    /// proposal to broadcast.
     #[allow(clippy::too_many_arguments)]
     pub fn propose(
         &mut self,
@@ -92,28 +105,43 @@ impl VotingBook {
             expires_ts: now_ms.saturating_add(ttl_ms),
         };
         content.validate()?;
-        self.check_room()?;
+        check_majority(content.threshold, n)?;
+        self.check_room(&self.me)?;
         let signed = SignedPayload::sign(key, Domain::Proposal, &content);
-        let checked = check_proposal(&signed)?;
+        let checked = check_proposal(&signed, &mut VerifyCache::default())?;
         let events = self.insert(checked, now_ms);
         Ok((signed, events))
     }
 
-    /// Records a proposal received from a peer. A proposal already known is `Ok(vec![])`.
+    /// [`VotingBook::receive_proposal_in`] as a node with no peers ([`GroupView::alone`]).
     pub fn receive_proposal(
         &mut self,
         sp: &SignedPayload,
         now_ms: i64,
     ) -> Result<Vec<VotingEvent>, VoteError> {
-        let checked = check_proposal(sp)?;
-        if self.entries.contains_key(&checked.id) {
+        let view = GroupView::alone(now_ms);
+        self.receive_proposal_in(sp, &view, &mut VerifyCache::default())
+    }
+
+    /// Records a proposal received from a peer, if it passes the receiver's rule for the group
+    /// as `view` describes it. A proposal already known is `Ok(vec![])`, found before its
+    /// signature is checked again.
+    pub fn receive_proposal_in(
+        &mut self,
+        sp: &SignedPayload,
+        view: &GroupView,
+        cache: &mut VerifyCache,
+    ) -> Result<Vec<VotingEvent>, VoteError> {
+        if self.entries.contains_key(&proposal_id(&sp.payload)) {
             return Ok(Vec::new());
         }
-        if now_ms >= checked.content.expires_ts {
+        let checked = check_proposal(sp, cache)?;
+        if view.now_ms >= checked.content.expires_ts {
             return Err(VoteError::ProposalExpired { id: checked.id });
         }
-        self.check_room()?;
-        Ok(self.insert(checked, now_ms))
+        view.check(&self.me, &checked.content)?;
+        self.check_room(&checked.content.proposer)?;
+        Ok(self.insert(checked, view.now_ms))
     }
 
     /// Casts this node's vote on the proposal whose id starts with `id_prefix` (unique among
@@ -156,14 +184,55 @@ impl VotingBook {
         Ok((signed, events))
     }
 
-    /// Counts a vote received from a peer. A vote for a proposal not yet known waits (see
-    /// [`super::PENDING_VOTE_TTL_MS`]); a vote already counted is `Ok(vec![])`.
+    /// [`VotingBook::receive_vote_in`] with a cache of its own.
     pub fn receive_vote(
         &mut self,
         sp: &SignedPayload,
         now_ms: i64,
     ) -> Result<Vec<VotingEvent>, VoteError> {
-        let vote = check_vote(sp)?;
+        self.receive_vote_in(sp, now_ms, &mut VerifyCache::default())
+    }
+
+    /// Counts a vote received from a peer. A vote for a proposal not yet known waits (see
+    /// [`super::PENDING_VOTE_TTL_MS`]); a vote already counted or waiting is `Ok(vec![])`.
+    /// What can be refused from the payload alone (closed proposal, outsider, second vote)
+    /// is refused before the signature is checked.
+    pub fn receive_vote_in(
+        &mut self,
+        sp: &SignedPayload,
+        now_ms: i64,
+        cache: &mut VerifyCache,
+    ) -> Result<Vec<VotingEvent>, VoteError> {
+        let claimed = parse_vote(sp)?;
+        let id = &claimed.proposal_id;
+        match self.entries.get(id) {
+            Some(entry)
+                if entry
+                    .ballots
+                    .get(&claimed.voter)
+                    .is_some_and(|(_, s)| s == sp) =>
+            {
+                return Ok(Vec::new())
+            }
+            Some(entry) => {
+                entry.ensure_open(id, now_ms)?;
+                let voter = claimed.voter;
+                if !entry.content.is_member(&voter) {
+                    let id = id.clone();
+                    return Err(VoteError::NotInElectorate { id, voter });
+                }
+                if voter == entry.content.proposer || entry.ballots.contains_key(&voter) {
+                    let id = id.clone();
+                    return Err(VoteError::AlreadyVoted { id, voter });
+                }
+            }
+            None if self.pending.holds(sp) => return Ok(Vec::new()),
+            None if self.pending.is_full() => {
+                return Err(VoteError::PendingFull { id: id.clone() });
+            }
+            None => {}
+        }
+        let vote = check_vote(sp, cache)?;
         if !self.entries.contains_key(&vote.content.proposal_id) {
             let id = vote.content.proposal_id.clone();
             return if self.pending.push(vote, now_ms) {

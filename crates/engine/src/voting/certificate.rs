@@ -3,6 +3,7 @@
 use super::content::{check_proposal, check_vote};
 use super::error::{CertError, VoteError};
 use super::{ProposalContent, MAX_ELECTORATE};
+use crate::node::verified::VerifyCache;
 use crate::wire::frame::Certificate;
 use crate::wire::{PeerId, ProposalId};
 use std::collections::BTreeSet;
@@ -21,12 +22,6 @@ impl VerifiedCertificate {
     pub fn secure_only(&self) -> bool {
         self.content.enable
     }
-
-    /// Ordering key between competing certificates: the newer proposal (`created_ts`, then
-    /// proposal id) wins.
-    pub fn rank(&self) -> (i64, &ProposalId) {
-        (self.content.created_ts, &self.proposal_id)
-    }
 }
 
 /// Checks that `cert` proves an approval: the proposal is validly signed and well formed;
@@ -34,7 +29,16 @@ impl VerifiedCertificate {
 /// proposer, approving this very proposal id; and those approvers plus the proposer reach
 /// the threshold.
 pub fn verify_certificate(cert: &Certificate) -> Result<VerifiedCertificate, VoteError> {
-    let proposal = check_proposal(&cert.proposal).map_err(|e| CertError::Proposal(Box::new(e)))?;
+    verify_certificate_with(cert, &mut VerifyCache::default())
+}
+
+/// [`verify_certificate`], skipping signatures whose verdict `cache` remembers.
+pub(crate) fn verify_certificate_with(
+    cert: &Certificate,
+    cache: &mut VerifyCache,
+) -> Result<VerifiedCertificate, VoteError> {
+    let proposal =
+        check_proposal(&cert.proposal, cache).map_err(|e| CertError::Proposal(Box::new(e)))?;
     let content = proposal.content;
     if cert.approvals.len() > MAX_ELECTORATE {
         return Err(CertError::TooManyApprovals {
@@ -45,7 +49,7 @@ pub fn verify_certificate(cert: &Certificate) -> Result<VerifiedCertificate, Vot
     let mut seen = BTreeSet::new();
     let mut approvers = vec![content.proposer];
     for (index, sp) in cert.approvals.iter().enumerate() {
-        let vote = check_vote(sp).map_err(|e| CertError::Approval {
+        let vote = check_vote(sp, cache).map_err(|e| CertError::Approval {
             index,
             reason: Box::new(e),
         })?;

@@ -2,6 +2,7 @@
 
 use super::error::VoteError;
 use super::{MAX_DESCRIPTION_CHARS, MAX_ELECTORATE, MAX_TTL_MS};
+use crate::node::verified::VerifyCache;
 use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -121,11 +122,14 @@ pub(crate) struct CheckedProposal {
 
 /// Parses a signed proposal, verifies the proposer's signature over the exact payload bytes,
 /// and validates the content.
-pub(crate) fn check_proposal(sp: &SignedPayload) -> Result<CheckedProposal, VoteError> {
+pub(crate) fn check_proposal(
+    sp: &SignedPayload,
+    cache: &mut VerifyCache,
+) -> Result<CheckedProposal, VoteError> {
     let content: ProposalContent = sp
         .parse()
         .map_err(|e| VoteError::MalformedProposal(short(&e)))?;
-    match sp.verify(&content.proposer, Domain::Proposal) {
+    match cache.verify(sp, &content.proposer, Domain::Proposal) {
         Ok(true) => {}
         Ok(false) => return Err(VoteError::Unsigned("proposal")),
         Err(_) => {
@@ -151,16 +155,12 @@ pub(crate) struct CheckedVote {
 }
 
 /// Parses a signed vote and verifies the voter's signature over the exact payload bytes.
-pub(crate) fn check_vote(sp: &SignedPayload) -> Result<CheckedVote, VoteError> {
-    let content: VoteContent = sp
-        .parse()
-        .map_err(|e| VoteError::MalformedVote(short(&e)))?;
-    if !is_well_formed_id(&content.proposal_id) {
-        return Err(VoteError::MalformedVote(
-            "proposal_id is not 32 lowercase hex digits".into(),
-        ));
-    }
-    match sp.verify(&content.voter, Domain::Vote) {
+pub(crate) fn check_vote(
+    sp: &SignedPayload,
+    cache: &mut VerifyCache,
+) -> Result<CheckedVote, VoteError> {
+    let content = parse_vote(sp)?;
+    match cache.verify(sp, &content.voter, Domain::Vote) {
         Ok(true) => Ok(CheckedVote {
             content,
             signed: sp.clone(),
@@ -171,6 +171,20 @@ pub(crate) fn check_vote(sp: &SignedPayload) -> Result<CheckedVote, VoteError> {
             signer: content.voter,
         }),
     }
+}
+
+/// Parses a vote payload and checks its proposal id's shape, without verifying the signature
+/// (used to skip votes already counted before paying for a verification).
+pub(crate) fn parse_vote(sp: &SignedPayload) -> Result<VoteContent, VoteError> {
+    let content: VoteContent = sp
+        .parse()
+        .map_err(|e| VoteError::MalformedVote(short(&e)))?;
+    if !is_well_formed_id(&content.proposal_id) {
+        return Err(VoteError::MalformedVote(
+            "proposal_id is not 32 lowercase hex digits".into(),
+        ));
+    }
+    Ok(content)
 }
 
 fn short(e: &serde_json::Error) -> String {
@@ -215,7 +229,7 @@ mod tests {
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|s| s.as_str()).collect();
         assert_eq!(keys.len(), 7);
         assert_eq!(v["threshold"], 1);
-        let checked = check_proposal(&sp).unwrap();
+        let checked = check_proposal(&sp, &mut VerifyCache::default()).unwrap();
         assert_eq!(checked.id.0.len(), 32);
         assert!(is_well_formed_id(&checked.id));
         assert_eq!(checked.id, proposal_id(&sp.payload));
@@ -228,14 +242,14 @@ mod tests {
         c.expires_ts = c.created_ts;
         let sp = SignedPayload::sign(&k, Domain::Proposal, &c);
         assert!(matches!(
-            check_proposal(&sp),
+            check_proposal(&sp, &mut VerifyCache::default()),
             Err(VoteError::BadLifetime { .. })
         ));
         let mut v = serde_json::to_value(content(&k)).unwrap();
         v["extra"] = serde_json::json!(1);
         let sp = SignedPayload::sign(&k, Domain::Proposal, &v);
         assert!(matches!(
-            check_proposal(&sp),
+            check_proposal(&sp, &mut VerifyCache::default()),
             Err(VoteError::MalformedProposal(_))
         ));
     }
@@ -245,12 +259,12 @@ mod tests {
         let k = key(1);
         let sp = SignedPayload::sign(&k, Domain::Vote, &content(&k));
         assert!(matches!(
-            check_proposal(&sp),
+            check_proposal(&sp, &mut VerifyCache::default()),
             Err(VoteError::BadSignature { .. })
         ));
         let unsigned = SignedPayload::unsigned(&content(&k));
         assert_eq!(
-            check_proposal(&unsigned),
+            check_proposal(&unsigned, &mut VerifyCache::default()),
             Err(VoteError::Unsigned("proposal"))
         );
     }

@@ -54,6 +54,31 @@ pub enum VoteError {
     WrongKey,
     #[error("invalid certificate: {0}")]
     BadCertificate(#[from] CertError),
+    #[error("dated {ahead_s} s ahead of our clock (at most {max_s} s is allowed)")]
+    FromTheFuture { ahead_s: i64, max_s: i64 },
+    #[error("threshold {threshold} of {n} is not a majority (at least {need} needed)")]
+    NotMajority {
+        threshold: usize,
+        n: usize,
+        need: usize,
+    },
+    #[error("an electorate of the proposer alone does not speak for the group we see")]
+    LoneProposer,
+    #[error(
+        "the electorate leaves out {} ({who}), connected to us since before the proposal was made",
+        .member.fingerprint()
+    )]
+    Omits { member: PeerId, who: &'static str },
+    #[error("{} already has {max} open proposals; wait for one to close", .proposer.fingerprint())]
+    TooManyFromProposer { proposer: PeerId, max: usize },
+    #[error("sync carries {count} {what}; at most {max} are allowed")]
+    SyncTooLarge {
+        what: &'static str,
+        count: usize,
+        max: usize,
+    },
+    #[error("a second sync with proposals or votes on the same connection")]
+    SecondSync,
 }
 
 /// Why a certificate does not prove that its proposal was approved.

@@ -11,6 +11,7 @@ mod certificate;
 mod content;
 mod error;
 mod event;
+mod legit;
 mod pending;
 mod sync;
 mod tally;
@@ -23,6 +24,7 @@ pub use certificate::{verify_certificate, VerifiedCertificate};
 pub use content::{proposal_id, ProposalContent, VoteContent};
 pub use error::{CertError, VoteError};
 pub use event::{ProposalView, VotingEvent};
+pub use legit::{GroupView, ELECTORATE_GRACE_MS};
 pub use tally::{default_threshold, Outcome, Tally};
 
 /// Longest proposal description, in characters.
@@ -35,6 +37,13 @@ pub const DEFAULT_TTL_MS: i64 = 5 * 60 * 1000;
 pub const MAX_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 /// Most proposals open at once; further ones are refused until some close.
 pub const MAX_OPEN_PROPOSALS: usize = 32;
+/// Most proposals one proposer may have open at once, so that one identity cannot take every
+/// slot of [`MAX_OPEN_PROPOSALS`].
+pub const MAX_OPEN_PER_PROPOSER: usize = 2;
+/// Most open proposals one `sync` frame may carry (a larger sync is refused unread).
+pub const MAX_SYNC_PROPOSALS: usize = MAX_OPEN_PROPOSALS;
+/// Most votes one `sync` frame may carry (a larger sync is refused unread).
+pub const MAX_SYNC_VOTES: usize = 128;
 /// Most closed proposals remembered (to answer "already closed" and list outcomes).
 pub const MAX_CLOSED_KEPT: usize = 128;
 /// Most votes held while their proposal has not arrived yet.

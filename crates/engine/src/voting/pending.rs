@@ -15,14 +15,19 @@ impl PendingVotes {
     /// Holds `vote`, received at `now_ms`. Returns false (and holds nothing) when the buffer
     /// is full. An identical vote already held is not held twice.
     pub fn push(&mut self, vote: CheckedVote, now_ms: i64) -> bool {
-        if self.votes.iter().any(|(_, v)| v.signed == vote.signed) {
+        if self.holds(&vote.signed) {
             return true;
         }
-        if self.votes.len() >= MAX_PENDING_VOTES {
+        if self.is_full() {
             return false;
         }
         self.votes.push((now_ms, vote));
         true
+    }
+
+    /// Whether exactly this signed vote is held.
+    pub fn holds(&self, signed: &crate::wire::SignedPayload) -> bool {
+        self.votes.iter().any(|(_, v)| v.signed == *signed)
     }
 
     /// Removes and returns the votes for `id`, in arrival order.
@@ -49,6 +54,10 @@ impl PendingVotes {
             .iter()
             .map(|(at, _)| at.saturating_add(PENDING_VOTE_TTL_MS))
             .min()
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.votes.len() >= MAX_PENDING_VOTES
     }
 
     pub fn len(&self) -> usize {

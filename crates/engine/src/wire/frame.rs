@@ -82,6 +82,31 @@ pub struct ChatContent {
     pub body: String,
 }
 
+/// The optional `prev` member of a chat payload: the author's previous signed broadcast `seq`
+/// in this run (absent on the first), so a receiver can tell that something in between is
+/// missing (PROTOCOL.md §7.6). Parsed on its own so [`ChatContent`] stays as it was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct ChatLink {
+    #[serde(default)]
+    pub prev: Option<u64>,
+}
+
+/// A chat payload as sent: the content plus its `prev` link when there is one.
+#[derive(Serialize)]
+pub struct LinkedChat<'a> {
+    #[serde(flatten)]
+    pub content: &'a ChatContent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<u64>,
+}
+
+/// One author's sequence numbers as sorted, disjoint inclusive ranges `[lo, hi]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorRanges {
+    pub author: PeerId,
+    pub ranges: Vec<(u64, u64)>,
+}
+
 /// The content of a private message, carried as the `payload` string of a `dm` frame. Always
 /// signed; `to` binds it to one recipient so it cannot be replayed to anyone else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,15 +161,21 @@ pub enum Frame {
     DmAck {
         msg_id: String,
     },
-    /// Asks for signed broadcast messages with `ts >= since` (at most `limit`), sent once
-    /// after the handshake by each side.
-    BackfillRequest {
-        since: i64,
-        limit: u32,
+    /// History sync (PROTOCOL.md §7.6): one page of the sender's summary of the signed
+    /// broadcast messages it holds; `more: false` on the last page.
+    Have {
+        authors: Vec<AuthorRanges>,
+        more: bool,
     },
-    /// Signed chat payloads (authors' originals), oldest first; one answer may span frames.
-    Backfill {
+    /// History sync: asks for the messages the sender lacks in these ranges (one at a time).
+    Want {
+        authors: Vec<AuthorRanges>,
+    },
+    /// History sync: the answer to a `want`, the authors' signed originals; `last: true` on
+    /// the answer's final frame.
+    Give {
         messages: Vec<SignedPayload>,
+        last: bool,
     },
 }
 
@@ -211,7 +242,7 @@ mod tests {
     }
 
     #[test]
-    fn dm_ack_and_backfill_frames_have_the_documented_json_shape() {
+    fn dm_ack_and_sync_frames_have_the_documented_json_shape() {
         let ack = encode_frame(
             &Frame::DmAck {
                 msg_id: "ab:1".into(),
@@ -220,17 +251,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(&ack[..], br#"{"type":"dm_ack","msg_id":"ab:1"}"#);
-        let req = encode_frame(
-            &Frame::BackfillRequest {
-                since: 5,
-                limit: 200,
+        let want = encode_frame(
+            &Frame::Want {
+                authors: vec![AuthorRanges {
+                    author: PeerId([0; 32]),
+                    ranges: vec![(5, 9), (12, 12)],
+                }],
             },
             MAX,
         )
         .unwrap();
+        let zeros = "00".repeat(32);
         assert_eq!(
-            &req[..],
-            br#"{"type":"backfill_request","since":5,"limit":200}"#
+            String::from_utf8_lossy(&want),
+            format!(
+                r#"{{"type":"want","authors":[{{"author":"{zeros}","ranges":[[5,9],[12,12]]}}]}}"#
+            )
         );
         let sp = SignedPayload {
             payload: "{}".into(),
@@ -238,22 +274,66 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_slice(
             &encode_frame(
-                &Frame::Backfill {
+                &Frame::Give {
                     messages: vec![sp.clone()],
+                    last: true,
                 },
                 MAX,
             )
             .unwrap(),
         )
         .unwrap();
-        assert_eq!(v["type"], "backfill");
+        assert_eq!(v["type"], "give");
+        assert_eq!(v["last"], true);
         assert_eq!(v["messages"][0]["payload"], "{}");
+        let have: serde_json::Value = serde_json::from_slice(
+            &encode_frame(
+                &Frame::Have {
+                    authors: vec![],
+                    more: false,
+                },
+                MAX,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (have["type"].as_str(), have["more"].as_bool()),
+            (Some("have"), Some(false))
+        );
         let dm: serde_json::Value =
             serde_json::from_slice(&encode_frame(&Frame::Dm(sp), MAX).unwrap()).unwrap();
         assert_eq!(
             (dm["type"].as_str(), dm["sig"].as_str()),
             (Some("dm"), Some("00"))
         );
+    }
+
+    #[test]
+    fn a_chat_payload_without_prev_or_with_unknown_members_parses() {
+        let zeros = "00".repeat(32);
+        let old = format!(r#"{{"author":"{zeros}","seq":3,"ts":4,"body":"x","later":1}}"#);
+        let c: ChatContent = serde_json::from_str(&old).unwrap();
+        assert_eq!(serde_json::from_str::<ChatLink>(&old).unwrap().prev, None);
+        let linked = LinkedChat {
+            content: &c,
+            prev: Some(2),
+        };
+        let with = serde_json::to_string(&linked).unwrap();
+        assert_eq!(
+            with,
+            format!(r#"{{"author":"{zeros}","seq":3,"ts":4,"body":"x","prev":2}}"#)
+        );
+        assert_eq!(serde_json::from_str::<ChatContent>(&with).unwrap(), c);
+        assert_eq!(
+            serde_json::from_str::<ChatLink>(&with).unwrap().prev,
+            Some(2)
+        );
+        let none = LinkedChat {
+            content: &c,
+            prev: None,
+        };
+        assert!(!serde_json::to_string(&none).unwrap().contains("prev"));
     }
 
     #[test]

@@ -62,6 +62,17 @@ pub struct MessageId {
     pub seq: u64,
 }
 
+impl MessageId {
+    /// Parses `"<author hex>:<seq>"`.
+    pub fn parse(s: &str) -> Option<MessageId> {
+        let (author, seq) = s.split_once(':')?;
+        Some(MessageId {
+            author: PeerId::from_hex(author)?,
+            seq: seq.parse().ok()?,
+        })
+    }
+}
+
 impl fmt::Display for MessageId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.author, self.seq)

@@ -9,7 +9,8 @@ pub mod signing;
 
 pub use discovery::Announce;
 pub use frame::{
-    decode_frame, encode_frame, split_frame, ChatContent, DmContent, Frame, Hello, RejectReason,
+    decode_frame, encode_frame, split_frame, AuthorRanges, ChatContent, ChatLink, DmContent, Frame,
+    Hello, LinkedChat, RejectReason,
 };
 pub use ids::{safety_code, MessageId, PeerId, ProposalId};
 pub use signing::{Domain, SignedPayload};

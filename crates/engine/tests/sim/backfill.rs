@@ -1,12 +1,12 @@
-//! Backfill in the simulator: a peer cut off by a partition gets, on healing, the signed
+//! History sync in the simulator: a peer cut off by a partition gets, on healing, the signed
 //! messages it missed, relayed by peers other than their author and checked against the
 //! author's key; unsigned and private messages are never relayed; forged relays are refused.
+//! The cases of issue #11 (long partitions, several relays, duplicates, retention, hostile
+//! peers, the budget) are in `sync/`.
 
-use bytes::Bytes;
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_engine::node::Input;
 use p2pchat_engine::sim;
-use p2pchat_engine::wire::{Frame, SignedPayload};
 use sim::Sim;
 use std::time::Duration;
 
@@ -83,43 +83,47 @@ fn forged_or_unsigned_relays_are_refused() {
     sim.add("c", 3, vec![]);
     sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
         .expect("meshed");
-    send(&mut sim, 0, "original", true);
+    // C is away while A writes twice; then A is gone and B's store is tampered with: one
+    // copy forged, one stripped of its signature.
+    sim.group = vec![0, 0, 1];
+    sim.run_until(Duration::from_secs(20), |s| {
+        s.nodes[2].node.peer_count() == 0
+    })
+    .expect("partitioned");
+    send(&mut sim, 0, "original one", true);
+    send(&mut sim, 0, "original two", true);
     sim.run_for(Duration::from_millis(50));
-    let genuine = sim.nodes[1]
-        .kept
-        .first()
-        .map(|(_, _, p)| p.clone())
-        .expect("b kept a's message");
-    let forged = SignedPayload {
-        payload: genuine.payload.replace("original", "forged!!"),
-        sig: genuine.sig.clone(),
-    };
-    let unsigned = SignedPayload {
-        payload: genuine.payload.clone(),
-        sig: None,
-    };
-    // Node 1 "relays" both to node 2 on their connection.
-    let conn = sim.conn_between(2, 1).expect("connected");
-    let frame = Frame::Backfill {
-        messages: vec![forged, unsigned],
-    };
-    let bytes = Bytes::from(serde_json::to_vec(&frame).unwrap());
-    sim.input(2, Input::Frame { conn, bytes });
-    let rejected: Vec<String> = sim
-        .events(2)
+    sim.crash(0);
+    let kept = &mut sim.nodes[1].kept;
+    let n = kept.len();
+    assert!(n >= 2, "b kept a's messages");
+    kept[n - 2].2.payload = kept[n - 2].2.payload.replace("original", "forged!!");
+    kept[n - 1].2.sig = None;
+    sim.group = vec![0; 3];
+    sim.run_until(Duration::from_secs(30), |s| {
+        rejected(s, 2, "sync:").len() >= 2
+    })
+    .expect("both refused");
+    let reasons = rejected(&sim, 2, "sync:");
+    assert!(
+        reasons.iter().any(|r| r.contains("bad signature")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("unsigned")),
+        "{reasons:?}"
+    );
+    assert!(backfilled(&sim, 2).is_empty(), "nothing forged shown");
+}
+
+/// Reasons of `rejected` events at node `i` starting with `prefix`.
+fn rejected(sim: &Sim, i: usize, prefix: &str) -> Vec<String> {
+    sim.events(i)
         .filter_map(|e| match e {
-            NetEvent::Rejected { reason, .. } if reason.starts_with("backfill") => {
-                Some(reason.clone())
-            }
+            NetEvent::Rejected { reason, .. } if reason.starts_with(prefix) => Some(reason.clone()),
             _ => None,
         })
-        .collect();
-    assert_eq!(rejected.len(), 2, "{rejected:?}");
-    assert!(rejected[0].contains("bad signature"), "{rejected:?}");
-    assert!(rejected[1].contains("unsigned"), "{rejected:?}");
-    assert!(!sim
-        .events(2)
-        .any(|e| matches!(e, NetEvent::Backfilled { body, .. } if body.contains("forged"))));
+        .collect()
 }
 
 fn dm(sim: &mut Sim, from: usize, to: &str, body: &str) {

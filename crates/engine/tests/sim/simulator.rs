@@ -387,3 +387,150 @@ fn a_reconnection_judged_from_one_side_only_does_not_flap() {
     sim.run_for(MS(10));
     assert_eq!(sim.messages(1).len(), 1);
 }
+
+use super::crowd;
+
+/// 300 strangers try to hold every peer slot: they get all but the reserved ones, and a
+/// newcomer whose key is known from an earlier run still gets in.
+#[test]
+fn a_known_newcomer_gets_a_slot_when_strangers_hold_all_the_others() {
+    let friend = crowd::id_of(1_000_000);
+    let mut c = crowd::Crowd::new(vec![friend.id()]);
+    let limits = p2pchat_engine::limits::Limits::default();
+    let admitted = (0..300u32).filter(|&n| c.join(n, crowd::ip(n))).count();
+    assert_eq!(admitted, limits.max_peers - limits.reserved_peer_slots);
+    assert!(
+        c.join_as(&friend, crowd::ip(999_999)),
+        "the known key was refused"
+    );
+    assert_eq!(c.node.peer_count(), admitted + 1);
+}
+
+/// One address brings at most NEW_IDS_PER_ADDR new keys a minute; others are not affected.
+#[test]
+fn new_identities_from_one_address_are_limited() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let limits = p2pchat_engine::limits::Limits::default();
+    let one = crowd::ip(7);
+    let admitted = (0..100u32).filter(|&n| c.join(n, one)).count();
+    assert_eq!(admitted, limits.new_ids_per_addr as usize);
+    assert!(c.join(500, crowd::ip(8)), "another address was refused");
+    c.elapsed += Duration::from_secs(61);
+    assert!(
+        c.join(501, one),
+        "a minute later the address may bring a new key"
+    );
+}
+
+/// 70 silent sockets from one address take at most MAX_PENDING_PER_ADDR handshake slots: the
+/// node still accepts, and a peer from another address gets through.
+#[test]
+fn silent_sockets_from_one_address_do_not_block_the_others() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let attacker = crowd::ip(66);
+    for port in 0..70u16 {
+        c.open(std::net::SocketAddr::new(attacker, 50000 + port));
+    }
+    assert!(c.node.can_accept(), "the handshake slots are full");
+    assert!(c.join(1, crowd::ip(67)));
+}
+
+/// 10,000 announcements in one second, each a new id at a new port, with every dial failing
+/// at once, first from one address, then from 10,000: the dials they cause stay within the
+/// per-address and the total discovery budgets, and a real announcement is dialed once the
+/// flood is over.
+#[test]
+fn an_announcement_flood_causes_a_bounded_number_of_dials() {
+    let mut c = crowd::Crowd::new(vec![]);
+    let limits = p2pchat_engine::limits::Limits::default();
+    let attacker = crowd::ip(66);
+    for i in 0..10_000u32 {
+        let mut raw = [0xeeu8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        raw[0] |= 0x80; // above the victim's id: the victim is the one to dial
+        c.announce(
+            attacker,
+            p2pchat_engine::wire::PeerId(raw),
+            10_000 + (i % 50_000) as u16,
+        );
+        if i % 100 == 99 {
+            c.elapsed += MS(10);
+        }
+    }
+    // All announced from one address: its budget (bursts of twice the rate) is the bound.
+    let dials = c.dials();
+    let rate = limits.discovery_dials_per_addr as usize;
+    assert!(
+        dials <= 2 * rate + rate + 1,
+        "{dials} dials for 10,000 announcements"
+    );
+    // The same from 10,000 addresses: the total budget holds it.
+    c.elapsed += Duration::from_secs(5);
+    let before = c.dials();
+    for i in 0..10_000u32 {
+        let mut raw = [0xddu8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        raw[0] |= 0x80;
+        c.announce(crowd::ip(1000 + i), p2pchat_engine::wire::PeerId(raw), 8080);
+        if i % 100 == 99 {
+            c.elapsed += MS(10);
+        }
+    }
+    let total = limits.discovery_dials_per_sec as usize;
+    let dials = c.dials() - before;
+    assert!(
+        dials <= 3 * total + 1,
+        "{dials} dials from 10,000 addresses"
+    );
+    // The flood is over: a real newcomer elsewhere is dialed.
+    c.elapsed += Duration::from_secs(5);
+    let before = c.dials();
+    let real = p2pchat_engine::wire::PeerId([0xf0; 32]);
+    c.announce(crowd::ip(5), real, 8080);
+    assert_eq!(
+        c.dials(),
+        before + 1,
+        "the honest announcement was not dialed"
+    );
+}
+
+/// Replay windows restored for 10,000 authors are cut to MAX_REPLAY_AUTHORS, and so is what
+/// is saved.
+#[test]
+fn replay_state_is_bounded() {
+    use p2pchat_engine::node::{Node, NodeConfig, Now};
+    let mut saved = p2pchat_engine::api::SavedState::default();
+    for i in 0..10_000u32 {
+        let mut raw = [0u8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        saved
+            .replay
+            .insert(p2pchat_engine::wire::PeerId(raw).to_hex(), 5);
+    }
+    let limits = p2pchat_engine::limits::Limits::default();
+    let cfg = NodeConfig {
+        name: "n".into(),
+        listen_port: 1,
+        limits: limits.clone(),
+        timing: Default::default(),
+        static_peers: vec![],
+        key_file: "(test)".into(),
+        saved,
+        known_keys: vec![],
+    };
+    let now = Now {
+        mono: std::time::Instant::now(),
+        unix_ms: 1,
+    };
+    let node = Node::new(
+        p2pchat_engine::identity::Identity::from_secret([1; 32]),
+        cfg,
+        now,
+    );
+    let kept = node.saved_state().replay.len();
+    let max = limits.max_replay_authors;
+    assert!(
+        kept <= max && kept >= max * 7 / 8,
+        "{kept} replay windows kept"
+    );
+}

@@ -2,6 +2,7 @@
 //! mode from the certificate, a partition during a vote heals to one mode, unsigned messages
 //! are refused once secure-only mode is on.
 
+mod attacks;
 use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
 use p2pchat_engine::identity::Identity;
 use p2pchat_engine::node::Input;

@@ -3,13 +3,16 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
+mod presence;
 mod relay;
 mod trust;
 
 pub use trust::key_warning;
 
+use crate::store::history::DISK_FULL;
+use crate::store::quota::{Quota, PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
-use p2pchat_engine::api::{Delivery, NetCommand, NetEvent, Trust};
+use p2pchat_engine::api::{Delivery, NetCommand, NetEvent};
 use p2pchat_engine::wire::{safety_code, PeerId};
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +33,10 @@ pub struct Archive {
     blocked: HashSet<String>,
     /// A store failure is reported once, not per line.
     failed: bool,
+    /// Which joins and leaves are shown (and stored) and which are folded.
+    presence: presence::Presence,
+    /// When expired and future-dated rows are next looked for (Unix ms; 0: at the first tick).
+    next_prune: i64,
 }
 
 impl Archive {
@@ -50,6 +57,48 @@ impl Archive {
             online: HashMap::new(),
             blocked,
             failed: false,
+            presence: Default::default(),
+            next_prune: 0,
+        }
+    }
+
+    /// The store edge for `db` kept to the quotas and retention of `limits` (pruned at once).
+    pub fn with_quota(
+        mut db: Option<History>,
+        me: PeerId,
+        limits: &p2pchat_engine::limits::Limits,
+    ) -> Result<Archive, String> {
+        if let Some(h) = &mut db {
+            h.set_quota(Quota::from_limits(limits))?;
+        }
+        Ok(Archive::new(db, me))
+    }
+
+    /// Periodic upkeep, called on the actor's timer ticks: every PRUNE_INTERVAL, the quotas
+    /// are enforced and rows past the retention or dated too far ahead are deleted, a batch
+    /// per tick until none are left.
+    pub fn maintain(&mut self, now_ms: i64) {
+        let Some(db) = &self.db else { return };
+        if now_ms < self.next_prune {
+            return;
+        }
+        // A store over its quota with no new lines (the bound was lowered) gets there too.
+        let quota = db.prune_to_quota();
+        let expired = db.prune_expired(now_ms);
+        let mut more = false;
+        for (what, result) in [("over the quota", quota), ("expired", expired)] {
+            match result {
+                Ok(p) => {
+                    more |= p.rows >= PRUNE_BATCH;
+                    if p.rows > 0 {
+                        tracing::info!(rows = p.rows, bytes = p.bytes, "pruned history {what}");
+                    }
+                }
+                Err(e) => tracing::error!("cannot prune history {what}: {e}"),
+            }
+        }
+        if !more {
+            self.next_prune = now_ms + PRUNE_INTERVAL_MS;
         }
     }
 
@@ -58,11 +107,20 @@ impl Archive {
     pub fn on_event(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
         let me = self.me.to_hex();
         let mut out = Vec::new();
+        if let NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. } = &event {
+            self.presence.spoke(from, now_ms);
+        }
         let stored = match &event {
             NetEvent::Backfilled { msg_id, .. }
+            | NetEvent::Message { msg_id, .. }
+            | NetEvent::DirectMessage { msg_id, .. }
                 if self.db.as_ref().is_some_and(|d| d.contains(msg_id)) =>
             {
-                return out; // already have it
+                // Already shown once, by whichever path came first (live, sync, a relay, an
+                // outbox resend). This also catches a replay that the node's bounded replay
+                // windows no longer know (MAX_REPLAY_AUTHORS): it is dropped without a word,
+                // since a late honest copy and a replay look the same here.
+                return out;
             }
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }
@@ -177,38 +235,21 @@ impl Archive {
                 }
                 None
             }
-            NetEvent::PeerOnline {
-                id,
-                name,
-                fingerprint,
-                ..
-            } => {
-                self.online.insert(id.clone(), name.clone());
-                if let Some(trust) = self.sight(id, name, fingerprint, now_ms) {
-                    out.push(trust);
+            NetEvent::Ready { id, name, .. } => {
+                // Our own name belongs to our key: a look-alike of it is warned about.
+                if let Some(Err(e)) = self.db().map(|d| d.claim_own_key(id, name, now_ms)) {
+                    tracing::error!("cannot record our own key: {e}");
                 }
-                Some(system(format!("{name} joined ({fingerprint})"), now_ms))
+                None
             }
-            NetEvent::PeerOffline { id, name, .. } => {
-                self.online.remove(id);
-                Some(system(format!("{name} left"), now_ms))
+            NetEvent::PeerOnline { .. } | NetEvent::PeerOffline { .. } => {
+                return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
             _ => None,
         };
         if let Some(entry) = stored {
             self.store(&entry, &mut out);
-        }
-        if let Some(NetEvent::PeerTrust {
-            trust: Trust::KeyChanged,
-            name,
-            fingerprint,
-            previous,
-            ..
-        }) = out.first()
-        {
-            let warning = key_warning(name, fingerprint, previous);
-            self.store(&system(warning, now_ms), &mut Vec::new());
         }
         out.insert(0, event);
         out
@@ -291,13 +332,18 @@ impl Archive {
         self.db.as_ref()
     }
 
+    /// Stores a line. A failure is told once (the line is still shown, and later lines are
+    /// still tried: a full disk may get room again, e.g. from the periodic prune).
     fn store(&mut self, entry: &HistoryEntry, out: &mut Vec<NetEvent>) {
         let Some(db) = &self.db else { return };
-        if let Err(e) = db.insert(entry) {
-            tracing::error!("cannot store history: {e}");
-            if !std::mem::replace(&mut self.failed, true) {
-                out.push(error(format!("cannot store history: {e}")));
-            }
+        let Err(e) = db.insert(entry) else { return };
+        tracing::error!("cannot store history: {e}");
+        if !std::mem::replace(&mut self.failed, true) {
+            out.push(error(if e.starts_with(DISK_FULL) {
+                "disk full: history is not being saved; the chat goes on".into()
+            } else {
+                format!("cannot store history: {e}")
+            }));
         }
     }
 }

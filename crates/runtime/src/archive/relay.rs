@@ -1,12 +1,16 @@
-//! The store edge's part in relaying: signed originals kept for backfill, and the outbox of
+//! The store edge's part in relaying: signed originals kept for history sync, and the outbox of
 //! private messages (with `/dm` to an absent peer resolved through the known keys).
 
 use super::Archive;
 use p2pchat_engine::api::NetCommand;
-use p2pchat_engine::wire::{PeerId, SignedPayload};
+use p2pchat_engine::node::HeldRow;
+use p2pchat_engine::wire::{MessageId, PeerId, SignedPayload};
+
+/// SYNC_INDEX_LOAD: most stored messages read into history sync's index at start.
+pub const SYNC_INDEX_LOAD: usize = 200_000;
 
 impl Archive {
-    /// Keeps a signed broadcast message for backfill (not a blocked author's).
+    /// Keeps a signed broadcast message for history sync (not a blocked author's).
     pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
         let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
             return;
@@ -16,7 +20,7 @@ impl Archive {
             return;
         }
         if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
-            tracing::error!("cannot keep a message for backfill: {e}");
+            tracing::error!("cannot keep a message for history sync: {e}");
         }
     }
 
@@ -50,16 +54,42 @@ impl Archive {
         }
     }
 
-    /// Kept messages for a backfill answer, newest `limit` since `since`, oldest first.
-    pub fn relayable(&self, since: i64, limit: usize) -> Vec<SignedPayload> {
+    /// Kept messages for a sync answer, by id (a blocked author's are left out).
+    pub fn relayable(&self, msg_ids: &[String]) -> Vec<SignedPayload> {
         let Some(db) = &self.db else {
             return Vec::new();
         };
         let blocked: Vec<String> = self.blocked.iter().cloned().collect();
         signed_rows(
-            db.relayable_since(since, limit, &blocked),
-            "messages for backfill",
+            db.relayable_by_ids(msg_ids, &blocked),
+            "messages for history sync",
         )
+    }
+
+    /// What is kept since `since`, for history sync's index at start (at most
+    /// [`SYNC_INDEX_LOAD`] rows, the newest).
+    pub fn held_index(&self, since: i64) -> Vec<HeldRow> {
+        let Some(db) = &self.db else {
+            return Vec::new();
+        };
+        match db.relayable_index(since, SYNC_INDEX_LOAD) {
+            Ok(rows) => rows
+                .into_iter()
+                .filter_map(|(msg_id, ts, prev)| {
+                    let id = MessageId::parse(&msg_id)?;
+                    Some(HeldRow {
+                        author: id.author,
+                        seq: id.seq,
+                        prev: prev.and_then(|p| u64::try_from(p).ok()),
+                        ts,
+                    })
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!("cannot read the history sync index: {e}");
+                Vec::new()
+            }
+        }
     }
 }
 

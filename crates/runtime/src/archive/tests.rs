@@ -1,8 +1,8 @@
-//! The store edge on its own: lines are stored before they are handed on, backfill duplicates
-//! vanish, blocks persist, `/dm` to an absent known peer is resolved to its id.
+//! The store edge on its own: lines are stored before they are handed on, copies of a stored
+//! message (synced or live) vanish, blocks persist, `/dm` to an absent known peer is resolved to its id.
 
 use super::*;
-use p2pchat_engine::api::OfflineReason;
+use p2pchat_engine::api::{OfflineReason, Trust};
 
 fn id(n: u8) -> PeerId {
     PeerId([n; 32])
@@ -15,6 +15,7 @@ fn online(a: &mut Archive, who: PeerId, name: &str) -> Vec<NetEvent> {
             name: name.into(),
             fingerprint: who.fingerprint(),
             addr: "127.0.0.1:1".into(),
+            quiet: false,
         },
         1,
     )
@@ -52,6 +53,24 @@ fn a_message_is_stored_when_it_is_handed_on_and_a_backfilled_copy_vanishes() {
 }
 
 #[test]
+fn a_live_copy_of_a_message_already_stored_vanishes_silently() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let synced = NetEvent::Backfilled {
+        msg_id: format!("{}:8", id(2).to_hex()),
+        from: id(2).to_hex(),
+        from_name: "Bob".into(),
+        body: "twice?".into(),
+        ts: 5,
+        via: id(3).to_hex(),
+    };
+    assert_eq!(a.on_event(synced, 9).len(), 1);
+    // The author's own delayed copy: not shown, not reported as a replay.
+    assert!(a.on_event(message(id(2), 8, "twice?"), 10).is_empty());
+    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    assert_eq!(page.len(), 1);
+}
+
+#[test]
 fn blocks_persist_and_hide_messages() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.db");
@@ -82,6 +101,7 @@ fn a_dm_to_an_absent_known_peer_is_addressed_by_id() {
             id: id(2).to_hex(),
             name: "Bob".into(),
             reason: OfflineReason::Quit,
+            quiet: false,
         },
         3,
     );
@@ -120,4 +140,257 @@ fn safety_codes_match_from_both_sides() {
             None => panic!("not answered"),
         };
     assert_eq!(code(&mut a, "bob"), code(&mut b, "alice"));
+}
+
+fn offline(a: &mut Archive, who: PeerId, name: &str, now: i64) -> Vec<NetEvent> {
+    a.on_event(
+        NetEvent::PeerOffline {
+            id: who.to_hex(),
+            name: name.into(),
+            reason: OfflineReason::Closed,
+            quiet: false,
+        },
+        now,
+    )
+}
+
+/// Every stored line, oldest first.
+fn stored_bodies(a: &Archive) -> Vec<String> {
+    let (page, _) = a.db().unwrap().page(None, MAX_PAGE).unwrap();
+    page.into_iter().map(|e| e.body).collect()
+}
+
+fn is_quiet(e: &NetEvent) -> bool {
+    matches!(
+        e,
+        NetEvent::PeerOnline { quiet: true, .. } | NetEvent::PeerOffline { quiet: true, .. }
+    )
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // its time is the measurement quoted in BENCHMARKS.md
+fn ten_thousand_silent_identities_joining_and_leaving_store_no_lines_and_few_keys() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let started = std::time::Instant::now();
+    for i in 0..10_000u32 {
+        let mut raw = [0u8; 32];
+        raw[..4].copy_from_slice(&i.to_be_bytes());
+        raw[4] = 0xa5;
+        let who = PeerId(raw);
+        let shown = online(&mut a, who, &format!("bot{i}"));
+        assert!(is_quiet(&shown[0]), "{:?}", shown[0]);
+        let shown = offline(&mut a, who, &format!("bot{i}"), 2);
+        assert!(is_quiet(&shown[0]), "{:?}", shown[0]);
+    }
+    eprintln!(
+        "10,000 identities joined and left in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(stored_bodies(&a), Vec::<String>::new());
+    let keys = a.db().unwrap().key_count().unwrap();
+    assert!(keys <= crate::store::keys::MAX_KNOWN_KEYS, "{keys} keys");
+}
+
+#[test]
+fn a_peer_that_spoke_gets_join_and_leave_lines_and_a_quick_rejoin_folds() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let online_at = |a: &mut Archive, now: i64| {
+        let event = NetEvent::PeerOnline {
+            id: id(2).to_hex(),
+            name: "Bob".into(),
+            fingerprint: id(2).fingerprint(),
+            addr: "127.0.0.1:1".into(),
+            quiet: false,
+        };
+        is_quiet(&a.on_event(event, now)[0])
+    };
+    // A newcomer joins silently; once it has spoken, its leave is shown.
+    assert!(online_at(&mut a, 1));
+    a.on_event(message(id(2), 1, "hello"), 5);
+    assert!(!is_quiet(&offline(&mut a, id(2), "Bob", 6)[0]));
+    // Back within a second: folded, and so is the leave that follows.
+    assert!(online_at(&mut a, 10));
+    assert!(is_quiet(&offline(&mut a, id(2), "Bob", 11)[0]));
+    // Back later: shown (it spoke lately), and its leave too.
+    assert!(!online_at(&mut a, 12 + presence::REJOIN_FOLD_MS));
+    assert!(!is_quiet(
+        &offline(&mut a, id(2), "Bob", 13 + presence::REJOIN_FOLD_MS)[0]
+    ));
+    let bodies = stored_bodies(&a);
+    let presence: Vec<&String> = bodies.iter().filter(|b| b.starts_with("Bob ")).collect();
+    assert_eq!(presence.len(), 3, "{bodies:?}");
+    assert_eq!(presence[0], "Bob left");
+    assert!(presence[1].starts_with("Bob joined"));
+    assert_eq!(presence[2], "Bob left");
+}
+
+/// The look-alikes of issue #10: each, with its own key, is a `key_changed` with the real
+/// key's fingerprint, and the warning (with both fingerprints) is stored.
+#[test]
+fn look_alike_names_are_warned_with_both_fingerprints() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Alice");
+    let alike = [
+        "alice",
+        "ALICE",
+        "Аlice",
+        "Alicе",
+        "Аliсе",
+        "Ａｌｉｃｅ",
+        "Ali\u{200B}ce",
+        "Al\u{200D}ice",
+        "Ali\u{00AD}ce",
+        "Alic\u{0301}e",
+        "A\u{0308}lice",
+        "\u{200E}Alice\u{FEFF}",
+        "Αlice",
+    ];
+    for (n, name) in alike.iter().enumerate() {
+        let who = id(10 + n as u8);
+        let shown = online(&mut a, who, name);
+        match &shown[1] {
+            NetEvent::PeerTrust {
+                trust: Trust::KeyChanged,
+                previous,
+                ..
+            } => assert_eq!(previous[0], id(2).fingerprint(), "{name:?}"),
+            other => panic!("{name:?} ({}) not warned: {other:?}", name.escape_unicode()),
+        }
+        let bodies = stored_bodies(&a);
+        let warning = bodies.last().unwrap();
+        assert!(
+            warning.starts_with("WARNING")
+                && warning.contains(&who.fingerprint())
+                && warning.contains(&id(2).fingerprint()),
+            "{warning}"
+        );
+    }
+}
+
+#[test]
+fn a_name_like_our_own_warns_the_owner() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    a.on_event(
+        NetEvent::Ready {
+            id: id(1).to_hex(),
+            name: "Alice".into(),
+            port: 1,
+            fingerprint: id(1).fingerprint(),
+        },
+        1,
+    );
+    let shown = online(&mut a, id(9), "Аlice");
+    assert!(matches!(
+        &shown[1],
+        NetEvent::PeerTrust { trust: Trust::KeyChanged, previous, .. } if previous == &vec![id(1).fingerprint()]
+    ));
+    let bodies = stored_bodies(&a);
+    let warning = bodies.last().unwrap();
+    assert!(
+        warning.contains("using your name") && warning.contains(&id(9).fingerprint()),
+        "{warning}"
+    );
+    // `/trust Alice` does not silently pick the impostor.
+    let reply = a.on_command(&NetCommand::Trust {
+        who: "Alice".into(),
+        trusted: true,
+    });
+    assert!(
+        matches!(reply.as_deref(), Some([NetEvent::Error { message }]) if message.contains("ambiguous")),
+        "{reply:?}"
+    );
+}
+
+/// A replay that the node's bounded replay windows no longer recognise is caught by the
+/// stored message id: not shown twice (silently: a late honest copy looks the same).
+#[test]
+fn a_live_message_already_stored_is_not_shown_again() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    assert_eq!(a.on_event(message(id(2), 7, "once"), 9).len(), 1);
+    let again = a.on_event(message(id(2), 7, "once"), 10);
+    assert!(again.is_empty(), "{again:?}");
+    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    assert_eq!(page.len(), 1);
+}
+
+#[test]
+fn a_full_disk_is_one_notice_and_every_message_is_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Archive::new(
+        Some(History::open(&dir.path().join("history.db")).unwrap()),
+        id(1),
+    );
+    let db = a.db().unwrap().conn();
+    let pages: i64 = db.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    db.query_row(&format!("PRAGMA max_page_count={}", pages + 4), [], |_| {
+        Ok(())
+    })
+    .unwrap();
+    let body = "w".repeat(4000);
+    let mut shown = 0;
+    let mut notices = Vec::new();
+    for seq in 0..40 {
+        for event in a.on_event(message(id(2), seq, &body), 9) {
+            match event {
+                NetEvent::Message { .. } => shown += 1,
+                NetEvent::Error { message } => notices.push(message),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    assert_eq!(shown, 40, "the chat goes on");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].starts_with("disk full") && !notices[0].contains('\n'));
+}
+
+#[test]
+fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let now = 1_000_000_000_000;
+    let ahead = |seq: u64| NetEvent::Backfilled {
+        msg_id: format!("{}:{seq}", id(2).to_hex()),
+        from: id(2).to_hex(),
+        from_name: "Mallory".into(),
+        body: "from the future".into(),
+        ts: now + 10 * 365 * 24 * 3_600_000,
+        via: id(3).to_hex(),
+    };
+    a.on_event(ahead(1), now);
+    a.maintain(now);
+    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+    a.on_event(ahead(2), now + 1);
+    a.maintain(now + 1);
+    assert_eq!(
+        a.db().unwrap().page(None, 10).unwrap().0.len(),
+        1,
+        "not yet"
+    );
+    a.maintain(now + PRUNE_INTERVAL_MS);
+    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+}
+
+#[test]
+fn a_lowered_quota_is_reached_on_ticks_even_with_no_new_lines() {
+    let db = History::in_memory();
+    for seq in 0..3000 {
+        db.insert(&HistoryEntry {
+            msg_id: Some(format!("{}:{seq}", id(2).to_hex())),
+            author: id(2).to_hex(),
+            ..system("x".repeat(200), 5)
+        })
+        .unwrap();
+    }
+    let limits = p2pchat_engine::limits::Limits {
+        max_store_bytes: 64 * 1024,
+        ..p2pchat_engine::limits::Limits::default()
+    };
+    let mut a = Archive::with_quota(Some(db), id(1), &limits).unwrap();
+    assert!(
+        a.db().unwrap().usage().total > 64 * 1024,
+        "one bounded step at start"
+    );
+    for tick in 0..10 {
+        a.maintain(10 + tick);
+    }
+    assert!(a.db().unwrap().usage().total <= 64 * 1024);
 }

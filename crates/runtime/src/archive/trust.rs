@@ -4,6 +4,8 @@
 use super::{error, fingerprint, Archive};
 use crate::store::{History, KnownKey, Sighting};
 use p2pchat_engine::api::{NetEvent, Trust};
+use p2pchat_engine::node::sanitize::fold_name;
+use p2pchat_engine::wire::PeerId;
 
 impl Archive {
     pub(super) fn sight(
@@ -32,6 +34,30 @@ impl Archive {
             blocked: self.blocked.contains(id),
             previous,
         })
+    }
+
+    /// Keys remembered and not blocked (all from earlier runs when called at start), for the
+    /// node's reserved peer slots. At most MAX_KNOWN_KEYS, as the table.
+    pub fn known_keys(&self) -> Vec<PeerId> {
+        let Some(db) = self.db() else { return vec![] };
+        db.all_keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| !k.blocked)
+            .filter_map(|k| PeerId::from_hex(&k.id))
+            .collect()
+    }
+
+    /// The key a `/trust` reply just marked verified, for the node's reserved slots.
+    pub fn newly_trusted(reply: &NetEvent) -> Option<PeerId> {
+        match reply {
+            NetEvent::PeerTrust {
+                id,
+                trust: Trust::Verified,
+                ..
+            } => PeerId::from_hex(id),
+            _ => None,
+        }
     }
 
     /// Applies a change to one known key and reports its new trust.
@@ -69,18 +95,22 @@ impl Archive {
         let Some(db) = self.db() else {
             return Err("no profile: no known keys".into());
         };
-        let all = db.all_keys()?;
         let lower = who.trim().to_lowercase();
         let hexish = lower.replace(':', "");
         let is_hex = hexish.len() >= 4 && hexish.chars().all(|c| c.is_ascii_hexdigit());
-        let mut found: Vec<KnownKey> = all
-            .into_iter()
-            .filter(|k| {
-                k.name.to_lowercase() == lower
-                    || fingerprint(&k.id) == lower
-                    || (is_hex && k.id.starts_with(&hexish))
-            })
-            .collect();
+        // By name: every key under a name that looks like it (so a look-alike of a name is
+        // ambiguous, never silently chosen); by fingerprint or id prefix: a scan.
+        let mut found: Vec<KnownKey> = db.keys_named(who.trim())?;
+        if is_hex {
+            let by_hex: Vec<KnownKey> = db
+                .all_keys()?
+                .into_iter()
+                .filter(|k| fingerprint(&k.id) == lower || k.id.starts_with(&hexish))
+                .filter(|k| !found.iter().any(|f| f.id == k.id))
+                .collect();
+            found.extend(by_hex);
+        }
+        let folded = fold_name(who.trim());
         // Among several keys under one name, prefer the one online if only one is.
         if found.len() > 1 {
             let online: Vec<KnownKey> = found
@@ -88,7 +118,7 @@ impl Archive {
                 .filter(|k| self.online.contains_key(&k.id))
                 .cloned()
                 .collect();
-            if online.len() == 1 && found.iter().all(|k| k.name.to_lowercase() != lower) {
+            if online.len() == 1 && found.iter().all(|k| fold_name(&k.name) != folded) {
                 found = online;
             }
         }
@@ -108,10 +138,16 @@ impl Archive {
     }
 }
 
-/// The warning shown when a known name appears with another key.
-pub fn key_warning(name: &str, fingerprint: &str, previous: &[String]) -> String {
+/// The warning shown when a known name, or one that looks like it, appears with another key;
+/// `mine` is this profile's own fingerprint: if it is among `previous`, the name imitates ours.
+pub fn key_warning(name: &str, fingerprint: &str, previous: &[String], mine: &str) -> String {
+    if previous.iter().any(|p| p == mine) {
+        return format!(
+            "WARNING: {name} (key {fingerprint}) is using your name, or one that looks like it (your key is {mine}): possible impersonation of you"
+        );
+    }
     format!(
-        "WARNING: {name} now has key {fingerprint}, but {name} was first seen with {}: possible impersonation; compare /verify codes before trusting it",
+        "WARNING: {name} now has key {fingerprint}, but {name} (or a look-alike of it) was first seen with {}: possible impersonation; compare /verify codes before trusting it",
         previous.join(", ")
     )
 }

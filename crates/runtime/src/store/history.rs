@@ -1,12 +1,17 @@
 //! The message history in SQLite (`history.db` in the profile, WAL mode): every line shown is
 //! written here before it is shown, read back a page at a time, and searched.
 
+use super::quota::{row_size, Quota, Usage};
 pub use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use std::cell::RefCell;
 use std::path::Path;
 
-/// Schema version kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 2;
+/// Schema version kept in `PRAGMA user_version` (3: the `size` columns of `store::quota`).
+const SCHEMA_VERSION: i64 = 3;
+/// WAL_SIZE_LIMIT: the write-ahead log is truncated back to this after a checkpoint.
+pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 
 /// The stored name of a line's kind (the `kind` column).
 fn kind_name(kind: EntryKind) -> &'static str {
@@ -33,6 +38,9 @@ fn parse_kind(s: &str) -> EntryKind {
 /// The open database.
 pub struct History {
     db: Connection,
+    pub(super) quota: Quota,
+    /// Bytes stored per author, kept in step with the `size` columns.
+    pub(super) usage: RefCell<Usage>,
 }
 
 /// A failure, as one line naming the file.
@@ -62,8 +70,11 @@ impl History {
                 "history database {shown}: cannot use write-ahead logging (mode {mode})"
             ));
         }
-        db.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-            .map_err(fail)?;
+        db.execute_batch(&format!(
+            "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
+             PRAGMA journal_size_limit={WAL_SIZE_LIMIT};"
+        ))
+        .map_err(fail)?;
         let version: i64 = db
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(fail)?;
@@ -79,17 +90,31 @@ impl History {
             )
             .map_err(fail)?;
         }
-        db.execute_batch(SCHEMA).map_err(fail)?;
-        db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
+        let failed = |e: String| format!("history database {shown}: {e}");
+        let h = History::with(db);
+        h.db.execute_batch(SCHEMA).map_err(fail)?;
+        super::keys::migrate(&h.db).map_err(fail)?;
+        h.add_size_columns().map_err(failed)?;
+        h.db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
-        Ok(History { db })
+        h.load_usage().map_err(failed)?;
+        Ok(h)
+    }
+
+    fn with(db: Connection) -> History {
+        History {
+            db,
+            quota: Quota::default(),
+            usage: RefCell::default(),
+        }
     }
 
     /// An in-memory database, for tests.
     pub fn in_memory() -> History {
         let db = Connection::open_in_memory().expect("sqlite in memory");
         db.execute_batch(SCHEMA).expect("schema");
-        History { db }
+        super::keys::migrate(&db).expect("keys schema");
+        History::with(db)
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -97,15 +122,23 @@ impl History {
     }
 
     /// Stores one entry (its `row` is ignored). A message whose id is already stored is not
-    /// stored twice; returns false then.
+    /// stored twice; returns false then. The entry counts against its author's quota; an
+    /// error says "disk full" when the disk (or database) is full.
     pub fn insert(&self, e: &HistoryEntry) -> StoreResult<bool> {
+        let size = row_size(&[
+            &e.body,
+            &e.author_name,
+            &e.author,
+            e.msg_id.as_deref().unwrap_or(""),
+            e.peer.as_deref().unwrap_or(""),
+        ]);
         let n = self
             .db
             .execute(
                 "INSERT OR IGNORE INTO messages
                  (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled, status,
-                  peer_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                  peer_name, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     e.msg_id,
                     kind_name(e.kind),
@@ -117,10 +150,14 @@ impl History {
                     e.signed,
                     e.backfilled,
                     e.status,
-                    e.peer_name
+                    e.peer_name,
+                    size as i64
                 ],
             )
             .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.stored(&e.author, size);
+        }
         Ok(n == 1)
     }
 
@@ -208,24 +245,30 @@ CREATE TABLE IF NOT EXISTS messages (
     signed      INTEGER NOT NULL,
     backfilled  INTEGER NOT NULL DEFAULT 0,
     status      TEXT,
-    peer_name   TEXT
+    peer_name   TEXT,
+    size        INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS outbox (
     msg_id      TEXT PRIMARY KEY,
     recipient   TEXT NOT NULL,
     ts          INTEGER NOT NULL,
     payload     TEXT NOT NULL,
-    sig         TEXT NOT NULL
+    sig         TEXT NOT NULL,
+    size        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
+CREATE INDEX IF NOT EXISTS messages_author ON messages(author);
+CREATE INDEX IF NOT EXISTS outbox_ts ON outbox(ts);
 CREATE TABLE IF NOT EXISTS relayable (
     msg_id      TEXT PRIMARY KEY,
     author      TEXT NOT NULL,
     ts          INTEGER NOT NULL,
     payload     TEXT NOT NULL,
-    sig         TEXT NOT NULL
+    sig         TEXT NOT NULL,
+    size        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS relayable_ts ON relayable(ts);
+CREATE INDEX IF NOT EXISTS relayable_author ON relayable(author);
 CREATE TABLE IF NOT EXISTS keys (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -270,8 +313,21 @@ fn explain(e: &rusqlite::Error) -> String {
     }
 }
 
+/// A failure as one line; a full disk says so first.
 pub(crate) fn one_line(e: &rusqlite::Error) -> String {
-    e.to_string().replace('\n', " ")
+    let text = e.to_string().replace('\n', " ");
+    if is_full(e) {
+        format!("{DISK_FULL} ({text})")
+    } else {
+        text
+    }
+}
+
+/// How a full disk (or a database at its page limit) starts its error.
+pub const DISK_FULL: &str = "disk full";
+
+fn is_full(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod history;
 pub mod keys;
+pub mod quota;
 pub mod relay;
 pub mod state_file;
 

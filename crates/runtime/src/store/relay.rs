@@ -1,11 +1,12 @@
-//! What the store keeps for other peers: signed broadcast originals for backfill, and the
+//! What the store keeps for other peers: signed broadcast originals for history sync, and the
 //! outbox of private messages waiting for their recipients' acknowledgement.
 
 use super::history::{one_line, History, StoreResult};
-use rusqlite::params;
+use super::quota::{row_size, OUTBOX};
+use rusqlite::{params, OptionalExtension};
 
 impl History {
-    /// Keeps a signed broadcast message's original payload for backfill.
+    /// Keeps a signed broadcast message's original payload for history sync.
     pub fn keep_relayable(
         &self,
         msg_id: &str,
@@ -14,59 +15,93 @@ impl History {
         payload: &str,
         sig: &str,
     ) -> StoreResult<()> {
-        self.conn()
+        let size = row_size(&[payload, sig, msg_id, author]);
+        let n = self
+            .conn()
             .execute(
-                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![msg_id, author, ts, payload, sig],
+                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![msg_id, author, ts, payload, sig, size as i64],
             )
-            .map(|_| ())
-            .map_err(|e| one_line(&e))
+            .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.stored(author, size);
+        }
+        Ok(())
     }
 
-    /// Up to `limit` kept payloads with `ts >= since`, oldest first, skipping `except`'s
-    /// authors: `(payload, sig)` pairs.
-    pub fn relayable_since(
+    /// The kept originals with these ids, skipping `except`'s authors: `(payload, sig)`
+    /// pairs, in the order asked.
+    pub fn relayable_by_ids(
         &self,
-        since: i64,
-        limit: usize,
+        msg_ids: &[String],
         except: &[String],
     ) -> StoreResult<Vec<(String, String)>> {
         let mut stmt = self
             .conn()
-            .prepare_cached(
-                "SELECT author, payload, sig FROM relayable WHERE ts >= ?1 ORDER BY ts DESC, msg_id",
-            )
-            .map_err(|e| one_line(&e))?;
-        let rows = stmt
-            .query_map([since], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
+            .prepare_cached("SELECT author, payload, sig FROM relayable WHERE msg_id = ?1")
             .map_err(|e| one_line(&e))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (author, payload, sig) = row.map_err(|e| one_line(&e))?;
-            if except.contains(&author) {
-                continue;
-            }
-            out.push((payload, sig));
-            if out.len() == limit {
-                break;
+        for id in msg_ids {
+            let row = stmt
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .optional()
+                .map_err(|e| one_line(&e))?;
+            if let Some((author, payload, sig)) = row {
+                if !except.contains(&author) {
+                    out.push((payload, sig));
+                }
             }
         }
-        out.reverse();
         Ok(out)
     }
 
-    /// Forgets kept originals older than `before` (they are past the backfill window).
+    /// What is kept with `ts >= since`, the newest `limit`: `(msg_id, ts, prev)` with `prev`
+    /// the payload's optional link (history sync's index at start).
+    pub fn relayable_index(
+        &self,
+        since: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, i64, Option<i64>)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT msg_id, ts, json_extract(payload, '$.prev') FROM relayable
+                 WHERE ts >= ?1 ORDER BY ts DESC LIMIT ?2",
+            )
+            .map_err(|e| one_line(&e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        stmt.query_map(params![since, limit], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<i64>>(2).unwrap_or(None),
+            ))
+        })
+        .and_then(|it| it.collect())
+        .map_err(|e| one_line(&e))
+    }
+
+    /// Forgets kept originals older than `before` (they are past the retention window).
     pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
-        self.conn()
-            .execute("DELETE FROM relayable WHERE ts < ?1", [before])
-            .map_err(|e| one_line(&e))
+        let mut stmt = self
+            .conn()
+            .prepare("DELETE FROM relayable WHERE ts < ?1 RETURNING author, size")
+            .map_err(|e| one_line(&e))?;
+        let gone: Vec<(String, i64)> = stmt
+            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|it| it.collect())
+            .map_err(|e| one_line(&e))?;
+        for (author, size) in &gone {
+            self.forgot(author, (*size).max(0) as u64);
+        }
+        Ok(gone.len())
     }
 
     /// Keeps a private message until its recipient acknowledges it.
@@ -78,14 +113,19 @@ impl History {
         payload: &str,
         sig: &str,
     ) -> StoreResult<()> {
-        self.conn()
+        let size = row_size(&[payload, sig, msg_id, recipient]);
+        let n = self
+            .conn()
             .execute(
-                "INSERT OR IGNORE INTO outbox (msg_id, recipient, ts, payload, sig)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![msg_id, recipient, ts, payload, sig],
+                "INSERT OR IGNORE INTO outbox (msg_id, recipient, ts, payload, sig, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![msg_id, recipient, ts, payload, sig, size as i64],
             )
-            .map(|_| ())
-            .map_err(|e| one_line(&e))
+            .map_err(|e| one_line(&e))?;
+        if n == 1 {
+            self.stored(OUTBOX, size);
+        }
+        Ok(())
     }
 
     /// What waits for `recipient`, oldest first: `(payload, sig)` pairs.
@@ -104,17 +144,20 @@ impl History {
     /// `recipient` acknowledged `msg_id`: out of the outbox, marked delivered. False if it
     /// was not waiting (a repeated acknowledgement).
     pub fn delivered(&self, msg_id: &str, recipient: &str) -> StoreResult<bool> {
-        let n = self
+        let size: Option<i64> = self
             .conn()
-            .execute(
-                "DELETE FROM outbox WHERE msg_id = ?1 AND recipient = ?2",
+            .query_row(
+                "DELETE FROM outbox WHERE msg_id = ?1 AND recipient = ?2 RETURNING size",
                 params![msg_id, recipient],
+                |r| r.get(0),
             )
+            .optional()
             .map_err(|e| one_line(&e))?;
-        if n == 1 {
+        if let Some(size) = size {
+            self.forgot(OUTBOX, size.max(0) as u64);
             self.set_status(msg_id, "delivered")?;
         }
-        Ok(n == 1)
+        Ok(size.is_some())
     }
 
     pub fn set_status(&self, msg_id: &str, status: &str) -> StoreResult<()> {
@@ -133,17 +176,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relayable_gives_the_newest_since_oldest_first_skipping_some_authors() {
+    fn relayable_by_id_and_the_index_with_prev_links() {
         let h = History::in_memory();
-        for (i, author) in ["a", "b", "a", "a"].iter().enumerate() {
-            let id = format!("{author}:{i}");
-            h.keep_relayable(&id, author, i as i64 * 10, &format!("p{i}"), "s")
-                .unwrap();
-        }
-        let got = h.relayable_since(10, 2, &["b".into()]).unwrap();
+        h.keep_relayable("a:1", "a", 10, r#"{"seq":1}"#, "s")
+            .unwrap();
+        h.keep_relayable("a:2", "a", 20, r#"{"seq":2,"prev":1}"#, "s")
+            .unwrap();
+        h.keep_relayable("b:7", "b", 30, r#"{"seq":7}"#, "s")
+            .unwrap();
+        let ids = ["a:2".to_string(), "x:1".into(), "b:7".into()];
+        let got = h.relayable_by_ids(&ids, &["b".into()]).unwrap();
+        assert_eq!(got, vec![(r#"{"seq":2,"prev":1}"#.into(), "s".into())]);
+        let index = h.relayable_index(15, 10).unwrap();
         assert_eq!(
-            got,
-            vec![("p2".into(), "s".into()), ("p3".into(), "s".into())]
+            index,
+            vec![("b:7".into(), 30, None), ("a:2".into(), 20, Some(1))]
         );
     }
 

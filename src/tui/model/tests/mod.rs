@@ -76,6 +76,7 @@ pub fn peer(s: &mut AppState, id: &str, name: &str) {
             name: name.into(),
             fingerprint: "ff".into(),
             addr: "a".into(),
+            quiet: false,
         },
     );
 }

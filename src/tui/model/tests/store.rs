@@ -40,6 +40,7 @@ fn online(s: &mut AppState, id: &str, name: &str) {
             name: name.into(),
             fingerprint: format!("{}:{}", &id[..4], &id[4..8]),
             addr: "127.0.0.1:1".into(),
+            quiet: false,
         },
     );
 }
@@ -181,6 +182,61 @@ fn a_changed_key_is_a_loud_warning() {
 }
 
 #[test]
+fn a_name_like_the_users_own_is_a_warning_about_them() {
+    let mut s = new_state();
+    s.me.fingerprint = "a11c:e000".into();
+    let fake = "fa4e".repeat(16);
+    online(&mut s, &fake, "Аlice");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: fake,
+            name: "Аlice".into(),
+            fingerprint: "fa4e:fa4e".into(),
+            trust: Trust::KeyChanged,
+            blocked: false,
+            previous: vec!["a11c:e000".into()],
+        },
+    );
+    let last = body(&s, s.log.len() - 1);
+    assert!(
+        last.contains("using your name")
+            && last.contains("fa4e:fa4e")
+            && last.contains("a11c:e000"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_folded_join_or_leave_changes_the_peer_list_only() {
+    let mut s = new_state();
+    let lines = s.log.len();
+    let id = "b0b0".repeat(16);
+    apply(
+        &mut s,
+        NetEvent::PeerOnline {
+            id: id.clone(),
+            name: "Bob".into(),
+            fingerprint: "b0b0:b0b0".into(),
+            addr: "127.0.0.1:1".into(),
+            quiet: true,
+        },
+    );
+    assert!(s.peers.iter().any(|p| p.id == id && p.online));
+    apply(
+        &mut s,
+        NetEvent::PeerOffline {
+            id: id.clone(),
+            name: "Bob".into(),
+            reason: p2pchat_engine::api::OfflineReason::Closed,
+            quiet: true,
+        },
+    );
+    assert!(s.peers.iter().any(|p| p.id == id && !p.online));
+    assert_eq!(s.log.len(), lines, "a folded join or leave added a line");
+}
+
+#[test]
 fn enter_on_a_peer_starts_a_private_message() {
     let mut s = new_state();
     online(&mut s, &"b0b0".repeat(16), "Bob");
@@ -252,4 +308,29 @@ fn trust_lines_appear_only_for_changes_the_user_made() {
     assert!(body(&s, s.log.len() - 1).contains("Bob is now verified"));
     apply(&mut s, trust_event(Trust::Known));
     assert!(body(&s, s.log.len() - 1).contains("Bob is no longer marked verified"));
+}
+
+#[test]
+fn a_history_gap_is_said_out_loud_once_as_a_system_line() {
+    let mut s = new_state();
+    apply(
+        &mut s,
+        NetEvent::HistoryGap {
+            author: "ab".repeat(32),
+            from_name: "Bob".into(),
+            from_ts: T0 - 180_000,
+            to_ts: T0,
+        },
+    );
+    assert_eq!(s.log.lines().len(), 1);
+    let text = body(&s, 0);
+    let at = |ts| s.now.local(ts).format("%H:%M").to_string();
+    assert_eq!(
+        text,
+        format!(
+            "messages from Bob between {} and {} are not available",
+            at(T0 - 180_000),
+            at(T0)
+        )
+    );
 }

@@ -3,10 +3,6 @@
 use super::*;
 use crate::voting::VoteError;
 
-fn ids(ps: &[Peer]) -> Vec<PeerId> {
-    ps.iter().map(|p| p.id).collect()
-}
-
 #[test]
 fn threshold_out_of_range_is_rejected_with_a_clear_error() {
     let mut ps = peers(3);
@@ -240,15 +236,16 @@ fn rejected_once_approvals_can_no_longer_reach_the_threshold() {
 
 #[test]
 fn vote_prefix_must_name_exactly_one_proposal() {
-    let mut ps = peers(2);
-    let others = ids(&ps[1..]);
+    // 17 proposers (each may have only a few proposals open), one voter.
+    let mut ps = peers(18);
+    let voter = [ps[0].id];
     let mut ids_made = Vec::new();
     for i in 0..17 {
-        let (sp, id, _) = ps[0].propose(&others, Some(2), true, T0 + i);
-        ps[1].book.receive_proposal(&sp, T0 + i).unwrap();
+        let (sp, id, _) = ps[i + 1].propose(&voter, Some(2), true, T0 + i as i64);
+        ps[0].book.receive_proposal(&sp, T0 + i as i64).unwrap();
         ids_made.push(id);
     }
-    let b = &mut ps[1];
+    let b = &mut ps[0];
     let err = b.book.vote(&b.key, "xyz", true, T0).unwrap_err();
     assert_eq!(err.to_string(), "no proposal matches 'xyz'");
     assert!(matches!(

@@ -2,13 +2,17 @@
 
 mod book;
 mod certs;
+mod legit;
 mod props;
 mod sim;
 mod sync;
 mod timing;
 mod vector;
 
-use super::{Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS};
+use super::{
+    Outcome, ProposalView, VoteContent, VotingBook, VotingEvent, DEFAULT_TTL_MS,
+    MAX_OPEN_PER_PROPOSER,
+};
 use crate::wire::{Domain, PeerId, ProposalId, SignedPayload};
 use ed25519_dalek::SigningKey;
 
@@ -43,6 +47,11 @@ pub(super) fn peer(n: u8) -> Peer {
 /// `count` peers with keys 1..=count.
 pub(super) fn peers(count: u8) -> Vec<Peer> {
     (1..=count).map(peer).collect()
+}
+
+/// The ids of `ps`.
+pub(super) fn ids(ps: &[Peer]) -> Vec<PeerId> {
+    ps.iter().map(|p| p.id).collect()
 }
 
 impl Peer {

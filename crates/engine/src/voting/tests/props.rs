@@ -87,7 +87,7 @@ proptest! {
         seed in any::<u64>(),
         proposal_at in 0usize..7,
     ) {
-        let m = 1 + m_raw % n as usize;
+        let m = majority_or_more(n, m_raw);
         let (ps, sp, id, votes) = scenario(n, m, &choices);
         let ballots: Vec<(PeerId, bool)> =
             votes.iter().map(|v| v.parse::<VoteContent>().unwrap()).map(|v| (v.voter, v.approve)).collect();
@@ -124,7 +124,7 @@ proptest! {
         m_raw in 0usize..6,
         ops in prop::collection::vec((0u8..8, any::<bool>(), 0i64..400_000, any::<bool>()), 1..14),
     ) {
-        let m = 1 + m_raw % n as usize;
+        let m = majority_or_more(n, m_raw);
         let mut ps = peers(8);
         let others: Vec<PeerId> = ps[1..n as usize].iter().map(|p| p.id).collect();
         let (_, id, events) = ps[0].propose(&others, Some(m), true, T0);
@@ -158,7 +158,7 @@ proptest! {
         byte in any::<usize>(),
         bit in 0u8..8,
     ) {
-        let m = 1 + m_raw % n as usize;
+        let m = majority_or_more(n, m_raw);
         let (mut ps, _, id, votes) = scenario(n, m, &[Some(true); 6]);
         for v in &votes {
             let _ = ps[0].book.receive_vote(v, T0 + 2);
@@ -205,4 +205,11 @@ fn flip_changes_what_it_touches() {
         flip(&mut f, in_sig, 3, 0);
         assert_ne!(f, sp);
     }
+}
+
+/// A threshold from a strict majority of `n` up to `n`, picked by `raw` (lower ones are never
+/// legitimate, see `legit`).
+fn majority_or_more(n: u8, raw: usize) -> usize {
+    let need = crate::voting::default_threshold(n as usize);
+    need + raw % (n as usize + 1 - need)
 }

@@ -111,8 +111,8 @@ proptest! {
 
     #[test]
     fn everyone_agrees_whatever_the_votes_and_orders(
-        m1 in 1usize..=5,
-        m2 in 1usize..=5,
+        m1 in 3usize..=5,
+        m2 in 3usize..=5,
         choices1 in prop::collection::vec(prop::option::of(any::<bool>()), 5),
         choices2 in prop::collection::vec(prop::option::of(any::<bool>()), 5),
         seed in any::<u64>(),

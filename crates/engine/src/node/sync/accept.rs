@@ -1,0 +1,177 @@
+//! The receiver's side of history sync: `give` frames checked against what was asked (cheap
+//! checks and the duplicate check before the signature), filed in the authors' time order
+//! clamped to now, the answer settled; and holes nobody could fill told once.
+
+use super::held::HeldRow;
+use super::ranges::covers;
+use super::{Asked, MAX_GAPS_TOLD};
+use crate::api::NetEvent;
+use crate::node::io::{ConnId, Output};
+use crate::node::node::Node;
+use crate::node::sanitize::clean_text;
+use crate::wire::{ChatContent, ChatLink, Domain, MessageId, PeerId, SignedPayload};
+
+/// A synced message that passed every check.
+struct Accepted {
+    content: ChatContent,
+    prev: Option<u64>,
+    payload: SignedPayload,
+}
+
+impl Node {
+    /// Part of the answer to our `want`, from the established peer `via` on `conn`.
+    pub(in crate::node) fn on_give(
+        &mut self,
+        conn: ConnId,
+        via: PeerId,
+        messages: Vec<SignedPayload>,
+        last: bool,
+    ) {
+        let Some(mut asked) = self.sync.conns.get_mut(&conn).and_then(|c| c.asked.take()) else {
+            return self.reject_chat(via, "sync: messages that were not asked for".into());
+        };
+        let mut accepted = Vec::new();
+        for sp in messages {
+            asked.received += 1;
+            if asked.received > asked.span {
+                self.reject_chat(via, "sync: more messages than were asked for".into());
+                break;
+            }
+            match self.check_synced(&sp, &mut asked) {
+                Ok(Some(a)) => accepted.push(a),
+                Ok(None) => {} // ours, or already held
+                Err(reason) => self.reject_chat(via, format!("sync: {reason}")),
+            }
+        }
+        self.file_synced(accepted, via);
+        let Some(cs) = self.sync.conns.get_mut(&conn) else {
+            return;
+        };
+        if !last {
+            cs.asked = Some(asked);
+            return;
+        }
+        // Settled: what came is no longer offered by this peer, and what did not is asked
+        // again (the answer is bounded in bytes); an author it offered but gave nothing of is
+        // not asked of it again (pruned meanwhile, or a false summary).
+        for a in &asked.authors {
+            let Some(offer) = cs.offer.get_mut(&a.author) else {
+                continue;
+            };
+            match asked.got.get(&a.author) {
+                Some(got) => *offer = super::ranges::subtract(offer, got),
+                None => offer.clear(),
+            }
+            if offer.is_empty() {
+                cs.offer.remove(&a.author);
+            }
+        }
+        self.pump_sync();
+    }
+
+    /// `Ok(None)`: skip silently (our own, or already held). Checked in order: signed,
+    /// parsed, asked for, ours, held, body size, date, signature.
+    fn check_synced(
+        &mut self,
+        sp: &SignedPayload,
+        asked: &mut Asked,
+    ) -> Result<Option<Accepted>, String> {
+        if sp.sig.is_none() {
+            return Err("unsigned message not accepted".into());
+        }
+        let content: ChatContent = sp.parse().map_err(|_| "malformed message".to_string())?;
+        let wanted = asked
+            .authors
+            .iter()
+            .find(|a| a.author == content.author)
+            .is_some_and(|a| covers(&a.ranges, content.seq));
+        if !wanted {
+            return Err("message that was not asked for".into());
+        }
+        let got = asked.got.entry(content.author).or_default();
+        *got = super::ranges::union(got, &[(content.seq, content.seq)]);
+        if content.author == self.id() || self.sync.held.contains(&content.author, content.seq) {
+            return Ok(None);
+        }
+        if content.body.len() > self.cfg.limits.max_body_len {
+            return Err("message body over the size limit".into());
+        }
+        if self.dated_ahead(content.ts) {
+            return Err("message dated in the future".into());
+        }
+        if content.ts < self.now.unix_ms - self.retention_ms() {
+            return Err("message older than retention".into());
+        }
+        self.verified
+            .verify(sp, &content.author, Domain::Chat)
+            .map_err(|e| format!("{e} (claimed author {})", content.author.fingerprint()))?;
+        let prev = sp.parse::<ChatLink>().ok().and_then(|l| l.prev);
+        Ok(Some(Accepted {
+            content,
+            prev,
+            payload: sp.clone(),
+        }))
+    }
+
+    /// Keeps and shows synced messages in the authors' time order, none after now.
+    fn file_synced(&mut self, mut accepted: Vec<Accepted>, via: PeerId) {
+        let now = self.now.unix_ms;
+        accepted.sort_by_key(|a| (a.content.ts.min(now), a.content.author, a.content.seq));
+        for Accepted {
+            content,
+            prev,
+            payload,
+        } in accepted
+        {
+            let fresh = self.sync.held.insert(HeldRow {
+                author: content.author,
+                seq: content.seq,
+                prev,
+                ts: content.ts,
+            });
+            if !fresh {
+                continue; // twice in one answer
+            }
+            let msg_id = MessageId {
+                author: content.author,
+                seq: content.seq,
+            }
+            .to_string();
+            self.outputs.push(Output::Archive {
+                msg_id: msg_id.clone(),
+                author: content.author,
+                ts: content.ts,
+                payload,
+            });
+            self.emit(NetEvent::Backfilled {
+                msg_id,
+                from: content.author.to_hex(),
+                from_name: self.peer_name(&content.author),
+                body: clean_text(&content.body, true),
+                ts: content.ts.min(now),
+                via: via.to_hex(),
+            });
+        }
+    }
+
+    /// Every exchange is finished: holes between held runs that nobody connected could fill
+    /// are told once.
+    pub(super) fn tell_gaps(&mut self) {
+        let cutoff = self.now.unix_ms - self.retention_ms();
+        for gap in self.sync.held.gaps() {
+            if gap.to_ts < cutoff || self.sync.gaps_told.len() >= MAX_GAPS_TOLD {
+                continue;
+            }
+            if !self.sync.gaps_told.insert((gap.author, gap.next_seq)) {
+                continue;
+            }
+            tracing::info!(author = %gap.author.fingerprint(), "history gap");
+            self.emit(NetEvent::HistoryGap {
+                author: gap.author.to_hex(),
+                from_name: self.peer_name(&gap.author),
+                from_ts: gap.from_ts,
+                to_ts: gap.to_ts,
+            });
+        }
+    }
+}

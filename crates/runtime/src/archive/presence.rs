@@ -1,0 +1,205 @@
+//! Join and leave lines, folded like weechat's smart filter: a line is shown (and so stored)
+//! only for a peer that spoke lately or is verified; a peer that leaves and comes back within
+//! a short time gets no new line. Others only change the peer list, and nothing is stored.
+
+use super::{key_warning, system, Archive};
+use p2pchat_engine::api::{NetEvent, Trust};
+use std::collections::HashMap;
+
+/// SMART_FILTER_DELAY: a peer that spoke within this long (ms) gets join and leave lines.
+pub const SMART_FILTER_DELAY_MS: i64 = 15 * 60 * 1000;
+/// REJOIN_FOLD: a peer back within this long (ms) after a shown leave gets no join line (and
+/// then no leave line either, as none says it is back).
+pub const REJOIN_FOLD_MS: i64 = 60 * 1000;
+/// MAX_PRESENCE: most peers whose speaking and lines are remembered; the longest-idle go.
+pub const MAX_PRESENCE: usize = 1024;
+
+/// What the log last said about one peer, and when it last spoke.
+#[derive(Clone, Copy, Debug, Default)]
+struct Seen {
+    spoke: Option<i64>,
+    /// The last line shown says the peer is here.
+    shown_online: bool,
+    /// When a leave line was last shown.
+    shown_left: Option<i64>,
+    /// Orders uses (unique): the smallest is the longest idle.
+    touched: u64,
+}
+
+/// The fold decisions for joins and leaves. Time is the wall clock in Unix ms, passed in.
+#[derive(Debug, Default)]
+pub struct Presence {
+    peers: HashMap<String, Seen>,
+    clock: u64,
+}
+
+impl Presence {
+    /// `id` said something (a message or a private message).
+    pub fn spoke(&mut self, id: &str, now: i64) {
+        self.seen(id).spoke = Some(now);
+    }
+
+    /// `id` came online; `verified`: the user trusts its key. True: show (and store) a line.
+    pub fn joined(&mut self, id: &str, verified: bool, now: i64) -> bool {
+        let s = self.seen(id);
+        let spoke_lately = s.spoke.is_some_and(|t| now - t < SMART_FILTER_DELAY_MS);
+        let flapping = s.shown_left.is_some_and(|t| now - t < REJOIN_FOLD_MS);
+        let show = (verified || spoke_lately) && !flapping && !s.shown_online;
+        s.shown_online |= show;
+        show
+    }
+
+    /// `id` went offline. True: show (and store) a line: when its join was shown, or when it
+    /// spoke lately after the last leave shown (its messages said it was here).
+    pub fn left(&mut self, id: &str, now: i64) -> bool {
+        let s = self.seen(id);
+        let spoke_since = s.spoke.is_some_and(|t| {
+            now - t < SMART_FILTER_DELAY_MS && s.shown_left.is_none_or(|left| t > left)
+        });
+        let show = std::mem::take(&mut s.shown_online) || spoke_since;
+        if show {
+            s.shown_left = Some(now);
+        }
+        show
+    }
+
+    /// How many peers are remembered.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.peers.len()
+    }
+
+    fn seen(&mut self, id: &str) -> &mut Seen {
+        if !self.peers.contains_key(id) && self.peers.len() >= MAX_PRESENCE {
+            // Forget the longest-idle eighth at once: one scan per many newcomers.
+            let mut touched: Vec<u64> = self.peers.values().map(|s| s.touched).collect();
+            let (_, cutoff, _) = touched.select_nth_unstable(MAX_PRESENCE / 8);
+            let cutoff = *cutoff;
+            self.peers.retain(|_, s| s.touched > cutoff);
+        }
+        self.clock += 1;
+        let s = self.peers.entry(id.to_string()).or_default();
+        s.touched = self.clock;
+        s
+    }
+}
+
+impl Archive {
+    /// A peer came online or went offline: remembers who is online, sights its key (a trust
+    /// event follows the join, a key warning is stored), and shows and stores a line unless
+    /// the fold rules make the event `quiet`.
+    pub(super) fn on_presence(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
+        let mut out = Vec::new();
+        let event = match event {
+            NetEvent::PeerOnline {
+                id,
+                name,
+                fingerprint,
+                addr,
+                ..
+            } => {
+                self.online.insert(id.clone(), name.clone());
+                let trust = self.sight(&id, &name, &fingerprint, now_ms);
+                let verified = matches!(
+                    trust,
+                    Some(NetEvent::PeerTrust {
+                        trust: Trust::Verified,
+                        ..
+                    })
+                );
+                let quiet = !self.presence.joined(&id, verified, now_ms);
+                let mut errors = Vec::new();
+                if !quiet {
+                    let line = system(format!("{name} joined ({fingerprint})"), now_ms);
+                    self.store(&line, &mut errors);
+                }
+                if let Some(NetEvent::PeerTrust {
+                    trust: Trust::KeyChanged,
+                    name,
+                    fingerprint,
+                    previous,
+                    ..
+                }) = &trust
+                {
+                    let warning = key_warning(name, fingerprint, previous, &self.me.fingerprint());
+                    self.store(&system(warning, now_ms), &mut errors);
+                }
+                out.extend(trust);
+                out.extend(errors);
+                NetEvent::PeerOnline {
+                    id,
+                    name,
+                    fingerprint,
+                    addr,
+                    quiet,
+                }
+            }
+            NetEvent::PeerOffline {
+                id, name, reason, ..
+            } => {
+                self.online.remove(&id);
+                let quiet = !self.presence.left(&id, now_ms);
+                if !quiet {
+                    self.store(&system(format!("{name} left"), now_ms), &mut out);
+                }
+                NetEvent::PeerOffline {
+                    id,
+                    name,
+                    reason,
+                    quiet,
+                }
+            }
+            other => other,
+        };
+        out.insert(0, event);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silent_peers_are_folded_speakers_and_verified_keys_are_not() {
+        let mut p = Presence::default();
+        assert!(!p.joined("silent", false, 0));
+        assert!(!p.left("silent", 10));
+        assert!(p.joined("friend", true, 0));
+        assert!(p.left("friend", 10));
+        p.spoke("talker", 0);
+        assert!(p.joined("talker", false, 1000));
+        assert!(p.left("talker", 2000));
+        // A folded join, then a message: the leave is shown (weechat's join unmasking).
+        assert!(!p.joined("late", false, 0));
+        p.spoke("late", 5);
+        assert!(p.left("late", 6));
+        // Long after speaking, the talker is folded again.
+        assert!(!p.joined("talker", false, SMART_FILTER_DELAY_MS + 1));
+    }
+
+    #[test]
+    fn a_quick_rejoin_collapses_and_the_next_leave_with_it() {
+        let mut p = Presence::default();
+        assert!(p.joined("f", true, 0));
+        assert!(p.left("f", 1_000));
+        for t in [2_000, 3_000, 4_000, 5_000] {
+            assert!(!p.joined("f", true, t));
+            assert!(!p.left("f", t + 500));
+        }
+        assert!(p.joined("f", true, 1_000 + REJOIN_FOLD_MS + 1));
+    }
+
+    #[test]
+    fn the_memory_is_bounded() {
+        let mut p = Presence::default();
+        for i in 0..(3 * MAX_PRESENCE) {
+            p.joined(&i.to_string(), false, i as i64);
+        }
+        assert!(
+            p.len() <= MAX_PRESENCE && p.len() > MAX_PRESENCE / 2,
+            "{}",
+            p.len()
+        );
+    }
+}
