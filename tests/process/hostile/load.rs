@@ -209,16 +209,15 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
     p.a.wait_for("flooder online", T, |e| {
         e["event"] == "peer_online" && e["name"] == "Mallory"
     });
-    let chunks: Vec<Vec<u8>> = signed
-        .chunks(1000)
-        .map(|c| c.iter().flat_map(|f| s.seal(f).to_vec()).collect())
-        .collect();
-    let mut w = s.s.try_clone().unwrap();
+    let stream = s.s.try_clone().unwrap();
     // The node cannot have read faster than burst + rate since the first byte was written.
     let first = Instant::now();
+    // Each chunk is sealed just before it is written: sealing all 10,000 first could keep the
+    // connection silent past the peer timeout on a loaded machine (seen: Mallory timed out).
     let writer = std::thread::spawn(move || {
-        for chunk in chunks {
-            if w.write_all(&chunk).is_err() {
+        for chunk in signed.chunks(1000) {
+            let bytes: Vec<u8> = chunk.iter().flat_map(|f| s.seal(f).to_vec()).collect();
+            if s.s.write_all(&bytes).is_err() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -247,7 +246,7 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
         "{shown} in {elapsed:.2} s: not rate limited"
     );
     assert!(shown >= 100, "the flood is read, just slowly: {shown}");
-    s.s.shutdown(Shutdown::Both).unwrap();
+    stream.shutdown(Shutdown::Both).unwrap();
     writer.join().unwrap();
     still_fine_allowing(&mut p.a, &mut p.b, "ok after the flood", |m| {
         m.starts_with("flood ")
