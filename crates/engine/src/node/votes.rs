@@ -3,18 +3,10 @@
 
 use super::io::ConnId;
 use super::node::Node;
-use crate::api::{NetEvent, Outcome, ProposalInfo};
-use crate::voting::{GroupView, Outcome as BookOutcome, VoteError, VotingEvent};
+use crate::api::{NetEvent, ProposalInfo};
+use crate::voting::{GroupView, VoteError, VotingEvent};
 use crate::wire::frame::Certificate;
 use crate::wire::{Frame, PeerId, SignedPayload};
-
-fn outcome(o: BookOutcome) -> Outcome {
-    match o {
-        BookOutcome::Approved => Outcome::Approved,
-        BookOutcome::Rejected => Outcome::Rejected,
-        BookOutcome::Expired => Outcome::Expired,
-    }
-}
 
 /// Refusals that are normal while merging a peer's sync (it knew less or more than we do).
 fn routine_in_sync(e: &VoteError) -> bool {
@@ -93,7 +85,7 @@ impl Node {
             rejections: v.rejections,
             expires_ts: v.content.expires_ts,
             my_vote: v.my_vote,
-            outcome: v.outcome.map(outcome),
+            outcome: v.outcome,
         }
     }
 
@@ -244,7 +236,7 @@ impl Node {
                     outcome: o,
                 } => NetEvent::ProposalClosed {
                     proposal_id: proposal_id.0,
-                    outcome: outcome(o),
+                    outcome: o,
                 },
                 VotingEvent::SecureMode {
                     enabled,

@@ -1,18 +1,9 @@
 //! Pure tallies over distinct keys: approvals, rejections and the outcome they imply.
 
+pub use crate::api::Outcome;
 use crate::wire::PeerId;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// How a proposal closed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Approved,
-    Rejected,
-    Expired,
-}
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
