@@ -67,6 +67,30 @@ pub fn parse(text: &str, shown: &str) -> Result<FileSettings, String> {
 mod tests {
     use super::*;
 
+    /// The example the project ships (assets/) parses, with the flags' defaults, and with every
+    /// commented-out key uncommented too: it cannot drift from what the program reads.
+    #[test]
+    fn the_shipped_example_config_parses_and_names_every_key() {
+        let text = include_str!("../assets/config.example.toml");
+        let s = parse(text, "config.example.toml").unwrap();
+        let cli = <crate::cli::Cli as clap::Parser>::parse_from(["p2pchat-tui"]);
+        assert_eq!(s.port, Some(cli.port));
+        assert_eq!(s.max_store_mb, Some(cli.max_store_mb));
+        assert_eq!(s.retention_days, Some(cli.retention_days));
+        let all: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|r| r.contains(" = "))
+                    .unwrap_or(l)
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let every = parse(&all, "config.example.toml (all keys)").unwrap();
+        assert!(every.name.is_some() && every.bind.is_some() && every.data_dir.is_some());
+        assert!(every.peers.is_some() && every.broadcast.is_some());
+    }
+
     #[test]
     fn a_full_file_parses() {
         let s = parse(

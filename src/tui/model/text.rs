@@ -3,11 +3,13 @@
 //! Everything here works on grapheme clusters and their display width (unicode-width), the same
 //! unit ratatui uses for buffer cells, so emoji and CJK take the columns they really take.
 
+use p2pchat_engine::node::sanitize::is_unsafe_char;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Replaces characters that must never reach the terminal: C0/C1 controls (shown as control
-/// pictures or U+FFFD), DEL, and bidirectional overrides. `\n` is kept when `keep_newlines`,
+/// The display pass over text about to be drawn: characters that must never reach the
+/// terminal (the engine's `is_unsafe_char`, one rule for the whole program) become U+FFFD, C0
+/// controls and DEL their control pictures. `\n` is kept when `keep_newlines`,
 /// tabs become a space, `\r\n` and lone `\r` become `\n` (or a space).
 pub fn sanitize(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
@@ -25,13 +27,10 @@ pub fn sanitize(text: &str, keep_newlines: bool) -> String {
             // C0 controls: the matching "control picture" (U+2400 block), e.g. ESC -> ␛.
             '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
             '\u{7f}' => out.push('\u{2421}'),
-            // C1 controls, bidi embeddings/overrides/isolates, and line/paragraph separators.
-            '\u{80}'..='\u{9f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{2028}'
-            | '\u{2029}' => out.push('\u{fffd}'),
-            _ => out.push(c),
+            // Everything else the engine's one rule refuses (C1 controls, bidi marks and
+            // overrides, line/paragraph separators): the same rule as for network text.
+            c if is_unsafe_char(c) => out.push('\u{fffd}'),
+            c => out.push(c),
         }
     }
     out
@@ -128,6 +127,24 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One rule: the display pass changes exactly the characters the engine's cleaning
+    /// refuses (apart from the layout characters it handles itself: CR, LF, tab).
+    #[test]
+    fn the_display_pass_and_the_network_cleaning_refuse_the_same_characters() {
+        let probe = (0u32..0x3000)
+            .filter_map(char::from_u32)
+            .filter(|c| !"\r\n\t".contains(*c));
+        for c in probe {
+            let shown = sanitize(&c.to_string(), true);
+            assert_eq!(
+                shown != c.to_string(),
+                is_unsafe_char(c),
+                "U+{:04X} shown as {shown:?}",
+                c as u32
+            );
+        }
+    }
 
     fn pieces(text: &str, first: usize, rest: usize) -> Vec<&str> {
         wrap(text, first, rest)

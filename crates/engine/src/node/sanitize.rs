@@ -6,7 +6,7 @@ pub fn clean_text(s: &str, multiline: bool) -> String {
     s.chars()
         .map(|c| {
             let allowed_ws = multiline && (c == '\n' || c == '\t');
-            if (c.is_control() && !allowed_ws) || is_bidi_control(c) {
+            if is_unsafe_char(c) && !allowed_ws {
                 '\u{FFFD}'
             } else {
                 c
@@ -15,8 +15,17 @@ pub fn clean_text(s: &str, multiline: bool) -> String {
         .collect()
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+/// The one rule for what must never reach a terminal as it is, shared by everything that
+/// shows text (the interface's display pass uses it too): Unicode control characters (C0, DEL,
+/// C1), the bidirectional marks, embeddings, overrides and isolates, and the line and paragraph
+/// separators (a terminal would break the line where the layout did not).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'
+                | '\u{2028}' | '\u{2029}'
+        )
 }
 
 /// A display name: one line, cleaned, trimmed, at most `max_chars` characters.
