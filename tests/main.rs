@@ -32,6 +32,7 @@ mod netns {
 }
 
 mod tmux {
+    mod cells;
     mod history;
     mod tui;
 }
