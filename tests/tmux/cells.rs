@@ -1,6 +1,7 @@
 //! Emoji in a real terminal (#13 item 5): tmux 3.3a gives `❤️` one column and `👍🏽` four,
 //! where ratatui alone reserves two for each. Drawn over a screen full of letters, the line
-//! must keep its skin tone and leave no letter of the older frame beside the emoji.
+//! must keep its skin tone and leave no letter of the older frame beside the emoji; the same
+//! for ZWJ sequences with a tone or VS16 in them (`👩🏽‍💻` four columns there, `🏳️‍🌈` one).
 //!
 //! Skipped (with the reason printed) when tmux is missing.
 
@@ -48,12 +49,12 @@ fn emoji_lines_drawn_over_older_text_leave_no_stale_cell() {
     }
     term.wait_screen("the filler", T, |s| s.contains(&format!("29 {filler}")));
     // Each new line moves every row up: the emoji rows are drawn over filler rows.
-    let lines = ["I ❤️ it, 👍🏽 ok", "keycap 1️⃣ and ☺️ end"];
+    let lines = ["I ❤️ it, 👍🏽 ok", "keycap 1️⃣ and ☺️ end", "coder 👩🏽‍💻 🏳️‍🌈 fin"];
     for line in lines {
         bob.send(line);
     }
-    let screen = term.wait_screen("the emoji lines", T, |s| s.contains("☺"));
-    for (line, ending) in lines.iter().zip(["ok", "end"]) {
+    let screen = term.wait_screen("the emoji lines", T, |s| s.contains(" fin"));
+    for (line, ending) in lines.iter().zip(["ok", "end", "fin"]) {
         let head = &line[..line.find(' ').unwrap()];
         let row = screen
             .lines()

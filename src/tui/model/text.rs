@@ -60,14 +60,12 @@ fn is_skin_tone(c: char) -> bool {
 ///   does not (tmux 3.3a), and ratatui reserves 2. The tone is split off into a cell of its
 ///   own (after a zero-width boundary): 4 columns everywhere, the tone shown beside the emoji.
 ///
-/// ZWJ sequences are left whole: unicode-width and the terminals tried agree on 2. Applying
-/// it twice changes nothing.
+/// - a ZWJ sequence with either of those in it (`👩🏽‍💻`, `🏳️‍🌈`): tmux 3.3a gives these 4 and 1
+///   columns. Its parts are drawn side by side (each made safe as above, the joiner dropped).
+///
+/// Other ZWJ sequences (`👨‍👩‍👧`) are left whole: unicode-width and the terminals tried agree on
+/// 2. Applying it twice changes nothing.
 pub fn for_screen(text: &str) -> Cow<'_, str> {
-    let risky = |g: &str| {
-        !g.contains(ZWJ)
-            && g.chars().count() > 1
-            && (g.contains(VS16) || g.chars().skip(1).any(is_skin_tone))
-    };
     if text.is_ascii() || !text.graphemes(true).any(risky) {
         return Cow::Borrowed(text);
     }
@@ -75,21 +73,34 @@ pub fn for_screen(text: &str) -> Cow<'_, str> {
     for g in text.graphemes(true) {
         if !risky(g) {
             out.push_str(g);
-        } else if g.contains(VS16) {
-            let base: String = g.chars().filter(|&c| c != VS16).collect();
-            let pad = g.width().saturating_sub(base.width());
-            out.push_str(&base);
-            out.extend(std::iter::repeat_n(' ', pad));
-        } else {
-            for (i, c) in g.chars().enumerate() {
-                if i > 0 && is_skin_tone(c) {
-                    out.push(BOUNDARY);
+            continue;
+        }
+        for (i, part) in g.split(ZWJ).enumerate() {
+            if i > 0 {
+                out.push(BOUNDARY);
+            }
+            if part.contains(VS16) {
+                let base: String = part.chars().filter(|&c| c != VS16).collect();
+                let pad = part.width().saturating_sub(base.width());
+                out.push_str(&base);
+                out.extend(std::iter::repeat_n(' ', pad));
+            } else {
+                for (j, c) in part.chars().enumerate() {
+                    if j > 0 && is_skin_tone(c) {
+                        out.push(BOUNDARY);
+                    }
+                    out.push(c);
                 }
-                out.push(c);
             }
         }
     }
     Cow::Owned(out)
+}
+
+/// A grapheme whose width terminals disagree on: several characters with VS16 or a skin tone
+/// after the first.
+fn risky(g: &str) -> bool {
+    g.chars().nth(1).is_some() && (g.contains(VS16) || g.chars().skip(1).any(is_skin_tone))
 }
 
 /// Display width in terminal columns.
@@ -235,6 +246,12 @@ mod tests {
             assert!(matches!(for_screen(same), Cow::Borrowed(_)), "{same}");
         }
         assert_eq!(for_screen(&thumbs), thumbs);
+        let coder = for_screen("\u{1f469}\u{1f3fd}\u{200d}\u{1f4bb}");
+        assert_eq!(coder, "\u{1f469}\u{200b}\u{1f3fd}\u{200b}\u{1f4bb}");
+        let flag = for_screen("\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}");
+        assert_eq!(flag, "\u{1f3f3} \u{200b}\u{1f308}");
+        assert_eq!((width(&coder), width(&flag)), (6, 4));
+        assert_eq!(for_screen(&coder), coder);
         assert_eq!(
             truncate("\u{2764}\u{fe0f}\u{2764}\u{fe0f}", 3),
             "\u{2764} …"
