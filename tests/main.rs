@@ -8,6 +8,7 @@
 //! The engine's own tests (wire, voting, the simulator) live in crates/engine/tests.
 
 mod pure {
+    mod cells;
     mod fixtures;
     mod layering;
     mod render;
@@ -31,6 +32,7 @@ mod netns {
 }
 
 mod tmux {
+    mod cells;
     mod history;
     mod tui;
 }

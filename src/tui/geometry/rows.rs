@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use super::{Role, Styles, Unstyled};
 use crate::tui::model::log::{LineKind, Mark};
 use crate::tui::model::state::{AppState, Level};
-use crate::tui::model::text::{truncate, width, wrap};
+use crate::tui::model::text::{for_screen, truncate, width, wrap};
 use p2pchat_engine::api::Delivery;
 
 /// The glyph before a message: ✓ signed and verified, ✗ not verified, ~ unsigned.
@@ -121,6 +121,7 @@ pub fn line_rows(
             (text.as_str(), styles.style(Role::System(*level)))
         }
     };
+    let body = for_screen(body);
     let prefix_cols: usize = prefix.iter().map(|s| width(&s.content)).sum();
     let indent = if cols >= width(&time) + 1 + MIN_BODY_COLUMNS {
         width(&time) + 1

@@ -127,6 +127,11 @@ pub(super) fn proposal_closed(state: &mut AppState, proposal_id: String, outcome
         .find(|p| p.proposal_id == proposal_id)
     {
         p.outcome = Some(outcome);
+        // An approval is a certificate: at least `threshold` approvals, even when a vote it
+        // counted was never reported here.
+        if outcome == Outcome::Approved {
+            p.approvals = p.approvals.max(p.threshold);
+        }
     }
     let word = outcome_word(outcome);
     state.set_status(

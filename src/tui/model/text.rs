@@ -2,8 +2,11 @@
 //!
 //! Everything here works on grapheme clusters and their display width (unicode-width), the same
 //! unit ratatui uses for buffer cells, so emoji and CJK take the columns they really take.
+//! Emoji whose width terminals disagree on are first put in a form every terminal draws the
+//! same way ([`for_screen`]).
 
 use p2pchat_engine::node::sanitize::is_unsafe_char;
+use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -36,6 +39,69 @@ pub fn sanitize(text: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// Variation selector 16: "draw the character before as an emoji".
+const VS16: char = '\u{fe0f}';
+/// Zero width joiner, which glues emoji into one (ZWJ sequences).
+const ZWJ: char = '\u{200d}';
+/// A zero-width grapheme boundary (ratatui drops it, as it takes no cell).
+const BOUNDARY: char = '\u{200b}';
+
+fn is_skin_tone(c: char) -> bool {
+    ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
+}
+
+/// `text` in a form whose width every terminal agrees on, so that the cells ratatui reserves
+/// are the cells the terminal draws (no stale cell beside an emoji, nothing drawn over):
+/// - a narrow character made an emoji by VS16 (`❤️`, `☺️`, `1️⃣`): unicode-width and newer
+///   terminals give it 2 columns, tmux 3.3a and many others 1. It becomes the character
+///   without the selector followed by a space: 2 columns everywhere.
+/// - an emoji with a skin tone (`👍🏽`): 2 columns where the terminal joins them, 4 where it
+///   does not (tmux 3.3a), and ratatui reserves 2. The tone is split off into a cell of its
+///   own (after a zero-width boundary): 4 columns everywhere, the tone shown beside the emoji.
+///
+/// - a ZWJ sequence with either of those in it (`👩🏽‍💻`, `🏳️‍🌈`): tmux 3.3a gives these 4 and 1
+///   columns. Its parts are drawn side by side (each made safe as above, the joiner dropped).
+///
+/// Other ZWJ sequences (`👨‍👩‍👧`) are left whole: unicode-width and the terminals tried agree on
+/// 2. Applying it twice changes nothing.
+pub fn for_screen(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || !text.graphemes(true).any(risky) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for g in text.graphemes(true) {
+        if !risky(g) {
+            out.push_str(g);
+            continue;
+        }
+        for (i, part) in g.split(ZWJ).enumerate() {
+            if i > 0 {
+                out.push(BOUNDARY);
+            }
+            if part.contains(VS16) {
+                let base: String = part.chars().filter(|&c| c != VS16).collect();
+                let pad = part.width().saturating_sub(base.width());
+                out.push_str(&base);
+                out.extend(std::iter::repeat_n(' ', pad));
+            } else {
+                for (j, c) in part.chars().enumerate() {
+                    if j > 0 && is_skin_tone(c) {
+                        out.push(BOUNDARY);
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A grapheme whose width terminals disagree on: several characters with VS16 or a skin tone
+/// after the first.
+fn risky(g: &str) -> bool {
+    g.chars().nth(1).is_some() && (g.contains(VS16) || g.chars().skip(1).any(is_skin_tone))
+}
+
 /// Display width in terminal columns.
 pub fn width(text: &str) -> usize {
     text.graphemes(true).map(grapheme_width).sum()
@@ -47,7 +113,9 @@ pub fn grapheme_width(g: &str) -> usize {
 }
 
 /// Truncates `text` to at most `max` columns, appending `…` when it was cut.
+/// Applies [`for_screen`] first: every pane's text passes through here or [`for_screen`].
 pub fn truncate(text: &str, max: usize) -> String {
+    let text = &*for_screen(text);
     if width(text) <= max {
         return text.to_string();
     }
@@ -170,6 +238,41 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("世界世界", 5), "世界…");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn emoji_get_a_form_every_terminal_draws_alike() {
+        assert_eq!(for_screen("I \u{2764}\u{fe0f} it"), "I \u{2764}  it");
+        assert_eq!(width(&for_screen("\u{2764}\u{fe0f}")), 2);
+        assert_eq!(for_screen("1\u{fe0f}\u{20e3}"), "1\u{20e3} ");
+        let thumbs = for_screen("\u{1f44d}\u{1f3fd}!");
+        assert_eq!(thumbs, "\u{1f44d}\u{200b}\u{1f3fd}!");
+        assert_eq!(
+            thumbs.graphemes(true).count(),
+            4,
+            "the tone has its own cell"
+        );
+        assert_eq!(width(&thumbs), 5);
+        // Left alone: plain emoji, ZWJ sequences, flags, text; twice is once.
+        for same in [
+            "\u{1f44d}",
+            "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}",
+            "\u{1f1eb}\u{1f1f7}",
+            "héllo",
+        ] {
+            assert!(matches!(for_screen(same), Cow::Borrowed(_)), "{same}");
+        }
+        assert_eq!(for_screen(&thumbs), thumbs);
+        let coder = for_screen("\u{1f469}\u{1f3fd}\u{200d}\u{1f4bb}");
+        assert_eq!(coder, "\u{1f469}\u{200b}\u{1f3fd}\u{200b}\u{1f4bb}");
+        let flag = for_screen("\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}");
+        assert_eq!(flag, "\u{1f3f3} \u{200b}\u{1f308}");
+        assert_eq!((width(&coder), width(&flag)), (6, 4));
+        assert_eq!(for_screen(&coder), coder);
+        assert_eq!(
+            truncate("\u{2764}\u{fe0f}\u{2764}\u{fe0f}", 3),
+            "\u{2764} …"
+        );
     }
 
     #[test]

@@ -7,4 +7,5 @@
 mod bytes;
 mod forged;
 mod load;
+mod resets;
 mod transport;

@@ -51,8 +51,9 @@ impl VotingBook {
     /// describes it, and ranks above the current certificate: its proposal's `created_ts`,
     /// capped at when this node first saw that proposal, then the proposal id. An older or
     /// identical certificate is `Ok(vec![])`. A verified certificate also closes its proposal
-    /// here as approved if it was not (a proposal not known yet is recorded as closed and
-    /// approved, without an event).
+    /// here as approved if it was not, reporting first as `Vote` events the approvals it counts
+    /// that were not heard yet (a proposal not known yet is recorded as closed and approved,
+    /// without an event).
     pub fn receive_certificate_in(
         &mut self,
         cert: &Certificate,
@@ -78,12 +79,23 @@ impl VotingBook {
         let approvals = verified.approvers[1..].iter().zip(&cert.approvals);
         match self.entries.get_mut(&id) {
             Some(entry) if entry.outcome != Some(Outcome::Approved) => {
-                // Count the certificate's approvals from members not heard from yet.
+                // Count the certificate's approvals from members not heard from yet, each
+                // reported as a vote so that the tally front ends show matches the book's
+                // (the closing vote itself often arrives after the certificate, and is then a
+                // duplicate that reports nothing).
                 for (voter, sp) in approvals {
-                    entry
-                        .ballots
-                        .entry(*voter)
-                        .or_insert_with(|| (true, sp.clone()));
+                    if entry.ballots.contains_key(voter) {
+                        continue;
+                    }
+                    entry.ballots.insert(*voter, (true, sp.clone()));
+                    let t = entry.tally();
+                    events.push(VotingEvent::Vote {
+                        proposal_id: id.clone(),
+                        voter: *voter,
+                        approve: true,
+                        approvals: t.approvals,
+                        rejections: t.rejections,
+                    });
                 }
                 entry.outcome = Some(Outcome::Approved);
                 events.push(VotingEvent::ProposalClosed {

@@ -190,6 +190,34 @@ mod tests {
         assert!(p.joined("f", true, 1_000 + REJOIN_FOLD_MS + 1));
     }
 
+    /// #13 item 6: a peer restarting five times in a minute (each run a few seconds, no word
+    /// between) makes at most one join and one leave line, whoever it is.
+    #[test]
+    fn five_restarts_in_a_minute_make_at_most_one_line_pair() {
+        const S: i64 = 1000;
+        for (who, verified, spoke) in [
+            ("verified", true, None),
+            ("talker", false, Some(-5 * S)),
+            ("silent", false, None),
+        ] {
+            let mut p = Presence::default();
+            if let Some(t) = spoke {
+                p.spoke(who, t);
+            }
+            let (mut joins, mut leaves) = (0, 0);
+            for run in 0..5 {
+                let start = run * 12 * S;
+                joins += usize::from(p.joined(who, verified, start));
+                leaves += usize::from(p.left(who, start + 10 * S));
+            }
+            assert!(
+                joins <= 1 && leaves <= 1,
+                "{who}: {joins} joins, {leaves} leaves"
+            );
+            assert_eq!(joins, leaves, "{who}: a shown join gets its leave");
+        }
+    }
+
     #[test]
     fn the_memory_is_bounded() {
         let mut p = Presence::default();

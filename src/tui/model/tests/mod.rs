@@ -5,6 +5,7 @@ mod editing;
 mod network;
 mod props;
 mod store;
+mod tally;
 
 pub use crate::tui::model::input::MAX_INPUT_BYTES;
 pub use crate::tui::model::keymap::{lookup, Code, Key, Mode};

@@ -246,3 +246,37 @@ fn a_certificate_closes_its_locally_open_or_expired_proposal_as_approved() {
     assert_eq!(expired.outcome(&id), Some(Outcome::Approved));
     assert!(expired.book.secure_only());
 }
+
+/// What a non-proposer sees when the proposer's certificate overtakes the closing vote: the
+/// vote it had not heard yet is reported (with the full tally) before the proposal closes,
+/// and the vote itself, arriving after, reports nothing more.
+#[test]
+fn a_certificate_reports_the_votes_it_counts_before_closing() {
+    let (ps, id, cert) = approved();
+    let mut watcher = peer(4);
+    watcher.book.receive_proposal(&cert.proposal, T0).unwrap();
+    let first = signed_vote(&ps[1].key, &id, true, T0 + 1);
+    watcher.book.receive_vote(&first, T0).unwrap();
+    let events = watcher.book.receive_certificate(&cert).unwrap();
+    let tallies: Vec<(PeerId, usize)> = events
+        .iter()
+        .filter_map(|e| match e {
+            VotingEvent::Vote {
+                voter, approvals, ..
+            } => Some((*voter, *approvals)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tallies, vec![(ps[2].id, 3)], "the closing vote, 3 of 3");
+    let vote_at = events
+        .iter()
+        .position(|e| matches!(e, VotingEvent::Vote { .. }));
+    let closed_at = events
+        .iter()
+        .position(|e| matches!(e, VotingEvent::ProposalClosed { .. }));
+    assert!(vote_at < closed_at, "the vote comes before the closing");
+    assert_eq!(closings(&events), vec![Outcome::Approved]);
+    let closing = signed_vote(&ps[2].key, &id, true, T0 + 2);
+    assert_eq!(watcher.book.receive_vote(&closing, T0).unwrap(), vec![]);
+    assert_eq!(watcher.view(&id).unwrap().approvals, 3);
+}
