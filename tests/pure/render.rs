@@ -107,7 +107,7 @@ fn styles_with_colour() {
     // Peers pane focused with a selection; chat lines with peer colours and signature marks.
     let mut s = chat(72, 16, true);
     key(&mut s, Key::plain(Code::Tab));
-    key(&mut s, Key::plain(Code::Char('j')));
+    key(&mut s, Key::plain(Code::Down));
     insta::assert_debug_snapshot!(render(&s).backend().buffer());
 }
 
@@ -115,7 +115,7 @@ fn styles_with_colour() {
 fn styles_without_colour_keep_selection_visible() {
     let mut s = chat(48, 14, false);
     key(&mut s, Key::plain(Code::Tab));
-    key(&mut s, Key::plain(Code::Char('j')));
+    key(&mut s, Key::plain(Code::Down));
     let t = render(&s);
     let buf = t.backend().buffer();
     for cell in buf.content() {
@@ -131,4 +131,16 @@ fn styles_without_colour_keep_selection_visible() {
         );
     }
     insta::assert_debug_snapshot!(buf);
+}
+
+#[test]
+fn the_mode_stays_on_a_40_column_status_bar() {
+    for (width, secure) in [(40, true), (40, false), (30, true), (100, true)] {
+        let mut s = chat(width, 12, true);
+        s.secure_only = Some(secure);
+        let screen = text(&render(&s));
+        let bar = screen.lines().last().unwrap();
+        let mode = if secure { "SECURE-ONLY" } else { "open mode" };
+        assert!(bar.contains(mode), "{width} columns: {bar:?}");
+    }
 }

@@ -50,6 +50,8 @@ pub enum Action {
     CursorWordRight,
     CursorHome,
     CursorEnd,
+    /// End on the input line: the end of the text, or, already there, the newest message.
+    CursorEndOrFollow,
     HistoryPrevious,
     HistoryNext,
     SubmitInput,
