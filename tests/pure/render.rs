@@ -144,3 +144,25 @@ fn the_mode_stays_on_a_40_column_status_bar() {
         assert!(bar.contains(mode), "{width} columns: {bar:?}");
     }
 }
+
+#[test]
+fn a_paste_over_8_kib_asks_with_the_whole_reason_wrapped() {
+    let mut s = chat(60, 20, true);
+    let paste: String = (0..2000).map(|i| format!("line {i:06}\n")).collect();
+    update(&mut s, Action::Paste(paste));
+    let screen = text(&render(&s));
+    assert!(
+        screen.contains("› paste waiting: Enter sends it as 3 messages"),
+        "{screen}"
+    );
+    // The reason is longer than the row: it wraps in the message pane, all of it.
+    let flat: String = screen
+        .lines()
+        .flat_map(|l| l.trim_matches(|c| c == '│' || c == ' ').split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Esc drops the paste and keeps editing."),
+        "{screen}"
+    );
+}
