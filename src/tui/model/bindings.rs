@@ -62,7 +62,7 @@ use Scope as S;
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
     bind(S::Global, Key::ctrl(C::Char('q')), A::Quit, "quit (also /quit)"),
-    bind(S::Global, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; on an empty one, twice within 3 s quits"),
+    bind(S::Global, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; twice on an empty line quits"),
     bind(S::Global, Key::plain(C::F(1)), A::ToggleHelp, "show or hide this help"),
     bind(S::Global, Key::plain(C::Tab), A::FocusNext, "next pane"),
     bind(S::Global, Key::plain(C::BackTab), A::FocusPrevious, "previous pane"),
@@ -115,5 +115,5 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Help, Key::plain(C::Char('j')), A::HelpScrollDown, "scroll help"),
     bind(S::Help, Key::plain(C::PageDown), A::HelpScrollDown, "scroll help"),
     bind(S::Help, Key::ctrl(C::Char('q')), A::Quit, "quit"),
-    bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; on an empty one, twice within 3 s quits"),
+    bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; twice on an empty line quits"),
 ];
