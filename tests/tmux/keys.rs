@@ -94,6 +94,9 @@ fn typing_after_a_vote_or_in_a_pane_is_a_whole_message() {
     });
     term.keys(&["C-u"]);
     term.type_text("/connect 127.0.0.1:1");
+    term.wait_screen("the /connect command typed", T, |s| {
+        s.contains("› /connect 127.0.0.1:1")
+    });
     term.keys(&["Enter"]);
     term.wait_screen("a dead port said out loud", T, |s| {
         s.contains("cannot connect to 127.0.0.1:1")
