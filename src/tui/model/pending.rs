@@ -1,7 +1,12 @@
 //! What the input line is waiting for: a second Ctrl-C, a command whose error should give its
 //! text back, a `/history` the user typed, and a paste too large for one message.
 
-use super::input::MAX_INPUT_BYTES;
+use super::apply::system;
+use super::input::{clean_input, PasteTooLarge, MAX_INPUT_BYTES};
+use super::log::View;
+use super::state::{AppState, Level};
+use super::update::Effect;
+use p2pchat_engine::api::NetCommand;
 
 /// How long after a first Ctrl-C on an empty line a second one quits.
 pub const QUIT_CONFIRM_MS: i64 = 3_000;
@@ -77,6 +82,64 @@ pub fn split_text(text: &str, max: usize) -> Vec<String> {
         rest = rest[cut..].strip_prefix('\n').unwrap_or(&rest[cut..]);
     }
     parts
+}
+
+/// A paste over what one message holds: split it and ask (or refuse when it is huge).
+/// The reason goes to the message pane too, where it wraps instead of being cut.
+pub(super) fn offer_split(state: &mut AppState, text: &str, too_large: PasteTooLarge) {
+    let clean = clean_input(text);
+    let split = SplitPaste {
+        parts: split_text(&clean, MAX_INPUT_BYTES),
+        bytes: too_large.bytes,
+        lines: too_large.lines,
+    };
+    let (reason, short) = if split.parts.len() > MAX_PASTE_PARTS {
+        let reason = format!(
+            "paste refused: {} lines, {} KiB would be {} messages, and a paste is sent as at \
+             most {MAX_PASTE_PARTS} (a message holds at most {} KiB); the input is unchanged",
+            split.lines,
+            split.bytes.div_ceil(1024),
+            split.parts.len(),
+            MAX_INPUT_BYTES / 1024
+        );
+        (reason.clone(), reason)
+    } else {
+        let short = format!(
+            "paste is {} KiB: Enter sends it as {} messages, Esc keeps editing",
+            split.bytes.div_ceil(1024),
+            split.parts.len()
+        );
+        let reason = split.prompt();
+        state.pending.paste = Some(split);
+        (reason, short)
+    };
+    state.set_status(short, Level::Warning);
+    system(state, reason, Level::Warning);
+}
+
+pub(super) fn drop_paste(state: &mut AppState) {
+    state.pending.paste = None;
+    state.set_status("paste dropped; the input is as it was", Level::Info);
+}
+
+/// Enter on a split paste: every part, in order, as a signed message; the draft stays.
+pub(super) fn send_paste(state: &mut AppState) -> Vec<Effect> {
+    let Some(split) = state.pending.paste.take() else {
+        return Vec::new();
+    };
+    state.log.set_view(View::Follow);
+    state.set_status(
+        format!("paste sent as {} messages", split.parts.len()),
+        Level::Info,
+    );
+    split
+        .parts
+        .into_iter()
+        .map(|body| Effect::Send {
+            command: NetCommand::Send { body, signed: true },
+            from_input: false,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::input::Truncated;
 use super::log::View;
-use super::pending::{split_text, SplitPaste, MAX_PASTE_PARTS, QUIT_CONFIRM_MS, RESTORE_MS};
+use super::pending::{drop_paste, offer_split, send_paste, QUIT_CONFIRM_MS, RESTORE_MS};
 use super::state::{short_id, AppState, Focus, Level, Now};
 use crate::command::{self, UserCommand};
 use crate::tui::geometry::{help, layout, rows};
@@ -385,62 +385,4 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
         command: net,
         from_input: true,
     }]
-}
-
-/// A paste over what one message holds: split it and ask (or refuse when it is huge).
-/// The reason goes to the message pane too, where it wraps instead of being cut.
-fn offer_split(state: &mut AppState, text: &str, too_large: super::input::PasteTooLarge) {
-    let clean = super::input::clean_input(text);
-    let split = SplitPaste {
-        parts: split_text(&clean, super::input::MAX_INPUT_BYTES),
-        bytes: too_large.bytes,
-        lines: too_large.lines,
-    };
-    let (reason, short) = if split.parts.len() > MAX_PASTE_PARTS {
-        let reason = format!(
-            "paste refused: {} lines, {} KiB would be {} messages, and a paste is sent as at \
-             most {MAX_PASTE_PARTS} (a message holds at most {} KiB); the input is unchanged",
-            split.lines,
-            split.bytes.div_ceil(1024),
-            split.parts.len(),
-            super::input::MAX_INPUT_BYTES / 1024
-        );
-        (reason.clone(), reason)
-    } else {
-        let short = format!(
-            "paste is {} KiB: Enter sends it as {} messages, Esc keeps editing",
-            split.bytes.div_ceil(1024),
-            split.parts.len()
-        );
-        let reason = split.prompt();
-        state.pending.paste = Some(split);
-        (reason, short)
-    };
-    state.set_status(short, Level::Warning);
-    super::apply::system(state, reason, Level::Warning);
-}
-
-fn drop_paste(state: &mut AppState) {
-    state.pending.paste = None;
-    state.set_status("paste dropped; the input is as it was", Level::Info);
-}
-
-/// Enter on a split paste: every part, in order, as a signed message; the draft stays.
-fn send_paste(state: &mut AppState) -> Vec<Effect> {
-    let Some(split) = state.pending.paste.take() else {
-        return Vec::new();
-    };
-    state.log.set_view(View::Follow);
-    state.set_status(
-        format!("paste sent as {} messages", split.parts.len()),
-        Level::Info,
-    );
-    split
-        .parts
-        .into_iter()
-        .map(|body| Effect::Send {
-            command: NetCommand::Send { body, signed: true },
-            from_input: false,
-        })
-        .collect()
 }
