@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         let hint = if focused {
             "type a message, /help for commands"
         } else {
-            "Esc to type"
+            "letters typed go here"
         };
         let line = Line::from(vec![
             Span::styled(PROMPT, prompt_style),
