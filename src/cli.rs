@@ -100,7 +100,7 @@ pub enum TimeFormatArg {
     /// 14:05:09
     #[value(name = "24h-seconds")]
     H24Seconds,
-    /// 2:05p
+    /// 2:05pm
     #[value(name = "12h")]
     H12,
 }

@@ -34,5 +34,6 @@ mod netns {
 mod tmux {
     mod cells;
     mod history;
+    mod keys;
     mod tui;
 }

@@ -69,7 +69,11 @@ async fn event_loop(
         let mut dirty = false;
         tokio::select! {
             ev = input.next() => match ev {
-                Some(Ok(ev)) => dirty |= on_terminal_event(state, handle, ev),
+                Some(Ok(ev)) => {
+                    // Keys read the clock (a second Ctrl-C within a few seconds quits).
+                    dirty |= model::tick(state, now());
+                    dirty |= on_terminal_event(state, handle, ev);
+                }
                 Some(Err(e)) => return Err(e),
                 None => state.quitting = true,
             },

@@ -107,7 +107,7 @@ fn styles_with_colour() {
     // Peers pane focused with a selection; chat lines with peer colours and signature marks.
     let mut s = chat(72, 16, true);
     key(&mut s, Key::plain(Code::Tab));
-    key(&mut s, Key::plain(Code::Char('j')));
+    key(&mut s, Key::plain(Code::Down));
     insta::assert_debug_snapshot!(render(&s).backend().buffer());
 }
 
@@ -115,7 +115,7 @@ fn styles_with_colour() {
 fn styles_without_colour_keep_selection_visible() {
     let mut s = chat(48, 14, false);
     key(&mut s, Key::plain(Code::Tab));
-    key(&mut s, Key::plain(Code::Char('j')));
+    key(&mut s, Key::plain(Code::Down));
     let t = render(&s);
     let buf = t.backend().buffer();
     for cell in buf.content() {
@@ -131,4 +131,38 @@ fn styles_without_colour_keep_selection_visible() {
         );
     }
     insta::assert_debug_snapshot!(buf);
+}
+
+#[test]
+fn the_mode_stays_on_a_40_column_status_bar() {
+    for (width, secure) in [(40, true), (40, false), (30, true), (100, true)] {
+        let mut s = chat(width, 12, true);
+        s.secure_only = Some(secure);
+        let screen = text(&render(&s));
+        let bar = screen.lines().last().unwrap();
+        let mode = if secure { "SECURE-ONLY" } else { "open mode" };
+        assert!(bar.contains(mode), "{width} columns: {bar:?}");
+    }
+}
+
+#[test]
+fn a_paste_over_8_kib_asks_with_the_whole_reason_wrapped() {
+    let mut s = chat(60, 20, true);
+    let paste: String = (0..2000).map(|i| format!("line {i:06}\n")).collect();
+    update(&mut s, Action::Paste(paste));
+    let screen = text(&render(&s));
+    assert!(
+        screen.contains("› paste waiting: Enter sends it as 3 messages"),
+        "{screen}"
+    );
+    // The reason is longer than the row: it wraps in the message pane, all of it.
+    let flat: String = screen
+        .lines()
+        .flat_map(|l| l.trim_matches(|c| c == '│' || c == ' ').split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Esc drops the paste and keeps editing."),
+        "{screen}"
+    );
 }

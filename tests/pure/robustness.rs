@@ -38,7 +38,7 @@ fn hostile_bodies_never_reach_the_terminal_raw() {
             },
         );
         key(&mut s, Key::plain(Code::Tab));
-        key(&mut s, Key::plain(Code::Char('j')));
+        key(&mut s, Key::plain(Code::Down));
         let t = render(&s);
         for cell in t.backend().buffer().content() {
             assert!(

@@ -7,7 +7,7 @@ use super::state::Now;
 pub enum Action {
     // Application
     Quit,
-    /// Ctrl-C: clears a non-empty input, quits on an empty one.
+    /// Ctrl-C: clears a non-empty input; on an empty one asks, and a second press soon after quits.
     ClearInputOrQuit,
     ToggleHelp,
     /// `?`: opens help when the input is empty, otherwise types a `?`.
@@ -50,6 +50,8 @@ pub enum Action {
     CursorWordRight,
     CursorHome,
     CursorEnd,
+    /// End on the input line: the end of the text, or, already there, the newest message.
+    CursorEndOrFollow,
     HistoryPrevious,
     HistoryNext,
     SubmitInput,

@@ -166,6 +166,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             let message = sanitize(&message, false);
             state.set_status(message.clone(), Level::Error);
             system(state, message, Level::Error);
+            give_back_command(state);
         }
         NetEvent::Notice { message } => system(state, sanitize(&message, false), Level::Info),
         NetEvent::Peers { peers } => {
@@ -296,7 +297,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             ts,
             ..
         } => apply_store::backfilled(state, from, from_name, body, ts),
-        NetEvent::History { entries, more } => apply_store::history(state, entries, more),
+        NetEvent::History { entries, more } => {
+            if std::mem::take(&mut state.pending.history_asked) && entries.is_empty() {
+                state.set_status("no older messages are stored", Level::Info);
+            }
+            apply_store::history(state, entries, more)
+        }
         NetEvent::SearchResults { query, entries } => {
             apply_store::search_results(state, query, entries)
         }
@@ -324,6 +330,16 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);
+        }
+    }
+}
+
+/// An error soon after a command was queued is that command's: put its text back on an empty
+/// input line so it can be corrected instead of typed again.
+fn give_back_command(state: &mut AppState) {
+    if let Some((line, until)) = state.pending.sent_command.take() {
+        if state.now.unix_ms <= until && state.input.is_empty() {
+            state.input.set(&line);
         }
     }
 }

@@ -41,7 +41,7 @@ pub(super) fn proposal(
         "open mode"
     };
     let text = format!(
-        "{} proposes {what}: {} ({}, needs {} of {}); Shift-Tab to Proposals, then y/n to vote",
+        "{} proposes {what}: {} ({}, needs {} of {}); Shift-Tab to Proposals, then Ctrl-Y/Ctrl-N to vote",
         info.proposer_name,
         info.description,
         short_id(&info.proposal_id),
@@ -76,7 +76,7 @@ pub(super) fn proposal(
     }
     upsert_proposal(state, info);
     state.set_status(
-        format!("new proposal ({what}): vote with y/n in Proposals"),
+        format!("new proposal ({what}): vote with Ctrl-Y/Ctrl-N in Proposals"),
         Level::Info,
     );
     system(state, text, Level::Info);

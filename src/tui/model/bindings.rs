@@ -55,10 +55,14 @@ use Code as C;
 use Scope as S;
 
 /// Every key binding, most specific scopes first within a lookup (see [`super::keymap::lookup`]).
+///
+/// No pane binds a printable character but `?`: letters typed while a pane has focus go to the
+/// input line (see [`super::keymap::lookup`]), so typing can never vote or scroll. Votes take
+/// Ctrl, which no sentence contains.
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
     bind(S::Global, Key::ctrl(C::Char('q')), A::Quit, "quit (also /quit)"),
-    bind(S::Global, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; quit when it is empty"),
+    bind(S::Global, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; twice on an empty line quits"),
     bind(S::Global, Key::plain(C::F(1)), A::ToggleHelp, "show or hide this help"),
     bind(S::Global, Key::plain(C::Tab), A::FocusNext, "next pane"),
     bind(S::Global, Key::plain(C::BackTab), A::FocusPrevious, "previous pane"),
@@ -77,7 +81,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Input, Key::alt(C::Char('f')), A::CursorWordRight, "word right"),
     bind(S::Input, Key::plain(C::Home), A::CursorHome, "start of line"),
     bind(S::Input, Key::ctrl(C::Char('a')), A::CursorHome, "start of line"),
-    bind(S::Input, Key::plain(C::End), A::CursorEnd, "end of line"),
+    bind(S::Input, Key::plain(C::End), A::CursorEndOrFollow, "end of line; at the end, newest message"),
     bind(S::Input, Key::ctrl(C::Char('e')), A::CursorEnd, "end of line"),
     bind(S::Input, Key::plain(C::Backspace), A::DeleteBackward, "delete before the cursor"),
     bind(S::Input, Key::plain(C::Delete), A::DeleteForward, "delete under the cursor"),
@@ -88,24 +92,16 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Input, Key::plain(C::Up), A::HistoryPrevious, "previous line from history"),
     bind(S::Input, Key::plain(C::Down), A::HistoryNext, "next line from history"),
     bind(S::Messages, Key::plain(C::Up), A::ScrollUp(1), "scroll up a line"),
-    bind(S::Messages, Key::plain(C::Char('k')), A::ScrollUp(1), "scroll up a line"),
     bind(S::Messages, Key::plain(C::Down), A::ScrollDown(1), "scroll down a line"),
-    bind(S::Messages, Key::plain(C::Char('j')), A::ScrollDown(1), "scroll down a line"),
     bind(S::Messages, Key::plain(C::Home), A::ScrollToOldest, "oldest message"),
-    bind(S::Messages, Key::plain(C::Char('g')), A::ScrollToOldest, "oldest message"),
     bind(S::Messages, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
-    bind(S::Messages, Key::plain(C::Char('G')), A::FollowNewest, "newest message, follow new ones"),
     bind(S::Peers, Key::plain(C::Enter), A::MessageSelectedPeer, "private message to the selected peer"),
     bind(S::Peers, Key::plain(C::Up), A::SelectPreviousPeer, "previous peer"),
-    bind(S::Peers, Key::plain(C::Char('k')), A::SelectPreviousPeer, "previous peer"),
     bind(S::Peers, Key::plain(C::Down), A::SelectNextPeer, "next peer"),
-    bind(S::Peers, Key::plain(C::Char('j')), A::SelectNextPeer, "next peer"),
     bind(S::Proposals, Key::plain(C::Up), A::SelectPreviousProposal, "previous proposal"),
-    bind(S::Proposals, Key::plain(C::Char('k')), A::SelectPreviousProposal, "previous proposal"),
     bind(S::Proposals, Key::plain(C::Down), A::SelectNextProposal, "next proposal"),
-    bind(S::Proposals, Key::plain(C::Char('j')), A::SelectNextProposal, "next proposal"),
-    bind(S::Proposals, Key::plain(C::Char('y')), A::ApproveSelectedProposal, "vote to approve the selected proposal"),
-    bind(S::Proposals, Key::plain(C::Char('n')), A::RejectSelectedProposal, "vote to reject the selected proposal"),
+    bind(S::Proposals, Key::ctrl(C::Char('y')), A::ApproveSelectedProposal, "vote to approve the selected proposal"),
+    bind(S::Proposals, Key::ctrl(C::Char('n')), A::RejectSelectedProposal, "vote to reject the selected proposal"),
     bind(S::Panes, Key::plain(C::Char('?')), A::ToggleHelp, "show this help"),
     bind(S::Panes, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
     bind(S::Help, Key::plain(C::Esc), A::ToggleHelp, "close help"),
@@ -119,5 +115,5 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Help, Key::plain(C::Char('j')), A::HelpScrollDown, "scroll help"),
     bind(S::Help, Key::plain(C::PageDown), A::HelpScrollDown, "scroll help"),
     bind(S::Help, Key::ctrl(C::Char('q')), A::Quit, "quit"),
-    bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; quit when it is empty"),
+    bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; twice on an empty line quits"),
 ];

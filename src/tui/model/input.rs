@@ -338,7 +338,7 @@ impl InputLine {
 }
 
 /// Drops control characters except newlines; `\r\n`/`\r` become `\n`, tabs a space.
-fn clean_input(s: &str) -> String {
+pub fn clean_input(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -9,6 +9,7 @@ pub mod bindings;
 pub mod input;
 pub mod keymap;
 pub mod log;
+pub mod pending;
 pub mod state;
 pub mod text;
 pub mod update;

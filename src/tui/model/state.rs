@@ -53,7 +53,7 @@ pub enum TimeFormat {
     TwentyFourHour,
     /// `14:05:09`
     WithSeconds,
-    /// ` 2:05p`
+    /// ` 2:05pm`
     TwelveHour,
 }
 
@@ -172,6 +172,8 @@ pub struct AppState {
     pub history: HistoryCursor,
     /// Trust in each peer's key, by peer id.
     pub trust: std::collections::HashMap<String, TrustInfo>,
+    /// What the input line waits for (a second Ctrl-C, a paste confirmation, ...).
+    pub pending: super::pending::Pending,
 }
 
 impl AppState {
@@ -208,6 +210,7 @@ impl AppState {
             quiet_status: false,
             history: HistoryCursor::default(),
             trust: Default::default(),
+            pending: Default::default(),
         }
     }
 

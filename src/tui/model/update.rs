@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::input::Truncated;
 use super::log::View;
+use super::pending::{drop_paste, offer_split, send_paste, QUIT_CONFIRM_MS, RESTORE_MS};
 use super::state::{short_id, AppState, Focus, Level, Now};
 use crate::command::{self, UserCommand};
 use crate::tui::geometry::{help, layout, rows};
@@ -25,13 +26,37 @@ pub enum Effect {
 
 /// Applies `action`; returns effects in order.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    if state.pending.paste.is_some() {
+        match action {
+            Action::SubmitInput => return send_paste(state),
+            Action::Tick(_) | Action::Resize { .. } | Action::Quit => {}
+            Action::Back | Action::ClearInputOrQuit => {
+                drop_paste(state);
+                return Vec::new();
+            }
+            // Anything else is editing on: the paste is dropped, the key does its work.
+            _ => drop_paste(state),
+        }
+    }
     match action {
         Action::Quit => return quit(state),
         Action::ClearInputOrQuit => {
-            if state.input.is_empty() {
+            if !state.input.is_empty() {
+                state.input.clear();
+                state.pending.quit_until_ms = None;
+            } else if state
+                .pending
+                .quit_until_ms
+                .is_some_and(|until| state.now.unix_ms <= until)
+            {
                 return quit(state);
+            } else {
+                state.pending.quit_until_ms = Some(state.now.unix_ms + QUIT_CONFIRM_MS);
+                state.set_status(
+                    "press Ctrl-C again to quit (or Ctrl-Q, /quit)",
+                    Level::Warning,
+                );
             }
-            state.input.clear();
         }
         Action::ToggleHelp => state.help = if state.help.is_some() { None } else { Some(0) },
         Action::ShowHelpOrType => {
@@ -76,13 +101,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Paste(text) => {
             state.focus = Focus::Input;
             if let Err(too_large) = state.input.paste(&text) {
-                let message = format!(
-                    "paste refused: {} lines, {} KiB; a message holds at most {} KiB (input unchanged)",
-                    too_large.lines,
-                    too_large.bytes.div_ceil(1024),
-                    super::input::MAX_INPUT_BYTES / 1024
-                );
-                state.set_status(&message, Level::Warning);
+                offer_split(state, &text, too_large);
             }
         }
         Action::DeleteBackward => state.input.delete_backward(),
@@ -95,6 +114,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::CursorWordRight => state.input.move_word_right(),
         Action::CursorHome => state.input.move_home(),
         Action::CursorEnd => state.input.move_end(),
+        Action::CursorEndOrFollow => {
+            if state.input.cursor() == state.input.text().len() {
+                state.log.set_view(View::Follow);
+            } else {
+                state.input.move_end();
+            }
+        }
         Action::HistoryPrevious => state.input.history_previous(),
         Action::HistoryNext => state.input.history_next(),
         Action::SubmitInput => return submit(state),
@@ -143,7 +169,11 @@ pub fn tick(state: &mut AppState, now: Now) -> bool {
 pub fn command_result(state: &mut AppState, from_input: bool, result: Result<(), HandleError>) {
     match result {
         Ok(()) if from_input => {
-            state.input.commit();
+            let line = state.input.commit();
+            // A command's error arrives later, as an event: keep its text to give back.
+            state.pending.sent_command = line
+                .starts_with('/')
+                .then(|| (line, state.now.unix_ms + RESTORE_MS));
         }
         Ok(()) => {}
         Err(HandleError::Busy) => {
@@ -292,6 +322,8 @@ fn vote(state: &mut AppState, approve: bool) -> Vec<Effect> {
         return Vec::new();
     }
     let id = p.proposal_id.clone();
+    // Whatever is typed next is a message, never a second vote.
+    state.focus = Focus::Input;
     let verb = if approve { "approve" } else { "reject" };
     state.set_status(format!("voting {verb} on {}", short_id(&id)), Level::Info);
     vec![Effect::Send {
@@ -329,11 +361,19 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
             NetCommand::Status
         }
         // Typed, it loads the next N older lines above what is shown.
-        UserCommand::History(n) => NetCommand::History {
-            before: state.history.oldest_row,
-            limit: n,
-            earlier_runs: true,
-        },
+        UserCommand::History(n) => {
+            if state.history.exhausted {
+                state.input.commit();
+                state.set_status("no older messages are stored", Level::Info);
+                return Vec::new();
+            }
+            state.pending.history_asked = true;
+            NetCommand::History {
+                before: state.history.oldest_row,
+                limit: n,
+                earlier_runs: true,
+            }
+        }
         other => match other.to_net_command() {
             Some(net) => net,
             None => return Vec::new(),

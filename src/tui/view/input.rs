@@ -7,7 +7,7 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::theme::Theme;
-use crate::tui::model::state::{AppState, Focus};
+use crate::tui::model::state::{AppState, Focus, Level};
 use crate::tui::model::text::{grapheme_width, truncate};
 
 const PROMPT: &str = "› ";
@@ -27,11 +27,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let cols = area.width as usize;
     let avail = cols.saturating_sub(2);
     let text = state.input.text();
+    if let Some(paste) = &state.pending.paste {
+        let ask = format!(
+            "paste waiting: Enter sends it as {} messages · Esc keeps editing",
+            paste.parts.len()
+        );
+        let line = Line::from(vec![
+            Span::styled(PROMPT, prompt_style),
+            Span::styled(truncate(&ask, avail), theme.status(Level::Warning)),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if text.is_empty() {
         let hint = if focused {
             "type a message, /help for commands"
         } else {
-            "Esc to type"
+            "letters typed go here"
         };
         let line = Line::from(vec![
             Span::styled(PROMPT, prompt_style),

@@ -15,9 +15,9 @@ fn hints(state: &AppState) -> &'static str {
     }
     match state.focus {
         Focus::Input => "? help · Ctrl-Q quit · Tab panes · PgUp/PgDn scroll · Enter send",
-        Focus::Peers => "↑↓ select · Tab next pane · Esc back · ? help",
+        Focus::Peers => "↑↓ select · Enter /dm · typing goes to the input · Esc back · ? help",
         Focus::Messages => "↑↓ scroll · Home oldest · End newest · Esc back · ? help",
-        Focus::Proposals => "↑↓ select · y approve · n reject · Esc back · ? help",
+        Focus::Proposals => "↑↓ select · Ctrl-Y approve · Ctrl-N reject · Esc back · ? help",
     }
 }
 
@@ -39,18 +39,31 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         Some(false) => "open mode",
         None => "mode ?",
     };
-    let left = format!(
-        " {} {fp} │ {}/{} online │ {mode} │ ",
-        truncate(&me, 16),
-        state.online_count(),
-        state.peers.len()
-    );
-    let left = truncate(&left, cols);
-    let rest = cols.saturating_sub(width(&left));
-    let (right, right_style) = match &state.status {
-        Some(s) if s.until_ms > state.now.unix_ms => (s.text.as_str(), theme.status(s.level)),
-        _ => (hints(state), theme.status_bar()),
+    // A transient message wants room; key hints may be cut short.
+    let (right, right_style, want_right) = match &state.status {
+        Some(s) if s.until_ms > state.now.unix_ms => {
+            (s.text.as_str(), theme.status(s.level), cols / 2)
+        }
+        _ => (hints(state), theme.status_bar(), 12),
     };
+    let want_right = width(right).min(want_right);
+    let (online, known) = (state.online_count(), state.peers.len());
+    let (me, short) = (truncate(&me, 16), truncate(&me, 10));
+    // Narrower bars drop the fingerprint, then words, then the count and the name: the mode
+    // always stays.
+    let variants = [
+        format!(" {me} {fp} │ {online}/{known} online │ {mode} │ "),
+        format!(" {me} │ {online}/{known} online │ {mode} │ "),
+        format!(" {short} │ {online}/{known} │ {mode} │ "),
+        format!(" {short} │ {mode} │ "),
+        format!(" {mode} │ "),
+    ];
+    let left = variants
+        .iter()
+        .find(|v| width(v) + want_right <= cols)
+        .unwrap_or(&variants[variants.len() - 1]);
+    let left = truncate(left, cols);
+    let rest = cols.saturating_sub(width(&left));
     let right = truncate(right, rest);
     let pad = " ".repeat(rest.saturating_sub(width(&right)));
     let line = Line::from(vec![

@@ -107,6 +107,8 @@ impl Node {
         tracing::debug!(%addr, %error, "dial failed");
         if self.static_peers.iter().any(|s| s.addr == addr) {
             self.notice(format!("cannot reach {addr}: {error}; retrying"));
+        } else if self.asked_dials.remove(&addr) {
+            self.error(format!("cannot connect to {addr}: {error}"));
         }
     }
 

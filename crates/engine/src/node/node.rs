@@ -68,6 +68,8 @@ pub struct Node {
     /// Addresses being dialed now, and when each was last dialed.
     pub(super) dialing: HashMap<SocketAddr, Instant>,
     pub(super) last_dial: HashMap<SocketAddr, Instant>,
+    /// Addresses the user asked for with `Connect`: a failed dial is told to them.
+    pub(super) asked_dials: std::collections::HashSet<SocketAddr>,
     /// When each not-yet-connected peer was first heard announcing.
     pub(super) first_heard: HashMap<PeerId, Instant>,
     pub(super) static_peers: Vec<StaticPeer>,
@@ -127,6 +129,7 @@ impl Node {
             seq_reserved: first_seq,
             dialing: HashMap::new(),
             last_dial: HashMap::new(),
+            asked_dials: Default::default(),
             first_heard: HashMap::new(),
             static_peers,
             next_announce: None,
@@ -195,7 +198,10 @@ impl Node {
                 addr,
                 outbound,
                 nonce,
-            } => self.on_conn_opened(conn, addr, outbound, nonce),
+            } => {
+                self.asked_dials.remove(&addr);
+                self.on_conn_opened(conn, addr, outbound, nonce)
+            }
             Input::Secured { conn, binding } => self.on_secured(conn, binding),
             Input::Refused { conn, refusal } => self.on_refused(conn, refusal),
             Input::DialFailed { addr, error } => self.on_dial_failed(addr, error),
@@ -248,7 +254,9 @@ impl Node {
             | NetCommand::Block { .. } => {}
             NetCommand::Connect { addr } => {
                 self.last_dial.remove(&addr);
-                if !self.dial(addr) {
+                if self.dial(addr) {
+                    self.asked_dials.insert(addr);
+                } else {
                     self.error(format!("already connecting to {addr}"));
                 }
             }

@@ -534,3 +534,17 @@ fn replay_state_is_bounded() {
         "{kept} replay windows kept"
     );
 }
+
+#[test]
+fn a_connect_to_a_dead_address_says_so() {
+    let mut sim = Sim::new();
+    sim.add("a", 1, vec![]);
+    let dead: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    sim.input(0, Input::Command(NetCommand::Connect { addr: dead }));
+    sim.run_for(Duration::from_secs(1));
+    let told = sim.events(0).any(|e| {
+        matches!(e, NetEvent::Error { message }
+            if message.contains("cannot connect to 127.0.0.1:1"))
+    });
+    assert!(told, "no error for the dead address");
+}

@@ -83,13 +83,13 @@ fn tab_completes_commands_and_peer_names() {
 fn a_huge_paste_is_refused_whole_and_a_multiline_paste_is_one_send() {
     let mut s = new_state();
     type_str(&mut s, "keep me ");
-    let huge: String = (0..10_000).map(|i| format!("line {i}\r\n")).collect();
+    let huge: String = (0..30_000).map(|i| format!("line {i}\r\n")).collect();
     assert!(update(&mut s, Action::Paste(huge)).is_empty());
     assert_eq!(s.input.text(), "keep me ", "input unchanged");
     assert!(s
         .status
         .as_ref()
-        .is_some_and(|st| st.text.contains("paste refused: 10000 lines")));
+        .is_some_and(|st| st.text.contains("paste refused: 30000 lines")));
     let paste: String = (0..300).map(|i| format!("line {i}\r\n")).collect();
     assert!(update(&mut s, Action::Paste(paste)).is_empty());
     assert!(s.input.text().starts_with("keep me line 0\nline 1\n"));
@@ -106,11 +106,13 @@ fn a_huge_paste_is_refused_whole_and_a_multiline_paste_is_one_send() {
 }
 
 #[test]
-fn ctrl_c_clears_then_quits_and_ctrl_q_quits() {
+fn ctrl_c_clears_then_asks_then_quits_and_ctrl_q_quits() {
     let mut s = new_state();
     type_str(&mut s, "draft");
     assert!(press(&mut s, Key::ctrl(Code::Char('c'))).is_empty());
     assert!(s.input.is_empty() && !s.quitting);
+    // On the empty line the first Ctrl-C asks, the second quits.
+    assert!(press(&mut s, Key::ctrl(Code::Char('c'))).is_empty());
     assert_eq!(
         press(&mut s, Key::ctrl(Code::Char('c'))),
         vec![Effect::Quit]

@@ -22,9 +22,14 @@ fn voting_keys_send_votes_for_the_selected_open_proposal() {
             from_input: false,
         }]
     };
-    assert_eq!(press(&mut s, plain(Code::Char('y'))), vote("p1", true));
-    press(&mut s, plain(Code::Char('j')));
-    assert_eq!(press(&mut s, plain(Code::Char('n'))), vote("p2", false));
+    let approve = Key::ctrl(Code::Char('y'));
+    assert_eq!(press(&mut s, approve), vote("p1", true));
+    // A vote hands the focus back to the input.
+    assert_eq!(s.focus, Focus::Input);
+    s.focus = Focus::Proposals;
+    press(&mut s, plain(Code::Down));
+    assert_eq!(press(&mut s, Key::ctrl(Code::Char('n'))), vote("p2", false));
+    s.focus = Focus::Proposals;
     apply(
         &mut s,
         NetEvent::ProposalClosed {
@@ -32,7 +37,7 @@ fn voting_keys_send_votes_for_the_selected_open_proposal() {
             outcome: Outcome::Expired,
         },
     );
-    assert!(press(&mut s, plain(Code::Char('y'))).is_empty());
+    assert!(press(&mut s, approve).is_empty());
     assert!(s
         .status
         .as_ref()
@@ -108,7 +113,7 @@ fn scrolled_view_is_not_yanked_by_new_messages() {
     assert_eq!(s.log.unseen, 0);
     // End in the messages pane follows again after scrolling up with the keys there.
     s.focus = Focus::Messages;
-    press(&mut s, plain(Code::Char('k')));
+    press(&mut s, plain(Code::Up));
     assert!(matches!(s.log.view, View::Pinned(_)));
     press(&mut s, plain(Code::End));
     assert_eq!(s.log.view, View::Follow);
