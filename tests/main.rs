@@ -32,5 +32,6 @@ mod netns {
 
 mod tmux {
     mod history;
+    mod restart;
     mod tui;
 }

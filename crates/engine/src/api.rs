@@ -369,6 +369,10 @@ pub struct SavedState {
     /// Highest sequence number accepted from each author (hex id → seq).
     #[serde(default)]
     pub replay: BTreeMap<String, u64>,
+    /// The group's mode certificate (its JSON), checked again and adopted at start, so a
+    /// restarted node keeps the mode the group voted for before any peer is back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 #[cfg(test)]

@@ -272,7 +272,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         NetEvent::SecureMode {
             enabled, approvers, ..
         } => apply_votes::secure_mode(state, enabled, approvers),
-        NetEvent::Proposals { proposals } => apply_votes::proposals(state, proposals),
+        NetEvent::Proposals { proposals } => {
+            let quiet = std::mem::take(&mut state.quiet_proposals);
+            apply_votes::proposals(state, proposals, quiet)
+        }
         NetEvent::DirectMessage {
             from,
             from_name,

@@ -159,8 +159,9 @@ pub(super) fn secure_mode(state: &mut AppState, enabled: bool, approvers: Vec<St
     system(state, text, Level::Warning);
 }
 
-/// Applies a [`Proposals`](p2pchat_engine::api::NetEvent::Proposals) event.
-pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>) {
+/// Applies a [`Proposals`](p2pchat_engine::api::NetEvent::Proposals) event; `quiet`: the
+/// reply to the start-up request, which fills the pane without a line.
+pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>, quiet: bool) {
     let open = proposals.iter().filter(|p| p.outcome.is_none()).count();
     let mut text = format!("{} proposals, {open} open", proposals.len());
     for p in proposals {
@@ -179,7 +180,9 @@ pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>) {
         p.proposer_name = sanitize(&p.proposer_name, false);
         upsert_proposal(state, p);
     }
-    system(state, text, Level::Info);
+    if !quiet {
+        system(state, text, Level::Info);
+    }
 }
 
 fn outcome_word(o: Outcome) -> &'static str {

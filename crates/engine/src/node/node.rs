@@ -175,6 +175,10 @@ impl Node {
                 .highest()
                 .map(|(id, hw)| (id.to_hex(), hw))
                 .collect(),
+            certificate: self
+                .voting
+                .certificate()
+                .and_then(|c| serde_json::to_string(c).ok()),
         }
     }
 
@@ -228,6 +232,7 @@ impl Node {
             port: self.cfg.listen_port,
             fingerprint: id.fingerprint(),
         });
+        self.restore_certificate();
         self.load_sync_index();
         self.announce();
         self.on_timer();

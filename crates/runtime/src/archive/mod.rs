@@ -5,6 +5,7 @@
 
 mod presence;
 mod relay;
+mod shown;
 mod trust;
 
 pub use trust::key_warning;
@@ -37,6 +38,8 @@ pub struct Archive {
     presence: presence::Presence,
     /// When expired and future-dated rows are next looked for (Unix ms; 0: at the first tick).
     next_prune: i64,
+    /// Thresholds of proposals seen, for the stored vote lines.
+    thresholds: HashMap<String, usize>,
 }
 
 impl Archive {
@@ -59,6 +62,7 @@ impl Archive {
             failed: false,
             presence: Default::default(),
             next_prune: 0,
+            thresholds: HashMap::new(),
         }
     }
 
@@ -240,13 +244,13 @@ impl Archive {
                 if let Some(Err(e)) = self.db().map(|d| d.claim_own_key(id, name, now_ms)) {
                     tracing::error!("cannot record our own key: {e}");
                 }
-                None
+                self.shown_line(&event, now_ms)
             }
             NetEvent::PeerOnline { .. } | NetEvent::PeerOffline { .. } => {
                 return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
-            _ => None,
+            _ => self.shown_line(&event, now_ms),
         };
         if let Some(entry) = stored {
             self.store(&entry, &mut out);
@@ -315,7 +319,13 @@ impl Archive {
             }
             _ => return None,
         };
-        Some(vec![reply])
+        // Safety codes and search results are shown as lines: stored first.
+        let mut out = Vec::new();
+        if let Some(entry) = self.shown_line(&reply, now_ms()) {
+            self.store(&entry, &mut out);
+        }
+        out.insert(0, reply);
+        Some(out)
     }
 
     /// A peer's name: as connected, else as last seen in the known keys, else `fallback`.
@@ -346,6 +356,13 @@ impl Archive {
             }));
         }
     }
+}
+
+/// The wall clock for lines stored by commands (events carry the actor's time).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn delivery_name(d: Delivery) -> &'static str {

@@ -394,3 +394,63 @@ fn a_lowered_quota_is_reached_on_ticks_even_with_no_new_lines() {
     }
     assert!(a.db().unwrap().usage().total <= 64 * 1024);
 }
+
+#[test]
+fn vote_mode_and_crash_lines_are_stored_as_shown() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Bob");
+    a.on_event(message(id(2), 1, "hi"), 2);
+    let pid = "ab".repeat(32);
+    let events = [
+        NetEvent::Proposal {
+            proposal_id: pid.clone(),
+            proposer: id(1).to_hex(),
+            proposer_name: "Alice".into(),
+            description: "lock it down".into(),
+            enable: true,
+            threshold: 2,
+            electorate: vec![id(1).to_hex(), id(2).to_hex(), id(3).to_hex()],
+            expires_ts: 99,
+        },
+        NetEvent::Vote {
+            proposal_id: pid.clone(),
+            voter: id(2).to_hex(),
+            voter_name: id(2).fingerprint(),
+            approve: true,
+            approvals: 2,
+            rejections: 0,
+        },
+        NetEvent::ProposalClosed {
+            proposal_id: pid.clone(),
+            outcome: p2pchat_engine::api::Outcome::Approved,
+        },
+        NetEvent::SecureMode {
+            enabled: true,
+            proposal_id: pid,
+            approvers: vec![id(1).to_hex(), id(2).to_hex()],
+        },
+        NetEvent::PeerOffline {
+            id: id(2).to_hex(),
+            name: "Bob".into(),
+            reason: OfflineReason::Closed,
+            quiet: false,
+        },
+    ];
+    for e in events {
+        a.on_event(e, 5);
+    }
+    let (page, _) = a.db().unwrap().page(None, 20).unwrap();
+    let bodies: Vec<&str> = page.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "hi",
+            "Alice proposes secure-only mode: lock it down (abababab, needs 2 of 3)",
+            "Bob approved abababab (2/2 approvals)",
+            "proposal abababab approved",
+            "secure-only mode is ON: unsigned messages are refused (approved by you, Bob)",
+            "Bob disconnected",
+        ],
+        "{bodies:#?}"
+    );
+}
