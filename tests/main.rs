@@ -32,6 +32,7 @@ mod netns {
 
 mod tmux {
     mod history;
+    mod impostor;
     mod restart;
     mod tui;
 }

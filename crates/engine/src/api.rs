@@ -46,8 +46,14 @@ pub enum NetCommand {
     Search { text: String },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
     Verify { who: String },
-    /// Mark a peer's key verified (or not).
-    Trust { who: String, trusted: bool },
+    /// Mark a peer's key verified (or not). Marking needs `code`, the first five digits (or
+    /// more) of the safety code as the peer's screen shows it; without it the reply is the
+    /// [`NetEvent::SafetyCode`] to compare, and nothing is marked.
+    Trust {
+        who: String,
+        trusted: bool,
+        code: Option<String>,
+    },
     /// Stop (or resume) showing and accepting a peer's messages.
     Block { who: String, blocked: bool },
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].

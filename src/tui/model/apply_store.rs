@@ -8,6 +8,7 @@ use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Delivery, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use p2pchat_engine::node::sanitize::fold_name;
 use p2pchat_runtime::archive::key_warning;
 
 /// Applies a [`DirectMessage`](p2pchat_engine::api::NetEvent::DirectMessage) event.
@@ -163,17 +164,43 @@ pub(super) fn safety_code(
     trusted: bool,
 ) {
     let name = sanitize(&name, false);
+    let fingerprint = sanitize(&fingerprint, false);
     let done = if trusted {
         "already verified".to_string()
     } else {
-        format!("if it matches, type /trust {name}")
+        format!(
+            "if it matches, type /trust {fingerprint} and the first five digits their screen shows"
+        )
     };
     let text = format!(
-        "safety code with {name} ({}): {} — compare it with the code on their screen; {done}",
-        sanitize(&fingerprint, false),
+        "safety code with {name} ({fingerprint}): {} — compare it with the code on their screen; {done}",
         sanitize(&code, false)
     );
     system(state, text, Level::Info);
+}
+
+/// How to name a peer in a command so that it cannot mean another key: its name, or its
+/// fingerprint when the name is shared with another peer, looks like our own, has been seen
+/// with another key, or contains a space.
+pub fn command_name(state: &AppState, id: &str) -> Option<String> {
+    let p = state.peer(id)?;
+    let folded = fold_name(&p.name);
+    let shared = state
+        .peers
+        .iter()
+        .any(|q| q.id != p.id && fold_name(&q.name) == folded);
+    let like_mine = !state.me.name.is_empty() && fold_name(&state.me.name) == folded;
+    let changed = state
+        .trust
+        .get(id)
+        .is_some_and(|t| t.trust == Trust::KeyChanged);
+    Some(
+        if shared || like_mine || changed || p.name.contains(char::is_whitespace) {
+            p.fingerprint.clone()
+        } else {
+            p.name.clone()
+        },
+    )
 }
 
 /// A peer's name with its trust mark: `✔` verified, `⚠` key changed; when another known

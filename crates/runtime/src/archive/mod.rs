@@ -14,7 +14,7 @@ use crate::store::history::DISK_FULL;
 use crate::store::quota::{Quota, PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
 use p2pchat_engine::api::{Delivery, NetCommand, NetEvent};
-use p2pchat_engine::wire::{safety_code, PeerId};
+use p2pchat_engine::wire::PeerId;
 use std::collections::{HashMap, HashSet};
 
 /// The `rejected` reason for a blocked peer's message (interfaces show nothing for it).
@@ -286,22 +286,29 @@ impl Archive {
                 Err(e) => error(format!("cannot search history: {e}")),
             },
             NetCommand::Verify { who } => match self.resolve(who) {
-                Ok(k) => NetEvent::SafetyCode {
-                    code: PeerId::from_hex(&k.id)
-                        .map(|id| safety_code(&self.me, &id))
-                        .unwrap_or_default(),
-                    fingerprint: fingerprint(&k.id),
-                    id: k.id,
-                    name: k.name,
-                    trusted: k.trusted,
-                },
+                Ok(k) => self.safety(k),
                 Err(e) => error(e),
             },
-            NetCommand::Trust { who, trusted } => self.set(who, |db, k| {
-                db.set_trusted(&k.id, *trusted)?;
-                k.trusted = *trusted;
+            NetCommand::Trust {
+                who,
+                trusted: true,
+                code,
+            } => self.trust(who, code.as_deref()),
+            NetCommand::Trust {
+                who,
+                trusted: false,
+                ..
+            } => self.set(who, |db, k| {
+                db.set_trusted(&k.id, false)?;
+                k.trusted = false;
                 Ok(())
             }),
+            // A name under more than one key (a look-alike of ours included) is never sent
+            // to the node, which would pick whichever such peer is connected.
+            NetCommand::SendDm { to, .. } => match self.ambiguity(to) {
+                Some(e) => error(e),
+                None => return None,
+            },
             NetCommand::Block { who, blocked } => {
                 let reply = self.set(who, |db, k| {
                     db.set_blocked(&k.id, *blocked)?;

@@ -219,9 +219,9 @@ fn a_peer_that_spoke_gets_join_and_leave_lines_and_a_quick_rejoin_folds() {
     let bodies = stored_bodies(&a);
     let presence: Vec<&String> = bodies.iter().filter(|b| b.starts_with("Bob ")).collect();
     assert_eq!(presence.len(), 3, "{bodies:?}");
-    assert_eq!(presence[0], "Bob left");
+    assert_eq!(presence[0], "Bob disconnected");
     assert!(presence[1].starts_with("Bob joined"));
-    assert_eq!(presence[2], "Bob left");
+    assert_eq!(presence[2], "Bob disconnected");
 }
 
 /// The look-alikes of issue #10: each, with its own key, is a `key_changed` with the real
@@ -294,9 +294,75 @@ fn a_name_like_our_own_warns_the_owner() {
     let reply = a.on_command(&NetCommand::Trust {
         who: "Alice".into(),
         trusted: true,
+        code: Some("12345".into()),
     });
     assert!(
         matches!(reply.as_deref(), Some([NetEvent::Error { message }]) if message.contains("ambiguous")),
+        "{reply:?}"
+    );
+    // Nor does `/dm Alice` reach the node, which would send it to the one connected Alice.
+    let reply = a.on_command(&NetCommand::SendDm {
+        to: "Alice".into(),
+        body: "hi".into(),
+    });
+    assert!(
+        matches!(reply.as_deref(), Some([NetEvent::Error { message }]) if message.contains("ambiguous")),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn trust_shows_the_code_and_marks_only_with_its_first_digits() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Bob");
+    let trust = |a: &mut Archive, code: Option<&str>| {
+        a.on_command(&NetCommand::Trust {
+            who: "Bob".into(),
+            trusted: true,
+            code: code.map(String::from),
+        })
+        .unwrap()
+    };
+    let code = p2pchat_engine::wire::safety_code(&id(1), &id(2));
+    let reply = trust(&mut a, None);
+    assert!(
+        matches!(&reply[0], NetEvent::SafetyCode { code: c, trusted: false, .. } if *c == code),
+        "{reply:?}"
+    );
+    assert!(
+        !a.db()
+            .unwrap()
+            .key(&id(2).to_hex())
+            .unwrap()
+            .unwrap()
+            .trusted
+    );
+    // The code line is stored, as shown.
+    assert!(stored_bodies(&a).last().unwrap().contains(&code));
+    let wrong = if code.starts_with('9') {
+        "00000"
+    } else {
+        "99999"
+    };
+    let reply = trust(&mut a, Some(wrong));
+    assert!(matches!(&reply[0], NetEvent::Error { .. }), "{reply:?}");
+    assert!(
+        !a.db()
+            .unwrap()
+            .key(&id(2).to_hex())
+            .unwrap()
+            .unwrap()
+            .trusted
+    );
+    let reply = trust(&mut a, Some(&code[..5]));
+    assert!(
+        matches!(
+            &reply[0],
+            NetEvent::PeerTrust {
+                trust: Trust::Verified,
+                ..
+            }
+        ),
         "{reply:?}"
     );
 }

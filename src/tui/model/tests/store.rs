@@ -334,3 +334,37 @@ fn a_history_gap_is_said_out_loud_once_as_a_system_line() {
         )
     );
 }
+
+#[test]
+fn a_peer_under_our_name_or_a_changed_key_is_named_by_fingerprint() {
+    let mut s = new_state();
+    s.me.name = "Alice".into();
+    // A Cyrillic А: a look-alike of our own name.
+    online(&mut s, &"a1a1".repeat(16), "Аlice");
+    s.focus = Focus::Peers;
+    press(&mut s, plain(Code::Enter));
+    assert_eq!(s.input.text(), "/dm a1a1:a1a1 ");
+
+    let mut s = new_state();
+    let bob = "b0b0".repeat(16);
+    online(&mut s, &bob, "Bob");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: bob.clone(),
+            name: "Bob".into(),
+            fingerprint: "b0b0:b0b0".into(),
+            trust: Trust::KeyChanged,
+            blocked: false,
+            previous: vec!["e5e5:e5e5".into()],
+        },
+    );
+    s.focus = Focus::Peers;
+    press(&mut s, plain(Code::Enter));
+    assert_eq!(s.input.text(), "/dm b0b0:b0b0 ");
+    // Completion offers the fingerprint, never the name another key has used.
+    s.input.set("/dm Bo");
+    s.focus = Focus::Input;
+    press(&mut s, plain(Code::Tab));
+    assert_ne!(s.input.text(), "/dm Bob ");
+}
