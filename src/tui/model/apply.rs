@@ -51,6 +51,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 "{name} joined ({})",
                 entry.fingerprint.chars().take(9).collect::<String>()
             );
+            // Lines shown before its name was known (synced from others) get it now.
+            state.log.rename(&entry.id, &entry.fingerprint, &name);
             upsert_peer(state, entry);
             // A folded join changes the peer list only (the store edge did not store it).
             if !quiet {

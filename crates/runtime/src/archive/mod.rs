@@ -108,8 +108,21 @@ impl Archive {
 
     /// Stores `event` (if it is a shown line) and returns what to show, in order: nothing for
     /// a blocked peer's message, the event plus a trust event for a peer coming online.
-    pub fn on_event(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
+    pub fn on_event(&mut self, mut event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
         let me = self.me.to_hex();
+        // An author the node has no name for (a synced message from someone not connected)
+        // gets the name its key was last seen with.
+        if let NetEvent::Message {
+            from, from_name, ..
+        }
+        | NetEvent::Backfilled {
+            from, from_name, ..
+        } = &mut event
+        {
+            if *from_name == fingerprint(from) {
+                *from_name = self.name_of(from, from_name);
+            }
+        }
         let mut out = Vec::new();
         if let NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. } = &event {
             self.presence.spoke(from, now_ms);

@@ -99,6 +99,11 @@ impl Archive {
                 ..
             } => {
                 self.online.insert(id.clone(), name.clone());
+                // Lines stored before its name was known get it now (the interface renames
+                // the ones on screen when it sees the join).
+                if let Some(Err(e)) = self.db().map(|d| d.rename_author(&id, &fingerprint, &name)) {
+                    tracing::error!("cannot name stored lines: {e}");
+                }
                 let trust = self.sight(&id, &name, &fingerprint, now_ms);
                 let verified = matches!(
                     trust,

@@ -520,3 +520,41 @@ fn vote_mode_and_crash_lines_are_stored_as_shown() {
         "{bodies:#?}"
     );
 }
+
+#[test]
+fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let synced = |n: u64| NetEvent::Backfilled {
+        msg_id: format!("{}:{n}", id(4).to_hex()),
+        from: id(4).to_hex(),
+        from_name: id(4).fingerprint(),
+        body: format!("line {n}"),
+        ts: 5,
+        via: id(2).to_hex(),
+    };
+    a.on_event(synced(1), 6);
+    // Dana joins: the stored line is renamed.
+    online(&mut a, id(4), "Dana");
+    a.on_event(
+        NetEvent::PeerOffline {
+            id: id(4).to_hex(),
+            name: "Dana".into(),
+            reason: OfflineReason::Quit,
+            quiet: false,
+        },
+        7,
+    );
+    // Later, while Dana is away, another synced line: named from the known key at once.
+    let shown = a.on_event(synced(2), 8);
+    assert!(
+        matches!(&shown[0], NetEvent::Backfilled { from_name, .. } if from_name == "Dana"),
+        "{shown:?}"
+    );
+    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let names: Vec<&str> = page
+        .iter()
+        .filter(|e| e.body.starts_with("line"))
+        .map(|e| e.author_name.as_str())
+        .collect();
+    assert_eq!(names, ["Dana", "Dana"]);
+}

@@ -368,3 +368,31 @@ fn a_peer_under_our_name_or_a_changed_key_is_named_by_fingerprint() {
     press(&mut s, plain(Code::Tab));
     assert_ne!(s.input.text(), "/dm Bob ");
 }
+
+#[test]
+fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
+    let mut s = new_state();
+    let dana = "da7a".repeat(16);
+    apply(
+        &mut s,
+        NetEvent::Backfilled {
+            msg_id: format!("{dana}:1"),
+            from: dana.clone(),
+            from_name: "da7a:da7a".into(),
+            body: "said while you were away".into(),
+            ts: T0,
+            via: "b0".repeat(32),
+        },
+    );
+    online(&mut s, &dana, "Dana");
+    let names: Vec<String> = s
+        .log
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Chat { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, vec!["Dana"]);
+}
