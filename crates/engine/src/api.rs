@@ -247,6 +247,10 @@ pub enum NetEvent {
         enabled: bool,
         proposal_id: String,
         approvers: Vec<String>,
+        /// The approvers' names in the same order, as last seen (filled by the store edge;
+        /// a fingerprint where no name is known). Absent when empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        approver_names: Vec<String>,
     },
     Proposals {
         proposals: Vec<ProposalInfo>,

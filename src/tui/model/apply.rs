@@ -272,8 +272,14 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             outcome,
         } => apply_votes::proposal_closed(state, proposal_id, outcome),
         NetEvent::SecureMode {
-            enabled, approvers, ..
-        } => apply_votes::secure_mode(state, enabled, approvers),
+            enabled,
+            approvers,
+            approver_names,
+            ..
+        } => {
+            let names = apply_store::approver_names(state, &approvers, approver_names);
+            apply_votes::secure_mode(state, enabled, names)
+        }
         NetEvent::Proposals { proposals } => {
             let quiet = std::mem::take(&mut state.quiet_proposals);
             apply_votes::proposals(state, proposals, quiet)

@@ -179,6 +179,30 @@ pub(super) fn safety_code(
     system(state, text, Level::Info);
 }
 
+/// The names of a certificate's approvers: "you" for us, the name a connected or listed
+/// peer has, else the name the store edge last saw with the key, else the fingerprint.
+pub(super) fn approver_names(
+    state: &AppState,
+    approvers: &[String],
+    known: Vec<String>,
+) -> Vec<String> {
+    approvers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if !state.me.id.is_empty() && *a == state.me.id {
+                "you".to_string()
+            } else if let Some(p) = state.peer(a) {
+                p.name.clone()
+            } else if let Some(name) = known.get(i) {
+                sanitize(name, false)
+            } else {
+                state.name_of(a)
+            }
+        })
+        .collect()
+}
+
 /// How to name a peer in a command so that it cannot mean another key: its name, or its
 /// fingerprint when the name is shared with another peer, looks like our own, has been seen
 /// with another key, or contains a space.

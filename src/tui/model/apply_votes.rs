@@ -141,9 +141,9 @@ pub(super) fn proposal_closed(state: &mut AppState, proposal_id: String, outcome
 }
 
 /// Applies a [`SecureMode`](p2pchat_engine::api::NetEvent::SecureMode) event.
-pub(super) fn secure_mode(state: &mut AppState, enabled: bool, approvers: Vec<String>) {
+/// `names`: the approvers' names, as [`super::apply_store::approver_names`] gives them.
+pub(super) fn secure_mode(state: &mut AppState, enabled: bool, names: Vec<String>) {
     state.secure_only = Some(enabled);
-    let names: Vec<String> = approvers.iter().map(|a| state.name_of(a)).collect();
     let text = if enabled {
         format!(
             "secure-only mode is ON: unsigned messages are refused (approved by {})",

@@ -282,6 +282,7 @@ impl Node {
                         enabled,
                         proposal_id: proposal_id.0,
                         approvers: approvers.iter().map(|p| p.to_hex()).collect(),
+                        approver_names: Vec::new(),
                     }
                 }
                 VotingEvent::Rejected { from, reason } => NetEvent::Rejected {

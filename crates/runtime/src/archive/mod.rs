@@ -123,6 +123,18 @@ impl Archive {
                 *from_name = self.name_of(from, from_name);
             }
         }
+        // The certificate line names its approvers, connected or not.
+        if let NetEvent::SecureMode {
+            approvers,
+            approver_names,
+            ..
+        } = &mut event
+        {
+            *approver_names = approvers
+                .iter()
+                .map(|a| self.name_of(a, &fingerprint(a)))
+                .collect();
+        }
         let mut out = Vec::new();
         if let NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. } = &event {
             self.presence.spoke(from, now_ms);

@@ -494,6 +494,7 @@ fn vote_mode_and_crash_lines_are_stored_as_shown() {
             enabled: true,
             proposal_id: pid,
             approvers: vec![id(1).to_hex(), id(2).to_hex()],
+            approver_names: vec![],
         },
         NetEvent::PeerOffline {
             id: id(2).to_hex(),
