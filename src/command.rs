@@ -114,7 +114,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("/verify NAME", "show the safety code to compare with NAME"),
     (
         "/trust NAME [CODE]",
-        "show NAME's safety code; with its first five digits as NAME's screen shows them, mark the key verified (/untrust undoes)",
+        "mark verified if CODE starts the safety code",
     ),
     (
         "/block NAME",
