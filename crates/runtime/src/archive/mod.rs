@@ -351,9 +351,15 @@ impl Archive {
             }
             _ => return None,
         };
-        // Safety codes and search results are shown as lines: stored first.
+        // Safety codes, search results and trust changes are shown as lines: stored first.
         let mut out = Vec::new();
-        if let Some(entry) = self.shown_line(&reply, now_ms()) {
+        let line = match (cmd, &reply) {
+            (NetCommand::Trust { .. } | NetCommand::Block { .. }, NetEvent::PeerTrust { .. }) => {
+                shown::trust_change(cmd, &reply).map(|text| system(text, now_ms()))
+            }
+            _ => self.shown_line(&reply, now_ms()),
+        };
+        if let Some(entry) = line {
             self.store(&entry, &mut out);
         }
         out.insert(0, reply);

@@ -4,7 +4,7 @@
 
 use super::{fingerprint, system, Archive};
 use crate::store::HistoryEntry;
-use p2pchat_engine::api::{EntryKind, NetEvent, Outcome};
+use p2pchat_engine::api::{EntryKind, NetCommand, NetEvent, Outcome};
 
 /// MAX_THRESHOLDS: most proposals whose threshold is remembered for the vote lines.
 const MAX_THRESHOLDS: usize = 256;
@@ -123,6 +123,22 @@ impl Archive {
         };
         Some(system(text, now_ms))
     }
+}
+
+/// The line a `/trust`, `/untrust`, `/block` or `/unblock` that was carried out shows.
+pub(super) fn trust_change(cmd: &NetCommand, reply: &NetEvent) -> Option<String> {
+    let NetEvent::PeerTrust { name, .. } = reply else {
+        return None;
+    };
+    Some(match cmd {
+        NetCommand::Trust { trusted: true, .. } => format!("{name} is now verified"),
+        NetCommand::Trust { .. } => format!("{name} is no longer marked verified"),
+        NetCommand::Block { blocked: true, .. } => {
+            format!("{name} is blocked: their messages are hidden")
+        }
+        NetCommand::Block { .. } => format!("{name} is unblocked"),
+        _ => return None,
+    })
 }
 
 fn short(id: &str) -> String {

@@ -365,6 +365,7 @@ fn trust_shows_the_code_and_marks_only_with_its_first_digits() {
         ),
         "{reply:?}"
     );
+    assert_eq!(stored_bodies(&a).last().unwrap(), "Bob is now verified");
 }
 
 /// A replay that the node's bounded replay windows no longer recognise is caught by the
