@@ -2,7 +2,7 @@
 //! message (synced or live) vanish, blocks persist, `/dm` to an absent known peer is resolved to its id.
 
 use super::*;
-use p2pchat_engine::api::{OfflineReason, Trust};
+use p2pchat_engine::api::{NetCommand, OfflineReason, Trust};
 
 fn id(n: u8) -> PeerId {
     PeerId([n; 32])
