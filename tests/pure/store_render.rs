@@ -153,3 +153,19 @@ fn names_replace_fingerprints_once_known_and_verified_stands_out() {
     assert_eq!(find("✔"), ratatui::style::Color::Green);
     assert_ne!(find("✓"), ratatui::style::Color::Green);
 }
+
+/// Two peers of one long name: the fingerprint telling them apart is never cut, the name
+/// before it is (issue #13, item 7).
+#[test]
+fn the_fingerprint_telling_two_namesakes_apart_is_not_cut() {
+    let mut s = state(70, 10, false);
+    ready(&mut s);
+    let (one, two) = ("a1".repeat(32), "a2".repeat(32));
+    online(&mut s, &one, "Alexandra", "a1b2:c3d4");
+    online(&mut s, &two, "Alexandra", "a1b2:c3d5");
+    msg(&mut s, &one, "Alexandra", "I am the real one", true, T0);
+    msg(&mut s, &two, "Alexandra", "no, I am", true, T0);
+    let screen = text(&render(&s));
+    assert!(screen.contains("(a1b2:c3d5): no, I am"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
