@@ -3,7 +3,7 @@
 
 use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
-use super::state::{AppState, Level, TrustInfo};
+use super::state::{AppState, Level, PeerEntry, TrustInfo};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Delivery, Trust};
@@ -231,12 +231,37 @@ pub fn command_name(state: &AppState, id: &str) -> Option<String> {
 /// peer has the same name, its fingerprint tells them apart.
 pub fn display_name(state: &AppState, id: &str, name: &str) -> String {
     let mut name = sanitize(name, false);
-    let shared = state
+    // Look-alikes count as the same name (other case, Cyrillic letters, …).
+    let folded = fold_name(&name);
+    let namesakes: Vec<&PeerEntry> = state
         .peers
         .iter()
-        .any(|p| p.id != id && p.name.eq_ignore_ascii_case(&name));
-    if let Some(p) = state.peers.iter().find(|p| p.id == id).filter(|_| shared) {
-        name = format!("{name} ({})", p.fingerprint);
+        .filter(|p| p.id != id && fold_name(&p.name) == folded)
+        .collect();
+    if let Some(p) = state
+        .peers
+        .iter()
+        .find(|p| p.id == id)
+        .filter(|_| !namesakes.is_empty())
+    {
+        // A namesake with the same fingerprint (keys can be ground to match one): more of
+        // the id, as many hex digits as tell them apart.
+        let label = if namesakes.iter().any(|q| q.fingerprint == p.fingerprint) {
+            let common = namesakes
+                .iter()
+                .map(|q| {
+                    q.id.chars()
+                        .zip(p.id.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            p.id.chars().take(common + 1).collect::<String>()
+        } else {
+            p.fingerprint.clone()
+        };
+        name = format!("{name} ({label})");
     }
     match state.trust.get(id).map(|t| t.trust) {
         Some(Trust::Verified) => format!("{name} ✔"),

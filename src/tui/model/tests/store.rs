@@ -396,3 +396,29 @@ fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
         .collect();
     assert_eq!(names, vec!["Dana"]);
 }
+
+#[test]
+fn namesakes_with_one_fingerprint_are_told_apart_by_more_of_the_id() {
+    let mut s = new_state();
+    // Two keys ground to share the fingerprint shown (the first 8 hex digits).
+    let (a, b) = (
+        format!("a1b2c3d4{}", "0".repeat(56)),
+        format!("a1b2c3d4e{}", "1".repeat(55)),
+    );
+    for id in [&a, &b] {
+        apply(
+            &mut s,
+            NetEvent::PeerOnline {
+                id: id.clone(),
+                name: "Alice".into(),
+                fingerprint: "a1b2:c3d4".into(),
+                addr: "127.0.0.1:1".into(),
+                quiet: false,
+            },
+        );
+    }
+    let one = crate::tui::model::apply_store::display_name(&s, &a, "Alice");
+    let two = crate::tui::model::apply_store::display_name(&s, &b, "Аlice");
+    assert_eq!(one, "Alice (a1b2c3d40)");
+    assert_eq!(two, "Аlice (a1b2c3d4e)");
+}
