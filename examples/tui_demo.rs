@@ -60,7 +60,7 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
                     send(e).await;
                     if approve {
                         send(NetEvent::ProposalClosed { proposal_id: proposal.clone(), outcome: Outcome::Approved }).await;
-                        let e = NetEvent::SecureMode { enabled: true, proposal_id: proposal, approvers: vec![me.clone(), "b0b0".into()] };
+                        let e = NetEvent::SecureMode { enabled: true, proposal_id: proposal, approvers: vec![me.clone(), "b0b0".into()], approver_names: vec![] };
                         send(e).await;
                     }
                 }

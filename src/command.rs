@@ -41,6 +41,8 @@ pub enum UserCommand {
     Trust {
         who: String,
         trusted: bool,
+        /// The safety code's first digits, as the peer's screen shows them.
+        code: Option<String>,
     },
     Block {
         who: String,
@@ -79,7 +81,7 @@ impl UserCommand {
             },
             UserCommand::Search(text) => NetCommand::Search { text },
             UserCommand::Verify(who) => NetCommand::Verify { who },
-            UserCommand::Trust { who, trusted } => NetCommand::Trust { who, trusted },
+            UserCommand::Trust { who, trusted, code } => NetCommand::Trust { who, trusted, code },
             UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
             UserCommand::Help => return None,
         })
@@ -111,8 +113,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("/search TEXT", "find past messages containing TEXT"),
     ("/verify NAME", "show the safety code to compare with NAME"),
     (
-        "/trust NAME",
-        "mark NAME's key as verified (/untrust undoes)",
+        "/trust NAME [CODE]",
+        "mark verified if CODE starts the safety code",
     ),
     (
         "/block NAME",
@@ -204,10 +206,24 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
             Err(format!("usage: /{name} NAME (a name, fingerprint or id)"))
         }
         "verify" => Ok(Some(UserCommand::Verify(args.to_string()))),
-        "trust" | "untrust" => Ok(Some(UserCommand::Trust {
-            who: args.to_string(),
-            trusted: name == "trust",
-        })),
+        "trust" | "untrust" => {
+            // `/trust NAME 12345`: a last word of digits is the safety code's beginning.
+            let (who, code) = match args.rsplit_once(char::is_whitespace) {
+                Some((who, code))
+                    if name == "trust"
+                        && code.len() >= 4
+                        && code.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    (who.trim_end().to_string(), Some(code.to_string()))
+                }
+                _ => (args.to_string(), None),
+            };
+            Ok(Some(UserCommand::Trust {
+                who,
+                trusted: name == "trust",
+                code,
+            }))
+        }
         "block" | "unblock" => Ok(Some(UserCommand::Block {
             who: args.to_string(),
             blocked: name == "block",
@@ -365,7 +381,16 @@ mod tests {
             parse("/untrust ab12:cd34"),
             Ok(Some(UserCommand::Trust {
                 who: "ab12:cd34".into(),
-                trusted: false
+                trusted: false,
+                code: None
+            }))
+        );
+        assert_eq!(
+            parse("/trust Bob Smith 12345"),
+            Ok(Some(UserCommand::Trust {
+                who: "Bob Smith".into(),
+                trusted: true,
+                code: Some("12345".into())
             }))
         );
         assert_eq!(

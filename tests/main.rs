@@ -35,5 +35,7 @@ mod tmux {
     mod cells;
     mod history;
     mod keys;
+    mod impostor;
+    mod restart;
     mod tui;
 }

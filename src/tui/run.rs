@@ -123,6 +123,8 @@ async fn event_loop(
             // Learn the group's mode for the status bar without printing a reply.
             asked_status = true;
             state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
+            // And the proposals the node restored (the mode's certificate) for their pane.
+            state.quiet_proposals = handle.try_send(NetCommand::ListProposals).is_ok();
             // Show the end of the stored history above this run's lines.
             let page = NetCommand::History {
                 before: None,

@@ -174,7 +174,8 @@ fn a_known_name_with_a_new_key_is_a_loud_warning_and_trust_is_kept() {
     let code_b = bob.wait_for("code", T, |e| e["event"] == "safety_code");
     assert_eq!(code_a["code"], code_b["code"]);
     assert_eq!(code_a["code"].as_str().unwrap().len(), 23);
-    a.send("/trust Bob");
+    let prefix = code_a["code"].as_str().unwrap()[..5].to_string();
+    a.send(&format!("/trust Bob {prefix}"));
     a.wait_for("verified", T, |e| {
         e["event"] == "peer_trust" && e["trust"] == "verified"
     });

@@ -46,8 +46,14 @@ pub enum NetCommand {
     Search { text: String },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
     Verify { who: String },
-    /// Mark a peer's key verified (or not).
-    Trust { who: String, trusted: bool },
+    /// Mark a peer's key verified (or not). Marking needs `code`, the first five digits (or
+    /// more) of the safety code as the peer's screen shows it; without it the reply is the
+    /// [`NetEvent::SafetyCode`] to compare, and nothing is marked.
+    Trust {
+        who: String,
+        trusted: bool,
+        code: Option<String>,
+    },
     /// Stop (or resume) showing and accepting a peer's messages.
     Block { who: String, blocked: bool },
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
@@ -241,6 +247,10 @@ pub enum NetEvent {
         enabled: bool,
         proposal_id: String,
         approvers: Vec<String>,
+        /// The approvers' names in the same order, as last seen (filled by the store edge;
+        /// a fingerprint where no name is known). Absent when empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        approver_names: Vec<String>,
     },
     Proposals {
         proposals: Vec<ProposalInfo>,
@@ -369,6 +379,10 @@ pub struct SavedState {
     /// Highest sequence number accepted from each author (hex id → seq).
     #[serde(default)]
     pub replay: BTreeMap<String, u64>,
+    /// The group's mode certificate (its JSON), checked again and adopted at start, so a
+    /// restarted node keeps the mode the group voted for before any peer is back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 #[cfg(test)]

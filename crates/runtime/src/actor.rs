@@ -187,7 +187,11 @@ impl NetActor {
         self.persist(true);
         self.step(Input::Start).await;
         for message in notes {
-            let _ = self.event_tx.send(NetEvent::Notice { message }).await;
+            // Shown, so stored first, like every line.
+            let notice = NetEvent::Notice { message };
+            for event in self.archive.on_event(notice, now().unix_ms) {
+                let _ = self.event_tx.send(event).await;
+            }
         }
         let mut buf = vec![0u8; self.cfg.limits.max_datagram_len + 1];
         loop {
@@ -307,6 +311,10 @@ impl NetActor {
                     Output::Dial { addr } => self.dial(addr),
                     Output::Announce { datagram } => self.announce(&datagram),
                     Output::Event(event) => {
+                        // The mode's certificate is saved at once: a crash keeps the mode.
+                        if matches!(event, NetEvent::SecureMode { .. }) {
+                            self.persist(true);
+                        }
                         // Stored first, then shown: a line on screen is on disk.
                         for event in self.archive.on_event(event, now().unix_ms) {
                             let _ = self.event_tx.send(event).await;

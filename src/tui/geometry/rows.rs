@@ -93,7 +93,7 @@ pub fn line_rows(
                     styles.style(Role::System(Level::Warning)),
                 ));
             }
-            let name = truncate(name, NAME_COLUMNS);
+            let name = cut_name(name);
             if *own {
                 prefix.push(Span::styled(name, styles.style(Role::OwnName)));
                 // Our private messages: … queued, ✓ sent, ✓✓ delivered; a broadcast only
@@ -172,4 +172,20 @@ fn clip(line: Line<'static>, cols: usize) -> Line<'static> {
         }
     }
     Line::from(spans)
+}
+
+/// A name cut to NAME_COLUMNS, except the fingerprint that tells two peers of one name apart
+/// (`Alice (ab12:cd34) ✔`): the name before it is cut instead, never the fingerprint.
+fn cut_name(name: &str) -> String {
+    if width(name) <= NAME_COLUMNS {
+        return name.to_string();
+    }
+    match name.rfind(" (") {
+        Some(at) if name[at..].contains(')') => {
+            let (base, tag) = name.split_at(at);
+            let room = NAME_COLUMNS.saturating_sub(width(tag)).max(2);
+            format!("{}{tag}", truncate(base, room))
+        }
+        _ => truncate(name, NAME_COLUMNS),
+    }
 }

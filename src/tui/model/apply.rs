@@ -51,6 +51,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 "{name} joined ({})",
                 entry.fingerprint.chars().take(9).collect::<String>()
             );
+            // Lines shown before its name was known (synced from others) get it now.
+            state.log.rename(&entry.id, &entry.fingerprint, &name);
             upsert_peer(state, entry);
             // A folded join changes the peer list only (the store edge did not store it).
             if !quiet {
@@ -271,9 +273,18 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             outcome,
         } => apply_votes::proposal_closed(state, proposal_id, outcome),
         NetEvent::SecureMode {
-            enabled, approvers, ..
-        } => apply_votes::secure_mode(state, enabled, approvers),
-        NetEvent::Proposals { proposals } => apply_votes::proposals(state, proposals),
+            enabled,
+            approvers,
+            approver_names,
+            ..
+        } => {
+            let names = apply_store::approver_names(state, &approvers, approver_names);
+            apply_votes::secure_mode(state, enabled, names)
+        }
+        NetEvent::Proposals { proposals } => {
+            let quiet = std::mem::take(&mut state.quiet_proposals);
+            apply_votes::proposals(state, proposals, quiet)
+        }
         NetEvent::DirectMessage {
             from,
             from_name,

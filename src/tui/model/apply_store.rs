@@ -3,11 +3,12 @@
 
 use super::apply::system;
 use super::log::{ChatLine, LineKind, Mark};
-use super::state::{AppState, Level, TrustInfo};
+use super::state::{AppState, Level, PeerEntry, TrustInfo};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Delivery, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use p2pchat_engine::node::sanitize::fold_name;
 use p2pchat_runtime::archive::key_warning;
 
 /// Applies a [`DirectMessage`](p2pchat_engine::api::NetEvent::DirectMessage) event.
@@ -163,29 +164,104 @@ pub(super) fn safety_code(
     trusted: bool,
 ) {
     let name = sanitize(&name, false);
+    let fingerprint = sanitize(&fingerprint, false);
     let done = if trusted {
         "already verified".to_string()
     } else {
-        format!("if it matches, type /trust {name}")
+        format!(
+            "if it matches, type /trust {fingerprint} and the first five digits their screen shows"
+        )
     };
     let text = format!(
-        "safety code with {name} ({}): {} — compare it with the code on their screen; {done}",
-        sanitize(&fingerprint, false),
+        "safety code with {name} ({fingerprint}): {} — compare it with the code on their screen; {done}",
         sanitize(&code, false)
     );
     system(state, text, Level::Info);
+}
+
+/// The names of a certificate's approvers: "you" for us, the name a connected or listed
+/// peer has, else the name the store edge last saw with the key, else the fingerprint.
+pub(super) fn approver_names(
+    state: &AppState,
+    approvers: &[String],
+    known: Vec<String>,
+) -> Vec<String> {
+    approvers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if !state.me.id.is_empty() && *a == state.me.id {
+                "you".to_string()
+            } else if let Some(p) = state.peer(a) {
+                p.name.clone()
+            } else if let Some(name) = known.get(i) {
+                sanitize(name, false)
+            } else {
+                state.name_of(a)
+            }
+        })
+        .collect()
+}
+
+/// How to name a peer in a command so that it cannot mean another key: its name, or its
+/// fingerprint when the name is shared with another peer, looks like our own, has been seen
+/// with another key, or contains a space.
+pub fn command_name(state: &AppState, id: &str) -> Option<String> {
+    let p = state.peer(id)?;
+    let folded = fold_name(&p.name);
+    let shared = state
+        .peers
+        .iter()
+        .any(|q| q.id != p.id && fold_name(&q.name) == folded);
+    let like_mine = !state.me.name.is_empty() && fold_name(&state.me.name) == folded;
+    let changed = state
+        .trust
+        .get(id)
+        .is_some_and(|t| t.trust == Trust::KeyChanged);
+    Some(
+        if shared || like_mine || changed || p.name.contains(char::is_whitespace) {
+            p.fingerprint.clone()
+        } else {
+            p.name.clone()
+        },
+    )
 }
 
 /// A peer's name with its trust mark: `✔` verified, `⚠` key changed; when another known
 /// peer has the same name, its fingerprint tells them apart.
 pub fn display_name(state: &AppState, id: &str, name: &str) -> String {
     let mut name = sanitize(name, false);
-    let shared = state
+    // Look-alikes count as the same name (other case, Cyrillic letters, …).
+    let folded = fold_name(&name);
+    let namesakes: Vec<&PeerEntry> = state
         .peers
         .iter()
-        .any(|p| p.id != id && p.name.eq_ignore_ascii_case(&name));
-    if let Some(p) = state.peers.iter().find(|p| p.id == id).filter(|_| shared) {
-        name = format!("{name} ({})", p.fingerprint);
+        .filter(|p| p.id != id && fold_name(&p.name) == folded)
+        .collect();
+    if let Some(p) = state
+        .peers
+        .iter()
+        .find(|p| p.id == id)
+        .filter(|_| !namesakes.is_empty())
+    {
+        // A namesake with the same fingerprint (keys can be ground to match one): more of
+        // the id, as many hex digits as tell them apart.
+        let label = if namesakes.iter().any(|q| q.fingerprint == p.fingerprint) {
+            let common = namesakes
+                .iter()
+                .map(|q| {
+                    q.id.chars()
+                        .zip(p.id.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            p.id.chars().take(common + 1).collect::<String>()
+        } else {
+            p.fingerprint.clone()
+        };
+        name = format!("{name} ({label})");
     }
     match state.trust.get(id).map(|t| t.trust) {
         Some(Trust::Verified) => format!("{name} ✔"),

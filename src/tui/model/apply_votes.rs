@@ -146,9 +146,9 @@ pub(super) fn proposal_closed(state: &mut AppState, proposal_id: String, outcome
 }
 
 /// Applies a [`SecureMode`](p2pchat_engine::api::NetEvent::SecureMode) event.
-pub(super) fn secure_mode(state: &mut AppState, enabled: bool, approvers: Vec<String>) {
+/// `names`: the approvers' names, as [`super::apply_store::approver_names`] gives them.
+pub(super) fn secure_mode(state: &mut AppState, enabled: bool, names: Vec<String>) {
     state.secure_only = Some(enabled);
-    let names: Vec<String> = approvers.iter().map(|a| state.name_of(a)).collect();
     let text = if enabled {
         format!(
             "secure-only mode is ON: unsigned messages are refused (approved by {})",
@@ -164,8 +164,9 @@ pub(super) fn secure_mode(state: &mut AppState, enabled: bool, approvers: Vec<St
     system(state, text, Level::Warning);
 }
 
-/// Applies a [`Proposals`](p2pchat_engine::api::NetEvent::Proposals) event.
-pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>) {
+/// Applies a [`Proposals`](p2pchat_engine::api::NetEvent::Proposals) event; `quiet`: the
+/// reply to the start-up request, which fills the pane without a line.
+pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>, quiet: bool) {
     let open = proposals.iter().filter(|p| p.outcome.is_none()).count();
     let mut text = format!("{} proposals, {open} open", proposals.len());
     for p in proposals {
@@ -184,7 +185,9 @@ pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>) {
         p.proposer_name = sanitize(&p.proposer_name, false);
         upsert_proposal(state, p);
     }
-    system(state, text, Level::Info);
+    if !quiet {
+        system(state, text, Level::Info);
+    }
 }
 
 fn outcome_word(o: Outcome) -> &'static str {

@@ -122,6 +122,21 @@ impl MessageLog {
         }
     }
 
+    /// Gives `from`'s lines shown under `placeholder` (its fingerprint, from before its name
+    /// was known) the name `name`.
+    pub fn rename(&mut self, from: &str, placeholder: &str, name: &str) {
+        for line in &mut self.lines {
+            if let LineKind::Chat {
+                from: f, name: n, ..
+            } = &mut line.kind
+            {
+                if f == from && n == placeholder {
+                    *n = name.to_string();
+                }
+            }
+        }
+    }
+
     /// Marks our private message `msg_id` delivered (searching from the newest line).
     pub fn set_delivered(&mut self, msg_id: &str) {
         for line in self.lines.iter_mut().rev() {

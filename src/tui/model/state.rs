@@ -169,6 +169,8 @@ pub struct AppState {
     pub stopped: bool,
     /// The next `Status` reply answers the run loop's own start-up request: no system line.
     pub quiet_status: bool,
+    /// The next `Proposals` reply answers the start-up request (fills the pane): no line.
+    pub quiet_proposals: bool,
     pub history: HistoryCursor,
     /// Trust in each peer's key, by peer id.
     pub trust: std::collections::HashMap<String, TrustInfo>,
@@ -208,6 +210,7 @@ impl AppState {
             quitting: false,
             stopped: false,
             quiet_status: false,
+            quiet_proposals: false,
             history: HistoryCursor::default(),
             trust: Default::default(),
             pending: Default::default(),

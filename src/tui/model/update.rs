@@ -76,7 +76,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::FocusNext => cycle_focus(state, 1),
         Action::FocusPrevious => cycle_focus(state, -1),
         Action::CompleteOrFocusNext => {
-            let names: Vec<String> = state.peers.iter().map(|p| p.name.clone()).collect();
+            // A name that could mean another key completes to the fingerprint.
+            let names: Vec<String> = state
+                .peers
+                .iter()
+                .filter_map(|p| super::apply_store::command_name(state, &p.id))
+                .collect();
             if !state.input.complete(command::command_names(), &names) {
                 cycle_focus(state, 1);
             }
@@ -276,17 +281,8 @@ fn message_selected_peer(state: &mut AppState) {
     let Some(&i) = order.get(state.selected_peer.min(order.len().saturating_sub(1))) else {
         return;
     };
-    let p = &state.peers[i];
-    let shared = state
-        .peers
-        .iter()
-        .filter(|q| q.name.eq_ignore_ascii_case(&p.name))
-        .count()
-        > 1;
-    let who = if shared || p.name.contains(char::is_whitespace) {
-        p.fingerprint.clone()
-    } else {
-        p.name.clone()
+    let Some(who) = super::apply_store::command_name(state, &state.peers[i].id) else {
+        return;
     };
     let rest = state.input.text().to_string();
     let rest = rest.strip_prefix('/').map_or(rest.as_str(), |_| "");

@@ -58,8 +58,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
                 _ if p.fingerprint.is_empty() => "?",
                 _ => "✓",
             };
-            let tail = format!(" {fp} {key}");
-            let name_cols = cols.saturating_sub(2 + width(&tail));
+            let tail = format!(" {fp} ");
+            let name_cols = cols.saturating_sub(2 + width(&tail) + width(key));
             let name = truncate(&p.name, name_cols);
             let pad = " ".repeat(name_cols.saturating_sub(width(&name)));
             let tail_style = if p.online {
@@ -67,11 +67,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             } else {
                 theme.offline()
             };
+            // Verified by the user stands out from merely handshake-proven.
+            let key_style = match state.trust.get(&p.id) {
+                Some(t) if !t.blocked && t.trust == Trust::Verified => {
+                    theme.approve().add_modifier(ratatui::style::Modifier::BOLD)
+                }
+                _ => tail_style,
+            };
             let mut line = Line::from(vec![
                 Span::styled(dot, name_style),
                 Span::styled(name, name_style),
                 Span::raw(pad),
                 Span::styled(tail, tail_style),
+                Span::styled(key, key_style),
             ]);
             if pos == selected && focused {
                 line = line.style(theme.selected(true));

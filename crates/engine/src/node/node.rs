@@ -178,6 +178,10 @@ impl Node {
                 .highest()
                 .map(|(id, hw)| (id.to_hex(), hw))
                 .collect(),
+            certificate: self
+                .voting
+                .certificate()
+                .and_then(|c| serde_json::to_string(c).ok()),
         }
     }
 
@@ -234,6 +238,7 @@ impl Node {
             port: self.cfg.listen_port,
             fingerprint: id.fingerprint(),
         });
+        self.restore_certificate();
         self.load_sync_index();
         self.announce();
         self.on_timer();

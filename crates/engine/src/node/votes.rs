@@ -195,6 +195,25 @@ impl Node {
         Some(self.now.mono + std::time::Duration::from_millis(wait))
     }
 
+    /// Adopts the certificate the previous run saved (checked again as if just received), so
+    /// the mode survives a restart. Quiet: the interface learns the mode from `status` and
+    /// the proposal from `proposals`; a saved certificate that no longer verifies is logged.
+    pub(super) fn restore_certificate(&mut self) {
+        let Some(json) = self.cfg.saved.certificate.take() else {
+            return;
+        };
+        let restored = serde_json::from_str::<Certificate>(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|c| {
+                self.voting
+                    .receive_certificate(&c)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = restored {
+            tracing::warn!("the saved mode certificate is not used: {e}");
+        }
+    }
+
     fn broadcast_voting(&mut self, frame: Frame) {
         if let Err(e) = self.broadcast_frame(&frame) {
             self.error(format!("not sent: {e}"));
@@ -255,6 +274,7 @@ impl Node {
                         enabled,
                         proposal_id: proposal_id.0,
                         approvers: approvers.iter().map(|p| p.to_hex()).collect(),
+                        approver_names: Vec::new(),
                     }
                 }
                 VotingEvent::Rejected { from, reason } => NetEvent::Rejected {

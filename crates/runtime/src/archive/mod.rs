@@ -3,8 +3,10 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
+mod commands;
 mod presence;
 mod relay;
+mod shown;
 mod trust;
 
 pub use trust::key_warning;
@@ -12,8 +14,8 @@ pub use trust::key_warning;
 use crate::store::history::DISK_FULL;
 use crate::store::quota::{Quota, PRUNE_BATCH, PRUNE_INTERVAL_MS};
 use crate::store::{EntryKind, History, HistoryEntry};
-use p2pchat_engine::api::{Delivery, NetCommand, NetEvent};
-use p2pchat_engine::wire::{safety_code, PeerId};
+use p2pchat_engine::api::{Delivery, NetEvent};
+use p2pchat_engine::wire::PeerId;
 use std::collections::{HashMap, HashSet};
 
 /// The `rejected` reason for a blocked peer's message (interfaces show nothing for it).
@@ -37,6 +39,8 @@ pub struct Archive {
     presence: presence::Presence,
     /// When expired and future-dated rows are next looked for (Unix ms; 0: at the first tick).
     next_prune: i64,
+    /// Thresholds of proposals seen, for the stored vote lines.
+    thresholds: HashMap<String, usize>,
 }
 
 impl Archive {
@@ -59,6 +63,7 @@ impl Archive {
             failed: false,
             presence: Default::default(),
             next_prune: 0,
+            thresholds: HashMap::new(),
         }
     }
 
@@ -104,8 +109,33 @@ impl Archive {
 
     /// Stores `event` (if it is a shown line) and returns what to show, in order: nothing for
     /// a blocked peer's message, the event plus a trust event for a peer coming online.
-    pub fn on_event(&mut self, event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
+    pub fn on_event(&mut self, mut event: NetEvent, now_ms: i64) -> Vec<NetEvent> {
         let me = self.me.to_hex();
+        // An author the node has no name for (a synced message from someone not connected)
+        // gets the name its key was last seen with.
+        if let NetEvent::Message {
+            from, from_name, ..
+        }
+        | NetEvent::Backfilled {
+            from, from_name, ..
+        } = &mut event
+        {
+            if *from_name == fingerprint(from) {
+                *from_name = self.name_of(from, from_name);
+            }
+        }
+        // The certificate line names its approvers, connected or not.
+        if let NetEvent::SecureMode {
+            approvers,
+            approver_names,
+            ..
+        } = &mut event
+        {
+            *approver_names = approvers
+                .iter()
+                .map(|a| self.name_of(a, &fingerprint(a)))
+                .collect();
+        }
         let mut out = Vec::new();
         if let NetEvent::Message { from, .. } | NetEvent::DirectMessage { from, .. } = &event {
             self.presence.spoke(from, now_ms);
@@ -240,82 +270,19 @@ impl Archive {
                 if let Some(Err(e)) = self.db().map(|d| d.claim_own_key(id, name, now_ms)) {
                     tracing::error!("cannot record our own key: {e}");
                 }
-                None
+                self.shown_line(&event, now_ms)
             }
             NetEvent::PeerOnline { .. } | NetEvent::PeerOffline { .. } => {
                 return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
-            _ => None,
+            _ => self.shown_line(&event, now_ms),
         };
         if let Some(entry) = stored {
             self.store(&entry, &mut out);
         }
         out.insert(0, event);
         out
-    }
-
-    /// Answers a command that concerns the store; `None` for commands for the node.
-    pub fn on_command(&mut self, cmd: &NetCommand) -> Option<Vec<NetEvent>> {
-        let reply = match cmd {
-            NetCommand::History {
-                before,
-                limit,
-                earlier_runs,
-            } => {
-                let before = match (before, earlier_runs) {
-                    (Some(b), true) => Some((*b).min(self.session_start + 1)),
-                    (Some(b), false) => Some(*b),
-                    (None, true) => Some(self.session_start + 1),
-                    (None, false) => None,
-                };
-                match self.db()?.page(before, (*limit).clamp(1, MAX_PAGE)) {
-                    Ok((entries, more)) => NetEvent::History { entries, more },
-                    Err(e) => error(format!("cannot read history: {e}")),
-                }
-            }
-            NetCommand::Search { text } => match self.db()?.search(text, MAX_RESULTS) {
-                Ok(entries) => NetEvent::SearchResults {
-                    query: text.clone(),
-                    entries,
-                },
-                Err(e) => error(format!("cannot search history: {e}")),
-            },
-            NetCommand::Verify { who } => match self.resolve(who) {
-                Ok(k) => NetEvent::SafetyCode {
-                    code: PeerId::from_hex(&k.id)
-                        .map(|id| safety_code(&self.me, &id))
-                        .unwrap_or_default(),
-                    fingerprint: fingerprint(&k.id),
-                    id: k.id,
-                    name: k.name,
-                    trusted: k.trusted,
-                },
-                Err(e) => error(e),
-            },
-            NetCommand::Trust { who, trusted } => self.set(who, |db, k| {
-                db.set_trusted(&k.id, *trusted)?;
-                k.trusted = *trusted;
-                Ok(())
-            }),
-            NetCommand::Block { who, blocked } => {
-                let reply = self.set(who, |db, k| {
-                    db.set_blocked(&k.id, *blocked)?;
-                    k.blocked = *blocked;
-                    Ok(())
-                });
-                if let NetEvent::PeerTrust { id, blocked, .. } = &reply {
-                    if *blocked {
-                        self.blocked.insert(id.clone());
-                    } else {
-                        self.blocked.remove(id);
-                    }
-                }
-                reply
-            }
-            _ => return None,
-        };
-        Some(vec![reply])
     }
 
     /// A peer's name: as connected, else as last seen in the known keys, else `fallback`.

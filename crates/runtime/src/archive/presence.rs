@@ -3,7 +3,7 @@
 //! a short time gets no new line. Others only change the peer list, and nothing is stored.
 
 use super::{key_warning, system, Archive};
-use p2pchat_engine::api::{NetEvent, Trust};
+use p2pchat_engine::api::{NetEvent, OfflineReason, Trust};
 use std::collections::HashMap;
 
 /// SMART_FILTER_DELAY: a peer that spoke within this long (ms) gets join and leave lines.
@@ -99,6 +99,11 @@ impl Archive {
                 ..
             } => {
                 self.online.insert(id.clone(), name.clone());
+                // Lines stored before its name was known get it now (the interface renames
+                // the ones on screen when it sees the join).
+                if let Some(Err(e)) = self.db().map(|d| d.rename_author(&id, &fingerprint, &name)) {
+                    tracing::error!("cannot name stored lines: {e}");
+                }
                 let trust = self.sight(&id, &name, &fingerprint, now_ms);
                 let verified = matches!(
                     trust,
@@ -140,7 +145,13 @@ impl Archive {
                 self.online.remove(&id);
                 let quiet = !self.presence.left(&id, now_ms);
                 if !quiet {
-                    self.store(&system(format!("{name} left"), now_ms), &mut out);
+                    // As the interfaces say it: a crash or a timeout is not a goodbye.
+                    let text = match reason {
+                        OfflineReason::Quit => format!("{name} left"),
+                        OfflineReason::Closed => format!("{name} disconnected"),
+                        OfflineReason::Timeout => format!("{name} timed out"),
+                    };
+                    self.store(&system(text, now_ms), &mut out);
                 }
                 NetEvent::PeerOffline {
                     id,

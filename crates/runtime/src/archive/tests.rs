@@ -2,7 +2,7 @@
 //! message (synced or live) vanish, blocks persist, `/dm` to an absent known peer is resolved to its id.
 
 use super::*;
-use p2pchat_engine::api::{OfflineReason, Trust};
+use p2pchat_engine::api::{NetCommand, OfflineReason, Trust};
 
 fn id(n: u8) -> PeerId {
     PeerId([n; 32])
@@ -219,9 +219,9 @@ fn a_peer_that_spoke_gets_join_and_leave_lines_and_a_quick_rejoin_folds() {
     let bodies = stored_bodies(&a);
     let presence: Vec<&String> = bodies.iter().filter(|b| b.starts_with("Bob ")).collect();
     assert_eq!(presence.len(), 3, "{bodies:?}");
-    assert_eq!(presence[0], "Bob left");
+    assert_eq!(presence[0], "Bob disconnected");
     assert!(presence[1].starts_with("Bob joined"));
-    assert_eq!(presence[2], "Bob left");
+    assert_eq!(presence[2], "Bob disconnected");
 }
 
 /// The look-alikes of issue #10: each, with its own key, is a `key_changed` with the real
@@ -294,11 +294,78 @@ fn a_name_like_our_own_warns_the_owner() {
     let reply = a.on_command(&NetCommand::Trust {
         who: "Alice".into(),
         trusted: true,
+        code: Some("12345".into()),
     });
     assert!(
         matches!(reply.as_deref(), Some([NetEvent::Error { message }]) if message.contains("ambiguous")),
         "{reply:?}"
     );
+    // Nor does `/dm Alice` reach the node, which would send it to the one connected Alice.
+    let reply = a.on_command(&NetCommand::SendDm {
+        to: "Alice".into(),
+        body: "hi".into(),
+    });
+    assert!(
+        matches!(reply.as_deref(), Some([NetEvent::Error { message }]) if message.contains("ambiguous")),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn trust_shows_the_code_and_marks_only_with_its_first_digits() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Bob");
+    let trust = |a: &mut Archive, code: Option<&str>| {
+        a.on_command(&NetCommand::Trust {
+            who: "Bob".into(),
+            trusted: true,
+            code: code.map(String::from),
+        })
+        .unwrap()
+    };
+    let code = p2pchat_engine::wire::safety_code(&id(1), &id(2));
+    let reply = trust(&mut a, None);
+    assert!(
+        matches!(&reply[0], NetEvent::SafetyCode { code: c, trusted: false, .. } if *c == code),
+        "{reply:?}"
+    );
+    assert!(
+        !a.db()
+            .unwrap()
+            .key(&id(2).to_hex())
+            .unwrap()
+            .unwrap()
+            .trusted
+    );
+    // The code line is stored, as shown.
+    assert!(stored_bodies(&a).last().unwrap().contains(&code));
+    let wrong = if code.starts_with('9') {
+        "00000"
+    } else {
+        "99999"
+    };
+    let reply = trust(&mut a, Some(wrong));
+    assert!(matches!(&reply[0], NetEvent::Error { .. }), "{reply:?}");
+    assert!(
+        !a.db()
+            .unwrap()
+            .key(&id(2).to_hex())
+            .unwrap()
+            .unwrap()
+            .trusted
+    );
+    let reply = trust(&mut a, Some(&code[..5]));
+    assert!(
+        matches!(
+            &reply[0],
+            NetEvent::PeerTrust {
+                trust: Trust::Verified,
+                ..
+            }
+        ),
+        "{reply:?}"
+    );
+    assert_eq!(stored_bodies(&a).last().unwrap(), "Bob is now verified");
 }
 
 /// A replay that the node's bounded replay windows no longer recognise is caught by the
@@ -393,4 +460,103 @@ fn a_lowered_quota_is_reached_on_ticks_even_with_no_new_lines() {
         a.maintain(10 + tick);
     }
     assert!(a.db().unwrap().usage().total <= 64 * 1024);
+}
+
+#[test]
+fn vote_mode_and_crash_lines_are_stored_as_shown() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Bob");
+    a.on_event(message(id(2), 1, "hi"), 2);
+    let pid = "ab".repeat(32);
+    let events = [
+        NetEvent::Proposal {
+            proposal_id: pid.clone(),
+            proposer: id(1).to_hex(),
+            proposer_name: "Alice".into(),
+            description: "lock it down".into(),
+            enable: true,
+            threshold: 2,
+            electorate: vec![id(1).to_hex(), id(2).to_hex(), id(3).to_hex()],
+            expires_ts: 99,
+        },
+        NetEvent::Vote {
+            proposal_id: pid.clone(),
+            voter: id(2).to_hex(),
+            voter_name: id(2).fingerprint(),
+            approve: true,
+            approvals: 2,
+            rejections: 0,
+        },
+        NetEvent::ProposalClosed {
+            proposal_id: pid.clone(),
+            outcome: p2pchat_engine::api::Outcome::Approved,
+        },
+        NetEvent::SecureMode {
+            enabled: true,
+            proposal_id: pid,
+            approvers: vec![id(1).to_hex(), id(2).to_hex()],
+            approver_names: vec![],
+        },
+        NetEvent::PeerOffline {
+            id: id(2).to_hex(),
+            name: "Bob".into(),
+            reason: OfflineReason::Closed,
+            quiet: false,
+        },
+    ];
+    for e in events {
+        a.on_event(e, 5);
+    }
+    let (page, _) = a.db().unwrap().page(None, 20).unwrap();
+    let bodies: Vec<&str> = page.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "hi",
+            "Alice proposes secure-only mode: lock it down (abababab, needs 2 of 3)",
+            "Bob approved abababab (2/2 approvals)",
+            "proposal abababab approved",
+            "secure-only mode is ON: unsigned messages are refused (approved by you, Bob)",
+            "Bob disconnected",
+        ],
+        "{bodies:#?}"
+    );
+}
+
+#[test]
+fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let synced = |n: u64| NetEvent::Backfilled {
+        msg_id: format!("{}:{n}", id(4).to_hex()),
+        from: id(4).to_hex(),
+        from_name: id(4).fingerprint(),
+        body: format!("line {n}"),
+        ts: 5,
+        via: id(2).to_hex(),
+    };
+    a.on_event(synced(1), 6);
+    // Dana joins: the stored line is renamed.
+    online(&mut a, id(4), "Dana");
+    a.on_event(
+        NetEvent::PeerOffline {
+            id: id(4).to_hex(),
+            name: "Dana".into(),
+            reason: OfflineReason::Quit,
+            quiet: false,
+        },
+        7,
+    );
+    // Later, while Dana is away, another synced line: named from the known key at once.
+    let shown = a.on_event(synced(2), 8);
+    assert!(
+        matches!(&shown[0], NetEvent::Backfilled { from_name, .. } if from_name == "Dana"),
+        "{shown:?}"
+    );
+    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let names: Vec<&str> = page
+        .iter()
+        .filter(|e| e.body.starts_with("line"))
+        .map(|e| e.author_name.as_str())
+        .collect();
+    assert_eq!(names, ["Dana", "Dana"]);
 }

@@ -5,7 +5,7 @@ use super::{error, fingerprint, Archive};
 use crate::store::{History, KnownKey, Sighting};
 use p2pchat_engine::api::{NetEvent, Trust};
 use p2pchat_engine::node::sanitize::fold_name;
-use p2pchat_engine::wire::PeerId;
+use p2pchat_engine::wire::{safety_code, PeerId};
 
 impl Archive {
     pub(super) fn sight(
@@ -90,8 +90,69 @@ impl Archive {
         }
     }
 
+    /// The safety code with a known key, to compare on both screens.
+    pub(super) fn safety(&self, k: KnownKey) -> NetEvent {
+        NetEvent::SafetyCode {
+            code: PeerId::from_hex(&k.id)
+                .map(|id| safety_code(&self.me, &id))
+                .unwrap_or_default(),
+            fingerprint: fingerprint(&k.id),
+            id: k.id,
+            name: k.name,
+            trusted: k.trusted,
+        }
+    }
+
+    /// `/trust`: without `code`, the safety code to compare (nothing is marked); with the
+    /// code's first five or more digits as the peer's screen shows them, the key is marked
+    /// verified if they match.
+    pub(super) fn trust(&mut self, who: &str, code: Option<&str>) -> NetEvent {
+        let k = match self.resolve(who) {
+            Ok(k) => k,
+            Err(e) => return error(e),
+        };
+        let Some(code) = code else {
+            return self.safety(k);
+        };
+        let full = PeerId::from_hex(&k.id)
+            .map(|id| safety_code(&self.me, &id))
+            .unwrap_or_default();
+        let digits: String = full.chars().filter(char::is_ascii_digit).collect();
+        if code.len() < MIN_CODE_DIGITS || !digits.starts_with(code) {
+            return error(format!(
+                "{code} is not how the safety code with {} ({}) begins: not marked verified; compare the codes on both screens (/verify)",
+                k.name,
+                fingerprint(&k.id)
+            ));
+        }
+        let id = k.id.clone();
+        self.set(&id, |db, k| {
+            db.set_trusted(&k.id, true)?;
+            k.trusted = true;
+            Ok(())
+        })
+    }
+
+    /// Why `who` cannot be sent to (several keys under that name, or a look-alike of ours).
+    pub(super) fn ambiguity(&self, who: &str) -> Option<String> {
+        match self.candidates(who) {
+            Ok(found) if found.len() > 1 => Some(ambiguous(who, &found)),
+            _ => None,
+        }
+    }
+
     /// Finds one known key by full id, id prefix (4+ hex digits), fingerprint or name.
     pub(super) fn resolve(&self, who: &str) -> Result<KnownKey, String> {
+        let mut found = self.candidates(who)?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(format!("no known peer called {}", who.trim())),
+            _ => Err(ambiguous(who, &found)),
+        }
+    }
+
+    /// Every known key `who` may mean (see [`Archive::resolve`]).
+    fn candidates(&self, who: &str) -> Result<Vec<KnownKey>, String> {
         let Some(db) = self.db() else {
             return Err("no profile: no known keys".into());
         };
@@ -122,20 +183,23 @@ impl Archive {
                 found = online;
             }
         }
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(format!("no known peer called {}", who.trim())),
-            _ => Err(format!(
-                "{} is ambiguous ({}); give the fingerprint",
-                who.trim(),
-                found
-                    .iter()
-                    .map(|k| fingerprint(&k.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
+        Ok(found)
     }
+}
+
+/// MIN_CODE_DIGITS: how many digits of the safety code `/trust` needs.
+pub const MIN_CODE_DIGITS: usize = 5;
+
+fn ambiguous(who: &str, found: &[KnownKey]) -> String {
+    format!(
+        "{} is ambiguous ({}); give the fingerprint",
+        who.trim(),
+        found
+            .iter()
+            .map(|k| fingerprint(&k.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// The warning shown when a known name, or one that looks like it, appears with another key;

@@ -161,6 +161,17 @@ impl History {
         Ok(n == 1)
     }
 
+    /// Gives `author`'s lines stored under `placeholder` (its fingerprint, from before its
+    /// name was known) the name `name`; returns how many.
+    pub fn rename_author(&self, author: &str, placeholder: &str, name: &str) -> StoreResult<usize> {
+        self.db
+            .execute(
+                "UPDATE messages SET author_name = ?3 WHERE author = ?1 AND author_name = ?2",
+                params![author, placeholder, name],
+            )
+            .map_err(|e| one_line(&e))
+    }
+
     /// The newest row stored so far (0 when empty).
     pub fn last_row(&self) -> i64 {
         self.db

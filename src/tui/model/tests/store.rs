@@ -334,3 +334,91 @@ fn a_history_gap_is_said_out_loud_once_as_a_system_line() {
         )
     );
 }
+
+#[test]
+fn a_peer_under_our_name_or_a_changed_key_is_named_by_fingerprint() {
+    let mut s = new_state();
+    s.me.name = "Alice".into();
+    // A Cyrillic А: a look-alike of our own name.
+    online(&mut s, &"a1a1".repeat(16), "Аlice");
+    s.focus = Focus::Peers;
+    press(&mut s, plain(Code::Enter));
+    assert_eq!(s.input.text(), "/dm a1a1:a1a1 ");
+
+    let mut s = new_state();
+    let bob = "b0b0".repeat(16);
+    online(&mut s, &bob, "Bob");
+    apply(
+        &mut s,
+        NetEvent::PeerTrust {
+            id: bob.clone(),
+            name: "Bob".into(),
+            fingerprint: "b0b0:b0b0".into(),
+            trust: Trust::KeyChanged,
+            blocked: false,
+            previous: vec!["e5e5:e5e5".into()],
+        },
+    );
+    s.focus = Focus::Peers;
+    press(&mut s, plain(Code::Enter));
+    assert_eq!(s.input.text(), "/dm b0b0:b0b0 ");
+    // Completion offers the fingerprint, never the name another key has used.
+    s.input.set("/dm Bo");
+    s.focus = Focus::Input;
+    press(&mut s, plain(Code::Tab));
+    assert_ne!(s.input.text(), "/dm Bob ");
+}
+
+#[test]
+fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
+    let mut s = new_state();
+    let dana = "da7a".repeat(16);
+    apply(
+        &mut s,
+        NetEvent::Backfilled {
+            msg_id: format!("{dana}:1"),
+            from: dana.clone(),
+            from_name: "da7a:da7a".into(),
+            body: "said while you were away".into(),
+            ts: T0,
+            via: "b0".repeat(32),
+        },
+    );
+    online(&mut s, &dana, "Dana");
+    let names: Vec<String> = s
+        .log
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Chat { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, vec!["Dana"]);
+}
+
+#[test]
+fn namesakes_with_one_fingerprint_are_told_apart_by_more_of_the_id() {
+    let mut s = new_state();
+    // Two keys ground to share the fingerprint shown (the first 8 hex digits).
+    let (a, b) = (
+        format!("a1b2c3d4{}", "0".repeat(56)),
+        format!("a1b2c3d4e{}", "1".repeat(55)),
+    );
+    for id in [&a, &b] {
+        apply(
+            &mut s,
+            NetEvent::PeerOnline {
+                id: id.clone(),
+                name: "Alice".into(),
+                fingerprint: "a1b2:c3d4".into(),
+                addr: "127.0.0.1:1".into(),
+                quiet: false,
+            },
+        );
+    }
+    let one = crate::tui::model::apply_store::display_name(&s, &a, "Alice");
+    let two = crate::tui::model::apply_store::display_name(&s, &b, "Аlice");
+    assert_eq!(one, "Alice (a1b2c3d40)");
+    assert_eq!(two, "Аlice (a1b2c3d4e)");
+}
