@@ -34,8 +34,8 @@ mod netns {
 mod tmux {
     mod cells;
     mod history;
-    mod keys;
     mod impostor;
+    mod keys;
     mod restart;
     mod tui;
 }
