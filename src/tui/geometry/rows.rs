@@ -178,7 +178,7 @@ fn clip(line: Line<'static>, cols: usize) -> Line<'static> {
 /// (`Alice (ab12:cd34) ✔`): the name before it is cut instead, never the fingerprint.
 fn cut_name(name: &str) -> String {
     if width(name) <= NAME_COLUMNS {
-        return name.to_string();
+        return truncate(name, NAME_COLUMNS); // for_screen too, like every drawn text
     }
     match name.rfind(" (") {
         Some(at) if name[at..].contains(')') => {
