@@ -89,7 +89,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 #[test]
 fn a_delivered_message_never_appears_in_a_capture_of_the_link() {
     if let Some(reason) = skip() {
-        eprintln!("skipping a_delivered_message_never_appears_in_a_capture_of_the_link: {reason}");
+        common::prereq::missing(
+            "a_delivered_message_never_appears_in_a_capture_of_the_link",
+            &reason,
+        );
         return;
     }
     let lab = Lab::new('t', 2).expect("network namespaces");

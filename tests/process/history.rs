@@ -352,7 +352,10 @@ fn a_read_only_profile_is_a_one_line_error() {
     }
     // Root ignores permission bits, so use the immutable attribute where it is available.
     let Some(_guard) = Immutable::set(&profile) else {
-        eprintln!("skipping a_read_only_profile_is_a_one_line_error: chattr +i not available");
+        common::prereq::missing(
+            "a_read_only_profile_is_a_one_line_error",
+            "chattr +i not available",
+        );
         return;
     };
     let err = Peer::try_spawn(&opts).err().expect("refuses to start");

@@ -8,36 +8,20 @@
 use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);
 
 #[test]
 fn emoji_lines_drawn_over_older_text_leave_no_stale_cell() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("emoji_lines_drawn_over_older_text_leave_no_stale_cell") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let dp = free_udp_port();
     let mut bob = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), dp));
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir.path(), dp, &[]);
     let term = Tmux::start("cells", 100, 30, &command, &dir.path().join("cells-exit"));
     term.wait_screen("Bob online", T, |s| s.contains("Peers 1/1"));
     bob.wait_for("Alice", T, |e| {

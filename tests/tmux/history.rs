@@ -7,35 +7,19 @@
 use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);
 
 fn alice(dir: &std::path::Path, dp: u16, label: &str) -> Tmux {
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir, dp, &[]);
     Tmux::start(label, 100, 30, &command, &dir.join(format!("{label}-exit")))
 }
 
 #[test]
 fn private_message_and_history_after_kill_9_in_a_real_terminal() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("private_message_and_history_after_kill_9_in_a_real_terminal") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -6,35 +6,19 @@
 use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(15);
 
 #[test]
 fn the_owner_of_a_name_sees_the_impostor_warning_and_nothing_resolves_to_it() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("the_owner_of_a_name_sees_the_impostor_warning_and_nothing_resolves_to_it") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let dp = free_udp_port();
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir.path(), dp, &[]);
     let term = Tmux::start("impostor", 100, 30, &command, &dir.path().join("exit"));
     term.wait_screen("ready", T, |s| s.contains("listening on port"));
     // Another key, another profile, the same name.

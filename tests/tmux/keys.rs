@@ -5,7 +5,7 @@
 use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(10);
@@ -19,30 +19,14 @@ fn message_from_alice(peer: &mut Peer, body: &str) {
 
 #[test]
 fn typing_after_a_vote_or_in_a_pane_is_a_whole_message() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("typing_after_a_vote_or_in_a_pane_is_a_whole_message") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let dp = free_udp_port();
     let mut bob = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), dp));
     let mut carol = Peer::spawn(&PeerOpts::loopback("Carol", dir.path(), dp));
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir.path(), dp, &[]);
     let term = Tmux::start("keys", 100, 30, &command, &dir.path().join("exit-status"));
     term.wait_screen("Bob and Carol online", T, |s| s.contains("Peers 2/2"));
     for peer in [&mut bob, &mut carol] {

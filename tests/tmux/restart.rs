@@ -8,7 +8,7 @@
 use p2pchat_testkit as common;
 
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use p2pchat_runtime::store::History;
 use std::path::Path;
 use std::time::Duration;
@@ -16,22 +16,7 @@ use std::time::Duration;
 const T: Duration = Duration::from_secs(15);
 
 fn alice(dir: &Path, dp: u16, label: &str) -> Tmux {
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir, dp, &[]);
     Tmux::start(label, 100, 30, &command, &dir.join(format!("{label}-exit")))
 }
 
@@ -59,8 +44,7 @@ fn kill_program(term: &Tmux) {
 
 #[test]
 fn votes_mode_and_a_crash_are_stored_and_restored_after_a_restart() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("votes_mode_and_a_crash_are_stored_and_restored_after_a_restart") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,7 @@ use p2pchat_testkit as common;
 
 use chrono::{Local, TimeZone};
 use common::tmux::{self, Tmux};
-use common::{free_udp_port, Peer, PeerOpts, BIN};
+use common::{free_udp_port, Peer, PeerOpts};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -57,8 +57,7 @@ fn wait_peer_online_named(peer: &mut Peer, name: &str) {
 
 #[test]
 fn interface_in_a_real_terminal_with_headless_peers() {
-    if let Err(why) = tmux::available() {
-        eprintln!("skipped: {why}");
+    if tmux::skip("interface_in_a_real_terminal_with_headless_peers") {
         return;
     }
     let started = Instant::now();
@@ -69,22 +68,7 @@ fn interface_in_a_real_terminal_with_headless_peers() {
     let mut bob = Peer::spawn(&bob_opts);
     let mut carol = Peer::spawn(&carol_opts);
 
-    let command: Vec<String> = [
-        BIN.as_str(),
-        "--name",
-        "Alice",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--broadcast",
-        "127.255.255.255",
-        "--discovery-port",
-        &dp.to_string(),
-        "--port",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let command = tmux::chat_command("Alice", dir.path(), dp, &[]);
     let term = Tmux::start("e2e", 100, 30, &command, &dir.path().join("exit-status"));
 
     // Both headless peers appear in the peers pane, online.

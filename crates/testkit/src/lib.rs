@@ -4,6 +4,7 @@
 //! [`tmux`] drives the interactive binary, [`support`] finds the binary and sums up timings.
 
 pub mod netlab;
+pub mod prereq;
 pub mod raw;
 pub mod support;
 pub mod tmux;

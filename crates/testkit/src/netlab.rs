@@ -228,10 +228,7 @@ pub fn skip(test: &str) -> bool {
         unavailable()
     };
     match reason {
-        Some(r) => {
-            eprintln!("skipping {test}: {r}");
-            true
-        }
+        Some(r) => crate::prereq::missing(test, &r),
         None => false,
     }
 }

@@ -19,6 +19,38 @@ pub fn available() -> Result<(), String> {
     }
 }
 
+/// `true` (skip, with the reason printed) when tmux is missing; a failure under `CI=true`.
+pub fn skip(test: &str) -> bool {
+    match available() {
+        Ok(()) => false,
+        Err(why) => crate::prereq::missing(test, &why),
+    }
+}
+
+/// The interactive program for `name` on loopback: its profile under `dir`, discovery on the
+/// private port `discovery`, any free TCP port, plus `extra` flags.
+pub fn chat_command(name: &str, dir: &Path, discovery: u16, extra: &[&str]) -> Vec<String> {
+    let discovery = discovery.to_string();
+    let mut command: Vec<String> = [
+        crate::BIN.as_str(),
+        "--name",
+        name,
+        "--data-dir",
+        &dir.to_string_lossy(),
+        "--broadcast",
+        "127.255.255.255",
+        "--discovery-port",
+        &discovery,
+        "--port",
+        "0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    command.extend(extra.iter().map(|s| s.to_string()));
+    command
+}
+
 /// A private tmux server with one session running one command in one pane.
 pub struct Tmux {
     socket: String,
