@@ -72,9 +72,21 @@ pub struct Cli {
     #[arg(long)]
     pub no_color: bool,
 
-    /// Leave the mouse to the terminal (text selection without Shift; no wheel scrolling)
+    /// Leave the mouse to the terminal (text selection without Shift; no clicks or wheel)
     #[arg(long)]
     pub no_mouse: bool,
+
+    /// Colours for a dark or light terminal background; auto reads COLORFGBG (else dark)
+    #[arg(long, value_enum, default_value_t = ThemeArg::Auto)]
+    pub theme: ThemeArg,
+
+    /// Print a completion script for SHELL to standard output and exit
+    #[arg(long, value_name = "SHELL", value_enum)]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the manual page (roff) to standard output and exit
+    #[arg(long)]
+    pub man: bool,
 
     /// Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it,
     /// the largest author's first
@@ -105,6 +117,29 @@ pub enum TimeFormatArg {
     H12,
 }
 
+/// `--theme` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    /// From COLORFGBG when the terminal sets it, else dark
+    Auto,
+    /// Light text on a dark background
+    Dark,
+    /// Dark text on a light background
+    Light,
+}
+
+impl ThemeArg {
+    /// The background this choice means (`auto` asks the environment).
+    pub fn background(self) -> crate::tui::colors::Background {
+        use crate::tui::colors::{detect, Background};
+        match self {
+            ThemeArg::Auto => detect::background_from_env(),
+            ThemeArg::Dark => Background::Dark,
+            ThemeArg::Light => Background::Light,
+        }
+    }
+}
+
 fn parse_peer(s: &str) -> Result<SocketAddr, String> {
     s.to_socket_addrs()
         .map_err(|e| format!("'{s}' is not HOST:PORT ({e})"))?
@@ -117,6 +152,9 @@ impl Cli {
     pub fn load() -> Result<Cli, String> {
         let matches = Cli::command().get_matches();
         let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        if cli.prints_and_exits() {
+            return Ok(cli); // a broken config file must not stop `--man`
+        }
         let (path, required) = match &cli.config {
             Some(p) => (Some(p.clone()), true),
             None => (config_file::default_path(), false),
@@ -127,6 +165,11 @@ impl Cli {
                 .map_err(|e| format!("config file {}: {e}", path.display()))?;
         }
         Ok(cli)
+    }
+
+    /// `--completions` or `--man`: print and exit, before any profile or network.
+    pub fn prints_and_exits(&self) -> bool {
+        self.completions.is_some() || self.man
     }
 
     /// Takes each setting from `file` unless the command line (or environment) gave it.
@@ -176,6 +219,12 @@ impl Cli {
                 self.time_format = TimeFormatArg::from_str(&t, true).map_err(|_| {
                     format!("time_format must be 24h, 24h-seconds or 12h, not '{t}'")
                 })?;
+            }
+        }
+        if !given("theme") {
+            if let Some(t) = file.theme {
+                self.theme = ThemeArg::from_str(&t, true)
+                    .map_err(|_| format!("theme must be auto, dark or light, not '{t}'"))?;
             }
         }
         if !given("no_color") && file.color == Some(false) {
@@ -308,6 +357,11 @@ mod tests {
         assert!(cli.validate().unwrap_err().contains("retention_days"));
         let bad = crate::config_file::parse("time_format = \"sundial\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
+        let light = crate::config_file::parse("theme = \"light\"\n", "t").unwrap();
+        cli.apply_settings(&m, light).unwrap();
+        assert_eq!(cli.theme, ThemeArg::Light);
+        let sepia = crate::config_file::parse("theme = \"sepia\"\n", "t").unwrap();
+        assert!(cli.apply_settings(&m, sepia).unwrap_err().contains("sepia"));
     }
 
     #[test]

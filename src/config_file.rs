@@ -25,6 +25,8 @@ pub struct FileSettings {
     pub time_format: Option<String>,
     pub color: Option<bool>,
     pub mouse: Option<bool>,
+    /// `auto`, `dark` or `light`.
+    pub theme: Option<String>,
     /// `--max-store-mb`, `--max-author-mb`, `--retention-days`.
     pub max_store_mb: Option<u64>,
     pub max_author_mb: Option<u64>,

@@ -16,4 +16,5 @@ pub mod headless;
 pub mod key_file;
 pub mod logging;
 pub mod profile;
+pub mod shell_assets;
 pub mod tui;

@@ -9,6 +9,7 @@ use p2pchat_tui::key_file;
 use p2pchat_tui::profile::{self, Profile};
 use p2pchat_tui::tui::model::TimeFormat;
 use p2pchat_tui::tui::TuiOptions;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -29,7 +30,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--completions SHELL` and `--man`: the generated text on standard output.
+fn print_generated(cli: &Cli) -> Result<(), String> {
+    let text = match cli.completions {
+        Some(shell) => p2pchat_tui::shell_assets::completions(shell),
+        None => p2pchat_tui::shell_assets::man_page(),
+    };
+    std::io::stdout()
+        .write_all(&text)
+        .map_err(|e| format!("cannot write to standard output: {e}"))
+}
+
 fn run(cli: Cli) -> Result<(), String> {
+    if cli.prints_and_exits() {
+        return print_generated(&cli);
+    }
     cli.validate()?;
     if !cli.headless && !p2pchat_tui::tui::stdout_is_terminal() {
         return Err("standard output is not a terminal; use --headless for JSON lines".into());
@@ -81,6 +96,8 @@ fn run(cli: Cli) -> Result<(), String> {
                     TimeFormatArg::H12 => TimeFormat::TwelveHour,
                 },
                 color: defaults.color && !cli.no_color,
+                color_depth: p2pchat_tui::tui::colors::detect(),
+                background: cli.theme.background(),
                 mouse: !cli.no_mouse,
                 ..defaults
             };

@@ -16,6 +16,7 @@
 //!   visible symbols), and widths are measured per grapheme cluster with unicode-width.
 //! - `NO_COLOR` turns colours off; focus and selection still show through bold/reverse video.
 
+pub mod colors;
 pub mod geometry;
 pub mod model;
 pub mod run;
@@ -37,7 +38,12 @@ pub struct TuiOptions {
     pub time_format: TimeFormat,
     /// Colours on; `false` keeps only bold/reverse/dim (see [`TuiOptions::color_from_env`]).
     pub color: bool,
-    /// Capture the mouse (wheel scrolls messages; the terminal's own selection then needs Shift).
+    /// How many colours the terminal shows ([`colors::detect`]); the theme fits to it.
+    pub color_depth: colors::ColorDepth,
+    /// The terminal's background, which picks readable colours.
+    pub background: colors::Background,
+    /// Capture the mouse (clicks focus and select, the wheel scrolls the pane under it; the
+    /// terminal's own selection then needs Shift, or the copy view, F2).
     pub mouse: bool,
     /// Lines of history kept in memory.
     pub history_limit: usize,
@@ -51,6 +57,8 @@ impl Default for TuiOptions {
             fingerprint: None,
             time_format: TimeFormat::default(),
             color: TuiOptions::color_from_env(),
+            color_depth: colors::ColorDepth::default(),
+            background: colors::Background::default(),
             mouse: true,
             history_limit: 200_000,
         }

@@ -159,6 +159,9 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// The theme choice: colours on, or only bold/reverse/dim (the view builds its theme from it).
     pub color: bool,
+    /// The terminal's colour depth and background, for the view's theme.
+    pub color_depth: crate::tui::colors::ColorDepth,
+    pub background: crate::tui::colors::Background,
     pub time_format: TimeFormat,
     /// Terminal size in cells.
     pub width: u16,
@@ -204,6 +207,8 @@ impl AppState {
             help: None,
             status: None,
             color: opts.color,
+            color_depth: opts.color_depth,
+            background: opts.background,
             time_format: opts.time_format,
             width: 80,
             height: 24,
