@@ -1,12 +1,12 @@
 //! The event loop: the one place with I/O. Selects over terminal input, network events, a
 //! 1 s tick and termination signals; drains everything ready, then draws once per batch.
 
-use std::io;
+use std::io::{self, Write};
 use std::task::Poll;
 use std::time::Duration;
 
 use chrono::Local;
-use crossterm::event::{Event, EventStream, MouseEventKind};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::Receiver;
@@ -14,7 +14,7 @@ use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
 
 use super::model::keymap::{self, Key, Mode};
 use super::model::{self, apply, update, Action, AppState, Effect, Now};
-use super::terminal::{Term, TerminalGuard};
+use super::terminal::{set_mouse_capture, Term, TerminalGuard};
 use super::{view, TuiOptions};
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_runtime::{HandleError, NetHandle};
@@ -37,7 +37,14 @@ pub async fn run(
 ) -> io::Result<()> {
     let mut guard = TerminalGuard::enter(opts.mouse)?;
     let mut state = AppState::new(&opts, now());
-    let result = event_loop(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    let result = event_loop(
+        &mut guard.terminal,
+        &handle,
+        &mut events,
+        &mut state,
+        opts.mouse,
+    )
+    .await;
     shutdown(&mut guard.terminal, &handle, &mut events, &mut state).await;
     drop(guard);
     result
@@ -48,6 +55,7 @@ async fn event_loop(
     handle: &NetHandle,
     events: &mut Receiver<NetEvent>,
     state: &mut AppState,
+    mouse: bool,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     update(
@@ -65,6 +73,7 @@ async fn event_loop(
     let mut sigint = signal(SignalKind::interrupt())?;
     terminal.draw(|f| view::draw(f, state))?;
     let mut asked_status = false;
+    let mut copy_view_shown = false;
     loop {
         let mut dirty = false;
         tokio::select! {
@@ -134,8 +143,35 @@ async fn event_loop(
             state.history.loading = handle.try_send(page).is_ok();
         }
         if dirty {
-            terminal.draw(|f| view::draw(f, state))?;
+            show(terminal, state, &mut copy_view_shown, mouse)?;
         }
+    }
+}
+
+/// Draws the screen: the panes through ratatui, or the copy view written as it is. Switching
+/// to the copy view hands the mouse to the terminal (its selection needs it); switching back
+/// takes it again and makes ratatui repaint every cell.
+fn show(
+    terminal: &mut Term,
+    state: &AppState,
+    copy_view_shown: &mut bool,
+    mouse: bool,
+) -> io::Result<()> {
+    if state.copy_view != *copy_view_shown {
+        *copy_view_shown = state.copy_view;
+        if mouse {
+            set_mouse_capture(terminal.backend_mut(), !state.copy_view)?;
+        }
+        if !state.copy_view {
+            terminal.clear()?;
+        }
+    }
+    if state.copy_view {
+        let out = terminal.backend_mut();
+        out.write_all(view::copy::frame(state).as_bytes())?;
+        out.flush()
+    } else {
+        terminal.draw(|f| view::draw(f, state)).map(|_| ())
     }
 }
 
@@ -152,18 +188,27 @@ fn on_terminal_event(state: &mut AppState, handle: &NetHandle, ev: Event) -> boo
             let Some(key) = Key::from_crossterm(&k) else {
                 return false;
             };
-            let mode = Mode {
-                focus: state.focus,
-                help_open: state.help.is_some(),
-            };
+            let mode = Mode::of(state);
             keymap::lookup(mode, key)
         }
         Event::Paste(text) => Some(Action::Paste(text)),
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollUp => Some(Action::ScrollUp(3)),
-            MouseEventKind::ScrollDown => Some(Action::ScrollDown(3)),
-            _ => None,
-        },
+        Event::Mouse(m) => {
+            let (column, row) = (m.column, m.row);
+            match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+                MouseEventKind::ScrollUp => Some(Action::Wheel {
+                    column,
+                    row,
+                    up: true,
+                }),
+                MouseEventKind::ScrollDown => Some(Action::Wheel {
+                    column,
+                    row,
+                    up: false,
+                }),
+                _ => None,
+            }
+        }
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         Event::FocusGained | Event::FocusLost => None,
     };

@@ -64,6 +64,15 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Turns mouse capture on or off (off for the copy view, so the terminal's selection works).
+pub fn set_mouse_capture(out: &mut impl io::Write, on: bool) -> io::Result<()> {
+    if on {
+        execute!(out, EnableMouseCapture)
+    } else {
+        execute!(out, DisableMouseCapture)
+    }
+}
+
 /// Leaves full-screen mode if it is on. Safe to call any number of times; errors are ignored
 /// because the terminal may already be gone (SIGHUP).
 pub fn restore() {

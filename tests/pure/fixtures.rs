@@ -184,10 +184,7 @@ pub fn text(t: &Terminal<TestBackend>) -> String {
 }
 
 pub fn key(s: &mut AppState, k: Key) {
-    let mode = Mode {
-        focus: s.focus,
-        help_open: s.help.is_some(),
-    };
+    let mode = Mode::of(s);
     if let Some(a) = lookup(mode, k) {
         update(s, a);
     }

@@ -1,10 +1,14 @@
 //! What the model and the view both need to know about the screen: where the panes go
 //! ([`layout`]), how a history line breaks into rows ([`rows`]) and the help overlay's rows
-//! ([`help`]). It may read the model; the model and the view import it; it never imports the
+//! ([`help`]), which list entries are on screen ([`lists`]), what the mouse points at
+//! ([`hit`]) and how the copy view's unwrapped lines fill the screen ([`copy`]). It may read the model; the model and the view import it; it never imports the
 //! view. Styles come in through [`Styles`], which the view's theme implements.
 
+pub mod copy;
 pub mod help;
+pub mod hit;
 pub mod layout;
+pub mod lists;
 pub mod rows;
 
 use ratatui::style::Style;

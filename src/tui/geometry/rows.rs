@@ -29,35 +29,28 @@ pub fn row_count(state: &AppState, idx: usize, width: usize) -> usize {
     line_rows(state, idx, width, &Unstyled).len()
 }
 
-/// The rows of line `idx` at `width` columns, styled by `styles`.
-pub fn line_rows(
-    state: &AppState,
-    idx: usize,
-    cols: usize,
-    styles: &dyn Styles,
-) -> Vec<Line<'static>> {
+/// A history line before it is broken into rows.
+struct Parts {
+    /// The day's label (` Tue 24 Nov 2026 `) when the line starts a new day.
+    day: Option<String>,
+    time: String,
+    /// Time, mark, tags and name, styled.
+    prefix: Vec<Span<'static>>,
+    body: String,
+    body_style: Style,
+}
+
+/// Line `idx` taken apart, or `None` past the end.
+fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
     let lines = state.log.lines();
-    let Some(line) = lines.get(idx) else {
-        return Vec::new();
-    };
-    let cols = cols.max(1);
-    let mut rows = Vec::new();
-    let day = state.now.local(line.ts).date_naive();
-    if idx == 0
+    let line = lines.get(idx)?;
+    let date = state.now.local(line.ts).date_naive();
+    let new_day = idx == 0
         || lines
             .get(idx - 1)
             .map(|p| state.now.local(p.ts).date_naive())
-            != Some(day)
-    {
-        let label = format!(" {} ", day.format("%a %d %b %Y"));
-        let left = cols.saturating_sub(width(&label)) / 2;
-        let right = cols.saturating_sub(width(&label) + left);
-        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
-        rows.push(Line::from(Span::styled(
-            truncate(&text, cols),
-            styles.style(Role::Separator),
-        )));
-    }
+            != Some(date);
+    let day = new_day.then(|| format!(" {} ", date.format("%a %d %b %Y")));
     let time = state
         .now
         .local(line.ts)
@@ -121,7 +114,43 @@ pub fn line_rows(
             (text.as_str(), styles.style(Role::System(*level)))
         }
     };
-    let body = for_screen(body);
+    Some(Parts {
+        day,
+        time,
+        prefix,
+        body: for_screen(body).into_owned(),
+        body_style,
+    })
+}
+
+/// The rows of line `idx` at `width` columns, styled by `styles`.
+pub fn line_rows(
+    state: &AppState,
+    idx: usize,
+    cols: usize,
+    styles: &dyn Styles,
+) -> Vec<Line<'static>> {
+    let Some(Parts {
+        day,
+        time,
+        prefix,
+        body,
+        body_style,
+    }) = parts(state, idx, styles)
+    else {
+        return Vec::new();
+    };
+    let cols = cols.max(1);
+    let mut rows = Vec::new();
+    if let Some(label) = day {
+        let left = cols.saturating_sub(width(&label)) / 2;
+        let right = cols.saturating_sub(width(&label) + left);
+        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
+        rows.push(Line::from(Span::styled(
+            truncate(&text, cols),
+            styles.style(Role::Separator),
+        )));
+    }
     let prefix_cols: usize = prefix.iter().map(|s| width(&s.content)).sum();
     let indent = if cols >= width(&time) + 1 + MIN_BODY_COLUMNS {
         width(&time) + 1
@@ -154,6 +183,28 @@ pub fn line_rows(
         }
     }
     rows
+}
+
+/// Line `idx` as plain text with no wrapping at all, one string per line of its body (the
+/// copy view's lines): the day separator first if a day starts there, then the prefix with
+/// the first body line, then the body's other lines indented under it.
+pub fn plain_lines(state: &AppState, idx: usize) -> Vec<String> {
+    let Some(p) = parts(state, idx, &Unstyled) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(label) = p.day {
+        out.push(format!("──{label}──"));
+    }
+    let prefix: String = p.prefix.iter().map(|s| s.content.as_ref()).collect();
+    let indent = " ".repeat(width(&p.time) + 1);
+    for (i, text) in p.body.split('\n').enumerate() {
+        out.push(match i {
+            0 => format!("{prefix}{text}"),
+            _ => format!("{indent}{text}"),
+        });
+    }
+    out
 }
 
 /// Cuts a row to `cols` columns so a long prefix never spills.

@@ -60,6 +60,23 @@ pub enum Action {
     HelpScrollUp,
     HelpScrollDown,
 
+    // Copy view (the messages bare, for the terminal's own selection)
+    ToggleCopyView,
+    LeaveCopyView,
+
+    // Mouse: what is under the pointer decides (`geometry::hit`)
+    /// A left click at a cell: focuses the pane there, selects the peer or proposal there.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// The wheel over a cell: scrolls (or moves the selection of) the pane there.
+    Wheel {
+        column: u16,
+        row: u16,
+        up: bool,
+    },
+
     // From the environment
     Resize {
         width: u16,

@@ -17,6 +17,8 @@ pub enum Scope {
     Panes,
     /// While the help overlay is open.
     Help,
+    /// While the copy view is on (any other key leaves it; letters also go to the input).
+    CopyView,
 }
 
 impl Scope {
@@ -29,6 +31,7 @@ impl Scope {
             Scope::Proposals => "Proposals pane",
             Scope::Panes => "Any pane but the input",
             Scope::Help => "This help",
+            Scope::CopyView => "Copy view (F2): messages bare for the terminal's selection",
         }
     }
 }
@@ -70,6 +73,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, Key::plain(C::PageUp), A::ScrollPageUp, "scroll messages up a page"),
     bind(S::Global, Key::plain(C::PageDown), A::ScrollPageDown, "scroll messages down a page"),
     bind(S::Global, Key::ctrl(C::End), A::FollowNewest, "jump to the newest message"),
+    bind(S::Global, Key::plain(C::F(2)), A::ToggleCopyView, "copy view: bare messages for the mouse to copy"),
     bind(S::Input, Key::plain(C::Enter), A::SubmitInput, "send the message or run the command"),
     bind(S::Input, Key::plain(C::Tab), A::CompleteOrFocusNext, "complete a command or peer name (else next pane)"),
     bind(S::Input, Key::plain(C::Char('?')), A::ShowHelpOrType, "help, when the input is empty"),
@@ -116,4 +120,13 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Help, Key::plain(C::PageDown), A::HelpScrollDown, "scroll help"),
     bind(S::Help, Key::ctrl(C::Char('q')), A::Quit, "quit"),
     bind(S::Help, Key::ctrl(C::Char('c')), A::ClearInputOrQuit, "clear the input; twice on an empty line quits"),
+    bind(S::CopyView, Key::plain(C::F(2)), A::LeaveCopyView, "back to the panes (any other key too)"),
+    bind(S::CopyView, Key::plain(C::Esc), A::LeaveCopyView, "back to the panes (any other key too)"),
+    bind(S::CopyView, Key::plain(C::Up), A::ScrollUp(1), "scroll"),
+    bind(S::CopyView, Key::plain(C::Down), A::ScrollDown(1), "scroll"),
+    bind(S::CopyView, Key::plain(C::PageUp), A::ScrollPageUp, "scroll"),
+    bind(S::CopyView, Key::plain(C::PageDown), A::ScrollPageDown, "scroll"),
+    bind(S::CopyView, Key::plain(C::Home), A::ScrollToOldest, "oldest message"),
+    bind(S::CopyView, Key::plain(C::End), A::FollowNewest, "newest message"),
+    bind(S::CopyView, Key::ctrl(C::Char('q')), A::Quit, "quit"),
 ];

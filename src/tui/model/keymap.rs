@@ -140,10 +140,25 @@ impl UpperLetter for String {
 pub struct Mode {
     pub focus: Focus,
     pub help_open: bool,
+    pub copy_view: bool,
+}
+
+impl Mode {
+    /// The mode `state` is in.
+    pub fn of(state: &super::state::AppState) -> Mode {
+        Mode {
+            focus: state.focus,
+            help_open: state.help.is_some(),
+            copy_view: state.copy_view,
+        }
+    }
 }
 
 /// The scopes consulted for `mode`, in order.
 fn scopes(mode: Mode) -> &'static [Scope] {
+    if mode.copy_view {
+        return &[S::CopyView];
+    }
     if mode.help_open {
         return &[S::Help];
     }
@@ -168,6 +183,8 @@ pub fn lookup(mode: Mode, key: Key) -> Option<Action> {
             ctrl: false,
             alt: false,
         } if !mode.help_open => Some(Action::InsertChar(c)),
+        // The copy view ends on any key; a letter also types (above): none is lost.
+        _ if mode.copy_view => Some(Action::LeaveCopyView),
         _ => None,
     }
 }
@@ -196,6 +213,7 @@ pub fn help_rows() -> Vec<(Scope, String, &'static str)> {
         S::Peers,
         S::Panes,
         S::Help,
+        S::CopyView,
     ];
     rows.sort_by_key(|(scope, _, _)| order.iter().position(|o| o == scope).unwrap_or(order.len()));
     rows

@@ -156,6 +156,9 @@ pub struct AppState {
     pub focus: Focus,
     /// `Some(scroll offset)` while the help overlay is open.
     pub help: Option<u16>,
+    /// The copy view is on: only the message lines, unwrapped, no borders or side panes, and
+    /// the mouse left to the terminal, so its selection copies whole lines.
+    pub copy_view: bool,
     pub status: Option<StatusMessage>,
     /// The theme choice: colours on, or only bold/reverse/dim (the view builds its theme from it).
     pub color: bool,
@@ -205,6 +208,7 @@ impl AppState {
             input: InputLine::default(),
             focus: Focus::Input,
             help: None,
+            copy_view: false,
             status: None,
             color: opts.color,
             color_depth: opts.color_depth,

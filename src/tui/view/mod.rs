@@ -1,8 +1,8 @@
 //! Pure widgets: `draw(frame, &AppState)` paints the whole screen, with no I/O and no clock.
 
+pub mod copy;
 pub mod help;
 pub mod input;
-
 pub mod messages;
 pub mod peers;
 pub mod proposals;

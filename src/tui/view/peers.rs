@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::tui::geometry::lists;
 use crate::tui::model::state::{AppState, Focus};
 use crate::tui::model::text::{truncate, width};
 
@@ -26,8 +27,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         return;
     }
     let height = inner.height as usize;
-    let selected = state.selected_peer.min(state.peers.len() - 1);
-    let offset = (selected + 1).saturating_sub(height);
+    let selected = lists::selected_peer(state);
+    let offset = lists::peer_offset(state, height);
     let rows: Vec<Line> = state
         .peer_order()
         .into_iter()

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::tui::geometry::lists;
 use crate::tui::model::state::{short_id, AppState, Focus};
 use crate::tui::model::text::truncate;
 use p2pchat_engine::api::{Outcome, ProposalInfo};
@@ -21,9 +22,6 @@ pub fn time_left(now_ms: i64, expires_ms: i64) -> String {
         s => format!("{}h{:02}m left", s / 3600, (s % 3600) / 60),
     }
 }
-
-/// Rows each proposal takes.
-const ROWS_PER_PROPOSAL: usize = 3;
 
 fn rows_for(p: &ProposalInfo, state: &AppState, selected: bool, cols: usize) -> [Line<'static>; 3] {
     let theme = &Theme::of(state);
@@ -94,17 +92,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.offline())), inner);
         return;
     }
-    let per_screen = (inner.height as usize / ROWS_PER_PROPOSAL).max(1);
-    let selected = state
-        .selected_proposal
-        .as_deref()
-        .and_then(|id| {
-            order
-                .iter()
-                .position(|&i| state.proposals[i].proposal_id == id)
-        })
-        .unwrap_or(0);
-    let offset = (selected + 1).saturating_sub(per_screen);
+    let height = inner.height as usize;
+    let per_screen = lists::proposals_per_screen(height);
+    let selected = lists::selected_proposal(state, &order);
+    let offset = lists::proposal_offset(state, &order, height);
     let rows: Vec<Line> = order
         .iter()
         .enumerate()

@@ -1,8 +1,10 @@
 //! Unit tests of the model: key table, input editing, history, completion, paste, quitting,
 //! voting and scrolling. No terminal; a fixed clock.
 
+mod copy_view;
 mod editing;
 mod keys;
+mod mouse;
 mod network;
 mod props;
 mod store;
@@ -39,10 +41,7 @@ pub fn new_state() -> AppState {
 
 /// Presses a key through the real keymap; returns the effects.
 pub fn press(s: &mut AppState, key: Key) -> Vec<Effect> {
-    let mode = Mode {
-        focus: s.focus,
-        help_open: s.help.is_some(),
-    };
+    let mode = Mode::of(s);
     match lookup(mode, key) {
         Some(a) => update(s, a),
         None => Vec::new(),

@@ -1,0 +1,36 @@
+//! The copy view: the history's lines as plain text written straight to the terminal, with no
+//! borders, no side panes and no hard wrap. The terminal wraps long lines itself and marks
+//! them as wrapped, so its selection (and `tmux capture-pane -J`) copies each line whole,
+//! URLs included. Pure: [`frame`] returns the bytes; the run loop writes them.
+
+use crate::tui::geometry::copy::{view_size, visible_lines};
+use crate::tui::model::state::AppState;
+use crate::tui::model::text::truncate;
+
+/// The title row: how to select, how to leave.
+pub const TITLE: &str = " copy view · select with the mouse · any key returns ";
+
+/// SGR reset, cursor home, clear the screen.
+const CLEAR: &str = "\x1b[0m\x1b[H\x1b[2J";
+const REVERSE: &str = "\x1b[7m";
+const RESET: &str = "\x1b[0m";
+
+/// The whole copy view for `state` as terminal output: the title row in reverse video, then
+/// each visible line after a CR LF (the last one without, so the screen never scrolls).
+pub fn frame(state: &AppState) -> String {
+    let (cols, height) = view_size(state);
+    let mut out = String::from(CLEAR);
+    out.push_str(REVERSE);
+    out.push_str(&truncate(TITLE, cols));
+    out.push_str(RESET);
+    let lines = if state.log.is_empty() {
+        vec!["No messages yet.".to_string()]
+    } else {
+        visible_lines(state, cols, height)
+    };
+    for line in lines {
+        out.push_str("\r\n");
+        out.push_str(&line);
+    }
+    out
+}
