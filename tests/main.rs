@@ -14,6 +14,7 @@ mod pure {
     mod layering;
     mod render;
     mod robustness;
+    mod shell_render;
     mod store_render;
 }
 
@@ -38,5 +39,6 @@ mod tmux {
     mod impostor;
     mod keys;
     mod restart;
+    mod shell;
     mod tui;
 }

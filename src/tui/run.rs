@@ -163,7 +163,15 @@ fn show(
             set_mouse_capture(terminal.backend_mut(), !state.copy_view)?;
         }
         if !state.copy_view {
-            terminal.clear()?;
+            // Blank the screen and tell ratatui it is blank, so it paints every cell.
+            // (`Terminal::clear` would ask the terminal for the cursor position, which times
+            // out while the event stream is reading the input.)
+            crossterm::execute!(
+                terminal.backend_mut(),
+                crossterm::style::ResetColor,
+                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+            )?;
+            terminal.swap_buffers();
         }
     }
     if state.copy_view {

@@ -190,6 +190,14 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen with the rows the terminal wrapped joined back into lines (`capture-pane -J`):
+    /// a line longer than the width comes back whole only if the program let the terminal
+    /// wrap it (rather than breaking it into rows itself).
+    pub fn capture_joined(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-J", "-t", &self.target()]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// The screen with colours and attributes as ANSI escapes (`capture-pane -e`).
     pub fn capture_ansi(&self) -> String {
         let out = self.run(&["capture-pane", "-e", "-p", "-t", &self.target()]);
