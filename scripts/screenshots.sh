@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Regenerates the README screenshots: screenshots/chat.png, screenshots/voting.png and
-# screenshots/help.png.
+# Regenerates the README screenshots in screenshots/: chat.png (a conversation), private.png (a
+# private message with its delivery mark), voting.png (a proposal being voted on), secure.png
+# (the group in secure-only mode refusing an unsigned message), warning.png (someone else using
+# a known name, with another key) and help.png.
 #
 # Three interactive peers (Alice, Bob, Carol) run in a private tmux server, one 100x30 session
 # each, on loopback only (--broadcast 127.255.255.255, a free private discovery port, --port 0,
-# a temporary --data-dir): nothing leaves this machine. A short scripted conversation is typed
-# into them, a proposal is voted on and the help overlay opened; each screen is captured with
-# `tmux capture-pane -e -p` and drawn cell by cell into a PNG by scripts/ansi2png.py (Pillow;
-# DejaVu Sans Mono, Noto Color Emoji for emoji).
+# a temporary --data-dir): nothing leaves this machine. A fourth, headless "Bob" with a key of
+# its own plays the impostor. A short scripted conversation is typed into them, a proposal is
+# voted on and the help overlay opened; each screen is captured with `tmux capture-pane -e -p`
+# and drawn cell by cell into a PNG by scripts/ansi2png.py (Pillow; DejaVu Sans Mono, Noto
+# Color Emoji for emoji).
 #
 # Usage: scripts/screenshots.sh            (installs what is missing; needs root for apt-get)
-# Env:   SHOTS_DIR=DIR  write the PNGs there (and, with KEEP_SOURCES=1, the .ansi captures).
+# Env:   SHOTS_DIR=DIR  write the PNGs there (and, with KEEP_SOURCES=1, the .ansi captures);
+#        DISCOVERY_PORT=N  use this private UDP port instead of a free one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -65,15 +69,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A UDP port that is free now, for this run's private discovery traffic.
-DISCOVERY_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A UDP port that is free now, for this run's private discovery traffic (or DISCOVERY_PORT).
+DISCOVERY_PORT=${DISCOVERY_PORT:-$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 log "discovery on 127.255.255.255:$DISCOVERY_PORT, profiles in $WORK"
 
 start_peer() { # NAME
-  # Colours on whatever the caller's environment says (NO_COLOR would turn them off).
+  # Colours on whatever the caller's environment says (NO_COLOR would turn them off); tmux's
+  # TERM (screen) has 8 colours, COLORTERM says the picture's terminal has more.
   T new-session -d -x "$COLS" -y "$ROWS" -s "$1" \
-    env -u NO_COLOR TZ="${TZ:-UTC}" "$BIN" --name "$1" --data-dir "$WORK" \
-    --broadcast 127.255.255.255 --discovery-port "$DISCOVERY_PORT" --port 0
+    env -u NO_COLOR -u COLORFGBG COLORTERM=truecolor TZ="${TZ:-UTC}" "$BIN" --name "$1" \
+    --data-dir "$WORK" --broadcast 127.255.255.255 --discovery-port "$DISCOVERY_PORT" --port 0
 }
 
 screen() { T capture-pane -p -t "$1:0.0"; }
@@ -130,6 +135,15 @@ wait_for Alice "from now on?"
 wait_for Alice "? help · Ctrl-Q quit" # the "Carol joined" status has gone: the key hints show
 capture Alice chat
 
+# --- a private message with its delivery mark --------------------------------------------------
+say Alice "/dm Bob can you send me the release checklist?"
+wait_for Bob "can you send me the release checklist"
+wait_for Alice "✓✓" # delivered: Bob's node acknowledged it
+say Bob "/dm Alice sure, sending it over now"
+wait_for Alice "sending it over now"
+wait_for Alice "? help · Ctrl-Q quit"
+capture Alice private
+
 # --- a proposal being voted on ----------------------------------------------------------------
 # Threshold 3 of 3: after Bob's (the proposer's) and Alice's approvals it is still open,
 # waiting for Carol.
@@ -137,11 +151,36 @@ say Bob "/propose --threshold 3 no more unsigned messages on this LAN"
 wait_for Alice "Proposals: 1 open"
 # Shift-Tab from the input line goes straight to the proposals pane (the last one).
 T send-keys -t Alice:0.0 BTab
-wait_for Alice "y approve · n reject"
-T send-keys -t Alice:0.0 y
+wait_for Alice "Ctrl-Y approve · Ctrl-N reject"
+T send-keys -t Alice:0.0 C-y
 wait_for Alice "you approved"
-wait_for Alice "y approve · n reject" # the status message has gone: the key hints show
+wait_for Alice "? help · Ctrl-Q quit" # the status message has gone: the key hints show
 capture Alice voting
+
+# --- secure-only mode: the last vote, then an unsigned message refused --------------------------
+wait_for Carol "Proposals: 1 open"
+T send-keys -t Carol:0.0 BTab
+wait_for Carol "Ctrl-Y approve · Ctrl-N reject"
+T send-keys -t Carol:0.0 C-y
+wait_for Carol "SECURE-ONLY"
+wait_for Alice "SECURE-ONLY"
+T send-keys -t Carol:0.0 -l "/unsigned still on the old laptop"
+wait_for Carol "› /unsigned still on the old laptop"
+T send-keys -t Carol:0.0 Enter
+wait_for Carol "secure-only"
+capture Carol secure
+
+# --- a key warning: someone else using Bob's name, with another key ------------------------------
+# Its own profile directory, so its own key; headless, in a session of its own.
+IMPOSTOR=$WORK/impostor
+mkdir -p "$IMPOSTOR"
+T new-session -d -x "$COLS" -y "$ROWS" -s Impostor \
+  "$BIN" --headless --name Bob --data-dir "$IMPOSTOR" \
+  --broadcast 127.255.255.255 --discovery-port "$DISCOVERY_PORT" --port 0
+wait_for Alice "⚠ Bob"
+wait_for Alice "? help · Ctrl-Q quit"
+capture Alice warning
+T kill-session -t Impostor
 
 # --- the help overlay -------------------------------------------------------------------------
 T send-keys -t Alice:0.0 Escape
