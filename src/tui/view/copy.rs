@@ -5,10 +5,12 @@
 
 use crate::tui::geometry::copy::{view_size, visible_lines};
 use crate::tui::model::state::AppState;
-use crate::tui::model::text::truncate;
+use crate::tui::model::text::{truncate, width};
 
 /// The title row: how to select, how to leave.
 pub const TITLE: &str = " copy view · select with the mouse · any key returns ";
+/// The title on a screen too narrow for [`TITLE`].
+pub const SHORT_TITLE: &str = " copy view · any key returns ";
 
 /// SGR reset, cursor home, clear the screen.
 const CLEAR: &str = "\x1b[0m\x1b[H\x1b[2J";
@@ -21,7 +23,12 @@ pub fn frame(state: &AppState) -> String {
     let (cols, height) = view_size(state);
     let mut out = String::from(CLEAR);
     out.push_str(REVERSE);
-    out.push_str(&truncate(TITLE, cols));
+    let title = if width(TITLE) <= cols {
+        TITLE
+    } else {
+        SHORT_TITLE
+    };
+    out.push_str(&truncate(title, cols));
     out.push_str(RESET);
     let lines = if state.log.is_empty() {
         vec!["No messages yet.".to_string()]
