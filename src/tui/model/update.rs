@@ -4,11 +4,12 @@
 use super::action::Action;
 use super::input::Truncated;
 use super::log::View;
+use super::mouse;
 use super::pending::{drop_paste, offer_split, send_paste, QUIT_CONFIRM_MS, RESTORE_MS};
+use super::scroll::{page, scroll, Scroll};
 use super::state::{short_id, AppState, Focus, Level, Now};
 use crate::command::{self, UserCommand};
-use crate::tui::geometry::hit::{self, Target};
-use crate::tui::geometry::{copy, help, layout, rows};
+use crate::tui::geometry::{help, layout};
 use p2pchat_engine::api::NetCommand;
 use p2pchat_runtime::HandleError;
 
@@ -142,8 +143,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.help = None;
         }
         Action::LeaveCopyView => state.copy_view = false,
-        Action::Click { column, row } => click(state, column, row),
-        Action::Wheel { column, row, up } => return wheel(state, column, row, up),
+        Action::Click { column, row } => mouse::click(state, column, row),
+        Action::Wheel { column, row, up } => return mouse::wheel(state, column, row, up),
         Action::Resize { width, height } => {
             state.width = width;
             state.height = height;
@@ -223,78 +224,7 @@ fn cycle_focus(state: &mut AppState, step: isize) {
     state.focus = order[next];
 }
 
-enum Scroll {
-    Up(usize),
-    Down(usize),
-    Oldest,
-}
-
-/// Lines the wheel scrolls per notch.
-const WHEEL_LINES: usize = 3;
-
-/// The size of the message view: the pane's inside, or the copy view's whole screen.
-fn message_view(state: &AppState) -> (usize, usize) {
-    if state.copy_view {
-        copy::view_size(state)
-    } else {
-        layout::message_view(state)
-    }
-}
-
-/// The rows history line `i` takes in the message view at `cols` columns.
-fn line_rows(state: &AppState, i: usize, cols: usize) -> usize {
-    if state.copy_view {
-        copy::row_count(state, i, cols)
-    } else {
-        rows::row_count(state, i, cols)
-    }
-}
-
-fn page(state: &AppState) -> usize {
-    message_view(state).1.saturating_sub(1).max(1)
-}
-
-/// Scrolls; reaching the oldest loaded line asks the store for the page before it.
-fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
-    let (cols, height) = message_view(state);
-    if cols == 0 || height == 0 {
-        return Vec::new();
-    }
-    let upward = !matches!(how, Scroll::Down(_));
-    let view = {
-        let rows = |i: usize| line_rows(state, i, cols);
-        match how {
-            Scroll::Up(n) => state.log.scrolled_up(n, &rows, height),
-            Scroll::Down(n) => state.log.scrolled_down(n, &rows, height),
-            Scroll::Oldest => state.log.oldest(&rows, height),
-        }
-    };
-    state.log.set_view(view);
-    let at_top = match view {
-        View::Pinned(pos) => pos.line == 0 && pos.row == 0,
-        View::Follow => {
-            let rows = |i: usize| line_rows(state, i, cols);
-            state
-                .log
-                .follow_top(&rows, height)
-                .is_none_or(|p| p.line == 0)
-        }
-    };
-    if !(upward && at_top) || state.history.loading || state.history.exhausted {
-        return Vec::new();
-    }
-    state.history.loading = true;
-    vec![Effect::Send {
-        command: NetCommand::History {
-            before: state.history.oldest_row,
-            limit: super::HISTORY_PAGE,
-            earlier_runs: true,
-        },
-        from_input: false,
-    }]
-}
-
-fn select_peer(state: &mut AppState, step: isize) {
+pub(super) fn select_peer(state: &mut AppState, step: isize) {
     if state.peers.is_empty() {
         return;
     }
@@ -304,7 +234,7 @@ fn select_peer(state: &mut AppState, step: isize) {
 }
 
 /// Says who the selected peer is on the status bar.
-fn show_selected_peer(state: &mut AppState) {
+pub(super) fn show_selected_peer(state: &mut AppState) {
     let order = state.peer_order();
     let Some(&i) = order.get(state.selected_peer) else {
         return;
@@ -312,63 +242,6 @@ fn show_selected_peer(state: &mut AppState) {
     let p = &state.peers[i];
     let text = format!("{}  id {}  key {}  {}", p.name, p.id, p.fingerprint, p.addr);
     state.set_status(text, Level::Info);
-}
-
-/// A click: closes help, or focuses the pane under it and selects the peer or proposal there.
-fn click(state: &mut AppState, column: u16, row: u16) {
-    if state.copy_view {
-        return; // the mouse belongs to the terminal's selection there
-    }
-    if state.help.is_some() {
-        state.help = None;
-        return;
-    }
-    match hit::target_at(state, column, row) {
-        Target::Peer(pos) => {
-            state.focus = Focus::Peers;
-            state.selected_peer = pos;
-            show_selected_peer(state);
-        }
-        Target::Proposal(pos) => {
-            state.focus = Focus::Proposals;
-            let order = state.proposal_order();
-            if let Some(&i) = order.get(pos) {
-                state.selected_proposal = Some(state.proposals[i].proposal_id.clone());
-            }
-        }
-        Target::Pane(focus) => state.focus = focus,
-        Target::Nothing => {}
-    }
-}
-
-/// The wheel: scrolls help when it is open, else the pane under the pointer (the lists move
-/// their selection; anywhere else scrolls the messages).
-fn wheel(state: &mut AppState, column: u16, row: u16, up: bool) -> Vec<Effect> {
-    if state.copy_view {
-        return Vec::new();
-    }
-    if state.help.is_some() {
-        let action = if up {
-            Action::HelpScrollUp
-        } else {
-            Action::HelpScrollDown
-        };
-        return update(state, action);
-    }
-    let step = if up { -1 } else { 1 };
-    match hit::target_at(state, column, row) {
-        Target::Peer(_) | Target::Pane(Focus::Peers) => select_peer(state, step),
-        Target::Proposal(_) | Target::Pane(Focus::Proposals) => select_proposal(state, step),
-        Target::Pane(Focus::Messages | Focus::Input) | Target::Nothing => {
-            let how = if up {
-                Scroll::Up(WHEEL_LINES)
-            } else {
-                Scroll::Down(WHEEL_LINES)
-            };
-            return scroll(state, how);
-        }
-    }
-    Vec::new()
 }
 
 /// Puts `/dm NAME ` (or the fingerprint, when the name is shared) before the input text.
@@ -387,7 +260,7 @@ fn message_selected_peer(state: &mut AppState) {
     state.focus = Focus::Input;
 }
 
-fn select_proposal(state: &mut AppState, step: isize) {
+pub(super) fn select_proposal(state: &mut AppState, step: isize) {
     let order = state.proposal_order();
     if order.is_empty() {
         return;
