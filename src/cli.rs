@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Serverless LAN chat: peers find each other by UDP broadcast and talk over direct TCP
 /// connections, with signed messages and group voting on secure-only mode.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "p2pchat-tui", version, about)]
+#[command(name = "p2pchat-tui", version, about, long_about)]
 pub struct Cli {
     /// Your display name; each name gets its own identity and profile
     #[arg(long, short = 'n', env = "P2PCHAT_NAME")]

@@ -16,7 +16,9 @@ fn hints(state: &AppState) -> &'static str {
     match state.focus {
         Focus::Input => "? help · Ctrl-Q quit · Tab panes · PgUp/PgDn scroll · Enter send",
         Focus::Peers => "↑↓ select · Enter /dm · typing goes to the input · Esc back · ? help",
-        Focus::Messages => "↑↓ scroll · Home oldest · End newest · Esc back · ? help",
+        Focus::Messages => {
+            "↑↓ scroll · Home oldest · End newest · F2 copy view · Esc back · ? help"
+        }
         Focus::Proposals => "↑↓ select · Ctrl-Y approve · Ctrl-N reject · Esc back · ? help",
     }
 }
