@@ -37,7 +37,40 @@ pub fn frame(state: &AppState) -> String {
     };
     for line in lines {
         out.push_str("\r\n");
-        out.push_str(&line);
+        // History is sanitised when it arrives; this is written to the terminal unfiltered by
+        // ratatui, so no control character gets through here either.
+        out.extend(
+            line.chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c }),
+        );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::model::log::{ChatLine, LineKind};
+    use crate::tui::model::state::{Level, Now};
+    use crate::tui::TuiOptions;
+
+    #[test]
+    fn no_control_character_reaches_the_terminal() {
+        let mut s = AppState::new(&TuiOptions::default(), Now::utc(0));
+        s.log.push(ChatLine {
+            ts: 0,
+            kind: LineKind::System {
+                text: "clear\x1b[2J bell\x07 c1\u{9b}31m".into(),
+                level: Level::Info,
+            },
+        });
+        let out = frame(&s);
+        let body = out.strip_prefix(CLEAR).unwrap();
+        let visible: String = body
+            .replace(REVERSE, "")
+            .replace(RESET, "")
+            .replace("\r\n", "");
+        assert!(!visible.chars().any(char::is_control), "{visible:?}");
+        assert!(visible.contains("clear\u{FFFD}[2J bell\u{FFFD} c1\u{FFFD}31m"));
+    }
 }
