@@ -1,5 +1,5 @@
 //! Frame render time against history size: drawing a frame must cost the same with 100 or
-//! 100,000 messages, following the newest or scrolled back.
+//! 100,000 messages, following the newest or scrolled back; the copy view's frame too.
 //!
 //! Run: `cargo bench --bench render` (add `-- --quick` for a short run).
 
@@ -90,5 +90,19 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render);
+/// The copy view (F2): the whole screen as unwrapped text, built the same way whatever the
+/// history's length.
+fn copy_view(c: &mut Criterion) {
+    let mut group = c.benchmark_group("copy_view");
+    for n in [100usize, 100_000] {
+        let mut s = history(n);
+        update(&mut s, Action::ToggleCopyView);
+        group.bench_with_input(BenchmarkId::new("following", n), &s, |b, s| {
+            b.iter(|| view::copy::frame(s).len())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render, copy_view);
 criterion_main!(benches);
