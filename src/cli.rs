@@ -76,6 +76,16 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// When the terminal bell rings: on lines naming you and private messages, on every
+    /// message, or never
+    #[arg(long, value_enum, default_value_t = BellArg::Mentions)]
+    pub bell: BellArg,
+
+    /// Desktop notifications through the terminal (OSC 777, or OSC 9 in iTerm2) for lines
+    /// naming you and private messages while you are not reading; `--notify=false` turns off
+    #[arg(long, num_args = 0..=1, default_value_t = false, default_missing_value = "true", value_name = "BOOL", action = clap::ArgAction::Set)]
+    pub notify: bool,
+
     /// Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it,
     /// the largest author's first
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
@@ -103,6 +113,17 @@ pub enum TimeFormatArg {
     /// 2:05pm
     #[value(name = "12h")]
     H12,
+}
+
+/// `--bell` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BellArg {
+    /// Lines that name you, and private messages
+    Mentions,
+    /// Every message from someone else
+    All,
+    /// Never
+    Off,
 }
 
 fn parse_peer(s: &str) -> Result<SocketAddr, String> {
@@ -178,6 +199,13 @@ impl Cli {
                 })?;
             }
         }
+        if !given("bell") {
+            if let Some(b) = file.bell {
+                self.bell = BellArg::from_str(&b, true)
+                    .map_err(|_| format!("bell must be mentions, all or off, not '{b}'"))?;
+            }
+        }
+        take!(notify);
         if !given("no_color") && file.color == Some(false) {
             self.no_color = true;
         }
@@ -306,8 +334,25 @@ mod tests {
         let zero = crate::config_file::parse("retention_days = 0\n", "t").unwrap();
         cli.apply_settings(&m, zero).unwrap();
         assert!(cli.validate().unwrap_err().contains("retention_days"));
+        let alerts = crate::config_file::parse("bell = \"all\"\nnotify = true\n", "t").unwrap();
+        cli.apply_settings(&m, alerts).unwrap();
+        assert_eq!(cli.bell, BellArg::All);
+        assert!(cli.notify);
+        let loud = crate::config_file::parse("bell = \"loud\"\n", "t").unwrap();
+        assert!(cli.apply_settings(&m, loud).unwrap_err().contains("loud"));
         let bad = crate::config_file::parse("time_format = \"sundial\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
+    }
+
+    #[test]
+    fn bell_and_notify_flags() {
+        let cli = Cli::try_parse_from(["p2pchat-tui"]).unwrap();
+        assert_eq!((cli.bell, cli.notify), (BellArg::Mentions, false));
+        let cli = Cli::try_parse_from(["p2pchat-tui", "--bell", "off", "--notify"]).unwrap();
+        assert_eq!((cli.bell, cli.notify), (BellArg::Off, true));
+        let cli = Cli::try_parse_from(["p2pchat-tui", "--notify=false"]).unwrap();
+        assert!(!cli.notify);
+        assert!(Cli::try_parse_from(["p2pchat-tui", "--bell", "loud"]).is_err());
     }
 
     #[test]

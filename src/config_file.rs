@@ -25,6 +25,9 @@ pub struct FileSettings {
     pub time_format: Option<String>,
     pub color: Option<bool>,
     pub mouse: Option<bool>,
+    /// `mentions`, `all` or `off`.
+    pub bell: Option<String>,
+    pub notify: Option<bool>,
     /// `--max-store-mb`, `--max-author-mb`, `--retention-days`.
     pub max_store_mb: Option<u64>,
     pub max_author_mb: Option<u64>,
@@ -89,6 +92,8 @@ mod tests {
         let every = parse(&all, "config.example.toml (all keys)").unwrap();
         assert!(every.name.is_some() && every.bind.is_some() && every.data_dir.is_some());
         assert!(every.peers.is_some() && every.broadcast.is_some());
+        assert_eq!(s.bell.as_deref(), Some("mentions"));
+        assert_eq!(s.notify, Some(cli.notify));
     }
 
     #[test]

@@ -19,6 +19,7 @@
 pub mod geometry;
 pub mod model;
 pub mod run;
+pub mod saved;
 pub mod terminal;
 pub mod view;
 
@@ -41,6 +42,12 @@ pub struct TuiOptions {
     pub mouse: bool,
     /// Lines of history kept in memory.
     pub history_limit: usize,
+    /// When the terminal bell rings.
+    pub bell: model::attention::BellMode,
+    /// Desktop notifications through the terminal (OSC 777 / OSC 9).
+    pub notify: bool,
+    /// The file keeping the read point and input history across runs (`None`: nothing kept).
+    pub saved_path: Option<std::path::PathBuf>,
 }
 
 impl Default for TuiOptions {
@@ -53,6 +60,9 @@ impl Default for TuiOptions {
             color: TuiOptions::color_from_env(),
             mouse: true,
             history_limit: 200_000,
+            bell: model::attention::BellMode::default(),
+            notify: false,
+            saved_path: None,
         }
     }
 }

@@ -24,8 +24,16 @@ pub enum Effect {
     Quit,
 }
 
-/// Applies `action`; returns effects in order.
+/// Applies `action`; returns effects in order. Then settles what is read
+/// ([`super::attention::settle`]): scrolling to the bottom or the terminal regaining focus
+/// clears the unread counts.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let effects = update_state(state, action);
+    super::attention::settle(state);
+    effects
+}
+
+fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.pending.paste.is_some() {
         match action {
             Action::SubmitInput => return send_paste(state),
@@ -103,6 +111,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.focus = Focus::Input;
             insert(state, c);
         }
+        Action::InsertNewline => {
+            state.focus = Focus::Input;
+            insert(state, '\n');
+        }
         Action::Paste(text) => {
             state.focus = Focus::Input;
             if let Err(too_large) = state.input.paste(&text) {
@@ -144,6 +156,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Tick(now) => {
             tick(state, now);
         }
+        Action::TerminalFocus(focused) => state.attention.focused = focused,
     }
     Vec::new()
 }
