@@ -9,6 +9,7 @@ use crate::tui::model::log::{LineKind, Mark};
 use crate::tui::model::state::{AppState, Level};
 use crate::tui::model::text::{for_screen, truncate, width, wrap};
 use p2pchat_engine::api::Delivery;
+use p2pchat_engine::mention::action_text;
 
 /// The glyph before a message: ✓ signed and verified, ✗ not verified, ~ unsigned.
 pub fn mark_glyph(mark: Mark) -> &'static str {
@@ -18,6 +19,9 @@ pub fn mark_glyph(mark: Mark) -> &'static str {
         Mark::Unsigned => "~",
     }
 }
+
+/// The read marker's words, on the row above the first line not yet read.
+pub const READ_MARKER: &str = "new since you last looked";
 
 /// Display names are cut to this many columns in the message pane.
 const NAME_COLUMNS: usize = 16;
@@ -58,6 +62,16 @@ pub fn line_rows(
             styles.style(Role::Separator),
         )));
     }
+    if state.log.marker == Some(idx) {
+        let label = format!(" {READ_MARKER} ");
+        let left = cols.saturating_sub(width(&label)).min(4);
+        let right = cols.saturating_sub(width(&label) + left);
+        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
+        rows.push(Line::from(Span::styled(
+            truncate(&text, cols),
+            styles.style(Role::ReadMarker),
+        )));
+    }
     let time = state
         .now
         .local(line.ts)
@@ -77,6 +91,7 @@ pub fn line_rows(
             private,
             backfilled,
             delivery,
+            mention,
             ..
         } => {
             prefix.push(Span::styled(
@@ -94,7 +109,23 @@ pub fn line_rows(
                 ));
             }
             let name = cut_name(name);
-            if *own {
+            let body_style = if *mention {
+                styles.style(Role::Mention)
+            } else {
+                Style::new()
+            };
+            let name_style = if *own {
+                styles.style(Role::OwnName)
+            } else {
+                styles.style(Role::Peer(*colour))
+            };
+            if let Some(action) = action_text(body) {
+                // `* Alice waves`: the name leads the text, in the author's colour.
+                prefix.push(Span::styled("* ", name_style));
+                prefix.push(Span::styled(name, name_style));
+                prefix.push(Span::raw(" "));
+                (action, body_style.patch(styles.style(Role::Action)))
+            } else if *own {
                 prefix.push(Span::styled(name, styles.style(Role::OwnName)));
                 // Our private messages: … queued, ✓ sent, ✓✓ delivered; a broadcast only
                 // when nobody was there to get it (… until peers come back and backfill it).
@@ -110,11 +141,12 @@ pub fn line_rows(
                     prefix.push(Span::styled(glyph, styles.style(Role::Timestamp)));
                 }
                 prefix.push(Span::styled(" ▸ ", styles.style(Role::OwnName)));
+                (body.as_str(), body_style)
             } else {
-                prefix.push(Span::styled(name, styles.style(Role::Peer(*colour))));
+                prefix.push(Span::styled(name, name_style));
                 prefix.push(Span::raw(": "));
+                (body.as_str(), body_style)
             }
-            (body.as_str(), Style::new())
         }
         LineKind::System { text, level } => {
             prefix.push(Span::styled("· ", styles.style(Role::System(*level))));
