@@ -92,8 +92,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     }
 }
 
-/// A text of several lines, one row each: the rows around the cursor's line, all scrolled
-/// sideways by the same amount so the cursor stays in view.
+/// A text of several lines, one row each: the rows around the cursor's line; the cursor's
+/// row scrolls sideways to keep the cursor in view.
 fn draw_rows(
     frame: &mut Frame,
     area: Rect,
@@ -125,11 +125,13 @@ fn draw_rows(
     let rows: Vec<Line> = (first..starts.len().min(first + height))
         .map(|i| {
             let lead = if i == 0 { PROMPT } else { "  " };
+            // Only the cursor's row scrolls sideways; the others show their start.
+            let skip = if i == cursor_line { offset } else { 0 };
             let mut shown = String::new();
             let (mut col, mut used) = (0, 0);
             for g in line_of(i).graphemes(true) {
                 let w = grapheme_width(g);
-                if col >= offset && used + w <= avail {
+                if col >= skip && used + w <= avail {
                     shown.push_str(g);
                     used += w;
                 }

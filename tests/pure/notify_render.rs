@@ -1,0 +1,68 @@
+//! Render snapshots of what calls for attention (issue #13): a line naming the user is
+//! highlighted, a `/me` action reads `* Bob waves`, the read marker sits above the first line
+//! that came while the terminal was away, and the status bar counts unread lines and mentions.
+
+use super::fixtures::*;
+use ratatui::style::Modifier;
+
+/// The chat, then the terminal loses focus and three lines come: an action, a mention, a line.
+fn away_and_back(color: bool) -> AppState {
+    let mut s = chat(72, 16, color);
+    update(&mut s, Action::TerminalFocus(false));
+    msg(&mut s, "b0b0b0b0", "Bob", "/me waves", true, T0 + 1_000);
+    msg(
+        &mut s,
+        "d8d8d8d8",
+        "Dave 🎸",
+        "@alice can you look at this?",
+        true,
+        T0 + 2_000,
+    );
+    msg(&mut s, "b0b0b0b0", "Bob", "nothing for you here", true, T0 + 3_000);
+    s
+}
+
+#[test]
+fn mention_action_read_marker_and_counts() {
+    let s = away_and_back(true);
+    let screen = text(&render(&s));
+    insta::assert_snapshot!(screen);
+    assert!(screen.contains("new since you last looked"), "{screen}");
+    assert!(screen.contains("* Bob waves"), "{screen}");
+    assert!(screen.contains("3 unread, 1 @"), "{screen}");
+}
+
+#[test]
+fn the_mention_is_highlighted_without_colour_too() {
+    for color in [true, false] {
+        let s = away_and_back(color);
+        let t = render(&s);
+        let buf = t.backend().buffer();
+        let screen = text(&t);
+        let row = screen
+            .lines()
+            .position(|l| l.contains("can you look"))
+            .expect("the mention is on screen") as u16;
+        let line = screen.lines().nth(row as usize).unwrap();
+        let col = line.find("can you").unwrap();
+        let x = line[..col].chars().count() as u16;
+        let style = buf[(x, row)].style();
+        assert!(style.add_modifier.contains(Modifier::BOLD), "{style:?}");
+        let plain = screen
+            .lines()
+            .position(|l| l.contains("nothing for you"))
+            .unwrap() as u16;
+        let line = screen.lines().nth(plain as usize).unwrap();
+        let x = line[..line.find("nothing").unwrap()].chars().count() as u16;
+        assert!(!buf[(x, plain)]
+            .style()
+            .add_modifier
+            .contains(Modifier::BOLD));
+    }
+    // Coming back clears the counts; the marker stays where the unread lines began.
+    let mut s = away_and_back(false);
+    update(&mut s, Action::TerminalFocus(true));
+    let screen = text(&render(&s));
+    assert!(screen.contains("new since you last looked"), "{screen}");
+    assert!(!screen.contains("unread"), "{screen}");
+}
