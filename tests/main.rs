@@ -23,6 +23,7 @@ mod process {
     mod history;
     mod hostile;
     mod loopback;
+    mod notify;
     mod voting;
 }
 
