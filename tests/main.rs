@@ -38,6 +38,7 @@ mod tmux {
     mod history;
     mod impostor;
     mod keys;
+    mod notify;
     mod restart;
     mod tui;
 }

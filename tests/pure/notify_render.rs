@@ -18,7 +18,14 @@ fn away_and_back(color: bool) -> AppState {
         true,
         T0 + 2_000,
     );
-    msg(&mut s, "b0b0b0b0", "Bob", "nothing for you here", true, T0 + 3_000);
+    msg(
+        &mut s,
+        "b0b0b0b0",
+        "Bob",
+        "nothing for you here",
+        true,
+        T0 + 3_000,
+    );
     s
 }
 

@@ -150,9 +150,7 @@ impl Theme {
     /// A line naming the user: bold on a highlight without colour too (underlined).
     pub fn mention(&self) -> Style {
         if self.color {
-            Style::new()
-                .fg(Color::Yellow)
-                .add_modifier(Modifier::BOLD)
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         }

@@ -74,7 +74,11 @@ fn a_line_naming_me_is_a_mention_and_rings_the_bell() {
     // Two mentions in one batch: one bell.
     assert_eq!(bells(&attention::take_alerts(&mut s)), 1);
     whispered(&mut s, "psst");
-    assert_eq!(bells(&attention::take_alerts(&mut s)), 1, "a private message rings");
+    assert_eq!(
+        bells(&attention::take_alerts(&mut s)),
+        1,
+        "a private message rings"
+    );
 }
 
 #[test]
@@ -114,10 +118,7 @@ fn lines_arriving_while_away_are_counted_and_reading_clears_the_counts() {
     );
     assert_eq!((s.attention.unread, s.attention.mentions), (3, 2));
     assert_eq!(s.log.marker, Some(first_unread));
-    assert_eq!(
-        attention::title(&s),
-        "p2pchat-tui (3 unread, 2 mentions)"
-    );
+    assert_eq!(attention::title(&s), "p2pchat-tui (3 unread, 2 mentions)");
     assert!(attention::take_alerts(&mut s)
         .contains(&Alert::Title("p2pchat-tui (3 unread, 2 mentions)".into())));
     // Back: the counts clear, the marker stays where the unread lines began.
@@ -128,7 +129,11 @@ fn lines_arriving_while_away_are_counted_and_reading_clears_the_counts() {
         attention::take_alerts(&mut s),
         vec![Alert::Title("p2pchat-tui".into())]
     );
-    assert_eq!(attention::take_alerts(&mut s), vec![], "a title only when it changes");
+    assert_eq!(
+        attention::take_alerts(&mut s),
+        vec![],
+        "a title only when it changes"
+    );
     // Away again: the marker moves to the next unread line.
     update(&mut s, Action::TerminalFocus(false));
     said(&mut s, "four");
@@ -274,8 +279,11 @@ fn input_history_kept_for_the_next_run_leaves_out_safety_codes() {
     let saved = s.input.history_to_save();
     assert_eq!(saved, ["hello", "/trust Bob", "/me waves"]);
     let mut next = new_state();
-    next.input
-        .restore_history(vec!["old".into(), "/trust Bob 99999".into(), "newer".into()]);
+    next.input.restore_history(vec![
+        "old".into(),
+        "/trust Bob 99999".into(),
+        "newer".into(),
+    ]);
     press(&mut next, plain(Code::Up));
     assert_eq!(next.input.text(), "newer");
     press(&mut next, plain(Code::Up));
