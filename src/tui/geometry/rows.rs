@@ -120,7 +120,12 @@ pub fn line_rows(
                 styles.style(Role::Peer(*colour))
             };
             if let Some(action) = action_text(body) {
-                // `* Alice waves`: the name leads the text, in the author's colour.
+                // `* Alice waves`: the name leads the text, in the author's colour; our own
+                // private action says to whom (`* Alice → Bob nods`).
+                let name = match (*own, *private) {
+                    (true, true) => format!("{} {name}", cut_name(&state.me.name)),
+                    _ => name,
+                };
                 prefix.push(Span::styled("* ", name_style));
                 prefix.push(Span::styled(name, name_style));
                 prefix.push(Span::raw(" "));

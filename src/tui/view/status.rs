@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let (online, known) = (state.online_count(), state.peers.len());
     let (me, short) = (truncate(&me, 16), truncate(&me, 10));
     // Narrower bars drop the fingerprint, then words, then the count and the name: the mode
-    // always stays.
+    // and the unread counts always stay.
     // Unread and mention counts, while there are any: `3 unread, 1 @` (short: `3 new 1@`).
     let (unread, unread_short) = match attention::counts(state) {
         Some(text) => {
@@ -70,7 +70,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         format!(" {short} │ {online}/{known} │ {mode} │ {unread_short}"),
         format!(" {short} │ {mode} │ {unread_short}"),
         format!(" {mode} │ {unread_short}"),
-        format!(" {mode} │ "),
     ];
     let left = variants
         .iter()
