@@ -9,6 +9,9 @@ use unicode_segmentation::UnicodeSegmentation;
 pub const MAX_INPUT_BYTES: usize = 8 * 1024;
 /// How many submitted lines history keeps.
 pub const HISTORY_LIMIT: usize = 200;
+/// The most bytes of history kept for the next run (newest lines first; older ones beyond
+/// it are left out), so the profile's `ui.json` stays small however long the lines were.
+pub const SAVED_HISTORY_BYTES: usize = 256 * 1024;
 
 /// An in-progress Tab completion that further Tabs cycle through.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -252,13 +255,23 @@ impl InputLine {
         self.history_pos = None;
     }
 
-    /// The history to keep for the next run: every line [`worth_saving`] accepts.
+    /// The history to keep for the next run: the newest lines [`worth_saving`] accepts, at
+    /// most [`SAVED_HISTORY_BYTES`] of them, oldest first.
     pub fn history_to_save(&self) -> Vec<String> {
-        self.history
+        let mut bytes = 0;
+        let mut kept: Vec<String> = self
+            .history
             .iter()
+            .rev()
             .filter(|l| worth_saving(l))
+            .take_while(|l| {
+                bytes += l.len();
+                bytes <= SAVED_HISTORY_BYTES
+            })
             .cloned()
-            .collect()
+            .collect();
+        kept.reverse();
+        kept
     }
 
     /// Up: an older history entry (the current text is kept as a draft).

@@ -37,7 +37,7 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.pending.paste.is_some() {
         match action {
             Action::SubmitInput => return send_paste(state),
-            Action::Tick(_) | Action::Resize { .. } | Action::Quit => {}
+            Action::Tick(_) | Action::Resize { .. } | Action::Quit | Action::TerminalFocus(_) => {}
             Action::Back | Action::ClearInputOrQuit => {
                 drop_paste(state);
                 return Vec::new();

@@ -289,3 +289,31 @@ fn input_history_kept_for_the_next_run_leaves_out_safety_codes() {
     press(&mut next, plain(Code::Up));
     assert_eq!(next.input.text(), "old");
 }
+
+#[test]
+fn saved_history_is_bounded_in_bytes_and_a_focus_change_keeps_a_waiting_paste() {
+    use crate::tui::model::input::{MAX_INPUT_BYTES, SAVED_HISTORY_BYTES};
+    let mut s = new_state();
+    let long = "x".repeat(MAX_INPUT_BYTES - 10);
+    for i in 0..60 {
+        s.input.set(&format!("{i:02}{long}"));
+        s.input.commit();
+    }
+    let saved = s.input.history_to_save();
+    let bytes: usize = saved.iter().map(String::len).sum();
+    assert!(bytes <= SAVED_HISTORY_BYTES && !saved.is_empty());
+    assert!(
+        saved.last().unwrap().starts_with("59"),
+        "the newest is kept"
+    );
+
+    let paste: String = (0..2000).map(|i| format!("line {i:06}\n")).collect();
+    update(&mut s, Action::Paste(paste));
+    assert!(s.pending.paste.is_some());
+    update(&mut s, Action::TerminalFocus(false));
+    update(&mut s, Action::TerminalFocus(true));
+    assert!(
+        s.pending.paste.is_some(),
+        "switching windows keeps the question"
+    );
+}
