@@ -73,3 +73,29 @@ fn the_mention_is_highlighted_without_colour_too() {
     assert!(screen.contains("new since you last looked"), "{screen}");
     assert!(!screen.contains("unread"), "{screen}");
 }
+
+#[test]
+fn a_message_of_several_lines_grows_the_input_up_to_its_bound() {
+    let mut s = chat(40, 12, true);
+    for (i, word) in ["one", "two", "three", "four", "five"].iter().enumerate() {
+        if i > 0 {
+            key(&mut s, Key::alt(Code::Enter));
+        }
+        for c in word.chars() {
+            key(&mut s, Key::plain(Code::Char(c)));
+        }
+    }
+    assert_eq!(s.input.text(), "one\ntwo\nthree\nfour\nfive");
+    let mut t = render(&s);
+    let screen = text(&t);
+    let rows: Vec<&str> = screen.lines().collect();
+    // 12 rows: a quarter is 3 input rows, above the status bar; lines above are marked.
+    assert_eq!(&rows[8..11], ["⋮ three", "  four", "  five"], "{screen}");
+    assert_eq!(t.get_cursor_position().unwrap().y, 10);
+    key(&mut s, Key::plain(Code::Home));
+    t.draw(|f| view::draw(f, &s)).unwrap();
+    let screen = text(&t);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert_eq!(&rows[8..11], ["› one", "  two", "  three"], "{screen}");
+    assert_eq!(t.get_cursor_position().unwrap().y, 8);
+}

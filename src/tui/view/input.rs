@@ -124,7 +124,12 @@ fn draw_rows(
         .min(starts.len().saturating_sub(height));
     let rows: Vec<Line> = (first..starts.len().min(first + height))
         .map(|i| {
-            let lead = if i == 0 { PROMPT } else { "  " };
+            // The prompt on the first line; `⋮` on the top row when lines above are hidden.
+            let lead = match i {
+                0 => PROMPT,
+                _ if i == first => "⋮ ",
+                _ => "  ",
+            };
             // Only the cursor's row scrolls sideways; the others show their start.
             let skip = if i == cursor_line { offset } else { 0 };
             let mut shown = String::new();
