@@ -58,6 +58,25 @@ mod tests {
         assert!(mentions("İstanbul and Zoë", "zoë"));
     }
 
+    proptest::proptest! {
+        /// Any text and name: no panic; a name set apart by spaces is always found, in any case.
+        #[test]
+        fn any_text_is_safe_and_a_spaced_name_is_found(
+            before in "\\PC{0,20}", name in "\\PC{0,12}", after in "\\PC{0,20}"
+        ) {
+            let _ = mentions(&before, &name);
+            let _ = action_text(&before);
+            let body = format!("{before} {} {after}", name.to_uppercase());
+            let spaced = !name.trim().is_empty() && name.trim() == name;
+            // Upper-casing can change a name's letters beyond what lower-casing folds back
+            // (`ß` → `SS`), so only names that round-trip are required to match.
+            let round_trips = name.to_uppercase().to_lowercase() == name.to_lowercase();
+            if spaced && round_trips {
+                proptest::prop_assert!(mentions(&body, &name), "{body:?} {name:?}");
+            }
+        }
+    }
+
     #[test]
     fn an_action_is_the_prefix_and_some_text() {
         assert_eq!(action_text("/me waves"), Some("waves"));
