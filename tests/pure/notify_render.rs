@@ -99,3 +99,36 @@ fn a_message_of_several_lines_grows_the_input_up_to_its_bound() {
     assert_eq!(&rows[8..11], ["› one", "  two", "  three"], "{screen}");
     assert_eq!(t.get_cursor_position().unwrap().y, 8);
 }
+
+/// Lines that name Alice or are actions, focus changes, Alt-Enter and scrolling, at any size:
+/// every state draws, with the marker (when set) on a real line.
+#[test]
+fn any_mix_of_arrivals_focus_and_line_breaks_draws() {
+    use proptest::prelude::*;
+    let step = prop_oneof![
+        "(@?[Aa]lice|/me |x|é|👍🏽| ){0,12}".prop_map(Some),
+        Just(None),
+    ];
+    let size = (20u16..100, 6u16..30);
+    proptest!(|(steps in proptest::collection::vec((step, any::<u8>()), 0..40), (w, h) in size)| {
+        let mut s = chat(w, h, true);
+        for (i, (said, choice)) in steps.into_iter().enumerate() {
+            match said {
+                Some(body) => msg(&mut s, "b0b0b0b0", "Bob", &body, true, T0 + i as i64),
+                None => {
+                    let action = match choice % 5 {
+                        0 => Action::TerminalFocus(false),
+                        1 => Action::TerminalFocus(true),
+                        2 => Action::InsertNewline,
+                        3 => Action::ScrollPageUp,
+                        _ => Action::InsertChar('y'),
+                    };
+                    update(&mut s, action);
+                }
+            }
+            prop_assert!(s.log.marker.is_none_or(|m| m < s.log.len()));
+        }
+        let screen = text(&render(&s));
+        prop_assert_eq!(screen.lines().count(), h as usize);
+    });
+}

@@ -1,5 +1,5 @@
 //! Property test: no sequence of editing actions and arriving lines panics, splits a
-//! character, loses the read marker's line or fails to draw.
+//! character or loses the read marker's line (tests/pure/notify_render.rs draws such states).
 
 use super::*;
 
@@ -78,8 +78,5 @@ proptest! {
             prop_assert!(s.log.marker.is_none_or(|m| m < s.log.len()));
             prop_assert!(s.attention.mentions <= s.attention.unread);
         }
-        let backend = ratatui::backend::TestBackend::new(s.width.max(1), s.height.max(1));
-        let mut terminal = ratatui::Terminal::new(backend).unwrap();
-        terminal.draw(|f| crate::tui::view::draw(f, &s)).unwrap();
     }
 }
