@@ -48,6 +48,8 @@ fn history(n: usize) -> AppState {
         apply(
             &mut s,
             NetEvent::Message {
+                mentions_me: false,
+                action: false,
                 msg_id: i.to_string(),
                 from: from.into(),
                 from_name: format!("peer-{from}"),

@@ -83,6 +83,8 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
                     },
                     5 => NetEvent::PeerOffline { id: "c4c4".into(), name: "Carol".into(), reason: OfflineReason::Timeout, quiet: false },
                     _ => NetEvent::Message {
+                        mentions_me: false,
+                        action: false,
                         msg_id: format!("m{n}"),
                         from: "b0b0".into(),
                         from_name: "Bob".into(),

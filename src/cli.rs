@@ -87,6 +87,15 @@ pub struct Cli {
     /// Print the manual page (roff) to standard output and exit
     #[arg(long)]
     pub man: bool,
+    /// When the terminal bell rings: on lines naming you and private messages, on every
+    /// message, or never
+    #[arg(long, value_enum, default_value_t = BellArg::Mentions)]
+    pub bell: BellArg,
+
+    /// Desktop notifications through the terminal (OSC 777, or OSC 9 in iTerm2) for lines
+    /// naming you and private messages while you are not reading; `--notify=false` turns off
+    #[arg(long, num_args = 0..=1, default_value_t = false, default_missing_value = "true", value_name = "BOOL", action = clap::ArgAction::Set)]
+    pub notify: bool,
 
     /// Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it,
     /// the largest author's first
@@ -138,6 +147,17 @@ impl ThemeArg {
             ThemeArg::Light => Background::Light,
         }
     }
+}
+
+/// `--bell` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BellArg {
+    /// Lines that name you, and private messages
+    Mentions,
+    /// Every message from someone else
+    All,
+    /// Never
+    Off,
 }
 
 fn parse_peer(s: &str) -> Result<SocketAddr, String> {
@@ -227,6 +247,13 @@ impl Cli {
                     .map_err(|_| format!("theme must be auto, dark or light, not '{t}'"))?;
             }
         }
+        if !given("bell") {
+            if let Some(b) = file.bell {
+                self.bell = BellArg::from_str(&b, true)
+                    .map_err(|_| format!("bell must be mentions, all or off, not '{b}'"))?;
+            }
+        }
+        take!(notify);
         if !given("no_color") && file.color == Some(false) {
             self.no_color = true;
         }
@@ -355,6 +382,12 @@ mod tests {
         let zero = crate::config_file::parse("retention_days = 0\n", "t").unwrap();
         cli.apply_settings(&m, zero).unwrap();
         assert!(cli.validate().unwrap_err().contains("retention_days"));
+        let alerts = crate::config_file::parse("bell = \"all\"\nnotify = true\n", "t").unwrap();
+        cli.apply_settings(&m, alerts).unwrap();
+        assert_eq!(cli.bell, BellArg::All);
+        assert!(cli.notify);
+        let loud = crate::config_file::parse("bell = \"loud\"\n", "t").unwrap();
+        assert!(cli.apply_settings(&m, loud).unwrap_err().contains("loud"));
         let bad = crate::config_file::parse("time_format = \"sundial\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, bad).unwrap_err().contains("sundial"));
         let light = crate::config_file::parse("theme = \"light\"\n", "t").unwrap();
@@ -362,6 +395,17 @@ mod tests {
         assert_eq!(cli.theme, ThemeArg::Light);
         let sepia = crate::config_file::parse("theme = \"sepia\"\n", "t").unwrap();
         assert!(cli.apply_settings(&m, sepia).unwrap_err().contains("sepia"));
+    }
+
+    #[test]
+    fn bell_and_notify_flags() {
+        let cli = Cli::try_parse_from(["p2pchat-tui"]).unwrap();
+        assert_eq!((cli.bell, cli.notify), (BellArg::Mentions, false));
+        let cli = Cli::try_parse_from(["p2pchat-tui", "--bell", "off", "--notify"]).unwrap();
+        assert_eq!((cli.bell, cli.notify), (BellArg::Off, true));
+        let cli = Cli::try_parse_from(["p2pchat-tui", "--notify=false"]).unwrap();
+        assert!(!cli.notify);
+        assert!(Cli::try_parse_from(["p2pchat-tui", "--bell", "loud"]).is_err());
     }
 
     #[test]

@@ -92,6 +92,7 @@ impl UserCommand {
 pub const COMMANDS: &[(&str, &str)] = &[
     ("/msg TEXT", "send a signed message (same as typing TEXT)"),
     ("/unsigned TEXT", "send a message without a signature"),
+    ("/me ACTION", "send an action, shown as * NAME ACTION"),
     ("/list", "list connected peers"),
     ("/status", "show own identity, peer count and mode"),
     ("/crypto", "show own public key and key file"),
@@ -172,6 +173,12 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
     };
     match name {
         "msg" => needs_text(true),
+        // An action travels as a signed message that starts with `/me ` (PROTOCOL.md §7.1).
+        "me" if args.is_empty() => Err("/me needs an action: /me waves".into()),
+        "me" => Ok(Some(UserCommand::Say {
+            body: format!("{}{args}", p2pchat_engine::mention::ACTION_PREFIX),
+            signed: true,
+        })),
         "unsigned" => needs_text(false),
         "list" | "peers" => no_args(UserCommand::List),
         "status" => no_args(UserCommand::Status),

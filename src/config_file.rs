@@ -27,6 +27,9 @@ pub struct FileSettings {
     pub mouse: Option<bool>,
     /// `auto`, `dark` or `light`.
     pub theme: Option<String>,
+    /// `mentions`, `all` or `off`.
+    pub bell: Option<String>,
+    pub notify: Option<bool>,
     /// `--max-store-mb`, `--max-author-mb`, `--retention-days`.
     pub max_store_mb: Option<u64>,
     pub max_author_mb: Option<u64>,
@@ -91,6 +94,8 @@ mod tests {
         let every = parse(&all, "config.example.toml (all keys)").unwrap();
         assert!(every.name.is_some() && every.bind.is_some() && every.data_dir.is_some());
         assert!(every.peers.is_some() && every.broadcast.is_some());
+        assert_eq!(s.bell.as_deref(), Some("mentions"));
+        assert_eq!(s.notify, Some(cli.notify));
     }
 
     #[test]

@@ -4,9 +4,10 @@
 
 use p2pchat_engine::limits::Timing;
 use p2pchat_runtime::{self as net, NetConfig};
-use p2pchat_tui::cli::{Cli, TimeFormatArg};
+use p2pchat_tui::cli::{BellArg, Cli, TimeFormatArg};
 use p2pchat_tui::key_file;
 use p2pchat_tui::profile::{self, Profile};
+use p2pchat_tui::tui::model::attention::BellMode;
 use p2pchat_tui::tui::model::TimeFormat;
 use p2pchat_tui::tui::TuiOptions;
 use std::io::Write;
@@ -76,6 +77,7 @@ fn run(cli: Cli) -> Result<(), String> {
         key_file: profile.key_path().display().to_string(),
         history: Some(profile.history_path()),
     };
+    let saved_path = profile.dir().join(p2pchat_tui::tui::saved::FILE_NAME);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -99,6 +101,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 color_depth: p2pchat_tui::tui::colors::detect(),
                 background: cli.theme.background(),
                 mouse: !cli.no_mouse,
+                bell: match cli.bell {
+                    BellArg::Mentions => BellMode::Mentions,
+                    BellArg::All => BellMode::All,
+                    BellArg::Off => BellMode::Off,
+                },
+                notify: cli.notify,
+                saved_path: Some(saved_path),
                 ..defaults
             };
             p2pchat_tui::tui::run(handle, events, opts).await

@@ -12,6 +12,7 @@ mod pure {
     mod cells;
     mod fixtures;
     mod layering;
+    mod notify_render;
     mod render;
     mod robustness;
     mod shell_render;
@@ -24,6 +25,7 @@ mod process {
     mod history;
     mod hostile;
     mod loopback;
+    mod notify;
     mod voting;
 }
 
@@ -38,6 +40,7 @@ mod tmux {
     mod history;
     mod impostor;
     mod keys;
+    mod notify;
     mod restart;
     mod shell;
     mod tui;

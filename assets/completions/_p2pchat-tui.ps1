@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'p2pchat-tui' -ScriptBlock {
             [CompletionResult]::new('--time-format', '--time-format', [CompletionResultType]::ParameterName, 'Clock format in the message pane')
             [CompletionResult]::new('--theme', '--theme', [CompletionResultType]::ParameterName, 'Colours for a dark or light terminal background; auto reads COLORFGBG (else dark)')
             [CompletionResult]::new('--completions', '--completions', [CompletionResultType]::ParameterName, 'Print a completion script for SHELL to standard output and exit')
+            [CompletionResult]::new('--bell', '--bell', [CompletionResultType]::ParameterName, 'When the terminal bell rings: on lines naming you and private messages, on every message, or never')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Desktop notifications through the terminal (OSC 777, or OSC 9 in iTerm2) for lines naming you and private messages while you are not reading; `--notify=false` turns off')
             [CompletionResult]::new('--max-store-mb', '--max-store-mb', [CompletionResultType]::ParameterName, 'Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it, the largest author''s first')
             [CompletionResult]::new('--max-author-mb', '--max-author-mb', [CompletionResultType]::ParameterName, 'Most megabytes (MiB) of stored messages from any one author; their oldest are pruned past it')
             [CompletionResult]::new('--retention-days', '--retention-days', [CompletionResultType]::ParameterName, 'Stored messages older than this many days are pruned (and not offered to peers)')

@@ -23,7 +23,7 @@ _p2pchat__tui() {
 
     case "${cmd}" in
         p2pchat__tui)
-            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --max-store-mb --max-author-mb --retention-days --help --version"
+            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --bell --notify --max-store-mb --max-author-mb --retention-days --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,6 +95,14 @@ _p2pchat__tui() {
                     ;;
                 --completions)
                     COMPREPLY=($(compgen -W "bash elvish fish powershell zsh" -- "${cur}"))
+                    return 0
+                    ;;
+                --bell)
+                    COMPREPLY=($(compgen -W "mentions all off" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --max-store-mb)

@@ -35,6 +35,8 @@ set edit:completion:arg-completer[p2pchat-tui] = {|@words|
             cand --time-format 'Clock format in the message pane'
             cand --theme 'Colours for a dark or light terminal background; auto reads COLORFGBG (else dark)'
             cand --completions 'Print a completion script for SHELL to standard output and exit'
+            cand --bell 'When the terminal bell rings: on lines naming you and private messages, on every message, or never'
+            cand --notify 'Desktop notifications through the terminal (OSC 777, or OSC 9 in iTerm2) for lines naming you and private messages while you are not reading; `--notify=false` turns off'
             cand --max-store-mb 'Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it, the largest author''s first'
             cand --max-author-mb 'Most megabytes (MiB) of stored messages from any one author; their oldest are pruned past it'
             cand --retention-days 'Stored messages older than this many days are pruned (and not offered to peers)'

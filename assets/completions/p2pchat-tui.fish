@@ -21,6 +21,11 @@ elvish\t''
 fish\t''
 powershell\t''
 zsh\t''"
+complete -c p2pchat-tui -l bell -d 'When the terminal bell rings: on lines naming you and private messages, on every message, or never' -r -f -a "mentions\t'Lines that name you, and private messages'
+all\t'Every message from someone else'
+off\t'Never'"
+complete -c p2pchat-tui -l notify -d 'Desktop notifications through the terminal (OSC 777, or OSC 9 in iTerm2) for lines naming you and private messages while you are not reading; `--notify=false` turns off' -r -f -a "true\t''
+false\t''"
 complete -c p2pchat-tui -l max-store-mb -d 'Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it, the largest author\'s first' -r
 complete -c p2pchat-tui -l max-author-mb -d 'Most megabytes (MiB) of stored messages from any one author; their oldest are pruned past it' -r
 complete -c p2pchat-tui -l retention-days -d 'Stored messages older than this many days are pruned (and not offered to peers)' -r

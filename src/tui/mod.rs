@@ -20,6 +20,7 @@ pub mod colors;
 pub mod geometry;
 pub mod model;
 pub mod run;
+pub mod saved;
 pub mod terminal;
 pub mod view;
 
@@ -47,6 +48,12 @@ pub struct TuiOptions {
     pub mouse: bool,
     /// Lines of history kept in memory.
     pub history_limit: usize,
+    /// When the terminal bell rings.
+    pub bell: model::attention::BellMode,
+    /// Desktop notifications through the terminal (OSC 777 / OSC 9).
+    pub notify: bool,
+    /// The file keeping the read point and input history across runs (`None`: nothing kept).
+    pub saved_path: Option<std::path::PathBuf>,
 }
 
 impl Default for TuiOptions {
@@ -61,6 +68,9 @@ impl Default for TuiOptions {
             background: colors::Background::default(),
             mouse: true,
             history_limit: 200_000,
+            bell: model::attention::BellMode::default(),
+            notify: false,
+            saved_path: None,
         }
     }
 }

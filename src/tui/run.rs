@@ -12,15 +12,20 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::{interval, sleep, Instant, MissedTickBehavior};
 
+use super::model::attention;
 use super::model::keymap::{self, Key, Mode};
 use super::model::{self, apply, update, Action, AppState, Effect, Now};
-use super::terminal::{set_mouse_capture, Term, TerminalGuard};
+use super::saved::{self, Saved};
+use super::terminal::{set_mouse_capture, write_alerts, NotifyCode, Term, TerminalGuard};
 use super::{view, TuiOptions};
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_runtime::{HandleError, NetHandle};
 
 /// Events handled per batch before drawing, so a flood cannot starve the screen.
 const MAX_BATCH: usize = 512;
+/// A read point this much newer than the saved one is written at the next tick (a `kill -9`
+/// may lose up to this much: those lines are then marked unread after the restart).
+const READ_POINT_SLACK_MS: i64 = 5_000;
 /// How long quitting waits for the network's `Stopped`.
 const QUIT_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -37,17 +42,71 @@ pub async fn run(
 ) -> io::Result<()> {
     let mut guard = TerminalGuard::enter(opts.mouse)?;
     let mut state = AppState::new(&opts, now());
+    let mut keeper = Keeper::start(&opts, &mut state);
     let result = event_loop(
         &mut guard.terminal,
         &handle,
         &mut events,
         &mut state,
         opts.mouse,
+        &mut keeper,
     )
     .await;
     shutdown(&mut guard.terminal, &handle, &mut events, &mut state).await;
+    keeper.save(&state, true);
     drop(guard);
     result
+}
+
+/// Keeps the read point and input history in the profile ([`saved`]).
+struct Keeper {
+    path: Option<std::path::PathBuf>,
+    written: Saved,
+    /// A write failed once: said once, not again.
+    failed: bool,
+}
+
+impl Keeper {
+    /// Loads what an earlier run kept into `state`.
+    fn start(opts: &TuiOptions, state: &mut AppState) -> Keeper {
+        let loaded = match &opts.saved_path {
+            Some(path) => saved::load(path).unwrap_or_else(|why| {
+                state.set_status(why, model::state::Level::Warning);
+                Saved::default()
+            }),
+            None => Saved::default(),
+        };
+        state.attention.read_before_start_ms = loaded.last_read_ms;
+        state.attention.last_read_ms = loaded.last_read_ms;
+        state.input.restore_history(loaded.input_history.clone());
+        Keeper {
+            path: opts.saved_path.clone(),
+            written: loaded,
+            failed: false,
+        }
+    }
+
+    /// Writes the file if the input history changed, or the read point moved by more than
+    /// [`READ_POINT_SLACK_MS`] (any move when `exiting`).
+    fn save(&mut self, state: &AppState, exiting: bool) {
+        let Some(path) = &self.path else { return };
+        let now = Saved::of(state);
+        let moved = match (now.last_read_ms, self.written.last_read_ms) {
+            (Some(a), Some(b)) => (a - b).abs() > if exiting { 0 } else { READ_POINT_SLACK_MS },
+            (a, b) => a != b,
+        };
+        if now.input_history == self.written.input_history && !moved {
+            return;
+        }
+        match saved::store(path, &now) {
+            Ok(()) => self.written = now,
+            Err(e) if !self.failed => {
+                self.failed = true;
+                tracing::warn!("cannot save {}: {e}", path.display());
+            }
+            Err(_) => {}
+        }
+    }
 }
 
 async fn event_loop(
@@ -56,7 +115,9 @@ async fn event_loop(
     events: &mut Receiver<NetEvent>,
     state: &mut AppState,
     mouse: bool,
+    keeper: &mut Keeper,
 ) -> io::Result<()> {
+    let notify_code = NotifyCode::from_env();
     let size = terminal.size()?;
     update(
         state,
@@ -94,7 +155,10 @@ async fn event_loop(
                 }
                 dirty = true;
             }
-            _ = tick.tick() => dirty |= model::tick(state, now()),
+            _ = tick.tick() => {
+                dirty |= model::tick(state, now());
+                keeper.save(state, false);
+            }
             _ = sigterm.recv() => state.quitting = true,
             _ = sighup.recv() => state.quitting = true,
             _ = sigint.recv() => state.quitting = true,
@@ -145,6 +209,7 @@ async fn event_loop(
         if dirty {
             show(terminal, state, &mut copy_view_shown, mouse)?;
         }
+        write_alerts(&attention::take_alerts(state), notify_code)?;
     }
 }
 
@@ -218,7 +283,8 @@ fn on_terminal_event(state: &mut AppState, handle: &NetHandle, ev: Event) -> boo
             }
         }
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
-        Event::FocusGained | Event::FocusLost => None,
+        Event::FocusGained => Some(Action::TerminalFocus(true)),
+        Event::FocusLost => Some(Action::TerminalFocus(false)),
     };
     let Some(action) = action else { return false };
     for effect in update(state, action) {
@@ -357,7 +423,8 @@ mod tests {
         assert!(on_terminal_event(&mut s, &handle, Event::Mouse(wheel)));
         assert!(on_terminal_event(&mut s, &handle, Event::Resize(30, 9)));
         assert_eq!((s.width, s.height), (30, 9));
-        assert!(!on_terminal_event(&mut s, &handle, Event::FocusLost));
+        assert!(on_terminal_event(&mut s, &handle, Event::FocusLost));
+        assert!(!s.attention.focused);
         let ctrl_q = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
         on_terminal_event(&mut s, &handle, ctrl_q);
         assert!(s.quitting);

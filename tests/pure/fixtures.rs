@@ -56,6 +56,8 @@ pub fn msg(s: &mut AppState, from: &str, name: &str, body: &str, signed: bool, t
     apply(
         s,
         NetEvent::Message {
+            mentions_me: false,
+            action: false,
             msg_id: format!("m{ts}"),
             from: from.into(),
             from_name: name.into(),

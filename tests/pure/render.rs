@@ -95,11 +95,13 @@ fn input_line_shows_pasted_newlines_and_keeps_the_cursor_visible() {
     key(&mut s, Key::plain(Code::Home));
     t.draw(|f| view::draw(f, &s)).unwrap();
     assert_eq!(t.get_cursor_position().unwrap().x, 2);
-    assert!(text(&t)
-        .lines()
-        .nth(10)
-        .unwrap()
-        .starts_with("› first line⏎second"));
+    // Three lines, three rows: the first starts at the prompt, the cursor is on it.
+    assert_eq!(t.get_cursor_position().unwrap().y, 8);
+    let screen = text(&t);
+    let rows: Vec<&str> = screen.lines().skip(8).take(3).collect();
+    assert!(rows[0].starts_with("› first line"), "{screen}");
+    assert!(rows[1].starts_with("  second line"), "{screen}");
+    assert!(rows[2].starts_with("  third line"), "{screen}");
 }
 
 #[test]

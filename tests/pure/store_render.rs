@@ -59,6 +59,8 @@ fn history_private_messages_backfill_and_trust_marks() {
     apply(
         &mut s,
         NetEvent::Backfilled {
+            mentions_me: false,
+            action: false,
             msg_id: format!("{bob}:9"),
             from: bob.clone(),
             from_name: "Bob".into(),
@@ -118,6 +120,8 @@ fn names_replace_fingerprints_once_known_and_verified_stands_out() {
     apply(
         &mut s,
         NetEvent::Backfilled {
+            mentions_me: false,
+            action: false,
             msg_id: format!("{dana}:1"),
             from: dana.clone(),
             from_name: "dada:dada".into(),

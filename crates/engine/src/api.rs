@@ -168,6 +168,8 @@ pub enum NetEvent {
         quiet: bool,
     },
     /// A chat message from a peer. `ts` is the author's clock, Unix milliseconds.
+    /// `mentions_me`: the body names this node's own name ([`crate::mention::mentions`]);
+    /// `action`: the body is an action, `/me TEXT` ([`crate::mention::action_text`]).
     Message {
         msg_id: String,
         from: String,
@@ -176,6 +178,10 @@ pub enum NetEvent {
         signed: bool,
         verified: bool,
         ts: i64,
+        #[serde(default)]
+        mentions_me: bool,
+        #[serde(default)]
+        action: bool,
     },
     /// Our own message went out to `recipients` peers.
     Sent {
@@ -280,6 +286,7 @@ pub enum NetEvent {
     },
     /// A broadcast message we missed, relayed by peer `via` after a reconnection; signed by
     /// its author (verified). Shown only if not already stored.
+    /// `mentions_me` and `action` as for `Message`.
     Backfilled {
         msg_id: String,
         from: String,
@@ -287,6 +294,10 @@ pub enum NetEvent {
         body: String,
         ts: i64,
         via: String,
+        #[serde(default)]
+        mentions_me: bool,
+        #[serde(default)]
+        action: bool,
     },
     /// Messages by `author` between `from_ts` and `to_ts` (Unix ms) are missing and no
     /// connected peer could give them (pruned, or never received): told once per gap.

@@ -37,7 +37,7 @@ pub fn layout(area: Rect, state: &AppState) -> Screen {
     }
     let [main, input, status] = Layout::vertical([
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(input_rows(state, area.height)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -73,6 +73,20 @@ pub fn layout(area: Rect, state: &AppState) -> Screen {
         input,
         status,
     })
+}
+
+/// The most rows the input takes for a message of several lines (Alt-Enter, a paste).
+pub const MAX_INPUT_ROWS: u16 = 5;
+
+/// Rows for the input: one per line of the text being typed, at most [`MAX_INPUT_ROWS`] and
+/// a quarter of the screen; one while a paste waits for its answer.
+pub fn input_rows(state: &AppState, screen_height: u16) -> u16 {
+    if state.pending.paste.is_some() {
+        return 1;
+    }
+    let lines = state.input.text().split('\n').count().max(1);
+    let cap = MAX_INPUT_ROWS.min(screen_height / 4).max(1);
+    (lines.min(cap as usize)) as u16
 }
 
 /// On narrow screens proposals sit in a strip above the messages, only while there is

@@ -27,6 +27,12 @@ pub enum Role {
     Peer(u8),
     Key,
     Title,
+    /// The text of a line that names the user.
+    Mention,
+    /// The text of a `/me` action.
+    Action,
+    /// The "new since you last looked" row.
+    ReadMarker,
 }
 
 /// Styles by role: the view's theme, or [`Unstyled`] where only the shape counts.

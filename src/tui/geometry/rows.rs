@@ -9,6 +9,7 @@ use crate::tui::model::log::{LineKind, Mark};
 use crate::tui::model::state::{AppState, Level};
 use crate::tui::model::text::{for_screen, truncate, width, wrap};
 use p2pchat_engine::api::Delivery;
+use p2pchat_engine::mention::action_text;
 
 /// The glyph before a message: ✓ signed and verified, ✗ not verified, ~ unsigned.
 pub fn mark_glyph(mark: Mark) -> &'static str {
@@ -18,6 +19,9 @@ pub fn mark_glyph(mark: Mark) -> &'static str {
         Mark::Unsigned => "~",
     }
 }
+
+/// The read marker's words, on the row above the first line not yet read.
+pub const READ_MARKER: &str = "new since you last looked";
 
 /// Display names are cut to this many columns in the message pane.
 const NAME_COLUMNS: usize = 16;
@@ -33,6 +37,8 @@ pub fn row_count(state: &AppState, idx: usize, width: usize) -> usize {
 struct Parts {
     /// The day's label (` Tue 24 Nov 2026 `) when the line starts a new day.
     day: Option<String>,
+    /// The read marker goes above this line.
+    marker: bool,
     time: String,
     /// Time, mark, tags and name, styled.
     prefix: Vec<Span<'static>>,
@@ -70,6 +76,7 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
             private,
             backfilled,
             delivery,
+            mention,
             ..
         } => {
             prefix.push(Span::styled(
@@ -87,7 +94,28 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
                 ));
             }
             let name = cut_name(name);
-            if *own {
+            let body_style = if *mention {
+                styles.style(Role::Mention)
+            } else {
+                Style::new()
+            };
+            let name_style = if *own {
+                styles.style(Role::OwnName)
+            } else {
+                styles.style(Role::Peer(*colour))
+            };
+            if let Some(action) = action_text(body) {
+                // `* Alice waves`: the name leads the text, in the author's colour; our own
+                // private action says to whom (`* Alice → Bob nods`).
+                let name = match (*own, *private) {
+                    (true, true) => format!("{} {name}", cut_name(&state.me.name)),
+                    _ => name,
+                };
+                prefix.push(Span::styled("* ", name_style));
+                prefix.push(Span::styled(name, name_style));
+                prefix.push(Span::raw(" "));
+                (action, body_style.patch(styles.style(Role::Action)))
+            } else if *own {
                 prefix.push(Span::styled(name, styles.style(Role::OwnName)));
                 // Our private messages: … queued, ✓ sent, ✓✓ delivered; a broadcast only
                 // when nobody was there to get it (… until peers come back and backfill it).
@@ -103,11 +131,12 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
                     prefix.push(Span::styled(glyph, styles.style(Role::Timestamp)));
                 }
                 prefix.push(Span::styled(" ▸ ", styles.style(Role::OwnName)));
+                (body.as_str(), body_style)
             } else {
-                prefix.push(Span::styled(name, styles.style(Role::Peer(*colour))));
+                prefix.push(Span::styled(name, name_style));
                 prefix.push(Span::raw(": "));
+                (body.as_str(), body_style)
             }
-            (body.as_str(), Style::new())
         }
         LineKind::System { text, level } => {
             prefix.push(Span::styled("· ", styles.style(Role::System(*level))));
@@ -116,6 +145,7 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
     };
     Some(Parts {
         day,
+        marker: state.log.marker == Some(idx),
         time,
         prefix,
         body: for_screen(body).into_owned(),
@@ -132,6 +162,7 @@ pub fn line_rows(
 ) -> Vec<Line<'static>> {
     let Some(Parts {
         day,
+        marker,
         time,
         prefix,
         body,
@@ -149,6 +180,16 @@ pub fn line_rows(
         rows.push(Line::from(Span::styled(
             truncate(&text, cols),
             styles.style(Role::Separator),
+        )));
+    }
+    if marker {
+        let label = format!(" {READ_MARKER} ");
+        let left = cols.saturating_sub(width(&label)).min(4);
+        let right = cols.saturating_sub(width(&label) + left);
+        let text = format!("{}{label}{}", "─".repeat(left), "─".repeat(right));
+        rows.push(Line::from(Span::styled(
+            truncate(&text, cols),
+            styles.style(Role::ReadMarker),
         )));
     }
     let prefix_cols: usize = prefix.iter().map(|s| width(&s.content)).sum();
@@ -195,6 +236,9 @@ pub fn plain_lines(state: &AppState, idx: usize) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(label) = p.day {
         out.push(format!("──{label}──"));
+    }
+    if p.marker {
+        out.push(format!("──── {READ_MARKER} ────"));
     }
     let prefix: String = p.prefix.iter().map(|s| s.content.as_ref()).collect();
     let indent = " ".repeat(width(&p.time) + 1);

@@ -39,6 +39,8 @@ pub enum Action {
 
     // Input line
     InsertChar(char),
+    /// Alt-Enter: a line break inside the message being typed.
+    InsertNewline,
     Paste(String),
     DeleteBackward,
     DeleteForward,
@@ -83,4 +85,6 @@ pub enum Action {
         height: u16,
     },
     Tick(Now),
+    /// The terminal gained (`true`) or lost focus: only a focused terminal reads new lines.
+    TerminalFocus(bool),
 }

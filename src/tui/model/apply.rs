@@ -4,15 +4,22 @@
 //! so a new event cannot be dropped silently. Pure; the time for system lines is the state's
 //! clock, set by the run loop.
 
+use super::attention::{self, Arrival};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
 use super::{apply_store, apply_votes};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
+use p2pchat_engine::mention::mentions;
 
-/// Applies `event` to `state`.
+/// Applies `event` to `state`, then settles what is read ([`attention::settle`]).
 pub fn apply(state: &mut AppState, event: NetEvent) {
+    apply_event(state, event);
+    attention::settle(state);
+}
+
+fn apply_event(state: &mut AppState, event: NetEvent) {
     match event {
         NetEvent::Ready {
             id,
@@ -88,6 +95,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             signed,
             verified,
             ts,
+            mentions_me,
             ..
         } => {
             let mark = match (signed, verified) {
@@ -96,18 +104,27 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 (false, _) => Mark::Unsigned,
             };
             let name = super::apply_store::display_name(state, &from, &from_name);
+            let mention = mentions_me || mentions(&body, &state.me.name);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&from),
                 from,
-                name,
+                name: name.clone(),
                 body: sanitize(&body, true),
                 mark,
                 own: false,
                 private: false,
                 backfilled: false,
                 delivery: None,
+                mention,
             };
             state.log.push(ChatLine { ts, kind });
+            let arrival = Arrival {
+                from_name: &name,
+                body: &body,
+                mention,
+                private: false,
+            };
+            attention::arrived(state, arrival);
         }
         NetEvent::Sent {
             msg_id,
@@ -142,6 +159,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                         p2pchat_engine::api::Delivery::Sent
                     },
                 )),
+                mention: false,
             };
             state.log.push(ChatLine { ts, kind });
             if recipients == 0 {
@@ -306,8 +324,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             from_name,
             body,
             ts,
+            mentions_me,
             ..
-        } => apply_store::backfilled(state, from, from_name, body, ts),
+        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me),
         NetEvent::History { entries, more } => {
             if std::mem::take(&mut state.pending.history_asked) && entries.is_empty() {
                 state.set_status("no older messages are stored", Level::Info);

@@ -2,12 +2,14 @@
 //! codes), one function each, called from the one match in [`super::apply`]. Pure.
 
 use super::apply::system;
+use super::attention::{self, Arrival};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry, TrustInfo};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Delivery, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
+use p2pchat_engine::mention::mentions;
 use p2pchat_engine::node::sanitize::fold_name;
 use p2pchat_runtime::archive::key_warning;
 
@@ -20,8 +22,16 @@ pub(super) fn direct_message(
     ts: i64,
 ) {
     let name = display_name(state, &from, &from_name);
-    let line = chat_line(&from, name, &body, ts, false, true, Mark::Verified);
+    let mut line = chat_line(&from, name.clone(), &body, ts, false, true, Mark::Verified);
+    set_mention(&mut line, mentions(&body, &state.me.name));
     state.log.push(line);
+    let arrival = Arrival {
+        from_name: &name,
+        body: &body,
+        mention: false,
+        private: true,
+    };
+    attention::arrived(state, arrival);
     state.set_status(
         format!("private message from {}", sanitize(&from_name, false)),
         Level::Info,
@@ -68,22 +78,37 @@ pub(super) fn backfilled(
     from_name: String,
     body: String,
     ts: i64,
+    mentions_me: bool,
 ) {
     let name = display_name(state, &from, &from_name);
-    let mut line = chat_line(&from, name, &body, ts, false, false, Mark::Verified);
+    let mut line = chat_line(&from, name.clone(), &body, ts, false, false, Mark::Verified);
     set_backfilled(&mut line);
+    let mention = mentions_me || mentions(&body, &state.me.name);
+    set_mention(&mut line, mention);
     state.log.push(line);
+    let arrival = Arrival {
+        from_name: &name,
+        body: &body,
+        mention,
+        private: false,
+    };
+    attention::arrived(state, arrival);
 }
 
 /// Applies a [`History`](p2pchat_engine::api::NetEvent::History) event.
 pub(super) fn history(state: &mut AppState, entries: Vec<HistoryEntry>, more: bool) {
     state.history.loading = false;
     state.history.exhausted = !more;
+    let first_page = state.history.oldest_row.is_none();
     if let Some(first) = entries.first() {
         state.history.oldest_row = Some(first.row);
     }
     let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
+    let before = state.log.len();
     state.log.prepend(lines);
+    if first_page {
+        attention::restored(state, state.log.len() - before);
+    }
 }
 
 /// Applies a [`SearchResults`](p2pchat_engine::api::NetEvent::SearchResults) event.
@@ -291,7 +316,14 @@ fn chat_line(
             private,
             backfilled: false,
             delivery: None,
+            mention: false,
         },
+    }
+}
+
+fn set_mention(line: &mut ChatLine, names_me: bool) {
+    if let LineKind::Chat { mention, .. } = &mut line.kind {
+        *mention = names_me;
     }
 }
 
@@ -320,6 +352,9 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
     };
     let peer = e.peer.clone().unwrap_or_default();
     let mut line = stored_kind(state, e, me, mark, &peer);
+    if matches!(e.kind, EntryKind::Message | EntryKind::DmIn) {
+        set_mention(&mut line, mentions(&e.body, &state.me.name));
+    }
     if e.backfilled {
         set_backfilled(&mut line);
     }

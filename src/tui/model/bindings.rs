@@ -95,6 +95,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Input, Key::ctrl(C::Char('u')), A::DeleteToStart, "delete to the start of the line"),
     bind(S::Input, Key::plain(C::Up), A::HistoryPrevious, "previous line from history"),
     bind(S::Input, Key::plain(C::Down), A::HistoryNext, "next line from history"),
+    bind(S::Input, Key::alt(C::Enter), A::InsertNewline, "new line in the message"),
     bind(S::Messages, Key::plain(C::Up), A::ScrollUp(1), "scroll up a line"),
     bind(S::Messages, Key::plain(C::Down), A::ScrollDown(1), "scroll down a line"),
     bind(S::Messages, Key::plain(C::Home), A::ScrollToOldest, "oldest message"),

@@ -9,6 +9,9 @@ use unicode_segmentation::UnicodeSegmentation;
 pub const MAX_INPUT_BYTES: usize = 8 * 1024;
 /// How many submitted lines history keeps.
 pub const HISTORY_LIMIT: usize = 200;
+/// The most bytes of history kept for the next run (newest lines first; older ones beyond
+/// it are left out), so the profile's `ui.json` stays small however long the lines were.
+pub const SAVED_HISTORY_BYTES: usize = 256 * 1024;
 
 /// An in-progress Tab completion that further Tabs cycle through.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -238,6 +241,39 @@ impl InputLine {
         line
     }
 
+    /// Puts back the history saved by an earlier run (oldest first), keeping the newest
+    /// [`HISTORY_LIMIT`] lines that [`worth_saving`] accepts.
+    pub fn restore_history(&mut self, lines: Vec<String>) {
+        let mut lines: Vec<String> = lines
+            .into_iter()
+            .map(|l| clean_input(&l))
+            .filter(|l| worth_saving(l) && l.len() <= MAX_INPUT_BYTES)
+            .collect();
+        let excess = lines.len().saturating_sub(HISTORY_LIMIT);
+        lines.drain(..excess);
+        self.history = lines;
+        self.history_pos = None;
+    }
+
+    /// The history to keep for the next run: the newest lines [`worth_saving`] accepts, at
+    /// most [`SAVED_HISTORY_BYTES`] of them, oldest first.
+    pub fn history_to_save(&self) -> Vec<String> {
+        let mut bytes = 0;
+        let mut kept: Vec<String> = self
+            .history
+            .iter()
+            .rev()
+            .filter(|l| worth_saving(l))
+            .take_while(|l| {
+                bytes += l.len();
+                bytes <= SAVED_HISTORY_BYTES
+            })
+            .cloned()
+            .collect();
+        kept.reverse();
+        kept
+    }
+
     /// Up: an older history entry (the current text is kept as a draft).
     pub fn history_previous(&mut self) {
         self.completion = None;
@@ -335,6 +371,17 @@ impl InputLine {
         self.cursor = start + word.len();
         self.history_pos = None;
     }
+}
+
+/// Whether a submitted line may be written to the profile: not blank, and not a `/trust`
+/// with a safety code (what was typed to answer a confirmation stays out of the file).
+pub fn worth_saving(line: &str) -> bool {
+    let confirms_code = line.strip_prefix("/trust ").is_some_and(|rest| {
+        rest.split_whitespace()
+            .skip(1)
+            .any(|w| w.chars().any(|c| c.is_ascii_digit()))
+    });
+    !line.trim().is_empty() && !confirms_code
 }
 
 /// Drops control characters except newlines; `\r\n`/`\r` become `\n`, tabs a space.

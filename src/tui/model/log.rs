@@ -38,6 +38,8 @@ pub enum LineKind {
         delivery: Option<(String, Delivery)>,
         /// Palette index from a hash of the author's id.
         colour: u8,
+        /// Names the user (or is a private message to the user's name): highlighted.
+        mention: bool,
     },
     System {
         /// Sanitised; may contain `\n`.
@@ -79,6 +81,8 @@ pub struct MessageLog {
     pub view: View,
     /// Lines that arrived while the view was pinned.
     pub unseen: usize,
+    /// The first line not yet read: the read marker is drawn above it.
+    pub marker: Option<usize>,
 }
 
 impl MessageLog {
@@ -88,6 +92,7 @@ impl MessageLog {
             limit: limit.max(10),
             view: View::Follow,
             unseen: 0,
+            marker: None,
         }
     }
 
@@ -108,6 +113,7 @@ impl MessageLog {
         if self.lines.len() >= self.limit {
             let n = (self.limit / 10).max(1);
             self.lines.drain(..n);
+            self.marker = self.marker.and_then(|m| m.checked_sub(n));
             if let View::Pinned(pos) = &mut self.view {
                 if pos.line >= n {
                     pos.line -= n;
@@ -164,6 +170,7 @@ impl MessageLog {
             return;
         }
         self.lines.splice(0..0, older);
+        self.marker = self.marker.map(|m| m + n);
         if let View::Pinned(pos) = &mut self.view {
             pos.line += n;
         }

@@ -5,6 +5,7 @@ pub mod action;
 pub mod apply;
 pub mod apply_store;
 pub mod apply_votes;
+pub mod attention;
 pub mod bindings;
 pub mod input;
 pub mod keymap;

@@ -182,6 +182,8 @@ pub struct AppState {
     pub trust: std::collections::HashMap<String, TrustInfo>,
     /// What the input line waits for (a second Ctrl-C, a paste confirmation, ...).
     pub pending: super::pending::Pending,
+    /// Unread and mention counts, the read point, terminal alerts.
+    pub attention: super::attention::Attention,
 }
 
 impl AppState {
@@ -223,6 +225,7 @@ impl AppState {
             history: HistoryCursor::default(),
             trust: Default::default(),
             pending: Default::default(),
+            attention: super::attention::Attention::new(opts.bell, opts.notify, None),
         }
     }
 

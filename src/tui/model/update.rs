@@ -26,12 +26,24 @@ pub enum Effect {
     Quit,
 }
 
-/// Applies `action`; returns effects in order.
+/// Applies `action`; returns effects in order. Then settles what is read
+/// ([`super::attention::settle`]): scrolling to the bottom or the terminal regaining focus
+/// clears the unread counts.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let effects = update_state(state, action);
+    super::attention::settle(state);
+    effects
+}
+
+fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.pending.paste.is_some() {
         match action {
             Action::SubmitInput => return send_paste(state),
-            Action::Tick(_) | Action::Resize { .. } | Action::Quit | Action::Wheel { .. } => {}
+            Action::Tick(_)
+            | Action::Resize { .. }
+            | Action::Quit
+            | Action::Wheel { .. }
+            | Action::TerminalFocus(_) => {}
             Action::Back | Action::ClearInputOrQuit => {
                 drop_paste(state);
                 return Vec::new();
@@ -106,6 +118,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.focus = Focus::Input;
             insert(state, c);
         }
+        Action::InsertNewline => {
+            state.focus = Focus::Input;
+            insert(state, '\n');
+        }
         Action::Paste(text) => {
             state.copy_view = false;
             state.focus = Focus::Input;
@@ -155,6 +171,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Tick(now) => {
             tick(state, now);
         }
+        Action::TerminalFocus(focused) => state.attention.focused = focused,
     }
     Vec::new()
 }

@@ -6,6 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::tui::model::attention;
 use crate::tui::model::state::{AppState, Focus};
 use crate::tui::model::text::{truncate, width};
 
@@ -52,13 +53,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let (online, known) = (state.online_count(), state.peers.len());
     let (me, short) = (truncate(&me, 16), truncate(&me, 10));
     // Narrower bars drop the fingerprint, then words, then the count and the name: the mode
-    // always stays.
+    // and the unread counts always stay.
+    // Unread and mention counts, while there are any: `3 unread, 1 @` (short: `3 new 1@`).
+    let (unread, unread_short) = match attention::counts(state) {
+        Some(text) => {
+            let a = &state.attention;
+            let short = match a.mentions {
+                0 => format!("{} new", a.unread),
+                m => format!("{} new {m}@", a.unread),
+            };
+            (format!("{text} │ "), format!("{short} │ "))
+        }
+        None => (String::new(), String::new()),
+    };
     let variants = [
-        format!(" {me} {fp} │ {online}/{known} online │ {mode} │ "),
-        format!(" {me} │ {online}/{known} online │ {mode} │ "),
-        format!(" {short} │ {online}/{known} │ {mode} │ "),
-        format!(" {short} │ {mode} │ "),
-        format!(" {mode} │ "),
+        format!(" {me} {fp} │ {online}/{known} online │ {mode} │ {unread}"),
+        format!(" {me} │ {online}/{known} online │ {mode} │ {unread}"),
+        format!(" {short} │ {online}/{known} │ {mode} │ {unread_short}"),
+        format!(" {short} │ {mode} │ {unread_short}"),
+        format!(" {mode} │ {unread_short}"),
     ];
     let left = variants
         .iter()

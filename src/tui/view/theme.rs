@@ -237,6 +237,19 @@ impl Theme {
     pub fn prompt(&self) -> Style {
         self.fg(self.accent()).add_modifier(Modifier::BOLD)
     }
+
+    /// A line naming the user: bold on a highlight without colour too (underlined).
+    pub fn mention(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn read_marker(&self) -> Style {
+        self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+    }
 }
 
 impl Styles for Theme {
@@ -250,6 +263,9 @@ impl Styles for Theme {
             Role::Peer(colour) => self.peer(colour),
             Role::Key => self.key(),
             Role::Title => self.title(false),
+            Role::Mention => self.mention(),
+            Role::Action => Style::new().add_modifier(Modifier::ITALIC),
+            Role::ReadMarker => self.read_marker(),
         }
     }
 }

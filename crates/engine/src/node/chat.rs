@@ -139,6 +139,7 @@ impl Node {
         if verified {
             self.archive(&content, sp.clone());
         }
+        let body = clean_text(&content.body, true);
         self.emit(NetEvent::Message {
             msg_id: MessageId {
                 author: from,
@@ -147,7 +148,9 @@ impl Node {
             .to_string(),
             from: from.to_hex(),
             from_name: self.peer_name(&from),
-            body: clean_text(&content.body, true),
+            mentions_me: crate::mention::mentions(&body, &self.cfg.name),
+            action: crate::mention::action_text(&body).is_some(),
+            body,
             signed: verified,
             verified,
             ts: content.ts,

@@ -23,6 +23,8 @@ fn online(a: &mut Archive, who: PeerId, name: &str) -> Vec<NetEvent> {
 
 fn message(from: PeerId, seq: u64, body: &str) -> NetEvent {
     NetEvent::Message {
+        mentions_me: false,
+        action: false,
         msg_id: format!("{}:{seq}", from.to_hex()),
         from: from.to_hex(),
         from_name: "Bob".into(),
@@ -40,6 +42,8 @@ fn a_message_is_stored_when_it_is_handed_on_and_a_backfilled_copy_vanishes() {
     assert_eq!(shown.len(), 1);
     assert!(a.db().unwrap().contains(&format!("{}:7", id(2).to_hex())));
     let copy = NetEvent::Backfilled {
+        mentions_me: false,
+        action: false,
         msg_id: format!("{}:7", id(2).to_hex()),
         from: id(2).to_hex(),
         from_name: "Bob".into(),
@@ -56,6 +60,8 @@ fn a_message_is_stored_when_it_is_handed_on_and_a_backfilled_copy_vanishes() {
 fn a_live_copy_of_a_message_already_stored_vanishes_silently() {
     let mut a = Archive::new(Some(History::in_memory()), id(1));
     let synced = NetEvent::Backfilled {
+        mentions_me: false,
+        action: false,
         msg_id: format!("{}:8", id(2).to_hex()),
         from: id(2).to_hex(),
         from_name: "Bob".into(),
@@ -415,6 +421,8 @@ fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
     let mut a = Archive::new(Some(History::in_memory()), id(1));
     let now = 1_000_000_000_000;
     let ahead = |seq: u64| NetEvent::Backfilled {
+        mentions_me: false,
+        action: false,
         msg_id: format!("{}:{seq}", id(2).to_hex()),
         from: id(2).to_hex(),
         from_name: "Mallory".into(),
@@ -527,6 +535,8 @@ fn vote_mode_and_crash_lines_are_stored_as_shown() {
 fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
     let mut a = Archive::new(Some(History::in_memory()), id(1));
     let synced = |n: u64| NetEvent::Backfilled {
+        mentions_me: false,
+        action: false,
         msg_id: format!("{}:{n}", id(4).to_hex()),
         from: id(4).to_hex(),
         from_name: id(4).fingerprint(),

@@ -59,6 +59,8 @@ fn scroll_keys_scroll_the_copy_view_and_stay_in_it() {
                 signed: true,
                 verified: true,
                 msg_id: format!("m{i}"),
+                mentions_me: false,
+                action: false,
             },
         );
     }

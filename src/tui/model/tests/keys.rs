@@ -76,6 +76,8 @@ fn letters_typed_in_the_messages_pane_neither_scroll_nor_drop() {
         apply(
             &mut s,
             NetEvent::Message {
+                mentions_me: false,
+                action: false,
                 from: "b".into(),
                 from_name: "Bob".into(),
                 body: format!("line {i}"),

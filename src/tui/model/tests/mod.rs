@@ -1,6 +1,7 @@
 //! Unit tests of the model: key table, input editing, history, completion, paste, quitting,
 //! voting and scrolling. No terminal; a fixed clock.
 
+mod attention;
 mod copy_view;
 mod editing;
 mod keys;

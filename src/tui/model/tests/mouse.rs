@@ -25,6 +25,8 @@ fn messages(s: &mut AppState, n: usize) {
                 signed: true,
                 verified: true,
                 msg_id: format!("m{i}"),
+                mentions_me: false,
+                action: false,
             },
         );
     }

@@ -84,6 +84,8 @@ fn scrolled_view_is_not_yanked_by_new_messages() {
         apply(
             &mut s,
             NetEvent::Message {
+                mentions_me: false,
+                action: false,
                 msg_id: i.to_string(),
                 from: "b".into(),
                 from_name: "Bob".into(),

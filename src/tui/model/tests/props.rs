@@ -1,4 +1,5 @@
-//! Property test: no sequence of editing actions panics or splits a character.
+//! Property test: no sequence of editing actions and arriving lines panics, splits a
+//! character or loses the read marker's line (tests/pure/notify_render.rs draws such states).
 
 use super::*;
 
@@ -22,16 +23,51 @@ fn action() -> impl Strategy<Value = Action> {
         Just(Action::SubmitInput),
         Just(Action::ScrollPageUp),
         Just(Action::ScrollDown(2)),
+        Just(Action::InsertNewline),
+        any::<bool>().prop_map(Action::TerminalFocus),
         (0u16..120, 0u16..40).prop_map(|(width, height)| Action::Resize { width, height }),
+    ]
+}
+
+/// A key or terminal action, or a line from Bob (which may name Alice or be an action).
+#[derive(Clone, Debug)]
+enum Step {
+    Act(Action),
+    Said(String),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => action().prop_map(Step::Act),
+        1 => "(@?[Aa]lice|/me |\\n|x|é|👍🏽| ){0,12}".prop_map(Step::Said),
     ]
 }
 
 proptest! {
     #[test]
-    fn no_action_sequence_panics_or_splits_a_character(actions in proptest::collection::vec(action(), 0..60)) {
+    fn no_action_sequence_panics_or_splits_a_character(steps in proptest::collection::vec(step(), 0..60)) {
         let mut s = new_state();
+        s.me.name = "Alice".into();
         peer(&mut s, "p", "Pé");
-        for a in actions {
+        for step in steps {
+            let a = match step {
+                Step::Act(a) => a,
+                Step::Said(body) => {
+                    let msg_id = format!("p:{}", s.log.len());
+                    apply(&mut s, NetEvent::Message {
+                        msg_id,
+                        from: "p".into(),
+                        from_name: "Pé".into(),
+                        body,
+                        signed: true,
+                        verified: true,
+                        ts: T0,
+                        mentions_me: false,
+                        action: false,
+                    });
+                    continue;
+                }
+            };
             for e in update(&mut s, a) {
                 if let Effect::Send { from_input, .. } = e {
                     command_result(&mut s, from_input, Ok(()));
@@ -39,6 +75,8 @@ proptest! {
             }
             prop_assert!(s.input.text().is_char_boundary(s.input.cursor()));
             prop_assert!(s.input.cursor() <= s.input.text().len());
+            prop_assert!(s.log.marker.is_none_or(|m| m < s.log.len()));
+            prop_assert!(s.attention.mentions <= s.attention.unread);
         }
     }
 }

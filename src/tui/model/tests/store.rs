@@ -141,6 +141,8 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
     apply(
         &mut s,
         NetEvent::Message {
+            mentions_me: false,
+            action: false,
             msg_id: format!("{bob}:2"),
             from: bob.clone(),
             from_name: "Bob".into(),
@@ -265,6 +267,8 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
         apply(
             &mut s,
             NetEvent::Message {
+                mentions_me: false,
+                action: false,
                 msg_id: format!("{id}:{seq}"),
                 from: id.clone(),
                 from_name: "Bob".into(),
@@ -376,6 +380,8 @@ fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
     apply(
         &mut s,
         NetEvent::Backfilled {
+            mentions_me: false,
+            action: false,
             msg_id: format!("{dana}:1"),
             from: dana.clone(),
             from_name: "da7a:da7a".into(),

@@ -143,11 +143,14 @@ impl Node {
                 ts: content.ts,
                 payload,
             });
+            let body = clean_text(&content.body, true);
             self.emit(NetEvent::Backfilled {
                 msg_id,
                 from: content.author.to_hex(),
                 from_name: self.peer_name(&content.author),
-                body: clean_text(&content.body, true),
+                mentions_me: crate::mention::mentions(&body, &self.cfg.name),
+                action: crate::mention::action_text(&body).is_some(),
+                body,
                 ts: content.ts.min(now),
                 via: via.to_hex(),
             });
