@@ -60,6 +60,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             );
             // Lines shown before its name was known (synced from others) get it now.
             state.log.rename(&entry.id, &entry.fingerprint, &name);
+            // So do proposals restored at start, before any peer was connected.
+            for p in state.proposals.iter_mut().filter(|p| p.proposer == entry.id) {
+                p.proposer_name = name.clone();
+            }
             upsert_peer(state, entry);
             // A folded join changes the peer list only (the store edge did not store it).
             if !quiet {

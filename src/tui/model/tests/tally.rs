@@ -90,3 +90,31 @@ fn an_approval_never_shows_fewer_approvals_than_its_threshold() {
     apply(&mut s, vote("d", "Dave", 3));
     assert_eq!(s.proposals[0].approvals, 3);
 }
+
+#[test]
+fn a_proposal_restored_before_its_proposer_connected_gets_the_name_when_they_do() {
+    let mut s = new_state();
+    let restored = p2pchat_engine::api::ProposalInfo {
+        proposal_id: "p1".into(),
+        proposer: "a".into(),
+        proposer_name: "04c3:90cb".into(),
+        description: "lock".into(),
+        enable: true,
+        threshold: 2,
+        electorate: ["a", "b", "c"].map(String::from).to_vec(),
+        approvals: 2,
+        rejections: 0,
+        expires_ts: T0 + 60_000,
+        my_vote: None,
+        outcome: Some(Outcome::Approved),
+    };
+    apply(
+        &mut s,
+        NetEvent::Proposals {
+            proposals: vec![restored],
+        },
+    );
+    assert_eq!(s.proposals[0].proposer_name, "04c3:90cb");
+    peer(&mut s, "a", "Alice");
+    assert_eq!(s.proposals[0].proposer_name, "Alice");
+}
