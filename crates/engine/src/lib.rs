@@ -3,6 +3,7 @@
 //! - [`api`]: every type that crosses a boundary (commands, events, peer info, stored lines).
 //! - [`wire`]: frames, signing input, discovery datagrams, the Noise record codec.
 //! - [`limits`]: every named limit and interval.
+//! - [`lines`]: the words of the system lines about us, votes and the mode (store and screen).
 //! - [`mention`]: whether a text names someone, and the `/me` action form.
 //! - [`identity`]: the Ed25519 key and the id derived from it (the key file is the app's).
 //! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
@@ -17,6 +18,7 @@
 pub mod api;
 pub mod identity;
 pub mod limits;
+pub mod lines;
 pub mod mention;
 pub mod node;
 #[cfg(feature = "sim")]

@@ -31,10 +31,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             state.me.name = sanitize(&name, false);
             state.me.fingerprint = sanitize(&fingerprint, false);
             state.me.port = Some(port);
-            let text = format!(
-                "you are {} ({}), listening on port {port}",
-                state.me.name, state.me.fingerprint
-            );
+            let text = p2pchat_engine::lines::ready(&state.me.name, &state.me.fingerprint, port);
             system(state, text, Level::Info);
         }
         NetEvent::PeerOnline {
@@ -61,7 +58,11 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             // Lines shown before its name was known (synced from others) get it now.
             state.log.rename(&entry.id, &entry.fingerprint, &name);
             // So do proposals restored at start, before any peer was connected.
-            for p in state.proposals.iter_mut().filter(|p| p.proposer == entry.id) {
+            for p in state
+                .proposals
+                .iter_mut()
+                .filter(|p| p.proposer == entry.id)
+            {
                 p.proposer_name = name.clone();
             }
             upsert_peer(state, entry);

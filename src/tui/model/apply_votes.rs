@@ -5,6 +5,7 @@ use super::apply::system;
 use super::state::{short_id, AppState, Level};
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Outcome, ProposalInfo};
+use p2pchat_engine::lines;
 
 /// Applies a [`Proposal`](p2pchat_engine::api::NetEvent::Proposal) event (one parameter per
 /// field of the event, so the one match in `apply` stays exhaustive).
@@ -35,18 +36,17 @@ pub(super) fn proposal(
         outcome: None,
         electorate,
     };
-    let what = if info.enable {
-        "secure-only mode"
-    } else {
-        "open mode"
-    };
+    let what = lines::mode_name(info.enable);
     let text = format!(
-        "{} proposes {what}: {} ({}, needs {} of {}); Shift-Tab to Proposals, then Ctrl-Y/Ctrl-N to vote",
-        info.proposer_name,
-        info.description,
-        short_id(&info.proposal_id),
-        info.threshold,
-        info.electorate.len()
+        "{}; Shift-Tab to Proposals, then Ctrl-Y/Ctrl-N to vote",
+        lines::proposal(
+            &info.proposer_name,
+            info.enable,
+            &info.description,
+            &short_id(&info.proposal_id),
+            info.threshold,
+            info.electorate.len()
+        )
     );
     if state
         .selected_proposal_info()
@@ -93,7 +93,7 @@ pub(super) fn vote(
     rejections: usize,
 ) {
     let mine = !state.me.id.is_empty() && voter == state.me.id;
-    let mut tally = String::new();
+    let mut tally = None;
     if let Some(p) = state
         .proposals
         .iter_mut()
@@ -104,19 +104,15 @@ pub(super) fn vote(
         if mine {
             p.my_vote = Some(approve);
         }
-        tally = format!(" ({}/{} approvals)", approvals, p.threshold);
+        tally = Some((approvals, p.threshold));
     }
-    let verb = if approve { "approved" } else { "rejected" };
     let who = if mine {
         "you".to_string()
     } else {
         sanitize(&voter_name, false)
     };
-    system(
-        state,
-        format!("{who} {verb} {}{tally}", short_id(&proposal_id)),
-        Level::Info,
-    );
+    let text = lines::vote(&who, approve, &short_id(&proposal_id), tally);
+    system(state, text, Level::Info);
 }
 
 /// Applies a [`ProposalClosed`](p2pchat_engine::api::NetEvent::ProposalClosed) event.
@@ -133,33 +129,16 @@ pub(super) fn proposal_closed(state: &mut AppState, proposal_id: String, outcome
             p.approvals = p.approvals.max(p.threshold);
         }
     }
-    let word = outcome_word(outcome);
-    state.set_status(
-        format!("proposal {} {word}", short_id(&proposal_id)),
-        Level::Info,
-    );
-    system(
-        state,
-        format!("proposal {} {word}", short_id(&proposal_id)),
-        Level::Info,
-    );
+    let text = lines::proposal_closed(&short_id(&proposal_id), outcome);
+    state.set_status(text.clone(), Level::Info);
+    system(state, text, Level::Info);
 }
 
 /// Applies a [`SecureMode`](p2pchat_engine::api::NetEvent::SecureMode) event.
 /// `names`: the approvers' names, as [`super::apply_store::approver_names`] gives them.
 pub(super) fn secure_mode(state: &mut AppState, enabled: bool, names: Vec<String>) {
     state.secure_only = Some(enabled);
-    let text = if enabled {
-        format!(
-            "secure-only mode is ON: unsigned messages are refused (approved by {})",
-            names.join(", ")
-        )
-    } else {
-        format!(
-            "open mode: unsigned messages are accepted again (approved by {})",
-            names.join(", ")
-        )
-    };
+    let text = lines::secure_mode(enabled, &names);
     state.set_status(text.clone(), Level::Warning);
     system(state, text, Level::Warning);
 }
@@ -170,7 +149,7 @@ pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>, quie
     let open = proposals.iter().filter(|p| p.outcome.is_none()).count();
     let mut text = format!("{} proposals, {open} open", proposals.len());
     for p in proposals {
-        let state_word = p.outcome.map_or("open", outcome_word);
+        let state_word = p.outcome.map_or("open", lines::outcome_word);
         text.push_str(&format!(
             "\n  {} {state_word}: {} by {} ({}/{} of {})",
             short_id(&p.proposal_id),
@@ -187,14 +166,6 @@ pub(super) fn proposals(state: &mut AppState, proposals: Vec<ProposalInfo>, quie
     }
     if !quiet {
         system(state, text, Level::Info);
-    }
-}
-
-fn outcome_word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Approved => "approved",
-        Outcome::Rejected => "rejected",
-        Outcome::Expired => "expired",
     }
 }
 

@@ -4,7 +4,8 @@
 
 use super::{fingerprint, system, Archive};
 use crate::store::HistoryEntry;
-use p2pchat_engine::api::{EntryKind, NetCommand, NetEvent, Outcome};
+use p2pchat_engine::api::{EntryKind, NetCommand, NetEvent};
+use p2pchat_engine::lines;
 
 /// MAX_THRESHOLDS: most proposals whose threshold is remembered for the vote lines.
 const MAX_THRESHOLDS: usize = 256;
@@ -18,7 +19,7 @@ impl Archive {
                 port,
                 fingerprint,
                 ..
-            } => format!("you are {name} ({fingerprint}), listening on port {port}"),
+            } => lines::ready(name, fingerprint, *port),
             NetEvent::Proposal {
                 proposal_id,
                 proposer,
@@ -33,16 +34,13 @@ impl Archive {
                     self.thresholds.clear();
                 }
                 self.thresholds.insert(proposal_id.clone(), *threshold);
-                format!(
-                    "{} proposes {}: {description} ({}, needs {threshold} of {})",
-                    self.name_of(proposer, proposer_name),
-                    if *enable {
-                        "secure-only mode"
-                    } else {
-                        "open mode"
-                    },
-                    short(proposal_id),
-                    electorate.len()
+                lines::proposal(
+                    &self.name_of(proposer, proposer_name),
+                    *enable,
+                    description,
+                    proposal_id,
+                    *threshold,
+                    electorate.len(),
                 )
             }
             NetEvent::Vote {
@@ -58,25 +56,18 @@ impl Archive {
                 } else {
                     self.name_of(voter, voter_name)
                 };
-                let verb = if *approve { "approved" } else { "rejected" };
-                let tally = self
-                    .thresholds
-                    .get(proposal_id)
-                    .map(|t| format!(" ({approvals}/{t} approvals)"))
-                    .unwrap_or_default();
-                format!("{who} {verb} {}{tally}", short(proposal_id))
+                let threshold = self.thresholds.get(proposal_id);
+                lines::vote(
+                    &who,
+                    *approve,
+                    proposal_id,
+                    threshold.map(|t| (*approvals, *t)),
+                )
             }
             NetEvent::ProposalClosed {
                 proposal_id,
                 outcome,
-            } => {
-                let word = match outcome {
-                    Outcome::Approved => "approved",
-                    Outcome::Rejected => "rejected",
-                    Outcome::Expired => "expired",
-                };
-                format!("proposal {} {word}", short(proposal_id))
-            }
+            } => lines::proposal_closed(proposal_id, *outcome),
             NetEvent::SecureMode {
                 enabled, approvers, ..
             } => {
@@ -90,17 +81,7 @@ impl Archive {
                         }
                     })
                     .collect();
-                if *enabled {
-                    format!(
-                        "secure-only mode is ON: unsigned messages are refused (approved by {})",
-                        names.join(", ")
-                    )
-                } else {
-                    format!(
-                        "open mode: unsigned messages are accepted again (approved by {})",
-                        names.join(", ")
-                    )
-                }
+                lines::secure_mode(*enabled, &names)
             }
             NetEvent::SafetyCode {
                 name,
@@ -139,8 +120,4 @@ pub(super) fn trust_change(cmd: &NetCommand, reply: &NetEvent) -> Option<String>
         NetCommand::Block { .. } => format!("{name} is unblocked"),
         _ => return None,
     })
-}
-
-fn short(id: &str) -> String {
-    id.chars().take(8).collect()
 }
