@@ -7,6 +7,8 @@
 //! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
 //!   go out as [`node::Output`] values.
 //! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
+//! - [`pex`]: peer exchange (signed peer records, their table, the dialer, `/net`).
+//! - [`relay`]: relaying for pairs that cannot connect (routes, dedup).
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -17,6 +19,8 @@ pub mod api;
 pub mod identity;
 pub mod limits;
 pub mod node;
+pub mod pex;
+pub mod relay;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod voting;

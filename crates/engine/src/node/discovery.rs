@@ -29,6 +29,7 @@ impl Node {
         if a.id == self.id() {
             return;
         }
+        self.note_heard(&a, from);
         if a.version != PROTOCOL_VERSION {
             // Tell the user once per peer why it never appears, rather than ignore it silently.
             if self.incompatible_seen.len() < self.cfg.limits.max_peers

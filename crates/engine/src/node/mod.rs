@@ -12,7 +12,9 @@ mod io;
 // `node::Node` keeps its file name from before the crate split (core/node.rs).
 #[allow(clippy::module_inception)]
 mod node;
+mod reach;
 pub mod rate;
+mod relay;
 pub mod replay;
 pub mod sanitize;
 pub mod sync;

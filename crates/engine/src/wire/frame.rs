@@ -177,6 +177,32 @@ pub enum Frame {
         messages: Vec<SignedPayload>,
         last: bool,
     },
+    /// Peer exchange (PROTOCOL.md §14): signed records of peers, each signed by the peer it
+    /// describes (the sender's own, and those of the peers it is connected to).
+    Peers {
+        records: Vec<SignedPayload>,
+    },
+    /// Relaying (PROTOCOL.md §15): a signed statement by a third peer carried for peers that
+    /// cannot reach its author. `kind` says which (`chat`), `hops` how often it was
+    /// carried already.
+    Relay {
+        kind: RelayKind,
+        item: SignedPayload,
+        hops: u8,
+    },
+    /// Relaying: the sender asks the receiver to carry these authors' messages to it (it
+    /// cannot connect to them); replaces any earlier list. Empty: nothing more.
+    RelayWant {
+        authors: Vec<PeerId>,
+    },
+}
+
+/// What a `relay` frame carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelayKind {
+    /// A signed chat message (§7.1), checked with its author's key.
+    Chat,
 }
 
 /// Why a frame could not be encoded or decoded.
