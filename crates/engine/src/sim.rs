@@ -52,6 +52,8 @@ pub struct Sim {
     /// Broadcast domain (subnet) of each node; announcements reach only their own domain,
     /// while connections are routed between domains.
     pub domain: Vec<u8>,
+    /// The broadcast domain of the nodes added from now on.
+    pub next_domain: u8,
     /// Every connection passes through a relaying man in the middle: its two ends ran Noise
     /// with the relay, not with each other, so their handshake hashes differ.
     pub relayed: bool,
@@ -88,6 +90,7 @@ impl Sim {
             cut: Vec::new(),
             group: Vec::new(),
             domain: Vec::new(),
+            next_domain: 0,
             relayed: false,
             blocked: Vec::new(),
             limits: Limits::default(),
@@ -152,7 +155,7 @@ impl Sim {
         });
         self.cut.push(false);
         self.group.push(0);
-        self.domain.push(0);
+        self.domain.push(self.next_domain);
         self.input(i, Input::Start);
         i
     }

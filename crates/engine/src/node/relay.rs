@@ -7,6 +7,7 @@ use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
 use crate::api::NetEvent;
 use crate::limits::MAX_RELAY_HOPS;
+use crate::voting::VotingEvent;
 use crate::wire::{ChatContent, Domain, Frame, MessageId, PeerId, RelayKind, SignedPayload};
 
 impl Node {
@@ -135,6 +136,26 @@ impl Node {
             hops,
         };
         for asker in askers {
+            if let Some(conn) = self.peers.get(&asker).map(|p| p.conn) {
+                self.send_frame(conn, &frame);
+            }
+        }
+    }
+
+    /// A proposal or vote we just accepted (news: it produced an event) is passed on to the
+    /// peers that asked us to carry its author, in its own frame (proposals and votes are
+    /// trusted on their signatures whoever sends them, PROTOCOL.md §10).
+    pub(super) fn relay_voting(&mut self, from: PeerId, events: &[VotingEvent], frame: Frame) {
+        let author = events.iter().find_map(|e| match e {
+            VotingEvent::Proposal { content, .. } => Some(content.proposer),
+            VotingEvent::Vote { voter, .. } => Some(*voter),
+            _ => None,
+        });
+        let Some(author) = author else { return };
+        for asker in self.relay.routes.askers_of(&author) {
+            if asker == from {
+                continue;
+            }
             if let Some(conn) = self.peers.get(&asker).map(|p| p.conn) {
                 self.send_frame(conn, &frame);
             }
