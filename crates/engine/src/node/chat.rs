@@ -138,7 +138,13 @@ impl Node {
         }
         if verified {
             self.archive(&content, sp.clone());
-            self.relay.seen.insert(&MessageId { author: from, seq: content.seq }.to_string());
+            self.relay.seen.insert(
+                &MessageId {
+                    author: from,
+                    seq: content.seq,
+                }
+                .to_string(),
+            );
             self.relay_forward_chat(from, sp, 1);
         }
         self.emit(NetEvent::Message {

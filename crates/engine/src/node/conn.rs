@@ -172,7 +172,8 @@ impl Node {
         } else if self.peers.len() >= self.peer_slots_for(&them) {
             return self.reject(conn, RejectReason::Full, "too many peers");
         }
-        let dial_addr = SocketAddr::new(addr.ip(), hello.port);
+        let mut dial_addr = addr;
+        dial_addr.set_port(hello.port);
         let replaced = self.peers.contains_key(&them);
         let now = self.now.mono;
         if let Some(c) = self.conns.get_mut(&conn) {

@@ -46,7 +46,10 @@ impl Node {
             return;
         }
         let now = self.now.mono;
-        let addr = SocketAddr::new(from.ip(), a.port);
+        // The datagram's source with the announced port; an IPv6 link-local source keeps
+        // its scope (the interface it came in on), which a dial back needs.
+        let mut addr = from;
+        addr.set_port(a.port);
         if let Some(p) = self.peers.get(&a.id) {
             // Connected already: only a new address (a restart) or a quiet connection is news.
             if p.dial_addr == addr && !self.is_quiet(p.conn) {

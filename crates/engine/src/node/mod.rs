@@ -12,8 +12,8 @@ mod io;
 // `node::Node` keeps its file name from before the crate split (core/node.rs).
 #[allow(clippy::module_inception)]
 mod node;
-mod reach;
 pub mod rate;
+mod reach;
 mod relay;
 pub mod replay;
 pub mod sanitize;

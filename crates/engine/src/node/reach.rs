@@ -200,7 +200,12 @@ impl Node {
     }
 
     /// A `peers` frame from the established peer `from`.
-    pub(super) fn on_peers_frame(&mut self, conn: ConnId, from: PeerId, records: Vec<SignedPayload>) {
+    pub(super) fn on_peers_frame(
+        &mut self,
+        conn: ConnId,
+        from: PeerId,
+        records: Vec<SignedPayload>,
+    ) {
         if records.len() > MAX_PEX_PER_FRAME {
             return self.pex_refused(
                 from,
@@ -243,7 +248,10 @@ impl Node {
                 self.pex.table.add_giver(&record.id, from);
                 continue;
             }
-            if !matches!(self.verified.verify(&sp, &record.id, Domain::Peer), Ok(true)) {
+            if !matches!(
+                self.verified.verify(&sp, &record.id, Domain::Peer),
+                Ok(true)
+            ) {
                 self.pex_refused(from, PexError::BadSignature(record.id));
                 continue;
             }
@@ -360,7 +368,9 @@ impl Node {
             addrs,
             heard_from: heard.map(|h| h.from.to_string()),
             heard_at_ms: heard.map(|h| h.at_ms),
-            record_from: known.and_then(|k| k.givers.last()).map(|g| self.peer_name(g)),
+            record_from: known
+                .and_then(|k| k.givers.last())
+                .map(|g| self.peer_name(g)),
         }
     }
 }

@@ -210,7 +210,12 @@ impl Node {
             );
         }
         self.relay.seen.insert(&msg_id);
-        match self.replay.entry(author).or_default().check_and_record(content.seq) {
+        match self
+            .replay
+            .entry(author)
+            .or_default()
+            .check_and_record(content.seq)
+        {
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate | ReplayVerdict::TooOld => return,
         }

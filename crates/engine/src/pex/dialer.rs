@@ -36,8 +36,7 @@ impl Dialer {
     /// Adds addresses to try for `id` (new ones after the known ones). A peer whose round
     /// failed is tried again at once if an address is new.
     pub fn offer(&mut self, id: PeerId, addrs: &[SocketAddr], now: Instant) {
-        if !self.by_id.contains_key(&id) && self.by_id.len() >= MAX_PEX_RECORDS + MAX_ADDRESS_BOOK
-        {
+        if !self.by_id.contains_key(&id) && self.by_id.len() >= MAX_PEX_RECORDS + MAX_ADDRESS_BOOK {
             return;
         }
         let a = self.by_id.entry(id).or_insert_with(|| Attempt {

@@ -65,11 +65,7 @@ impl PexTable {
                 self.known.remove(&oldest);
             }
         }
-        let mut givers = self
-            .known
-            .remove(&id)
-            .map(|k| k.givers)
-            .unwrap_or_default();
+        let mut givers = self.known.remove(&id).map(|k| k.givers).unwrap_or_default();
         add_giver(&mut givers, giver);
         self.known.insert(
             id,

@@ -103,7 +103,14 @@ mod tests {
         assert_eq!(r.askers_of(&a), vec![c]);
         assert!(r.askers_of(&c).is_empty(), "never relay a peer to itself");
         let many: Vec<PeerId> = (0..=255u8)
-            .flat_map(|x| (0..8u8).map(move |y| PeerId([x, y, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9])))
+            .flat_map(|x| {
+                (0..8u8).map(move |y| {
+                    PeerId([
+                        x, y, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0, 0, 0, 9,
+                    ])
+                })
+            })
             .collect();
         r.set_serving(b, many);
         let total: usize = r.serving.values().map(Vec::len).sum();

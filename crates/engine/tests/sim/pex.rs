@@ -70,7 +70,10 @@ fn one_seed_across_a_router_meshes_both_subnets_within_two_seconds() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     // Nobody heard the other subnet's broadcasts: the routes came from peer exchange.
     let report = net(&mut sim, 1);
-    let b3 = report.iter().find(|p| p.name == "b3").expect("b3 in a2's report");
+    let b3 = report
+        .iter()
+        .find(|p| p.name == "b3")
+        .expect("b3 in a2's report");
     assert_eq!(b3.status, "connected");
     assert!(b3.heard_from.is_none(), "a2 never heard b3's broadcast");
 }
@@ -81,13 +84,18 @@ fn a_restarted_peer_rejoins_from_its_address_book_without_a_seed() {
     two_subnets(&mut sim);
     sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
         .expect("meshed");
-    assert!(!sim.nodes[5].book.is_empty(), "addresses that worked are kept");
+    assert!(
+        !sim.nodes[5].book.is_empty(),
+        "addresses that worked are kept"
+    );
     sim.crash(5);
     sim.run_for(Duration::from_secs(1));
     // Restart without --peer: only the book (and its own subnet's broadcast) to go on.
     sim.restart(5, Identity::from_secret([22; 32]));
     let took = sim
-        .run_until(Duration::from_secs(10), |s| s.nodes[5].node.peer_count() == 5)
+        .run_until(Duration::from_secs(10), |s| {
+            s.nodes[5].node.peer_count() == 5
+        })
         .expect("rejoined every peer");
     assert!(took < Duration::from_secs(3), "took {took:?}");
 }
@@ -148,7 +156,11 @@ fn a_record_naming_a_connected_peers_address_does_not_replace_its_connection() {
         sim.run_for(Duration::from_millis(500));
     }
     sim.run_for(Duration::from_secs(2));
-    assert_eq!(sim.conn_between(0, 2), Some(to_c), "c's connection was replaced");
+    assert_eq!(
+        sim.conn_between(0, 2),
+        Some(to_c),
+        "c's connection was replaced"
+    );
 }
 
 #[test]
@@ -161,7 +173,14 @@ fn a_record_flood_is_rate_limited_and_the_table_stays_bounded() {
     let conn = sim.conn_between(0, 1).expect("connected");
     let there: IpAddr = "10.9.9.9".parse().unwrap();
     let oversized: Vec<SignedPayload> = (0..=MAX_PEX_PER_FRAME)
-        .map(|k| record_by(&Identity::from_secret([k as u8; 32]), vec![there], 1, sim.unix_ms()))
+        .map(|k| {
+            record_by(
+                &Identity::from_secret([k as u8; 32]),
+                vec![there],
+                1,
+                sim.unix_ms(),
+            )
+        })
         .collect();
     sim.input(
         0,
@@ -179,7 +198,12 @@ fn a_record_flood_is_rate_limited_and_the_table_stays_bounded() {
                 n += 1;
                 let mut secret = [7u8; 32];
                 secret[..4].copy_from_slice(&n.to_be_bytes());
-                record_by(&Identity::from_secret(secret), vec![there], 1, sim.unix_ms())
+                record_by(
+                    &Identity::from_secret(secret),
+                    vec![there],
+                    1,
+                    sim.unix_ms(),
+                )
             })
             .collect();
         sim.input(
@@ -193,7 +217,11 @@ fn a_record_flood_is_rate_limited_and_the_table_stays_bounded() {
     }
     assert!(rejections(&sim, 0, "over the rate limit") > 0);
     let report = net(&mut sim, 0);
-    assert!(report.len() <= MAX_PEX_RECORDS + 2, "{} peers", report.len());
+    assert!(
+        report.len() <= MAX_PEX_RECORDS + 2,
+        "{} peers",
+        report.len()
+    );
     assert!(report.len() < 2560, "the rate limit let most through");
     // The real peer is still fine.
     assert_eq!(sim.nodes[0].node.peer_count(), 1);

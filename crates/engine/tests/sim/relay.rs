@@ -3,10 +3,10 @@
 //! relayed peers are members of a vote.
 
 use p2pchat_engine::api::{NetCommand, NetEvent, PeerInfo};
+use p2pchat_engine::identity::Identity;
 use p2pchat_engine::node::Input;
 use p2pchat_engine::sim::Sim;
 use p2pchat_engine::wire::{encode_frame, ChatContent, Domain, Frame, RelayKind, SignedPayload};
-use p2pchat_engine::identity::Identity;
 use std::time::Duration;
 
 fn send(sim: &mut Sim, i: usize, body: &str) {
@@ -66,8 +66,16 @@ fn messages_between_peers_that_cannot_connect_go_through_a_common_peer() {
     sim.run_for(Duration::from_secs(1));
     let want_a: Vec<String> = (0..20).map(|k| format!("a{k}")).collect();
     let want_c: Vec<String> = (0..20).map(|k| format!("c{k}")).collect();
-    assert_eq!(bodies_from(&sim, 2, &a), want_a, "a's messages at c, once, in order");
-    assert_eq!(bodies_from(&sim, 0, &c), want_c, "c's messages at a, once, in order");
+    assert_eq!(
+        bodies_from(&sim, 2, &a),
+        want_a,
+        "a's messages at c, once, in order"
+    );
+    assert_eq!(
+        bodies_from(&sim, 0, &c),
+        want_c,
+        "c's messages at a, once, in order"
+    );
     assert!(sim.now - start < Duration::from_secs(3));
     let at_c = peers(&mut sim, 2);
     let a_at_c = at_c.iter().find(|p| p.id == a).expect("a listed at c");
@@ -104,7 +112,10 @@ fn relayed_messages_do_not_loop_and_come_once_with_two_possible_relays() {
                 .count()
         })
         .sum();
-    assert!(relays_sent <= 20, "{relays_sent} relay frames for 10 messages to 2 peers");
+    assert!(
+        relays_sent <= 20,
+        "{relays_sent} relay frames for 10 messages to 2 peers"
+    );
 }
 
 #[test]
@@ -152,7 +163,11 @@ fn a_relayed_peer_is_a_member_of_a_proposal_and_its_vote_counts() {
         }),
     );
     sim.run_for(Duration::from_secs(1));
-    let pid = sim.proposal_ids(2).first().cloned().expect("c saw the proposal");
+    let pid = sim
+        .proposal_ids(2)
+        .first()
+        .cloned()
+        .expect("c saw the proposal");
     for i in 0..3 {
         sim.input(
             i,
