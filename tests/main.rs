@@ -22,6 +22,7 @@ mod process {
     mod history;
     mod hostile;
     mod loopback;
+    mod reach;
     mod voting;
 }
 

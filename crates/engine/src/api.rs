@@ -126,7 +126,7 @@ pub struct NetPeer {
     /// The IP its last announcement came from, and when (Unix milliseconds).
     pub heard_from: Option<String>,
     pub heard_at_ms: Option<i64>,
-    /// The peer that passed on its signed record (peer exchange).
+    /// The peer that first passed on its signed record (peer exchange).
     pub record_from: Option<String>,
 }
 
