@@ -97,10 +97,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("/unsigned TEXT", "send a message without a signature"),
     ("/list", "list connected peers"),
     ("/status", "show own identity, peer count and mode"),
-    (
-        "/net",
-        "interfaces, discovery, and why each unconnected peer is not connected",
-    ),
+    ("/net", "interfaces, discovery, who is reachable, why not"),
     ("/crypto", "show own public key and key file"),
     ("/connect HOST:PORT", "dial a peer directly"),
     (
