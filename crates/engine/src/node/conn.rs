@@ -347,6 +347,13 @@ impl Node {
         self.peers
             .get(id)
             .map(|p| p.name.clone())
+            .or_else(|| {
+                let k = self.pex.table.get(id)?;
+                Some(super::sanitize::clean_name(
+                    &k.record.name,
+                    self.cfg.limits.max_name_len,
+                ))
+            })
             .unwrap_or_else(|| id.fingerprint())
     }
 }

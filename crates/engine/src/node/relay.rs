@@ -7,6 +7,7 @@ use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
 use crate::api::NetEvent;
 use crate::limits::MAX_RELAY_HOPS;
+use crate::relay::sealed::{open, seal, RelayAck, Sealed};
 use crate::voting::VotingEvent;
 use crate::wire::{ChatContent, Domain, Frame, MessageId, PeerId, RelayKind, SignedPayload};
 
@@ -81,6 +82,11 @@ impl Node {
                 via: via.to_hex(),
                 via_name: self.peer_name(&via),
             });
+            // Private messages waiting for it can go now, sealed, through the relay.
+            if let Some(conn) = self.peers.get(&via).map(|p| p.conn) {
+                self.outputs
+                    .push(super::io::Output::OutboxLookup { conn, peer: *id });
+            }
         }
         for id in before.iter().filter(|id| !after.contains(id)) {
             if !self.peers.contains_key(id) {
@@ -166,6 +172,121 @@ impl Node {
     pub(super) fn on_relay(&mut self, from: PeerId, kind: RelayKind, sp: &SignedPayload, hops: u8) {
         match kind {
             RelayKind::Chat => self.on_relayed_chat(from, sp, hops),
+            RelayKind::Sealed => self.on_sealed(from, sp, hops),
+            RelayKind::Ack => self.on_relayed_ack(from, sp, hops),
+        }
+    }
+
+    /// Seals a signed private message to `to` and hands it to the relay that reaches `to`.
+    /// False if `to` has no relay (it then waits in the outbox).
+    pub(super) fn send_sealed(&mut self, to: PeerId, msg_id: &str, dm: &SignedPayload) -> bool {
+        let Some(conn) = self
+            .relay_via(&to)
+            .and_then(|r| self.peers.get(&r))
+            .map(|p| p.conn)
+        else {
+            return false;
+        };
+        let Some(sealed) = seal(self.identity.signing_key(), &to, msg_id, dm) else {
+            return false;
+        };
+        let item = SignedPayload::unsigned(&sealed);
+        self.send_frame(
+            conn,
+            &Frame::Relay {
+                kind: RelayKind::Sealed,
+                item,
+                hops: 1,
+            },
+        );
+        true
+    }
+
+    /// Passes a sealed message or an acknowledgement on to its recipient, if it is our peer
+    /// and `from` is the one it claims to be from (a relay carries only its own peers' items,
+    /// one hop: no loops).
+    fn pass_on(
+        &mut self,
+        from: PeerId,
+        claimed: PeerId,
+        to: PeerId,
+        kind: RelayKind,
+        sp: &SignedPayload,
+        hops: u8,
+    ) {
+        let why = if claimed != from {
+            Some("relayed item not from the peer that sent it")
+        } else if hops >= MAX_RELAY_HOPS {
+            Some("relayed item carried too often")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: format!("relay: {why}"),
+            });
+        }
+        if let Some(conn) = self.peers.get(&to).map(|p| p.conn) {
+            let frame = Frame::Relay {
+                kind,
+                item: sp.clone(),
+                hops: hops + 1,
+            };
+            self.send_frame(conn, &frame);
+        }
+    }
+
+    fn on_sealed(&mut self, from: PeerId, sp: &SignedPayload, hops: u8) {
+        let Ok(sealed) = sp.parse::<Sealed>() else {
+            return self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: "relay: malformed sealed message".into(),
+            });
+        };
+        if sealed.to != self.id() {
+            return self.pass_on(from, sealed.from, sealed.to, RelayKind::Sealed, sp, hops);
+        }
+        let Some(dm) = open(self.identity.signing_key(), &sealed) else {
+            return self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: "relay: sealed message does not open".into(),
+            });
+        };
+        let author = sealed.from;
+        if let Some(msg_id) = self.accept_dm(author, &dm) {
+            let ack = RelayAck {
+                from: self.id(),
+                to: author,
+                msg_id,
+            };
+            let item = SignedPayload::sign(self.identity.signing_key(), Domain::RelayAck, &ack);
+            if let Some(conn) = self.peers.get(&from).map(|p| p.conn) {
+                let frame = Frame::Relay {
+                    kind: RelayKind::Ack,
+                    item,
+                    hops: 1,
+                };
+                self.send_frame(conn, &frame);
+            }
+        }
+    }
+
+    fn on_relayed_ack(&mut self, from: PeerId, sp: &SignedPayload, hops: u8) {
+        let Ok(ack) = sp.parse::<RelayAck>() else {
+            return self.emit(NetEvent::Rejected {
+                from: from.to_hex(),
+                reason: "relay: malformed acknowledgement".into(),
+            });
+        };
+        if ack.to != self.id() {
+            return self.pass_on(from, ack.from, ack.to, RelayKind::Ack, sp, hops);
+        }
+        if matches!(
+            self.verified.verify(sp, &ack.from, Domain::RelayAck),
+            Ok(true)
+        ) {
+            self.on_dm_ack(ack.from, ack.msg_id);
         }
     }
 

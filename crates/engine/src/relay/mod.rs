@@ -4,9 +4,13 @@
 //! signature, not B's), are deduplicated by message id, carried at most MAX_RELAY_HOPS
 //! times, and only to peers that asked, so nothing loops.
 //!
+//! A private message to a peer reached only through a relay is sealed to its recipient
+//! ([`sealed`]), so the relay cannot read it.
+//!
 //! Pure: the node (`node/relay.rs`) owns a [`RelayState`].
 
 mod routes;
+pub mod sealed;
 mod seen;
 
 pub use routes::Routes;

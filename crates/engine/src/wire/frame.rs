@@ -183,7 +183,7 @@ pub enum Frame {
         records: Vec<SignedPayload>,
     },
     /// Relaying (PROTOCOL.md §15): a signed statement by a third peer carried for peers that
-    /// cannot reach its author. `kind` says which (`chat`), `hops` how often it was
+    /// cannot reach its author. `kind` says which (`chat`, `sealed`, `ack`), `hops` how often it was
     /// carried already.
     Relay {
         kind: RelayKind,
@@ -203,6 +203,10 @@ pub enum Frame {
 pub enum RelayKind {
     /// A signed chat message (§7.1), checked with its author's key.
     Chat,
+    /// A private message sealed to its recipient (§15.3): the relay passes it on unread.
+    Sealed,
+    /// The recipient's acknowledgement of a sealed private message, carried back (§15.3).
+    Ack,
 }
 
 /// Why a frame could not be encoded or decoded.

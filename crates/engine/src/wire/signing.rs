@@ -19,6 +19,8 @@ pub enum Domain {
     Dm,
     /// A peer's own signed announcement record, passed on by peer exchange.
     Peer,
+    /// The acknowledgement of a relayed private message.
+    RelayAck,
 }
 
 impl Domain {
@@ -30,6 +32,7 @@ impl Domain {
             Domain::Vote => b"p2pchat-tui/v1/vote",
             Domain::Dm => b"p2pchat-tui/v1/dm",
             Domain::Peer => b"p2pchat-tui/v1/peer",
+            Domain::RelayAck => b"p2pchat-tui/v1/relay-ack",
         }
     }
 }

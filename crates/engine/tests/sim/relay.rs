@@ -182,3 +182,42 @@ fn a_relayed_peer_is_a_member_of_a_proposal_and_its_vote_counts() {
         assert!(sim.secure_mode(i), "node {i} is in secure-only mode");
     }
 }
+
+#[test]
+fn a_relayed_private_message_is_sealed_so_the_relay_cannot_read_it() {
+    let mut sim = triangle_without_a_side();
+    let a = sim.id(0);
+    sim.input(
+        2,
+        Input::Command(NetCommand::SendDm {
+            to: "a".into(),
+            body: "the secret plan".into(),
+        }),
+    );
+    sim.run_for(Duration::from_secs(1));
+    let got: Vec<String> = sim
+        .events(0)
+        .filter_map(|e| match e {
+            NetEvent::DirectMessage { body, from, .. } if *from == sim.id(2) => Some(body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec!["the secret plan".to_string()]);
+    assert!(
+        sim.events(2)
+            .any(|e| matches!(e, NetEvent::Delivered { to, .. } if *to == a)),
+        "c learns it was delivered (the acknowledgement came back through b)"
+    );
+    // Everything c sent to b, and everything b sent anywhere: never the text.
+    let to_b = sim.conn_between(2, 1).unwrap();
+    let leaked = sim.nodes[2]
+        .sent
+        .iter()
+        .filter(|(c, _)| *c == to_b)
+        .chain(sim.nodes[1].sent.iter())
+        .any(|(_, f)| String::from_utf8_lossy(f).contains("secret"));
+    assert!(!leaked, "the relay saw the text");
+    assert!(!sim
+        .events(1)
+        .any(|e| matches!(e, NetEvent::DirectMessage { .. })));
+}
