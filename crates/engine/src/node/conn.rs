@@ -245,6 +245,7 @@ impl Node {
             Frame::Peers { records } => self.on_peers_frame(conn, peer, records),
             Frame::Relay { kind, item, hops } => self.on_relay(peer, kind, &item, hops),
             Frame::RelayWant { authors } => self.on_relay_want(peer, authors),
+            Frame::RelayOk { authors } => self.on_relay_ok(peer, authors),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

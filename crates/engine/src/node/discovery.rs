@@ -51,8 +51,11 @@ impl Node {
         let mut addr = from;
         addr.set_port(a.port);
         if let Some(p) = self.peers.get(&a.id) {
-            // Connected already: only a new address (a restart) or a quiet connection is news.
-            if p.dial_addr == addr && !self.is_quiet(p.conn) {
+            // Connected already: only a new port (a restart) or a quiet connection is news.
+            // Another address with the same port is the same peer heard on another interface
+            // or address family (IPv4 broadcast and IPv6 multicast both reach us): dialing it
+            // would only replace a working connection.
+            if p.dial_addr.port() == addr.port() && !self.is_quiet(p.conn) {
                 return;
             }
         }
@@ -88,7 +91,7 @@ impl Node {
     }
 
     /// Nothing was received on `conn` for more than two heartbeats (or it is gone).
-    fn is_quiet(&self, conn: super::io::ConnId) -> bool {
+    pub(super) fn is_quiet(&self, conn: super::io::ConnId) -> bool {
         self.conns.get(&conn).is_none_or(|c| {
             self.now.mono.saturating_duration_since(c.last_rx) > 2 * self.cfg.timing.heartbeat
         })

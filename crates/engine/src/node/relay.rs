@@ -34,6 +34,9 @@ impl Node {
     /// reach directly is asked of the connected peer that most recently gave its record.
     pub(super) fn update_relay_wants(&mut self) {
         let before = self.relayed_peers();
+        if self.stopping {
+            return;
+        }
         let mut wants: std::collections::HashMap<PeerId, Vec<PeerId>> = Default::default();
         for (id, k) in self.pex.table.iter() {
             if self.peers.contains_key(id) || *id == self.id() {
@@ -105,15 +108,45 @@ impl Node {
         }
     }
 
-    /// `peer` connected directly: it no longer needs a relay (its `peer_online` was told).
-    pub(super) fn relay_peer_connected(&mut self, _peer: &PeerId) {
+    /// `peer` connected directly: it no longer needs a relay (its `peer_online` was told),
+    /// and the peers that asked us to carry it learn that we can now.
+    pub(super) fn relay_peer_connected(&mut self, peer: &PeerId) {
+        for asker in self.relay.routes.askers_of(peer) {
+            self.send_relay_ok(asker);
+        }
         self.update_relay_wants();
     }
 
-    /// `peer` went away: forget its routes both ways, ask someone else.
+    /// Tells `asker` which of the authors it asked us for we are connected to (and carry).
+    fn send_relay_ok(&mut self, asker: PeerId) {
+        let authors: Vec<PeerId> = self
+            .relay
+            .routes
+            .serving(&asker)
+            .iter()
+            .filter(|a| self.peers.contains_key(*a))
+            .copied()
+            .collect();
+        if let Some(conn) = self.peers.get(&asker).map(|p| p.conn) {
+            self.send_frame(conn, &Frame::RelayOk { authors });
+        }
+    }
+
+    /// `relay` says which of the authors we asked it for it carries.
+    pub(super) fn on_relay_ok(&mut self, relay: PeerId, authors: Vec<PeerId>) {
+        let before = self.relayed_peers();
+        self.relay.routes.set_confirmed(relay, authors);
+        self.tell_relayed_changes(before);
+    }
+
+    /// `peer` went away: forget its routes both ways, tell the peers that asked us to carry
+    /// it, ask someone else.
     pub(super) fn relay_peer_gone(&mut self, peer: &PeerId) {
         let before = self.relayed_peers();
         self.relay.routes.forget(peer);
+        for asker in self.relay.routes.askers_of(peer) {
+            self.send_relay_ok(asker);
+        }
         self.tell_relayed_changes(before);
         self.update_relay_wants();
     }
@@ -124,6 +157,7 @@ impl Node {
         let mut authors = authors;
         authors.truncate(max);
         self.relay.routes.set_serving(from, authors);
+        self.send_relay_ok(from);
     }
 
     /// A signed chat message we accepted from its author (or by relay): carry it to the

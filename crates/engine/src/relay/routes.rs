@@ -12,6 +12,8 @@ pub struct Routes {
     asked: HashMap<PeerId, Vec<PeerId>>,
     /// asker → the authors it asked us to carry (sorted).
     serving: HashMap<PeerId, Vec<PeerId>>,
+    /// relay → the authors it confirmed it carries (of those asked; sorted).
+    confirmed: HashMap<PeerId, Vec<PeerId>>,
 }
 
 impl Routes {
@@ -27,6 +29,9 @@ impl Routes {
         if self.asked(&relay) == authors.as_slice() {
             return false;
         }
+        if let Some(c) = self.confirmed.get_mut(&relay) {
+            c.retain(|a| authors.binary_search(a).is_ok());
+        }
         if authors.is_empty() {
             self.asked.remove(&relay);
         } else {
@@ -35,10 +40,28 @@ impl Routes {
         true
     }
 
-    /// The relay that carries `author` to us, if we asked one.
+    /// `relay` says which of the authors we asked it carries now.
+    pub fn set_confirmed(&mut self, relay: PeerId, mut authors: Vec<PeerId>) {
+        let asked = self.asked(&relay).to_vec();
+        authors.retain(|a| asked.binary_search(a).is_ok());
+        authors.sort();
+        authors.dedup();
+        if authors.is_empty() {
+            self.confirmed.remove(&relay);
+        } else {
+            self.confirmed.insert(relay, authors);
+        }
+    }
+
+    /// What `asker` asked us for.
+    pub fn serving(&self, asker: &PeerId) -> &[PeerId] {
+        self.serving.get(asker).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The relay that carries `author` to us (asked, and confirmed by it).
     pub fn via(&self, author: &PeerId) -> Option<PeerId> {
         let mut relays: Vec<&PeerId> = self
-            .asked
+            .confirmed
             .iter()
             .filter(|(_, a)| a.binary_search(author).is_ok())
             .map(|(r, _)| r)
@@ -47,9 +70,9 @@ impl Routes {
         relays.first().map(|r| **r)
     }
 
-    /// Every author reached through a relay.
+    /// Every author reached through a relay (confirmed).
     pub fn relayed(&self) -> Vec<PeerId> {
-        let mut out: Vec<PeerId> = self.asked.values().flatten().copied().collect();
+        let mut out: Vec<PeerId> = self.confirmed.values().flatten().copied().collect();
         out.sort();
         out.dedup();
         out
@@ -84,6 +107,7 @@ impl Routes {
     /// `peer` is gone: it relays nothing for us and we relay nothing for it.
     pub fn forget(&mut self, peer: &PeerId) -> bool {
         self.serving.remove(peer);
+        self.confirmed.remove(peer);
         self.asked.remove(peer).is_some()
     }
 }
@@ -98,7 +122,10 @@ mod tests {
         let mut r = Routes::default();
         assert!(r.set_asked(b, vec![a]));
         assert!(!r.set_asked(b, vec![a]));
+        assert_eq!(r.via(&a), None, "not before b confirms");
+        r.set_confirmed(b, vec![a, c]);
         assert_eq!(r.via(&a), Some(b));
+        assert_eq!(r.via(&c), None, "only what was asked");
         r.set_serving(c, vec![a, c]);
         assert_eq!(r.askers_of(&a), vec![c]);
         assert!(r.askers_of(&c).is_empty(), "never relay a peer to itself");

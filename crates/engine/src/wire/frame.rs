@@ -195,6 +195,11 @@ pub enum Frame {
     RelayWant {
         authors: Vec<PeerId>,
     },
+    /// Relaying: of the authors the receiver asked for, those the sender is connected to and
+    /// carries now; sent in answer to `relay_want` and again whenever that changes.
+    RelayOk {
+        authors: Vec<PeerId>,
+    },
 }
 
 /// What a `relay` frame carries.

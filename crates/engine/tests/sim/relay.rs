@@ -221,3 +221,27 @@ fn a_relayed_private_message_is_sealed_so_the_relay_cannot_read_it() {
         .events(1)
         .any(|e| matches!(e, NetEvent::DirectMessage { .. })));
 }
+
+#[test]
+fn a_partition_offers_no_false_relay() {
+    let mut sim = Sim::new();
+    for (k, name) in ["a", "b", "c", "d"].iter().enumerate() {
+        sim.add(name, k as u8 + 1, vec![]);
+    }
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("meshed");
+    // {a, b} | {c, d}: nobody on one side reaches anyone on the other, so nobody can relay.
+    sim.group[2] = 1;
+    sim.group[3] = 1;
+    sim.run_for(Duration::from_secs(30));
+    for i in 0..4 {
+        assert!(
+            !sim.events(i).any(|e| matches!(e, NetEvent::PeerVia { .. })),
+            "node {i} claims a relay across the partition"
+        );
+    }
+    sim.group[2] = 0;
+    sim.group[3] = 0;
+    sim.run_until(Duration::from_secs(40), |s| s.fully_meshed())
+        .expect("healed");
+}
