@@ -152,6 +152,7 @@ fn a_firewall_between_a_and_c_is_bridged_by_b_and_the_private_message_stays_seal
     });
     // Relay latency: Alice's message to Carol's screen, through Bob.
     let mut lat = Vec::new();
+    let mut direct = Vec::new();
     for k in 0..20 {
         let body = format!("through bob {k}");
         let sent = Instant::now();
@@ -161,10 +162,23 @@ fn a_firewall_between_a_and_c_is_bridged_by_b_and_the_private_message_stays_seal
             e["event"] == "message" && e["body"] == b2.as_str()
         });
         lat.push(at.saturating_duration_since(sent));
+        // The same message reached Bob directly: the baseline one hop less.
+        let b3 = body.clone();
+        let (at_b, _) = b.wait_since(sent, "direct message", T, move |e| {
+            e["event"] == "message" && e["body"] == b3.as_str()
+        });
+        direct.push(at_b.saturating_duration_since(sent));
     }
+    direct.sort();
+    println!(
+        "reach: direct (A to B) latency over 20: median {} us, max {} us",
+        direct[10].as_micros(),
+        direct[19].as_micros()
+    );
+    let in_order: Vec<u128> = lat.iter().map(|d| d.as_micros()).collect();
     lat.sort();
     println!(
-        "reach: relayed message latency over 20: median {} us, max {} us",
+        "reach: relayed message latency over 20: median {} us, max {} us (in order: {in_order:?})",
         lat[10].as_micros(),
         lat[19].as_micros()
     );
