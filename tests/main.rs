@@ -11,6 +11,7 @@ mod pure {
     mod cells;
     mod fixtures;
     mod layering;
+    mod reach;
     mod render;
     mod robustness;
     mod store_render;

@@ -14,6 +14,10 @@ use crate::wire::{Domain, Frame, PeerId, SignedPayload};
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// BOOK_ROUNDS: how many rounds of failed dials an address-book entry gets without a fresh
+/// record of its peer (PEX_RETRY apart).
+const BOOK_ROUNDS: u32 = 4;
+
 impl Node {
     /// At start: sign our record and start dialing the address book.
     pub(super) fn reach_start(&mut self) {
@@ -71,6 +75,13 @@ impl Node {
         }
         for id in self.pex.table.expire(self.now.unix_ms) {
             if !self.in_address_book(&id) {
+                self.pex.dialer.remove(&id);
+            }
+        }
+        // An address-book peer with no fresh record is tried for BOOK_ROUNDS rounds, not
+        // forever (it comes back by discovery, a record, or dialing us).
+        for id in self.pex.dialer.given_up(BOOK_ROUNDS) {
+            if self.pex.table.get(&id).is_none() {
                 self.pex.dialer.remove(&id);
             }
         }

@@ -23,6 +23,8 @@ pub struct Attempt {
     pub last_error: Option<String>,
     /// A whole round of addresses failed: not reachable directly (a relay may help).
     pub unreachable: bool,
+    /// How many whole rounds failed.
+    pub rounds: u32,
 }
 
 /// Every peer being tried.
@@ -46,6 +48,7 @@ impl Dialer {
             next_try: Some(now),
             last_error: None,
             unreachable: false,
+            rounds: 0,
         });
         let mut fresh = false;
         for addr in addrs {
@@ -112,6 +115,7 @@ impl Dialer {
         if a.next >= a.addrs.len() {
             a.next = 0;
             a.unreachable = true;
+            a.rounds += 1;
             a.next_try = Some(now + PEX_RETRY);
         } else {
             a.next_try = Some(now);
@@ -159,6 +163,15 @@ impl Dialer {
 
     pub fn remove(&mut self, id: &PeerId) {
         self.connected(id);
+    }
+
+    /// Peers whose last `rounds` or more rounds all failed.
+    pub fn given_up(&self, rounds: u32) -> Vec<PeerId> {
+        self.by_id
+            .iter()
+            .filter(|(_, a)| a.rounds >= rounds && a.pending.is_none())
+            .map(|(id, _)| *id)
+            .collect()
     }
 }
 
