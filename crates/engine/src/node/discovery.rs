@@ -79,12 +79,11 @@ impl Node {
         let first = *self.first_heard.entry(a.id).or_insert(now);
         let waited_long = now.duration_since(first) > 2 * self.cfg.timing.announce_interval;
         if self.id() < a.id || waited_long {
-            // Announcements cost nothing to forge: the dials they cause are budgeted, in total
-            // and per announced address.
-            let limits = &self.cfg.limits;
-            if self.admission.allow_discovery_dial(addr.ip(), limits, now) {
-                self.dial(addr);
-            }
+            // One dial at a time per peer (it may be heard on IPv4 and IPv6 at once), through
+            // the dialer; announcements cost nothing to forge, so the dials they cause are
+            // budgeted, in total and per announced address (`pex_dials`).
+            self.pex.dialer.heard(a.id, addr, now);
+            self.pex_dials();
         } else {
             self.reply_announce();
         }

@@ -98,11 +98,21 @@ impl Node {
     pub(super) fn pex_dials(&mut self) {
         let now = self.now.mono;
         for (id, addr) in self.pex.dialer.due(now) {
-            if self.peers.contains_key(&id) {
+            // Connected on a live connection at that port: nothing to dial. (A quiet one, or
+            // a new port after a restart, is worth a dial that may replace it.)
+            if self
+                .peers
+                .get(&id)
+                .is_some_and(|p| p.dial_addr.port() == addr.port() && !self.is_quiet(p.conn))
+            {
                 self.pex.dialer.connected(&id);
                 continue;
             }
-            if self.peers.values().any(|p| p.dial_addr == addr) {
+            if self
+                .peers
+                .iter()
+                .any(|(pid, p)| *pid != id && p.dial_addr == addr && !self.is_quiet(p.conn))
+            {
                 self.pex
                     .dialer
                     .failed(addr, "address of another connected peer", now);

@@ -25,6 +25,9 @@ pub struct Attempt {
     pub unreachable: bool,
     /// How many whole rounds failed.
     pub rounds: u32,
+    /// Known only from announcements: forgotten when its round fails (the next
+    /// announcement offers it again), never retried on its own.
+    heard_only: bool,
 }
 
 /// Every peer being tried.
@@ -49,7 +52,9 @@ impl Dialer {
             last_error: None,
             unreachable: false,
             rounds: 0,
+            heard_only: false,
         });
+        a.heard_only = false;
         let mut fresh = false;
         for addr in addrs {
             if !a.addrs.contains(addr) && a.addrs.len() < 2 * MAX_RECORD_ADDRS {
@@ -60,6 +65,33 @@ impl Dialer {
         if fresh && a.pending.is_none() && a.unreachable {
             a.next_try = Some(now);
         }
+    }
+
+    /// An announcement of `id` from `addr` says to dial it now: first that address, unless a
+    /// dial to the peer is under way (one at a time per peer, so two dials to two of its
+    /// addresses never race each other).
+    pub fn heard(&mut self, id: PeerId, addr: SocketAddr, now: Instant) {
+        if !self.by_id.contains_key(&id) && self.by_id.len() >= MAX_PEX_RECORDS + MAX_ADDRESS_BOOK {
+            return;
+        }
+        let a = self.by_id.entry(id).or_insert_with(|| Attempt {
+            addrs: Vec::new(),
+            next: 0,
+            pending: None,
+            next_try: None,
+            last_error: None,
+            unreachable: false,
+            rounds: 0,
+            heard_only: true,
+        });
+        if a.pending.is_some() {
+            return;
+        }
+        a.addrs.retain(|x| *x != addr);
+        a.addrs.insert(0, addr);
+        a.addrs.truncate(2 * MAX_RECORD_ADDRS);
+        a.next = 0;
+        a.next_try = Some(now);
     }
 
     /// The dials due now: one address per peer not already being dialed.
@@ -112,7 +144,9 @@ impl Dialer {
         a.pending = None;
         a.last_error = Some(error.to_string());
         a.next += 1;
-        if a.next >= a.addrs.len() {
+        if a.next >= a.addrs.len() && a.heard_only {
+            self.by_id.remove(&id);
+        } else if a.next >= a.addrs.len() {
             a.next = 0;
             a.unreachable = true;
             a.rounds += 1;
@@ -151,6 +185,11 @@ impl Dialer {
                 a.next_try = Some(now + Duration::from_secs(1));
             }
         }
+    }
+
+    /// True while a dial to `id` is under way.
+    pub fn is_dialing(&self, id: &PeerId) -> bool {
+        self.by_id.get(id).is_some_and(|a| a.pending.is_some())
     }
 
     pub fn get(&self, id: &PeerId) -> Option<&Attempt> {
