@@ -237,4 +237,24 @@ mod tests {
         d.connected(&id);
         assert!(d.get(&id).is_none());
     }
+
+    #[test]
+    fn a_peer_heard_on_two_addresses_is_dialed_once_at_a_time_and_forgotten_on_failure() {
+        let t0 = Instant::now();
+        let mut d = Dialer::default();
+        let id = PeerId([2; 32]);
+        let v4: SocketAddr = "10.0.0.2:8080".parse().unwrap();
+        let v6: SocketAddr = "[fe80::2%2]:8080".parse().unwrap();
+        d.heard(id, v4, t0);
+        assert_eq!(d.due(t0), vec![(id, v4)]);
+        // Heard over IPv6 while the IPv4 dial is under way: no second, racing dial.
+        d.heard(id, v6, t0);
+        assert!(d.due(t0).is_empty());
+        assert!(d.is_dialing(&id));
+        d.failed(v4, "refused", t0);
+        // Known only from announcements: forgotten; the next one offers it again.
+        assert!(d.get(&id).is_none());
+        d.heard(id, v6, t0);
+        assert_eq!(d.due(t0), vec![(id, v6)]);
+    }
 }
