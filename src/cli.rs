@@ -36,7 +36,8 @@ pub struct Cli {
     #[arg(long = "peer", value_name = "HOST:PORT", value_parser = parse_peer)]
     pub peers: Vec<SocketAddr>,
 
-    /// Discover and advertise on this network interface only (repeatable; default: all)
+    /// Discover, advertise and accept connections on this network interface only (repeatable;
+    /// default: all)
     #[arg(long = "interface", value_name = "NAME")]
     pub interfaces: Vec<String>,
 

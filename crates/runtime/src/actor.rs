@@ -130,6 +130,7 @@ pub async fn start(
         reach: reach_cfg,
     };
     let node = Node::new(identity, node_cfg, now());
+    let allowed_local = reach::allowed_local(&cfg.reach);
     let budget = OutboundBudget::new(
         cfg.limits.outbound_queue_bytes,
         cfg.limits.outbound_total_bytes,
@@ -145,6 +146,7 @@ pub async fn start(
         listener,
         udp,
         udp6,
+        allowed_local,
         state_file,
         cmd_rx,
         event_tx,
@@ -204,6 +206,8 @@ struct NetActor {
     udp: UdpSocket,
     /// IPv6 link-local multicast discovery, when on.
     udp6: Option<udp6::Discovery6>,
+    /// With `--interface`: the local addresses connections are accepted on.
+    allowed_local: Option<Vec<IpAddr>>,
     state_file: Option<StateFile>,
     cmd_rx: mpsc::Receiver<NetCommand>,
     event_tx: mpsc::Sender<NetEvent>,
@@ -269,6 +273,7 @@ impl NetActor {
                     Err(error) => Input::DialFailed { addr, error },
                 },
                 accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) if !self.on_chosen_interface(&stream) => continue,
                     Ok((stream, addr)) if self.node.can_accept() => self.opened(stream, addr, false),
                     Ok(_) => continue,
                     Err(e) => {
@@ -301,6 +306,14 @@ impl NetActor {
             }
         }
         self.shutdown().await;
+    }
+
+    /// With `--interface`, a connection that arrived on another interface's address is
+    /// closed at once.
+    fn on_chosen_interface(&self, stream: &TcpStream) -> bool {
+        stream
+            .local_addr()
+            .is_ok_and(|local| reach::accepts_on(self.allowed_local.as_deref(), local))
     }
 
     fn opened(&mut self, stream: TcpStream, addr: SocketAddr, outbound: bool) -> Input {

@@ -118,3 +118,47 @@ pub fn canonical(addr: SocketAddr) -> SocketAddr {
         v4 => v4,
     }
 }
+
+/// With `--interface`: the local addresses a connection may arrive on (the chosen
+/// interfaces' addresses); `None` without it (any). Loopback is always allowed (same host).
+pub fn allowed_local(opts: &ReachOptions) -> Option<Vec<IpAddr>> {
+    if opts.interfaces.is_empty() {
+        return None;
+    }
+    Some(selected_interfaces(opts).iter().map(|i| i.ip()).collect())
+}
+
+/// True if a connection accepted on local address `local` may go on under `allowed`.
+pub fn accepts_on(allowed: Option<&[IpAddr]>, local: SocketAddr) -> bool {
+    let ip = canonical(local).ip();
+    ip.is_loopback() || allowed.is_none_or(|a| a.contains(&ip))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_chosen_interfaces_addresses_accept_and_mapped_v4_is_plain_v4() {
+        let lan: IpAddr = "10.0.0.5".parse().unwrap();
+        let allowed = vec![lan];
+        assert!(accepts_on(Some(&allowed), "10.0.0.5:8080".parse().unwrap()));
+        assert!(accepts_on(
+            Some(&allowed),
+            "[::ffff:10.0.0.5]:8080".parse().unwrap()
+        ));
+        assert!(!accepts_on(
+            Some(&allowed),
+            "192.168.9.1:8080".parse().unwrap()
+        ));
+        assert!(accepts_on(
+            Some(&allowed),
+            "127.0.0.1:8080".parse().unwrap()
+        ));
+        assert!(accepts_on(None, "192.168.9.1:8080".parse().unwrap()));
+        assert_eq!(
+            canonical("[::ffff:10.0.0.5]:1".parse().unwrap()),
+            "10.0.0.5:1".parse::<SocketAddr>().unwrap()
+        );
+    }
+}
