@@ -220,6 +220,18 @@ impl Node {
         }
     }
 
+    /// Passes a refreshed record of our peer `subject` to the peers that asked us to relay it.
+    fn give_to_askers(&mut self, subject: PeerId, signed: SignedPayload) {
+        let frame = Frame::Peers {
+            records: vec![signed],
+        };
+        for asker in self.relay.routes.askers_of(&subject) {
+            if let Some(conn) = self.peers.get(&asker).map(|p| p.conn) {
+                self.send_frame(conn, &frame);
+            }
+        }
+    }
+
     /// A `peers` frame from the established peer `from`.
     pub(super) fn on_peers_frame(
         &mut self,
@@ -278,11 +290,21 @@ impl Node {
             }
             let subject = record.id;
             let addrs = dial_addrs(&record, via_ip);
+            let what = |r: &PeerRecord| (r.addrs.clone(), r.port, r.name.clone());
+            let changed = self
+                .pex
+                .table
+                .get(&subject)
+                .is_none_or(|k| what(&k.record) != what(&record));
             self.pex.table.insert(record, sp.clone(), from, via_ip);
-            if self.peers.contains_key(&subject) {
-                // Our own peer's fresh record: pass it on (connected peers pass on the
-                // records of the peers they are connected to). Never dialed: it is connected.
+            if self.peers.contains_key(&subject) && changed {
+                // Our own peer's new record: pass it on (connected peers pass on the records
+                // of the peers they are connected to). Never dialed: it is connected.
                 self.give_to_others(subject, sp);
+            } else if self.peers.contains_key(&subject) {
+                // Only its timestamp is new (the periodic refresh): the peers connected to it
+                // have it from it; those that reach it through us need it to stay fresh.
+                self.give_to_askers(subject, sp);
             } else {
                 self.pex.dialer.offer(subject, &addrs, now);
             }

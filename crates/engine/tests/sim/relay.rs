@@ -245,3 +245,22 @@ fn a_partition_offers_no_false_relay() {
     sim.run_until(Duration::from_secs(40), |s| s.fully_meshed())
         .expect("healed");
 }
+
+#[test]
+fn a_relay_route_outlives_the_record_age_because_refreshes_reach_the_asker() {
+    let mut sim = triangle_without_a_side();
+    let a = sim.id(0);
+    // Records are refused after 10 minutes: the route must be kept up by refreshes.
+    sim.run_for(Duration::from_secs(25 * 60));
+    assert!(
+        !sim.events(2)
+            .any(|e| matches!(e, NetEvent::PeerOffline { id, .. } if *id == a)),
+        "a dropped out of c's list"
+    );
+    send(&mut sim, 0, "still here after 25 minutes");
+    sim.run_for(Duration::from_secs(1));
+    assert_eq!(
+        bodies_from(&sim, 2, &a),
+        vec!["still here after 25 minutes".to_string()]
+    );
+}
