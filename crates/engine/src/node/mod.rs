@@ -10,6 +10,7 @@ mod dm;
 mod handshake;
 mod io;
 // `node::Node` keeps its file name from before the crate split (core/node.rs).
+mod net_report;
 #[allow(clippy::module_inception)]
 mod node;
 pub mod rate;
