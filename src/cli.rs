@@ -36,6 +36,15 @@ pub struct Cli {
     #[arg(long = "peer", value_name = "HOST:PORT", value_parser = parse_peer)]
     pub peers: Vec<SocketAddr>,
 
+    /// Discover, advertise and accept connections on this network interface only (repeatable;
+    /// default: all)
+    #[arg(long = "interface", value_name = "NAME")]
+    pub interfaces: Vec<String>,
+
+    /// No IPv6 link-local multicast discovery (it is off anyway when --broadcast is given)
+    #[arg(long)]
+    pub no_ipv6_discovery: bool,
+
     /// Heartbeat interval in milliseconds
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(50..=60_000))]
     pub heartbeat_ms: u64,

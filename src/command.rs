@@ -15,6 +15,8 @@ pub enum UserCommand {
     },
     List,
     Status,
+    /// Network diagnostics (`/net`).
+    Net,
     Crypto,
     Help,
     Quit,
@@ -58,6 +60,7 @@ impl UserCommand {
             UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
             UserCommand::List => NetCommand::ListPeers,
             UserCommand::Status => NetCommand::Status,
+            UserCommand::Net => NetCommand::Net,
             UserCommand::Crypto => NetCommand::Identity,
             UserCommand::Quit => NetCommand::Quit,
             UserCommand::Connect(addr) => NetCommand::Connect { addr },
@@ -95,6 +98,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("/me ACTION", "send an action, shown as * NAME ACTION"),
     ("/list", "list connected peers"),
     ("/status", "show own identity, peer count and mode"),
+    ("/net", "interfaces, discovery, who is reachable, why not"),
     ("/crypto", "show own public key and key file"),
     ("/connect HOST:PORT", "dial a peer directly"),
     (
@@ -182,6 +186,7 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
         "unsigned" => needs_text(false),
         "list" | "peers" => no_args(UserCommand::List),
         "status" => no_args(UserCommand::Status),
+        "net" => no_args(UserCommand::Net),
         "crypto" => no_args(UserCommand::Crypto),
         "help" => no_args(UserCommand::Help),
         "quit" | "exit" => no_args(UserCommand::Quit),

@@ -76,6 +76,12 @@ fn run(cli: Cli) -> Result<(), String> {
         state_file: Some(profile.state_path()),
         key_file: profile.key_path().display().to_string(),
         history: Some(profile.history_path()),
+        // IPv6 multicast discovery only on real networks: never with --broadcast (loopback
+        // runs and every test), where multicast could leave the machine.
+        reach: net::ReachOptions {
+            interfaces: cli.interfaces.clone(),
+            ipv6_discovery: cli.broadcast.is_empty() && !cli.no_ipv6_discovery,
+        },
     };
     let saved_path = profile.dir().join(p2pchat_tui::tui::saved::FILE_NAME);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -13,6 +13,7 @@ mod pure {
     mod fixtures;
     mod layering;
     mod notify_render;
+    mod reach;
     mod render;
     mod robustness;
     mod shell_render;
@@ -26,6 +27,7 @@ mod process {
     mod hostile;
     mod loopback;
     mod notify;
+    mod reach;
     mod voting;
 }
 
@@ -33,6 +35,7 @@ mod netns {
     mod backfill;
     mod chat;
     mod faults;
+    mod reach;
 }
 
 mod tmux {

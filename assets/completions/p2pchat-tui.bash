@@ -23,7 +23,7 @@ _p2pchat__tui() {
 
     case "${cmd}" in
         p2pchat__tui)
-            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --bell --notify --max-store-mb --max-author-mb --retention-days --help --version"
+            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --interface --no-ipv6-discovery --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --bell --notify --max-store-mb --max-author-mb --retention-days --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -58,6 +58,10 @@ _p2pchat__tui() {
                     return 0
                     ;;
                 --peer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interface)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -4,6 +4,7 @@ complete -c p2pchat-tui -l bind -d 'Address to listen on' -r
 complete -c p2pchat-tui -l discovery-port -d 'UDP port for discovery announcements (shared by every instance on a host)' -r
 complete -c p2pchat-tui -l broadcast -d 'Announce to this address instead of every interface\'s broadcast address (repeatable), e.g. 127.255.255.255 for peers on this machine only' -r
 complete -c p2pchat-tui -l peer -d 'Dial this peer directly, for networks that block broadcast (repeatable)' -r
+complete -c p2pchat-tui -l interface -d 'Discover, advertise and accept connections on this network interface only (repeatable; default: all)' -r
 complete -c p2pchat-tui -l heartbeat-ms -d 'Heartbeat interval in milliseconds' -r
 complete -c p2pchat-tui -l peer-timeout-ms -d 'Drop a peer heard nothing from for this many milliseconds' -r
 complete -c p2pchat-tui -l proposal-ttl-secs -d 'How long a proposal stays open, in seconds' -r
@@ -29,6 +30,7 @@ false\t''"
 complete -c p2pchat-tui -l max-store-mb -d 'Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it, the largest author\'s first' -r
 complete -c p2pchat-tui -l max-author-mb -d 'Most megabytes (MiB) of stored messages from any one author; their oldest are pruned past it' -r
 complete -c p2pchat-tui -l retention-days -d 'Stored messages older than this many days are pruned (and not offered to peers)' -r
+complete -c p2pchat-tui -l no-ipv6-discovery -d 'No IPv6 link-local multicast discovery (it is off anyway when --broadcast is given)'
 complete -c p2pchat-tui -l headless -d 'No interface: read commands on stdin, write JSON events on stdout, one per line'
 complete -c p2pchat-tui -l no-color -d 'No colours (as does the NO_COLOR environment variable); selection stays visible'
 complete -c p2pchat-tui -l no-mouse -d 'Leave the mouse to the terminal (text selection without Shift; no clicks or wheel)'

@@ -58,6 +58,8 @@ pub enum NetCommand {
     Block { who: String, blocked: bool },
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
     Quit,
+    /// Answered by [`NetEvent::Net`]: interfaces, discovery, and why unconnected peers are.
+    Net,
 }
 
 /// Why a peer went offline.
@@ -105,6 +107,27 @@ pub struct PeerInfo {
     pub name: String,
     pub fingerprint: String,
     pub addr: String,
+    /// Reached only through this peer (its name), when not connected directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// One peer as `/net` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetPeer {
+    pub id: String,
+    pub fingerprint: String,
+    pub name: String,
+    /// `connected`, `via NAME (...)`, or why not: `refused: ...`, `timed out: ...`,
+    /// `wrong version`, `not heard`, `dialing`.
+    pub status: String,
+    /// Every address known for it (connection, signed record, address book, announcement).
+    pub addrs: Vec<String>,
+    /// The IP its last announcement came from, and when (Unix milliseconds).
+    pub heard_from: Option<String>,
+    pub heard_at_ms: Option<i64>,
+    /// The peer that first passed on its signed record (peer exchange).
+    pub record_from: Option<String>,
 }
 
 /// Outcome of a closed proposal.
@@ -158,6 +181,24 @@ pub enum NetEvent {
         addr: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         quiet: bool,
+    },
+    /// A peer we cannot connect to is reachable through `via` (a relay): its messages come
+    /// relayed. It goes away with `PeerOffline`, or becomes direct with `PeerOnline`.
+    PeerVia {
+        id: String,
+        name: String,
+        fingerprint: String,
+        via: String,
+        via_name: String,
+    },
+    /// The answer to [`NetCommand::Net`].
+    Net {
+        interfaces: Vec<String>,
+        discovery_port: u16,
+        announce_to: Vec<String>,
+        listen_port: u16,
+        advertised: Vec<String>,
+        peers: Vec<NetPeer>,
     },
     /// `quiet`: the leave is folded, as for `PeerOnline`.
     PeerOffline {

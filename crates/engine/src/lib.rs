@@ -9,6 +9,8 @@
 //! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
 //!   go out as [`node::Output`] values.
 //! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
+//! - [`pex`]: peer exchange (signed peer records, their table, the dialer, `/net`).
+//! - [`relay`]: relaying for pairs that cannot connect (routes, dedup).
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -21,6 +23,8 @@ pub mod limits;
 pub mod lines;
 pub mod mention;
 pub mod node;
+pub mod pex;
+pub mod relay;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod voting;

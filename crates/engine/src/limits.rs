@@ -134,3 +134,35 @@ impl Default for Timing {
 /// reserved peer slots): most keys remembered. Past it, the keys neither verified nor blocked that
 /// were seen longest ago are forgotten (a forgotten key is "new" again if it comes back).
 pub const MAX_KNOWN_KEYS: usize = 4096;
+
+/// MAX_PEX_RECORDS: most signed peer records (peer exchange) a node keeps; past it the record
+/// with the oldest timestamp is forgotten.
+pub const MAX_PEX_RECORDS: usize = 1024;
+/// MAX_PEX_PER_FRAME: most records in one `peers` frame; a frame with more is refused whole.
+pub const MAX_PEX_PER_FRAME: usize = 64;
+/// MAX_RECORD_ADDRS: most addresses one peer record may list; a record with more is refused.
+pub const MAX_RECORD_ADDRS: usize = 8;
+/// PEX_RECORD_MAX_AGE: a record signed longer ago than this is stale and refused.
+pub const PEX_RECORD_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+/// PEX_REFRESH: how often a node signs a fresh record of itself and gives it to its peers.
+pub const PEX_REFRESH: std::time::Duration = std::time::Duration::from_secs(2 * 60);
+/// PEX_RECORDS_PER_SEC: records taken from one connection per second (bursts of
+/// PEX_RECORD_BURST); records past it are dropped unread.
+pub const PEX_RECORDS_PER_SEC: u32 = 32;
+/// PEX_RECORD_BURST: see PEX_RECORDS_PER_SEC.
+pub const PEX_RECORD_BURST: u32 = 256;
+/// PEX_RETRY: how long after every address of a known, unconnected peer failed it is tried
+/// again (while its record is fresh, or for address-book entries).
+pub const PEX_RETRY: std::time::Duration = std::time::Duration::from_secs(15);
+/// MAX_ADDRESS_BOOK: most (peer, address) pairs that worked remembered in the profile; past
+/// it the one that worked longest ago is forgotten.
+pub const MAX_ADDRESS_BOOK: usize = 256;
+/// MAX_HEARD: most senders of announcements remembered for `/net` (the oldest forgotten).
+pub const MAX_HEARD: usize = 256;
+/// MAX_RELAY_HOPS: a relayed item is carried at most this many times; one that arrives
+/// with this many hops is delivered but not passed on.
+pub const MAX_RELAY_HOPS: u8 = 2;
+/// MAX_RELAY_SEEN: message ids remembered as already relayed (dedup; the oldest forgotten).
+pub const MAX_RELAY_SEEN: usize = 8192;
+/// MAX_RELAY_ROUTES: most (unreachable author, relay) pairs a node keeps.
+pub const MAX_RELAY_ROUTES: usize = 1024;

@@ -30,6 +30,8 @@ pub struct SimNode {
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
     /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
     pub charged: Vec<(ConnId, u64)>,
+    /// The sim's address book: (peer, address) pairs that worked, newest last.
+    pub book: Vec<(PeerId, SocketAddr)>,
 }
 
 pub struct Sim {
@@ -47,6 +49,11 @@ pub struct Sim {
     pub cut: Vec<bool>,
     /// Partition group of each node; traffic crosses only within a group.
     pub group: Vec<u8>,
+    /// Broadcast domain (subnet) of each node; announcements reach only their own domain,
+    /// while connections are routed between domains.
+    pub domain: Vec<u8>,
+    /// The broadcast domain of the nodes added from now on.
+    pub next_domain: u8,
     /// Every connection passes through a relaying man in the middle: its two ends ran Noise
     /// with the relay, not with each other, so their handshake hashes differ.
     pub relayed: bool,
@@ -82,6 +89,8 @@ impl Sim {
             next_conn: 1,
             cut: Vec::new(),
             group: Vec::new(),
+            domain: Vec::new(),
+            next_domain: 0,
             relayed: false,
             blocked: Vec::new(),
             limits: Limits::default(),
@@ -125,6 +134,10 @@ impl Sim {
             key_file: "(sim)".into(),
             saved: Default::default(),
             known_keys: Vec::new(),
+            reach: crate::pex::ReachConfig {
+                advertise: vec![addr],
+                ..Default::default()
+            },
         };
         let node = Node::new(identity, cfg, self.at());
         self.nodes.push(SimNode {
@@ -138,9 +151,11 @@ impl Sim {
             kept_at: HashMap::new(),
             outbox: Vec::new(),
             charged: Vec::new(),
+            book: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
+        self.domain.push(self.next_domain);
         self.input(i, Input::Start);
         i
     }
@@ -193,7 +208,7 @@ impl Sim {
             Output::Announce { datagram } => {
                 let from = SocketAddr::new(self.nodes[i].addr, DISCOVERY_PORT);
                 for j in 0..self.nodes.len() {
-                    if j != i && self.reachable(i, j) {
+                    if j != i && self.reachable(i, j) && self.domain[i] == self.domain[j] {
                         self.schedule(
                             lat,
                             j,
@@ -340,6 +355,11 @@ impl Sim {
                     .filter_map(|(ts, id, p)| held_row(*ts, id, p))
                     .collect();
                 self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });
+            }
+            Output::AddressWorked { id, addr } => {
+                let book = &mut self.nodes[i].book;
+                book.retain(|(b, a)| !(*b == id && *a == addr));
+                book.push((id, addr));
             }
             Output::Shutdown => self.nodes[i].stopped = true,
         }
@@ -526,6 +546,11 @@ impl Sim {
             key_file: "(sim)".into(),
             saved: Default::default(),
             known_keys: Vec::new(),
+            reach: crate::pex::ReachConfig {
+                advertise: vec![self.nodes[i].addr],
+                address_book: self.nodes[i].book.iter().rev().copied().collect(),
+                ..Default::default()
+            },
         };
         self.nodes[i].node = Node::new(identity, cfg, self.at());
         self.nodes[i].stopped = false;

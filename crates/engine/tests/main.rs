@@ -10,6 +10,8 @@ mod pure {
 mod sim {
     mod backfill;
     mod crowd;
+    mod pex;
+    mod relay;
     mod simulator;
     mod spoof;
     mod sync;

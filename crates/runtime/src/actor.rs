@@ -10,7 +10,7 @@ use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBO
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use crate::handle::NetHandle;
 use crate::store::{History, StateFile};
-use crate::udp;
+use crate::{reach, udp, udp6};
 use bytes::Bytes;
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_engine::identity::Identity;
@@ -43,6 +43,8 @@ pub struct NetConfig {
     pub key_file: String,
     /// The history database (`history.db`); `None` keeps no history.
     pub history: Option<std::path::PathBuf>,
+    /// `--interface`, IPv6 discovery.
+    pub reach: crate::reach::ReachOptions,
 }
 
 /// How often replay marks are saved when they changed.
@@ -54,7 +56,16 @@ pub async fn start(
     identity: Identity,
     cfg: NetConfig,
 ) -> std::io::Result<(NetHandle, mpsc::Receiver<NetEvent>, JoinHandle<()>)> {
-    let (listener, port_note) = bind_listener(cfg.bind, cfg.port).await?;
+    // With IPv6 discovery, listen on both families (IPv4 peers arrive as mapped addresses,
+    // made plain again in `opened`); without IPv6 on the host, IPv4 alone.
+    let dual = cfg.reach.ipv6_discovery && cfg.bind == IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let (listener, port_note) = match dual {
+        true => match bind_listener(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED), cfg.port).await {
+            Ok(l) => l,
+            Err(_) => bind_listener(cfg.bind, cfg.port).await?,
+        },
+        false => bind_listener(cfg.bind, cfg.port).await?,
+    };
     let udp = udp::bind_discovery(cfg.discovery_port).map_err(|e| {
         std::io::Error::new(
             e.kind(),
@@ -83,6 +94,30 @@ pub async fn start(
         }
         None => Default::default(),
     };
+    let udp6 = match cfg.reach.ipv6_discovery {
+        true => udp6::bind_discovery6(cfg.discovery_port, &reach::selected_interfaces(&cfg.reach)),
+        false => None,
+    };
+    let mut announce_to: Vec<String> = reach::broadcast_targets(&cfg.broadcast, &cfg.reach)
+        .iter()
+        .map(|ip| format!("{ip}:{}", cfg.discovery_port))
+        .collect();
+    if let Some(d) = &udp6 {
+        for ix in &d.ifindexes {
+            announce_to.push(format!(
+                "[{}%{ix}]:{}",
+                udp6::DISCOVERY_GROUP,
+                cfg.discovery_port
+            ));
+        }
+    }
+    let reach_cfg = reach::reach_config(
+        &cfg.reach,
+        cfg.bind,
+        cfg.discovery_port,
+        announce_to,
+        archive.address_book(),
+    );
     let node_cfg = NodeConfig {
         name: cfg.name.clone(),
         listen_port,
@@ -92,8 +127,10 @@ pub async fn start(
         key_file: cfg.key_file.clone(),
         saved,
         known_keys: archive.known_keys(),
+        reach: reach_cfg,
     };
     let node = Node::new(identity, node_cfg, now());
+    let allowed_local = reach::allowed_local(&cfg.reach);
     let budget = OutboundBudget::new(
         cfg.limits.outbound_queue_bytes,
         cfg.limits.outbound_total_bytes,
@@ -108,6 +145,8 @@ pub async fn start(
         cfg,
         listener,
         udp,
+        udp6,
+        allowed_local,
         state_file,
         cmd_rx,
         event_tx,
@@ -165,6 +204,10 @@ struct NetActor {
     cfg: NetConfig,
     listener: TcpListener,
     udp: UdpSocket,
+    /// IPv6 link-local multicast discovery, when on.
+    udp6: Option<udp6::Discovery6>,
+    /// With `--interface`: the local addresses connections are accepted on.
+    allowed_local: Option<Vec<IpAddr>>,
     state_file: Option<StateFile>,
     cmd_rx: mpsc::Receiver<NetCommand>,
     event_tx: mpsc::Sender<NetEvent>,
@@ -194,6 +237,7 @@ impl NetActor {
             }
         }
         let mut buf = vec![0u8; self.cfg.limits.max_datagram_len + 1];
+        let mut buf6 = vec![0u8; self.cfg.limits.max_datagram_len + 1];
         loop {
             let deadline = self.node.poll_timeout().map(tokio::time::Instant::from_std);
             let input = tokio::select! {
@@ -229,6 +273,7 @@ impl NetActor {
                     Err(error) => Input::DialFailed { addr, error },
                 },
                 accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) if !self.on_chosen_interface(&stream) => continue,
                     Ok((stream, addr)) if self.node.can_accept() => self.opened(stream, addr, false),
                     Ok(_) => continue,
                     Err(e) => {
@@ -240,6 +285,12 @@ impl NetActor {
                 received = self.udp.recv_from(&mut buf) => match received {
                     Ok((n, from)) if n <= self.cfg.limits.max_datagram_len => {
                         Input::Datagram { from, bytes: Bytes::copy_from_slice(&buf[..n]) }
+                    }
+                    _ => continue,
+                },
+                received = recv6(self.udp6.as_ref(), &mut buf6) => match received {
+                    Ok((n, from)) if n <= self.cfg.limits.max_datagram_len => {
+                        Input::Datagram { from, bytes: Bytes::copy_from_slice(&buf6[..n]) }
                     }
                     _ => continue,
                 },
@@ -257,7 +308,16 @@ impl NetActor {
         self.shutdown().await;
     }
 
+    /// With `--interface`, a connection that arrived on another interface's address is
+    /// closed at once.
+    fn on_chosen_interface(&self, stream: &TcpStream) -> bool {
+        stream
+            .local_addr()
+            .is_ok_and(|local| reach::accepts_on(self.allowed_local.as_deref(), local))
+    }
+
     fn opened(&mut self, stream: TcpStream, addr: SocketAddr, outbound: bool) -> Input {
+        let addr = reach::canonical(addr);
         let conn = ConnId(self.next_conn);
         self.next_conn += 1;
         let handle = connection::spawn(
@@ -347,6 +407,9 @@ impl NetActor {
                         let rows = self.archive.held_index(since);
                         lookups.push(Input::SyncIndexFound { rows });
                     }
+                    Output::AddressWorked { id, addr } => {
+                        self.archive.remember_address(&id, addr, now().unix_ms)
+                    }
                     Output::Shutdown => stop = true,
                 }
             }
@@ -387,7 +450,10 @@ impl NetActor {
     }
 
     fn announce(&self, datagram: &[u8]) {
-        for ip in udp::broadcast_targets(&self.cfg.broadcast) {
+        if let Some(d) = &self.udp6 {
+            d.announce(datagram, self.cfg.discovery_port);
+        }
+        for ip in reach::broadcast_targets(&self.cfg.broadcast, &self.cfg.reach) {
             let to = SocketAddr::new(IpAddr::V4(ip), self.cfg.discovery_port);
             if let Err(e) = self.udp.try_send_to(datagram, to) {
                 tracing::debug!(%to, "announce not sent: {e}");
@@ -421,6 +487,17 @@ impl NetActor {
         let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
         self.persist(true);
         let _ = self.event_tx.send(NetEvent::Stopped).await;
+    }
+}
+
+/// The next datagram on the IPv6 discovery socket; never, without one.
+async fn recv6(
+    d: Option<&udp6::Discovery6>,
+    buf: &mut [u8],
+) -> std::io::Result<(usize, SocketAddr)> {
+    match d {
+        Some(d) => d.socket.recv_from(buf).await,
+        None => std::future::pending().await,
     }
 }
 

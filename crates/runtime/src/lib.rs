@@ -11,9 +11,12 @@ mod budget;
 pub mod codec;
 mod connection;
 pub mod handle;
+pub mod reach;
 pub mod secure;
 pub mod store;
 pub mod udp;
+pub mod udp6;
 
 pub use actor::{start, NetConfig};
 pub use handle::{HandleError, NetHandle};
+pub use reach::ReachOptions;

@@ -67,7 +67,7 @@ fn ip_out(args: &[&str]) -> String {
 }
 
 /// Kills every process in `ns`, then deletes it. Errors are ignored: this is cleanup.
-fn remove_ns(ns: &str) {
+pub(crate) fn remove_ns(ns: &str) {
     for _ in 0..50 {
         let pids = ip_out(&["netns", "pids", ns]);
         let pids: Vec<&str> = pids.split_whitespace().collect();
@@ -86,7 +86,7 @@ fn remove_ns(ns: &str) {
 }
 
 /// Deletes namespaces of this naming scheme whose creating process no longer exists.
-fn sweep_stale() {
+pub(crate) fn sweep_stale() {
     let me = std::process::id();
     for line in ip_out(&["netns", "list"]).lines() {
         let Some(ns) = line.split_whitespace().next() else {
@@ -203,7 +203,7 @@ impl Lab {
 }
 
 /// Interface names are at most 15 bytes; keep the unique tail if a pid is very long.
-fn short(name: &str) -> String {
+pub(crate) fn short(name: &str) -> String {
     if name.len() <= 15 {
         name.to_string()
     } else {

@@ -212,7 +212,12 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 let entry = PeerEntry {
                     colour: peer_colour_index(&p.id),
                     name: sanitize(&p.name, false),
-                    addr: sanitize(&p.addr, false),
+                    addr: match &p.via {
+                        Some(via) => {
+                            format!("{}{}", super::apply_net::VIA_PREFIX, sanitize(via, false))
+                        }
+                        None => sanitize(&p.addr, false),
+                    },
                     id: p.id,
                     fingerprint: sanitize(&p.fingerprint, false),
                     online: true,
@@ -222,6 +227,29 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             }
             system(state, text, Level::Info);
         }
+        NetEvent::PeerVia {
+            id,
+            name,
+            fingerprint,
+            via_name,
+            ..
+        } => super::apply_net::peer_via(state, id, name, fingerprint, via_name),
+        NetEvent::Net {
+            interfaces,
+            discovery_port,
+            announce_to,
+            listen_port,
+            advertised,
+            peers,
+        } => super::apply_net::net_report(
+            state,
+            interfaces,
+            discovery_port,
+            announce_to,
+            listen_port,
+            advertised,
+            peers,
+        ),
         NetEvent::Status {
             id,
             name,

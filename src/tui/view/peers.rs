@@ -59,7 +59,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
                 _ if p.fingerprint.is_empty() => "?",
                 _ => "✓",
             };
-            let tail = format!(" {fp} ");
+            // A peer reached only through a relay is listed "via NAME" (apply_net).
+            let tail = match p
+                .addr
+                .strip_prefix(crate::tui::model::apply_net::VIA_PREFIX)
+            {
+                Some(via) => format!(" via {via} "),
+                None => format!(" {fp} "),
+            };
             let name_cols = cols.saturating_sub(2 + width(&tail) + width(key));
             let name = truncate(&p.name, name_cols);
             let pad = " ".repeat(name_cols.saturating_sub(width(&name)));

@@ -138,6 +138,14 @@ impl Node {
         }
         if verified {
             self.archive(&content, sp.clone());
+            self.relay.seen.insert(
+                &MessageId {
+                    author: from,
+                    seq: content.seq,
+                }
+                .to_string(),
+            );
+            self.relay_forward_chat(from, sp, 1);
         }
         let body = clean_text(&content.body, true);
         self.emit(NetEvent::Message {
@@ -158,7 +166,7 @@ impl Node {
     }
 
     /// Keeps a signed broadcast message for sync (before the event that shows it).
-    fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
+    pub(super) fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
         self.sync.held.insert(HeldRow {
             author: content.author,
             seq: content.seq,

@@ -104,6 +104,7 @@ impl Node {
 
     pub(super) fn on_dial_failed(&mut self, addr: SocketAddr, error: String) {
         self.dialing.remove(&addr);
+        self.reach_dial_failed(addr, &error);
         tracing::debug!(%addr, %error, "dial failed");
         if self.static_peers.iter().any(|s| s.addr == addr) {
             self.notice(format!("cannot reach {addr}: {error}; retrying"));
@@ -171,7 +172,8 @@ impl Node {
         } else if self.peers.len() >= self.peer_slots_for(&them) {
             return self.reject(conn, RejectReason::Full, "too many peers");
         }
-        let dial_addr = SocketAddr::new(addr.ip(), hello.port);
+        let mut dial_addr = addr;
+        dial_addr.set_port(hello.port);
         let replaced = self.peers.contains_key(&them);
         let now = self.now.mono;
         if let Some(c) = self.conns.get_mut(&conn) {
@@ -195,6 +197,7 @@ impl Node {
         self.send_sync(conn);
         self.start_sync(conn, them);
         self.flush_outbox(conn, them);
+        self.reach_established(conn, them, addr, outbound, dial_addr);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -239,6 +242,10 @@ impl Node {
                 proposals,
                 votes,
             } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
+            Frame::Peers { records } => self.on_peers_frame(conn, peer, records),
+            Frame::Relay { kind, item, hops } => self.on_relay(peer, kind, &item, hops),
+            Frame::RelayWant { authors } => self.on_relay_want(peer, authors),
+            Frame::RelayOk { authors } => self.on_relay_ok(peer, authors),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),
@@ -308,9 +315,13 @@ impl Node {
             return;
         };
         self.sync_conn_closed(conn);
-        let Some(peer) = c.peer() else { return };
+        let Some(peer) = c.peer() else {
+            return self.reach_conn_dropped(c.addr, c.outbound, None);
+        };
         if self.peers.get(&peer).is_some_and(|p| p.conn == conn) {
             let p = self.peers.remove(&peer).expect("checked above");
+            let lost = (reason != OfflineReason::Quit).then_some((peer, p.dial_addr));
+            self.reach_conn_dropped(c.addr, c.outbound, lost);
             if !self.stopping {
                 self.emit(NetEvent::PeerOffline {
                     id: peer.to_hex(),
@@ -337,6 +348,13 @@ impl Node {
         self.peers
             .get(id)
             .map(|p| p.name.clone())
+            .or_else(|| {
+                let k = self.pex.table.get(id)?;
+                Some(super::sanitize::clean_name(
+                    &k.record.name,
+                    self.cfg.limits.max_name_len,
+                ))
+            })
             .unwrap_or_else(|| id.fingerprint())
     }
 }

@@ -29,6 +29,7 @@ impl Node {
         if a.id == self.id() {
             return;
         }
+        self.note_heard(&a, from);
         if a.version != PROTOCOL_VERSION {
             // Tell the user once per peer why it never appears, rather than ignore it silently.
             if self.incompatible_seen.len() < self.cfg.limits.max_peers
@@ -45,10 +46,16 @@ impl Node {
             return;
         }
         let now = self.now.mono;
-        let addr = SocketAddr::new(from.ip(), a.port);
+        // The datagram's source with the announced port; an IPv6 link-local source keeps
+        // its scope (the interface it came in on), which a dial back needs.
+        let mut addr = from;
+        addr.set_port(a.port);
         if let Some(p) = self.peers.get(&a.id) {
-            // Connected already: only a new address (a restart) or a quiet connection is news.
-            if p.dial_addr == addr && !self.is_quiet(p.conn) {
+            // Connected already: only a new port (a restart) or a quiet connection is news.
+            // Another address with the same port is the same peer heard on another interface
+            // or address family (IPv4 broadcast and IPv6 multicast both reach us): dialing it
+            // would only replace a working connection.
+            if p.dial_addr.port() == addr.port() && !self.is_quiet(p.conn) {
                 return;
             }
         }
@@ -72,19 +79,18 @@ impl Node {
         let first = *self.first_heard.entry(a.id).or_insert(now);
         let waited_long = now.duration_since(first) > 2 * self.cfg.timing.announce_interval;
         if self.id() < a.id || waited_long {
-            // Announcements cost nothing to forge: the dials they cause are budgeted, in total
-            // and per announced address.
-            let limits = &self.cfg.limits;
-            if self.admission.allow_discovery_dial(addr.ip(), limits, now) {
-                self.dial(addr);
-            }
+            // One dial at a time per peer (it may be heard on IPv4 and IPv6 at once), through
+            // the dialer; announcements cost nothing to forge, so the dials they cause are
+            // budgeted, in total and per announced address (`pex_dials`).
+            self.pex.dialer.heard(a.id, addr, now);
+            self.pex_dials();
         } else {
             self.reply_announce();
         }
     }
 
     /// Nothing was received on `conn` for more than two heartbeats (or it is gone).
-    fn is_quiet(&self, conn: super::io::ConnId) -> bool {
+    pub(super) fn is_quiet(&self, conn: super::io::ConnId) -> bool {
         self.conns.get(&conn).is_none_or(|c| {
             self.now.mono.saturating_duration_since(c.last_rx) > 2 * self.cfg.timing.heartbeat
         })

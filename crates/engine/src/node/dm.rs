@@ -15,7 +15,7 @@ impl Node {
     pub(super) fn resolve_peer(&self, who: &str) -> Result<PeerId, String> {
         let who = who.trim();
         if let Some(id) = PeerId::from_hex(who) {
-            return if self.peers.contains_key(&id) {
+            return if self.peers.contains_key(&id) || self.relay_via(&id).is_some() {
                 Ok(id)
             } else {
                 Err(format!("{} is not connected", id.fingerprint()))
@@ -23,11 +23,18 @@ impl Node {
         }
         let lower = who.to_lowercase();
         let hexish = lower.replace(':', "");
+        let relayed: Vec<(PeerId, String)> = self
+            .relayed_peers()
+            .into_iter()
+            .map(|id| (id, self.display_name(&id)))
+            .collect();
         let mut found: Vec<PeerId> = self
             .peers
             .iter()
-            .filter(|(id, p)| {
-                p.name.to_lowercase() == lower
+            .map(|(id, p)| (id, &p.name))
+            .chain(relayed.iter().map(|(id, n)| (id, n)))
+            .filter(|(id, name)| {
+                name.to_lowercase() == lower
                     || id.fingerprint() == lower
                     || (hexish.len() >= 4
                         && hexish.chars().all(|c| c.is_ascii_hexdigit())
@@ -82,12 +89,15 @@ impl Node {
             ts: content.ts,
             payload: sp.clone(),
         });
-        let (status, to_name) = match self.peers.get(&to) {
-            Some(peer) => {
-                let (conn, name) = (peer.conn, peer.name.clone());
+        let direct = self.peers.get(&to).map(|p| (p.conn, p.name.clone()));
+        let (status, to_name) = match direct {
+            Some((conn, name)) => {
                 self.send_frame(conn, &Frame::Dm(sp));
                 (Delivery::Sent, name)
             }
+            // Reached only through a relay: sealed to the recipient, so the relay cannot
+            // read it.
+            None if self.send_sealed(to, &msg_id, &sp) => (Delivery::Sent, self.display_name(&to)),
             None => (Delivery::Queued, to.fingerprint()),
         };
         self.emit(NetEvent::DmSent {
@@ -109,8 +119,20 @@ impl Node {
         if !self.conns.get(&conn).is_some_and(|c| c.is_established()) {
             return;
         }
+        let peer = self.conns.get(&conn).and_then(|c| c.peer());
         for sp in messages {
-            self.send_frame(conn, &Frame::Dm(sp));
+            // The store answers a lookup for a relayed recipient on its relay's connection.
+            match sp.parse::<DmContent>() {
+                Ok(c) if Some(c.to) != peer => {
+                    let msg_id = MessageId {
+                        author: c.author,
+                        seq: c.seq,
+                    }
+                    .to_string();
+                    self.send_sealed(c.to, &msg_id, &sp);
+                }
+                _ => self.send_frame(conn, &Frame::Dm(sp)),
+            }
         }
     }
 
@@ -131,24 +153,49 @@ impl Node {
 
     /// A `dm` frame from the established peer `from`.
     pub(super) fn on_dm(&mut self, from: PeerId, sp: &SignedPayload) {
+        let Some(msg_id) = self.accept_dm(from, sp) else {
+            return;
+        };
+        // Acknowledge even a copy we already had (a resend from the sender's outbox), so the
+        // sender stops resending.
+        if let Some(conn) = self.peers.get(&from).map(|p| p.conn) {
+            self.send_frame(conn, &Frame::DmAck { msg_id });
+        }
+    }
+
+    /// Checks a signed private message by `from` (direct, or opened from a relay), shows it if
+    /// it is fresh, and returns its id to acknowledge (also for a copy already had); `None`
+    /// if it was refused.
+    pub(super) fn accept_dm(&mut self, from: PeerId, sp: &SignedPayload) -> Option<String> {
         match self.verified.verify(sp, &from, Domain::Dm) {
             Ok(true) => {}
-            Ok(false) => return self.reject_chat(from, "unsigned private message".into()),
-            Err(e) => return self.reject_chat(from, format!("{e}: private message dropped")),
+            Ok(false) => {
+                self.reject_chat(from, "unsigned private message".into());
+                return None;
+            }
+            Err(e) => {
+                self.reject_chat(from, format!("{e}: private message dropped"));
+                return None;
+            }
         }
-        let content: DmContent = match sp.parse() {
-            Ok(c) => c,
-            Err(_) => return self.reject_chat(from, "malformed private message".into()),
+        let refused = match sp.parse::<DmContent>() {
+            Err(_) => Err("malformed private message"),
+            Ok(c) if c.author != from || c.to != self.id() => {
+                Err("private message not from its sender to us")
+            }
+            Ok(c) if c.body.len() > self.cfg.limits.max_body_len => {
+                Err("message body over the size limit")
+            }
+            Ok(c) if self.dated_ahead(c.ts) => Err("message dated in the future"),
+            Ok(c) => Ok(c),
         };
-        if content.author != from || content.to != self.id() {
-            return self.reject_chat(from, "private message not from its sender to us".into());
-        }
-        if content.body.len() > self.cfg.limits.max_body_len {
-            return self.reject_chat(from, "message body over the size limit".into());
-        }
-        if self.dated_ahead(content.ts) {
-            return self.reject_chat(from, "message dated in the future".into());
-        }
+        let content = match refused {
+            Ok(c) => c,
+            Err(why) => {
+                self.reject_chat(from, why.into());
+                return None;
+            }
+        };
         let verdict = self
             .replay
             .entry(from)
@@ -159,23 +206,18 @@ impl Node {
             seq: content.seq,
         }
         .to_string();
-        // Acknowledge even a copy we already had (a resend from the sender's outbox), so the
-        // sender stops resending; show only a fresh one.
-        if let Some(conn) = self.peers.get(&from).map(|p| p.conn) {
-            let ack = Frame::DmAck {
-                msg_id: msg_id.clone(),
-            };
-            self.send_frame(conn, &ack);
-        }
         if verdict != ReplayVerdict::Fresh {
-            return tracing::debug!(%msg_id, "private message already had");
+            tracing::debug!(%msg_id, "private message already had");
+            return Some(msg_id);
         }
+        let from_name = self.display_name(&from);
         self.emit(NetEvent::DirectMessage {
-            msg_id,
+            msg_id: msg_id.clone(),
             from: from.to_hex(),
-            from_name: self.peer_name(&from),
+            from_name,
             body: clean_text(&content.body, true),
             ts: content.ts,
         });
+        Some(msg_id)
     }
 }

@@ -133,6 +133,17 @@ impl Node {
             }
             return self.reject(conn, RejectReason::SelfConnection, "connected to itself");
         }
+        // Our dial reached a peer that is already connected on a live connection (a dial
+        // that was under way when it connected, another of its addresses): refused before
+        // our `auth`, so it never becomes established on either side and cannot replace the
+        // working connection.
+        if c.outbound {
+            if let Some(existing) = self.peers.get(&hello.id).map(|p| p.conn) {
+                if existing != conn && !self.is_quiet(existing) {
+                    return self.reject(conn, RejectReason::Duplicate, "already connected");
+                }
+            }
+        }
         let limit = self.cfg.limits.new_ids_per_addr;
         if !self
             .admission

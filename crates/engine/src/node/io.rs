@@ -150,6 +150,8 @@ pub enum Output {
     /// Find these stored signed broadcast messages (ids `author:seq`, at most `SYNC_PAGE`)
     /// and answer with [`Input::SyncFound`] for `conn` (those not found are left out).
     SyncLookup { conn: ConnId, msg_ids: Vec<String> },
+    /// A connection to `id` at `addr` worked: remember it in the address book.
+    AddressWorked { id: PeerId, addr: SocketAddr },
     /// At start: list the stored signed broadcast messages with `ts >= since` and answer with
     /// [`Input::SyncIndexFound`].
     SyncIndexLookup { since: i64 },

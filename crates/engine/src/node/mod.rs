@@ -10,9 +10,12 @@ mod dm;
 mod handshake;
 mod io;
 // `node::Node` keeps its file name from before the crate split (core/node.rs).
+mod net_report;
 #[allow(clippy::module_inception)]
 mod node;
 pub mod rate;
+mod reach;
+mod relay;
 pub mod replay;
 pub mod sanitize;
 pub mod sync;

@@ -36,6 +36,8 @@ pub struct NodeConfig {
     /// Keys known from earlier runs or trusted (from the store): they may use the reserved
     /// peer slots and are not counted as new identities.
     pub known_keys: Vec<PeerId>,
+    /// Peer exchange, the address book and what `/net` shows about this machine.
+    pub reach: crate::pex::ReachConfig,
 }
 
 /// An established peer.
@@ -89,6 +91,15 @@ pub struct Node {
     /// Connections whose first `sync` arrived (at most one per open connection).
     pub(super) synced: std::collections::HashSet<ConnId>,
     pub(super) sync: super::sync::SyncState,
+    /// Peer exchange: records, the dialer, what discovery heard.
+    pub(super) pex: crate::pex::PexState,
+    /// Records taken per connection (PEX_RECORDS_PER_SEC).
+    pub(super) pex_rate: HashMap<ConnId, super::rate::TokenBucket>,
+    /// Our own signed record, and when to sign a fresh one.
+    pub(super) own_record: Option<crate::wire::SignedPayload>,
+    pub(super) next_record: Option<Instant>,
+    /// Relaying: routes and dedup.
+    pub(super) relay: crate::relay::RelayState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -142,6 +153,11 @@ impl Node {
             verified: VerifyCache::default(),
             synced: Default::default(),
             sync,
+            pex: Default::default(),
+            pex_rate: HashMap::new(),
+            own_record: None,
+            next_record: None,
+            relay: Default::default(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -240,6 +256,7 @@ impl Node {
         });
         self.restore_certificate();
         self.load_sync_index();
+        self.reach_start();
         self.announce();
         self.on_timer();
     }
@@ -274,8 +291,20 @@ impl Node {
                         name: p.name.clone(),
                         fingerprint: id.fingerprint(),
                         addr: p.dial_addr.to_string(),
+                        via: None,
                     })
                     .collect();
+                for id in self.relayed_peers() {
+                    let via = self.relay_via(&id).map(|v| self.peer_name(&v));
+                    let name = self.pex.table.get(&id).map(|k| k.record.name.clone());
+                    peers.push(PeerInfo {
+                        id: id.to_hex(),
+                        name: name.unwrap_or_else(|| id.fingerprint()),
+                        fingerprint: id.fingerprint(),
+                        addr: String::new(),
+                        via,
+                    });
+                }
                 peers.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
                 self.emit(NetEvent::Peers { peers });
             }
@@ -308,6 +337,7 @@ impl Node {
             } => self.propose(enable, threshold, description),
             NetCommand::Vote { proposal, approve } => self.vote(&proposal, approve),
             NetCommand::ListProposals => self.list_proposals(),
+            NetCommand::Net => self.net_report(),
             NetCommand::Quit => self.quit(),
         }
     }

@@ -29,6 +29,7 @@ impl Node {
             .chain(self.deferred_reply)
             .chain(self.deferred_dials.values().copied())
             .chain(self.sync_deadline())
+            .chain(self.reach_deadline())
             .min()
     }
 
@@ -48,6 +49,7 @@ impl Node {
         self.redial_static_peers(now);
         self.voting_tick();
         self.sync_tick();
+        self.reach_tick();
     }
 
     fn run_deferred_dials(&mut self, now: Instant) {

@@ -23,7 +23,10 @@ fn routine_in_sync(e: &VoteError) -> bool {
 
 impl Node {
     pub(super) fn propose(&mut self, enable: bool, threshold: Option<usize>, description: String) {
-        let online: Vec<PeerId> = self.peers.keys().copied().collect();
+        // Peers reached only through a relay are online members too: their votes come
+        // relayed like everyone's (votes are passed on by whoever accepts them).
+        let mut online: Vec<PeerId> = self.peers.keys().copied().collect();
+        online.extend(self.relayed_peers());
         let ttl = self.cfg.timing.proposal_ttl.as_millis() as i64;
         let key = self.identity.signing_key().clone();
         match self.voting.propose(
@@ -113,7 +116,10 @@ impl Node {
             .voting
             .receive_proposal_in(sp, &view, &mut self.verified)
         {
-            Ok(events) => self.voting_events(events),
+            Ok(events) => {
+                self.relay_voting(from, &events, Frame::Proposal(sp.clone()));
+                self.voting_events(events)
+            }
             Err(e) => self.emit(NetEvent::Rejected {
                 from: from.to_hex(),
                 reason: format!("proposal refused: {e}"),
@@ -126,7 +132,10 @@ impl Node {
             .voting
             .receive_vote_in(sp, self.now.unix_ms, &mut self.verified)
         {
-            Ok(events) => self.voting_events(events),
+            Ok(events) => {
+                self.relay_voting(from, &events, Frame::Vote(sp.clone()));
+                self.voting_events(events)
+            }
             Err(e) => self.emit(NetEvent::Rejected {
                 from: from.to_hex(),
                 reason: format!("vote refused: {e}"),

@@ -177,6 +177,41 @@ pub enum Frame {
         messages: Vec<SignedPayload>,
         last: bool,
     },
+    /// Peer exchange (PROTOCOL.md §14): signed records of peers, each signed by the peer it
+    /// describes (the sender's own, and those of the peers it is connected to).
+    Peers {
+        records: Vec<SignedPayload>,
+    },
+    /// Relaying (PROTOCOL.md §15): a signed statement by a third peer carried for peers that
+    /// cannot reach its author. `kind` says which (`chat`, `sealed`, `ack`), `hops` how often it was
+    /// carried already.
+    Relay {
+        kind: RelayKind,
+        item: SignedPayload,
+        hops: u8,
+    },
+    /// Relaying: the sender asks the receiver to carry these authors' messages to it (it
+    /// cannot connect to them); replaces any earlier list. Empty: nothing more.
+    RelayWant {
+        authors: Vec<PeerId>,
+    },
+    /// Relaying: of the authors the receiver asked for, those the sender is connected to and
+    /// carries now; sent in answer to `relay_want` and again whenever that changes.
+    RelayOk {
+        authors: Vec<PeerId>,
+    },
+}
+
+/// What a `relay` frame carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelayKind {
+    /// A signed chat message (§7.1), checked with its author's key.
+    Chat,
+    /// A private message sealed to its recipient (§15.3): the relay passes it on unread.
+    Sealed,
+    /// The recipient's acknowledgement of a sealed private message, carried back (§15.3).
+    Ack,
 }
 
 /// Why a frame could not be encoded or decoded.

@@ -10,7 +10,7 @@ pub mod signing;
 pub use discovery::Announce;
 pub use frame::{
     decode_frame, encode_frame, split_frame, AuthorRanges, ChatContent, ChatLink, DmContent, Frame,
-    Hello, LinkedChat, RejectReason,
+    Hello, LinkedChat, RejectReason, RelayKind,
 };
 pub use ids::{safety_code, MessageId, PeerId, ProposalId};
 pub use signing::{Domain, SignedPayload};

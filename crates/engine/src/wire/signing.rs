@@ -17,6 +17,10 @@ pub enum Domain {
     Proposal,
     Vote,
     Dm,
+    /// A peer's own signed announcement record, passed on by peer exchange.
+    Peer,
+    /// The acknowledgement of a relayed private message.
+    RelayAck,
 }
 
 impl Domain {
@@ -27,6 +31,8 @@ impl Domain {
             Domain::Proposal => b"p2pchat-tui/v1/proposal",
             Domain::Vote => b"p2pchat-tui/v1/vote",
             Domain::Dm => b"p2pchat-tui/v1/dm",
+            Domain::Peer => b"p2pchat-tui/v1/peer",
+            Domain::RelayAck => b"p2pchat-tui/v1/relay-ack",
         }
     }
 }

@@ -39,6 +39,7 @@ impl Crowd {
             key_file: "(test)".into(),
             saved: Default::default(),
             known_keys: known,
+            reach: Default::default(),
         };
         // A low id, so that the victim is the one that dials announced peers.
         let me = Identity::from_secret([0; 32]);

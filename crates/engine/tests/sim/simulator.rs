@@ -517,6 +517,7 @@ fn replay_state_is_bounded() {
         key_file: "(test)".into(),
         saved,
         known_keys: vec![],
+        reach: Default::default(),
     };
     let now = Now {
         mono: std::time::Instant::now(),

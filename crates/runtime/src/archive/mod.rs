@@ -3,6 +3,7 @@
 //! key sightings become trust events. Store queries (`/history`, `/search`) and trust commands
 //! (`/verify`, `/trust`, `/block`) are answered here, keeping SQLite out of the sans-IO core.
 
+mod book;
 mod commands;
 mod presence;
 mod relay;

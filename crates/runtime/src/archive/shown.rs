@@ -1,5 +1,5 @@
 //! The system lines the interfaces show for events that are not messages (who we are, the
-//! votes and the mode, safety codes, search results), as stored in the history: the store
+//! votes and the mode, safety codes, search results, peers reached via a relay), as stored in the history: the store
 //! edge writes them before they are shown, so a restart shows what the last run showed.
 
 use super::{fingerprint, system, Archive};
@@ -89,6 +89,10 @@ impl Archive {
                 code,
                 ..
             } => format!("safety code with {name} ({fingerprint}): {code}"),
+            // The interface's line for it (tui/model/apply_net.rs), stored like the others.
+            NetEvent::PeerVia { name, via_name, .. } => format!(
+                "{name} cannot be reached directly; reachable via {via_name} (messages relayed)"
+            ),
             NetEvent::SearchResults { query, entries } => {
                 let mut text = format!("search for \"{query}\": {} found", entries.len());
                 for e in entries {

@@ -94,6 +94,7 @@ impl History {
         let h = History::with(db);
         h.db.execute_batch(SCHEMA).map_err(fail)?;
         super::keys::migrate(&h.db).map_err(fail)?;
+        super::addresses::migrate(&h.db).map_err(fail)?;
         h.add_size_columns().map_err(failed)?;
         h.db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
@@ -114,6 +115,7 @@ impl History {
         let db = Connection::open_in_memory().expect("sqlite in memory");
         db.execute_batch(SCHEMA).expect("schema");
         super::keys::migrate(&db).expect("keys schema");
+        super::addresses::migrate(&db).expect("addresses schema");
         History::with(db)
     }
 

@@ -1,6 +1,8 @@
-//! The store edge: SQLite history, known keys, relay rows and the state file in the profile.
+//! The store edge: SQLite history, known keys, relay rows, the address book and the state
+//! file in the profile.
 //! Rows are converted into `p2pchat_engine::api` types here, never the reverse.
 
+pub mod addresses;
 pub mod history;
 pub mod keys;
 pub mod quota;
