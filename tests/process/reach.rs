@@ -31,15 +31,25 @@ fn a_seeded_peer_learns_the_other_subnet_by_peer_exchange_and_net_shows_it() {
     // Bob was never heard by Carol: only Alice's record of him can have brought them together.
     c.wait_online(&b, T);
     b.wait_online(&c, T);
-    c.send("/net");
-    let net = c.wait_for("net report", T, |e| e["event"] == "net");
-    let bob = net["peers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == b.id.as_str())
-        .unwrap_or_else(|| panic!("Bob in the report: {net}"));
-    assert_eq!(bob["status"], "connected");
+    // Both may dial at once; the tie-break can replace a connection just after both saw it
+    // come up, so ask again until the report says connected (within T).
+    let deadline = std::time::Instant::now() + T;
+    let (net, bob) = loop {
+        c.send("/net");
+        let net = c.wait_for("net report", T, |e| e["event"] == "net");
+        let bob = net["peers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == b.id.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("Bob in the report: {net}"));
+        if bob["status"] == "connected" || std::time::Instant::now() > deadline {
+            break (net, bob);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(bob["status"], "connected", "{bob}");
     assert!(bob["heard_from"].is_null(), "{bob}");
     // Alice passed Bob's record on (or Bob, having had Carol's from Alice, dialed first).
     assert!(
