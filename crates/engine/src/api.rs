@@ -56,6 +56,20 @@ pub enum NetCommand {
     },
     /// Stop (or resume) showing and accepting a peer's messages.
     Block { who: String, blocked: bool },
+    /// Offer a file to one peer (`to`: name, fingerprint or id) or, with `to: None`, to every
+    /// connected peer.
+    OfferFile { to: Option<String>, path: String },
+    /// Accept an offered file (any unique prefix of its id), into `dir` or the download
+    /// directory.
+    AcceptFile {
+        transfer: String,
+        dir: Option<String>,
+    },
+    DeclineFile { transfer: String },
+    /// Stop a transfer, either side.
+    CancelFile { transfer: String },
+    /// Answered by [`NetEvent::Transfers`].
+    ListTransfers,
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
     Quit,
 }
@@ -324,8 +338,89 @@ pub enum NetEvent {
         code: String,
         trusted: bool,
     },
+    /// A peer offers us a file (`name` is already made safe for a file system).
+    FileOffer {
+        transfer_id: String,
+        from: String,
+        from_name: String,
+        name: String,
+        size: u64,
+        hash: String,
+    },
+    /// Our offer went out (to the recipients connected now; the others get it when they
+    /// connect).
+    FileOffered {
+        transfer_id: String,
+        to: Vec<String>,
+        name: String,
+        size: u64,
+        hash: String,
+    },
+    FileAccepted {
+        transfer_id: String,
+        by: String,
+        by_name: String,
+    },
+    FileDeclined {
+        transfer_id: String,
+        by: String,
+        by_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Bytes verified and written so far (receiver), at `rate` bytes per second.
+    FileProgress {
+        transfer_id: String,
+        bytes: u64,
+        size: u64,
+        rate: u64,
+    },
+    /// Received, every chunk and the whole file verified, renamed into `path`.
+    FileDone {
+        transfer_id: String,
+        path: String,
+        hash: String,
+    },
+    /// A recipient has our file, verified.
+    FileDelivered {
+        transfer_id: String,
+        to: String,
+        to_name: String,
+    },
+    FileFailed {
+        transfer_id: String,
+        reason: String,
+    },
+    /// `by`: `you`, `declined` (we declined it) or the name of the peer who cancelled.
+    FileCancelled {
+        transfer_id: String,
+        by: String,
+    },
+    Transfers {
+        transfers: Vec<TransferInfo>,
+    },
     /// The actor has stopped; no event follows.
     Stopped,
+}
+
+/// A transfer as `/transfers` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferInfo {
+    pub transfer_id: String,
+    /// `in` or `out`.
+    pub direction: String,
+    /// The sender (in) or the recipients (out), as ids, and their names.
+    pub peers: Vec<String>,
+    pub peer_names: Vec<String>,
+    pub name: String,
+    pub size: u64,
+    pub bytes: u64,
+    /// Bytes per second, as last reported.
+    pub rate: u64,
+    /// `hashing`, `offered`, `transferring`, `done`, `failed`, `declined`, `cancelled`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub path: Option<String>,
 }
 
 /// What kind of line a history entry is.
@@ -383,6 +478,9 @@ pub struct SavedState {
     /// restarted node keeps the mode the group voted for before any peer is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// File transfers, so an accepted download or an offered file resumes after a restart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<crate::files::Transfer>,
 }
 
 #[cfg(test)]

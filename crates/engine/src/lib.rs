@@ -7,6 +7,7 @@
 //! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
 //!   go out as [`node::Output`] values.
 //! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
+//! - [`files`]: the file-transfer sub-machine (offers, transfers, verification).
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -14,6 +15,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
+pub mod files;
 pub mod identity;
 pub mod limits;
 pub mod node;

@@ -30,6 +30,8 @@ pub struct SimNode {
     pub outbox: Vec<(PeerId, String, SignedPayload)>,
     /// Extra rate-limit tokens the node charged per connection (signatures beyond one a frame).
     pub charged: Vec<(ConnId, u64)>,
+    /// File-transfer work the node asked of its runtime (tests answer with `Input::Files`).
+    pub file_work: Vec<crate::files::FileOutput>,
 }
 
 pub struct Sim {
@@ -138,6 +140,7 @@ impl Sim {
             kept_at: HashMap::new(),
             outbox: Vec::new(),
             charged: Vec::new(),
+            file_work: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -341,6 +344,8 @@ impl Sim {
                     .collect();
                 self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });
             }
+            Output::Files(work) => self.nodes[i].file_work.push(work),
+            Output::SaveState => {}
             Output::Shutdown => self.nodes[i].stopped = true,
         }
     }

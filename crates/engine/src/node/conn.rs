@@ -7,7 +7,7 @@
 use super::io::ConnId;
 use super::node::{Node, Peer};
 use crate::api::{NetEvent, OfflineReason};
-use crate::wire::{decode_frame, Frame, Hello, PeerId, RejectReason};
+use crate::wire::{decode_frame, Frame, Hello, PeerId, RejectReason, SignedPayload};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -195,6 +195,7 @@ impl Node {
         self.send_sync(conn);
         self.start_sync(conn, them);
         self.flush_outbox(conn, them);
+        self.reoffer_files(them);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -239,6 +240,14 @@ impl Node {
                 proposals,
                 votes,
             } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
+            Frame::FileOffer { payload, sig, port } => {
+                self.on_file_offer(peer, SignedPayload { payload, sig }, port)
+            }
+            Frame::FileAnswer {
+                transfer_id,
+                answer,
+                reason,
+            } => self.on_file_answer(peer, &transfer_id, answer, reason),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

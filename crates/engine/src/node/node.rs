@@ -89,6 +89,8 @@ pub struct Node {
     /// Connections whose first `sync` arrived (at most one per open connection).
     pub(super) synced: std::collections::HashSet<ConnId>,
     pub(super) sync: super::sync::SyncState,
+    /// File transfers, their offer rate limits and our transfer port.
+    pub(super) files: super::files::FilesState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -118,6 +120,7 @@ impl Node {
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
         let sync = super::sync::SyncState::new(&cfg.limits);
+        let files = super::files::FilesState::new(std::mem::take(&mut cfg.saved.transfers));
         Node {
             identity,
             cfg,
@@ -142,6 +145,7 @@ impl Node {
             verified: VerifyCache::default(),
             synced: Default::default(),
             sync,
+            files,
             stopping: false,
             outputs: Vec::new(),
         }
@@ -182,6 +186,7 @@ impl Node {
                 .voting
                 .certificate()
                 .and_then(|c| serde_json::to_string(c).ok()),
+            transfers: self.files.book.saved(),
         }
     }
 
@@ -227,6 +232,7 @@ impl Node {
             Input::SyncIndexFound { rows } => self.on_sync_index(rows),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
             Input::KeyKnown { id } => self.admission.learn(id),
+            Input::Files(input) => self.on_file_input(input),
         }
     }
 
@@ -240,6 +246,7 @@ impl Node {
         });
         self.restore_certificate();
         self.load_sync_index();
+        self.resume_transfers();
         self.announce();
         self.on_timer();
     }
@@ -308,6 +315,11 @@ impl Node {
             } => self.propose(enable, threshold, description),
             NetCommand::Vote { proposal, approve } => self.vote(&proposal, approve),
             NetCommand::ListProposals => self.list_proposals(),
+            NetCommand::OfferFile { .. }
+            | NetCommand::AcceptFile { .. }
+            | NetCommand::DeclineFile { .. }
+            | NetCommand::CancelFile { .. }
+            | NetCommand::ListTransfers => self.on_file_command(cmd),
             NetCommand::Quit => self.quit(),
         }
     }

@@ -177,6 +177,20 @@ pub enum Frame {
         messages: Vec<SignedPayload>,
         last: bool,
     },
+    /// A signed file offer (PROTOCOL.md §14.1); `port` is the sender's transfer port now
+    /// (outside the signature: it changes when the sender restarts).
+    FileOffer {
+        payload: String,
+        sig: Option<String>,
+        port: u16,
+    },
+    /// An answer to a file offer (§14.2).
+    FileAnswer {
+        transfer_id: String,
+        answer: crate::files::Answer,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// Why a frame could not be encoded or decoded.

@@ -17,6 +17,7 @@ pub enum Domain {
     Proposal,
     Vote,
     Dm,
+    FileOffer,
 }
 
 impl Domain {
@@ -27,6 +28,7 @@ impl Domain {
             Domain::Proposal => b"p2pchat-tui/v1/proposal",
             Domain::Vote => b"p2pchat-tui/v1/vote",
             Domain::Dm => b"p2pchat-tui/v1/dm",
+            Domain::FileOffer => b"p2pchat-tui/v1/file_offer",
         }
     }
 }

@@ -1,0 +1,1 @@
+//! Model tests of the transfer book: offer, accept, decline, cancel, answers, resume.
