@@ -48,6 +48,7 @@ async fn node(
         state_file: None,
         key_file: String::new(),
         history: None,
+        download_dir: None,
     };
     let (handle, mut events, _task) = net::start(p2pchat_tui::key_file::generate(), cfg)
         .await

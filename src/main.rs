@@ -60,6 +60,11 @@ fn run(cli: Cli) -> Result<(), String> {
         state_file: Some(profile.state_path()),
         key_file: profile.key_path().display().to_string(),
         history: Some(profile.history_path()),
+        download_dir: Some(cli.download_dir.clone().unwrap_or_else(|| {
+            directories::UserDirs::new()
+                .and_then(|u| u.download_dir().map(|d| d.to_path_buf()))
+                .unwrap_or_else(|| base.join("downloads"))
+        })),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

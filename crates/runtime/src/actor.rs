@@ -8,11 +8,13 @@
 use crate::archive::Archive;
 use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE};
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use crate::files::FileService;
 use crate::handle::NetHandle;
 use crate::store::{History, StateFile};
 use crate::udp;
 use bytes::Bytes;
 use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::files::FileInput;
 use p2pchat_engine::identity::Identity;
 use p2pchat_engine::limits::{Limits, Timing};
 use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now, Output};
@@ -43,6 +45,9 @@ pub struct NetConfig {
     pub key_file: String,
     /// The history database (`history.db`); `None` keeps no history.
     pub history: Option<std::path::PathBuf>,
+    /// Where accepted files go unless `/accept ID DIR` says otherwise; `None`: `downloads`
+    /// in the working directory.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 /// How often replay marks are saved when they changed.
@@ -93,6 +98,18 @@ pub async fn start(
         saved,
         known_keys: archive.known_keys(),
     };
+    let download_dir = cfg
+        .download_dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("downloads"));
+    let (files, files_rx) = FileService::start(
+        identity.clone(),
+        cfg.name.clone(),
+        cfg.bind,
+        listen_port,
+        download_dir,
+    )
+    .await?;
     let node = Node::new(identity, node_cfg, now());
     let budget = OutboundBudget::new(
         cfg.limits.outbound_queue_bytes,
@@ -116,6 +133,8 @@ pub async fn start(
         dial_tx,
         dial_rx,
         budget,
+        files,
+        files_rx,
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -174,6 +193,9 @@ struct NetActor {
     dial_rx: mpsc::Receiver<DialResult>,
     /// Bytes queued to writers, per connection and in total.
     budget: OutboundBudget,
+    /// File transfers: the transfer listener, hashing, serving and fetching tasks.
+    files: FileService,
+    files_rx: mpsc::Receiver<p2pchat_engine::files::FileInput>,
     conns: HashMap<ConnId, ConnHandle>,
     /// Writer tasks still flushing after a close; awaited briefly at shutdown.
     closing: Vec<JoinHandle<()>>,
@@ -185,6 +207,8 @@ struct NetActor {
 impl NetActor {
     async fn run(mut self, notes: Vec<String>) {
         self.persist(true);
+        let port = self.files.port;
+        self.step(Input::Files(FileInput::Listening { port })).await;
         self.step(Input::Start).await;
         for message in notes {
             // Shown, so stored first, like every line.
@@ -224,6 +248,7 @@ impl NetActor {
                         Input::ConnClosed { conn, error }
                     }
                 },
+                Some(report) = self.files_rx.recv() => Input::Files(report),
                 Some((addr, result)) = self.dial_rx.recv() => match result {
                     Ok(stream) => self.opened(stream, addr, true),
                     Err(error) => Input::DialFailed { addr, error },
@@ -347,6 +372,8 @@ impl NetActor {
                         let rows = self.archive.held_index(since);
                         lookups.push(Input::SyncIndexFound { rows });
                     }
+                    Output::Files(work) => self.files.handle(work),
+                    Output::SaveState => self.persist(true),
                     Output::Shutdown => stop = true,
                 }
             }
@@ -413,6 +440,7 @@ impl NetActor {
     }
 
     async fn shutdown(mut self) {
+        self.files.stop();
         let ids: Vec<ConnId> = self.conns.keys().copied().collect();
         for conn in ids {
             self.close(conn);

@@ -338,6 +338,16 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             to_ts,
             ..
         } => apply_store::history_gap(state, from_name, from_ts, to_ts),
+        file @ (NetEvent::FileOffer { .. }
+        | NetEvent::FileOffered { .. }
+        | NetEvent::FileAccepted { .. }
+        | NetEvent::FileDeclined { .. }
+        | NetEvent::FileProgress { .. }
+        | NetEvent::FileDone { .. }
+        | NetEvent::FileDelivered { .. }
+        | NetEvent::FileFailed { .. }
+        | NetEvent::FileCancelled { .. }
+        | NetEvent::Transfers { .. }) => super::apply_files::apply(state, file),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -176,6 +176,8 @@ pub struct AppState {
     pub trust: std::collections::HashMap<String, TrustInfo>,
     /// What the input line waits for (a second Ctrl-C, a paste confirmation, ...).
     pub pending: super::pending::Pending,
+    /// File transfers, oldest first (`apply_files`).
+    pub transfers: Vec<super::apply_files::TransferRow>,
 }
 
 impl AppState {
@@ -214,6 +216,7 @@ impl AppState {
             history: HistoryCursor::default(),
             trust: Default::default(),
             pending: Default::default(),
+            transfers: Vec::new(),
         }
     }
 

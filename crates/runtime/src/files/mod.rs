@@ -1,0 +1,224 @@
+//! File transfer's I/O, driven by the engine's `files` sub-machine through
+//! [`FileOutput`]s and reporting back as [`FileInput`]s: hashing files to offer, the transfer
+//! listener and its serving tasks ([`serve`]), and one fetch task per accepted transfer
+//! ([`fetch`]), each on its own authenticated, encrypted connection ([`channel`]), so a large
+//! file never queues with chat frames.
+
+mod channel;
+mod disk;
+mod fetch;
+mod serve;
+
+pub use disk::{choose_target, part_path, settle};
+pub use serve::hash_file;
+
+use fetch::FetchTask;
+use p2pchat_engine::files::{FileInput, FileOutput, Manifest};
+use p2pchat_engine::identity::Identity;
+use p2pchat_engine::wire::PeerId;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// FILE_EVENT_QUEUE: reports from transfer tasks waiting for the actor (progress is
+/// throttled, so this is never long).
+pub const FILE_EVENT_QUEUE: usize = 256;
+
+/// A file we offer: where it is, its manifest, and who may fetch it (empty until the offer
+/// is signed and sent).
+struct Served {
+    path: PathBuf,
+    manifest: Arc<Manifest>,
+    allowed: Vec<PeerId>,
+}
+
+/// What serving and fetching tasks share.
+pub struct Shared {
+    identity: Identity,
+    name: String,
+    chat_port: u16,
+    served: Mutex<HashMap<String, Served>>,
+    /// Transfer connections being served (MAX_TRANSFER_CONNS).
+    conns: AtomicUsize,
+}
+
+impl Shared {
+    /// The file and manifest of `id` if it is offered to `peer`.
+    fn served_to(&self, id: &str, peer: &PeerId) -> Option<(PathBuf, Arc<Manifest>)> {
+        let served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+        served
+            .get(id)
+            .filter(|s| s.allowed.contains(peer))
+            .map(|s| (s.path.clone(), s.manifest.clone()))
+    }
+}
+
+/// A running fetch.
+struct Running {
+    cancel: CancellationToken,
+    discard: Arc<AtomicBool>,
+    task: JoinHandle<()>,
+}
+
+/// The actor's side of file transfers.
+pub struct FileService {
+    shared: Arc<Shared>,
+    fetches: HashMap<String, Running>,
+    to_actor: mpsc::Sender<FileInput>,
+    download_dir: PathBuf,
+    /// The transfer listener's port.
+    pub port: u16,
+    listener_task: JoinHandle<()>,
+}
+
+impl FileService {
+    /// Binds the transfer listener on `bind` (any free port) and starts accepting.
+    pub async fn start(
+        identity: Identity,
+        name: String,
+        bind: IpAddr,
+        chat_port: u16,
+        download_dir: PathBuf,
+    ) -> std::io::Result<(FileService, mpsc::Receiver<FileInput>)> {
+        let listener = TcpListener::bind((bind, 0)).await?;
+        let port = listener.local_addr()?.port();
+        let shared = Arc::new(Shared {
+            identity,
+            name,
+            chat_port,
+            served: Mutex::new(HashMap::new()),
+            conns: AtomicUsize::new(0),
+        });
+        let listener_task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
+        let (to_actor, rx) = mpsc::channel(FILE_EVENT_QUEUE);
+        Ok((
+            FileService {
+                shared,
+                fetches: HashMap::new(),
+                to_actor,
+                download_dir,
+                port,
+                listener_task,
+            },
+            rx,
+        ))
+    }
+
+    /// Carries out one piece of work the engine asked for.
+    pub fn handle(&mut self, work: FileOutput) {
+        match work {
+            FileOutput::Hash { transfer_id, path } => {
+                let (shared, tx) = (self.shared.clone(), self.to_actor.clone());
+                tokio::spawn(async move {
+                    let file = expand_home(&path);
+                    let hashed = {
+                        let file = file.clone();
+                        tokio::task::spawn_blocking(move || hash_file(&file)).await
+                    };
+                    let result = match hashed {
+                        Ok(Ok((manifest, hashed))) => {
+                            let mut served =
+                                shared.served.lock().unwrap_or_else(|e| e.into_inner());
+                            served.insert(
+                                transfer_id.clone(),
+                                Served {
+                                    path: file,
+                                    manifest: Arc::new(manifest),
+                                    allowed: Vec::new(),
+                                },
+                            );
+                            Ok(hashed)
+                        }
+                        Ok(Err(e)) => Err(e),
+                        Err(e) => Err(format!("cannot read {path}: {e}")),
+                    };
+                    let _ = tx
+                        .send(FileInput::Hashed {
+                            transfer_id,
+                            result,
+                        })
+                        .await;
+                });
+            }
+            FileOutput::Serve {
+                transfer_id,
+                allowed,
+            } => {
+                let mut served = self.shared.served.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(s) = served.get_mut(&transfer_id) {
+                    s.allowed = allowed;
+                }
+            }
+            FileOutput::StopServe { transfer_id } => {
+                let mut served = self.shared.served.lock().unwrap_or_else(|e| e.into_inner());
+                served.remove(&transfer_id);
+            }
+            FileOutput::Fetch { order, addr } => {
+                let id = order.transfer_id.clone();
+                let previous = self.fetches.remove(&id);
+                if let Some(p) = &previous {
+                    p.cancel.cancel();
+                }
+                let cancel = CancellationToken::new();
+                let discard = Arc::new(AtomicBool::new(false));
+                let task = FetchTask {
+                    order,
+                    addr,
+                    download_dir: self.download_dir.clone(),
+                    shared: self.shared.clone(),
+                    to_actor: self.to_actor.clone(),
+                    cancel: cancel.clone(),
+                    discard: discard.clone(),
+                };
+                let task = tokio::spawn(async move {
+                    // One task per transfer touches its partial file at a time.
+                    if let Some(p) = previous {
+                        let _ = p.task.await;
+                    }
+                    task.run().await
+                });
+                self.fetches.insert(
+                    id,
+                    Running {
+                        cancel,
+                        discard,
+                        task,
+                    },
+                );
+            }
+            FileOutput::StopFetch {
+                transfer_id,
+                discard,
+            } => {
+                if let Some(r) = self.fetches.remove(&transfer_id) {
+                    r.discard
+                        .store(discard, std::sync::atomic::Ordering::SeqCst);
+                    r.cancel.cancel();
+                }
+            }
+        }
+        self.fetches.retain(|_, r| !r.task.is_finished());
+    }
+
+    /// Stops every task (at shutdown). Partial files stay for the next run.
+    pub fn stop(&mut self) {
+        self.listener_task.abort();
+        for (_, r) in self.fetches.drain() {
+            r.cancel.cancel();
+        }
+    }
+}
+
+/// `~/x` → `$HOME/x`; anything else as given.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
