@@ -19,6 +19,7 @@ mod pure {
 mod process {
     mod capture;
     mod crash_restart;
+    mod files;
     mod history;
     mod hostile;
     mod loopback;
