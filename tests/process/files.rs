@@ -163,7 +163,10 @@ fn an_existing_file_is_never_overwritten() {
         PathBuf::from(done["path"].as_str().unwrap()),
         down.join("notes (1).txt")
     );
-    assert_eq!(std::fs::read_to_string(down.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(down.join("notes.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(
         std::fs::read_to_string(down.join("notes (1).txt")).unwrap(),
         "theirs"
@@ -177,7 +180,9 @@ fn the_sender_cancels_and_the_receiver_keeps_nothing() {
     let offer = offer(&mut a, &mut b, &src);
     let id = offer["transfer_id"].as_str().unwrap().to_string();
     a.send(&format!("/cancel {}", &id[..8]));
-    a.wait_for("cancelled", T, |e| e["event"] == "file_cancelled" && e["by"] == "you");
+    a.wait_for("cancelled", T, |e| {
+        e["event"] == "file_cancelled" && e["by"] == "you"
+    });
     let c = b.wait_for("cancelled", T, |e| e["event"] == "file_cancelled");
     assert_eq!(c["by"], "Alice");
     b.send(&format!("/accept {id}"));

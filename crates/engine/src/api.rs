@@ -13,9 +13,14 @@ use std::net::SocketAddr;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetCommand {
     /// Broadcast a chat message to every connected peer.
-    Send { body: String, signed: bool },
+    Send {
+        body: String,
+        signed: bool,
+    },
     /// Dial a peer directly.
-    Connect { addr: SocketAddr },
+    Connect {
+        addr: SocketAddr,
+    },
     /// Answered by [`NetEvent::Peers`].
     ListPeers,
     /// Answered by [`NetEvent::Status`].
@@ -29,11 +34,17 @@ pub enum NetCommand {
         description: String,
     },
     /// Vote on a proposal named by any unique prefix of its id.
-    Vote { proposal: String, approve: bool },
+    Vote {
+        proposal: String,
+        approve: bool,
+    },
     /// Answered by [`NetEvent::Proposals`].
     ListProposals,
     /// Send a signed private message to one connected peer (name, fingerprint or id).
-    SendDm { to: String, body: String },
+    SendDm {
+        to: String,
+        body: String,
+    },
     /// Answered by [`NetEvent::History`]: up to `limit` stored lines before row `before`, or
     /// the newest ones; with `earlier_runs`, only lines stored before this run started (what
     /// an interface shows above the lines it received live).
@@ -43,9 +54,13 @@ pub enum NetCommand {
         earlier_runs: bool,
     },
     /// Answered by [`NetEvent::SearchResults`].
-    Search { text: String },
+    Search {
+        text: String,
+    },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
-    Verify { who: String },
+    Verify {
+        who: String,
+    },
     /// Mark a peer's key verified (or not). Marking needs `code`, the first five digits (or
     /// more) of the safety code as the peer's screen shows it; without it the reply is the
     /// [`NetEvent::SafetyCode`] to compare, and nothing is marked.
@@ -55,19 +70,29 @@ pub enum NetCommand {
         code: Option<String>,
     },
     /// Stop (or resume) showing and accepting a peer's messages.
-    Block { who: String, blocked: bool },
+    Block {
+        who: String,
+        blocked: bool,
+    },
     /// Offer a file to one peer (`to`: name, fingerprint or id) or, with `to: None`, to every
     /// connected peer.
-    OfferFile { to: Option<String>, path: String },
+    OfferFile {
+        to: Option<String>,
+        path: String,
+    },
     /// Accept an offered file (any unique prefix of its id), into `dir` or the download
     /// directory.
     AcceptFile {
         transfer: String,
         dir: Option<String>,
     },
-    DeclineFile { transfer: String },
+    DeclineFile {
+        transfer: String,
+    },
     /// Stop a transfer, either side.
-    CancelFile { transfer: String },
+    CancelFile {
+        transfer: String,
+    },
     /// Answered by [`NetEvent::Transfers`].
     ListTransfers,
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].

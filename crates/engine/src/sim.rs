@@ -521,6 +521,11 @@ impl Sim {
 impl Sim {
     /// Starts a fresh node with `identity` in slot `i` (same address), after a crash.
     pub fn restart(&mut self, i: usize, identity: Identity) {
+        self.restart_saved(i, identity, Default::default());
+    }
+
+    /// Like [`Sim::restart`], with what the node had saved (its state file).
+    pub fn restart_saved(&mut self, i: usize, identity: Identity, saved: crate::api::SavedState) {
         assert!(self.nodes[i].stopped, "restart only a stopped node");
         let cfg = NodeConfig {
             name: format!("restarted{i}"),
@@ -529,9 +534,10 @@ impl Sim {
             timing: timing(),
             static_peers: vec![],
             key_file: "(sim)".into(),
-            saved: Default::default(),
+            saved,
             known_keys: Vec::new(),
         };
+        self.nodes[i].file_work.clear();
         self.nodes[i].node = Node::new(identity, cfg, self.at());
         self.nodes[i].stopped = false;
         self.nodes[i].events.clear();

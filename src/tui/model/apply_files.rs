@@ -147,7 +147,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             size,
             ..
         } => {
-            let names: Vec<String> = to.iter().map(|id| name_of(state, id, &id[..8.min(id.len())])).collect();
+            let names: Vec<String> = to
+                .iter()
+                .map(|id| name_of(state, id, &id[..8.min(id.len())]))
+                .collect();
             let peer = names.join(", ");
             let name = sanitize(&name, false);
             let text = format!(
@@ -171,14 +174,21 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             system(state, text, Level::Info);
         }
         NetEvent::FileAccepted {
-            transfer_id, by, by_name, ..
+            transfer_id,
+            by,
+            by_name,
+            ..
         } => {
             let who = name_of(state, &by, &by_name);
             let name = row(state, &transfer_id).map(|r| {
                 r.state = RowState::Transferring;
                 r.name.clone()
             });
-            system(state, format!("{who} accepted {}", name.unwrap_or_default()), Level::Info);
+            system(
+                state,
+                format!("{who} accepted {}", name.unwrap_or_default()),
+                Level::Info,
+            );
         }
         NetEvent::FileDeclined {
             transfer_id,
@@ -187,8 +197,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             reason,
         } => {
             let who = name_of(state, &by, &by_name);
-            let name = row(state, &transfer_id).map(|r| r.name.clone()).unwrap_or_default();
-            let why = reason.map(|r| format!(" ({})", sanitize(&r, false))).unwrap_or_default();
+            let name = row(state, &transfer_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            let why = reason
+                .map(|r| format!(" ({})", sanitize(&r, false)))
+                .unwrap_or_default();
             system(state, format!("{who} declined {name}{why}"), Level::Info);
         }
         NetEvent::FileProgress {
@@ -228,7 +242,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Done;
                 r.name.clone()
             });
-            system(state, format!("{who} received {}, verified ✓", name.unwrap_or_default()), Level::Info);
+            system(
+                state,
+                format!("{who} received {}, verified ✓", name.unwrap_or_default()),
+                Level::Info,
+            );
         }
         NetEvent::FileFailed {
             transfer_id,

@@ -196,18 +196,17 @@ impl TransferBook {
         now_ms: i64,
     ) -> Result<Vec<FilesEffect>, FilesError> {
         self.make_room()?;
-        let name = path
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(&path)
-            .to_string();
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(&path).to_string();
         self.transfers.insert(
             id.clone(),
             Transfer {
                 id: id.clone(),
                 direction: Direction::Outgoing,
                 peer: None,
-                recipients: recipients.into_iter().map(|p| (p, Answer::Pending)).collect(),
+                recipients: recipients
+                    .into_iter()
+                    .map(|p| (p, Answer::Pending))
+                    .collect(),
                 offer: None,
                 name,
                 size: 0,
@@ -371,7 +370,11 @@ impl TransferBook {
     }
 
     /// Incoming: the user accepts (into `dir`, or the download directory).
-    pub fn accept(&mut self, id: &str, dir: Option<String>) -> Result<Vec<FilesEffect>, FilesError> {
+    pub fn accept(
+        &mut self,
+        id: &str,
+        dir: Option<String>,
+    ) -> Result<Vec<FilesEffect>, FilesError> {
         let t = self.incoming_in(id, Stage::Offered, "offered")?;
         t.stage = Stage::Accepted;
         t.dir = dir;

@@ -82,17 +82,28 @@ pub struct FetchOrder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileOutput {
     /// Read and hash the file; answer with [`FileInput::Hashed`].
-    Hash { transfer_id: String, path: String },
+    Hash {
+        transfer_id: String,
+        path: String,
+    },
     /// Serve the hashed file to these peers on the transfer listener.
     Serve {
         transfer_id: String,
         allowed: Vec<PeerId>,
     },
-    StopServe { transfer_id: String },
+    StopServe {
+        transfer_id: String,
+    },
     /// Fetch (or resume) from `addr`; a running fetch of the same transfer is replaced.
-    Fetch { order: FetchOrder, addr: SocketAddr },
+    Fetch {
+        order: FetchOrder,
+        addr: SocketAddr,
+    },
     /// Stop fetching; with `discard`, delete the partial file.
-    StopFetch { transfer_id: String, discard: bool },
+    StopFetch {
+        transfer_id: String,
+        discard: bool,
+    },
 }
 
 /// What the runtime reports about transfers.
@@ -130,7 +141,10 @@ pub enum FilesEffect {
         reason: Option<String>,
     },
     /// Send a `file_offer` frame (with our transfer port) to `to`.
-    Offer { to: PeerId, offer: SignedPayload },
+    Offer {
+        to: PeerId,
+        offer: SignedPayload,
+    },
     /// Fetch from the sender (the node knows its address).
     Fetch(FetchOrder),
     Io(FileOutput),

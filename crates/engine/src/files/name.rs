@@ -8,8 +8,7 @@ use crate::node::sanitize::is_unsafe_char;
 /// Windows' reserved device names (with or without an extension, any case).
 const DEVICE_NAMES: &[&str] = &[
     "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
-    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
-    "lpt9",
+    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// What an offered name becomes on disk: every separator (`/`, `\`), Windows-reserved

@@ -87,15 +87,21 @@ pub fn check_offer(
             .chars()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
     {
-        return Err(FilesError::Malformed("transfer_id must be 32 hex digits".into()));
+        return Err(FilesError::Malformed(
+            "transfer_id must be 32 hex digits".into(),
+        ));
     }
     let (Some(hash), Some(manifest)) = (parse_hash(&content.hash), parse_hash(&content.manifest))
     else {
-        return Err(FilesError::Malformed("hash and manifest must be 64 hex digits".into()));
+        return Err(FilesError::Malformed(
+            "hash and manifest must be 64 hex digits".into(),
+        ));
     };
     let cs = content.chunk_size;
     if !cs.is_power_of_two() || !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&cs) {
-        return Err(FilesError::Malformed(format!("chunk_size {cs} not allowed")));
+        return Err(FilesError::Malformed(format!(
+            "chunk_size {cs} not allowed"
+        )));
     }
     if content.size > max_size {
         return Err(FilesError::TooLarge {

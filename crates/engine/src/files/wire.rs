@@ -30,9 +30,14 @@ pub enum TransferFrame {
         message: String,
     },
     /// Receiver → sender: send the whole manifest (manifest pieces, in order).
-    FileManifest { transfer_id: String },
+    FileManifest {
+        transfer_id: String,
+    },
     /// Receiver → sender: send chunks `from_chunk`, `from_chunk + 1`, … to the last, in order.
-    FileGet { transfer_id: String, from_chunk: u64 },
+    FileGet {
+        transfer_id: String,
+        from_chunk: u64,
+    },
 }
 
 /// A binary frame from the sender.

@@ -6,8 +6,7 @@ use super::io::Output;
 use super::node::Node;
 use crate::api::{NetCommand, NetEvent};
 use crate::files::{
-    transfer_id, Answer, FileInput, FileOutput, FilesEffect, FilesError,
-    TransferBook,
+    transfer_id, Answer, FileInput, FileOutput, FilesEffect, FilesError, TransferBook,
 };
 use crate::limits::FILE_OFFERS_PER_MIN;
 use crate::wire::{Frame, PeerId, SignedPayload};

@@ -11,9 +11,7 @@ use super::Shared;
 use p2pchat_engine::files::manifest::{Hash, Manifest};
 use p2pchat_engine::files::wire::{parse_data, TransferData, TransferFrame};
 use p2pchat_engine::files::{FetchOrder, FileInput, WholeFileCheck};
-use p2pchat_engine::limits::{
-    FETCH_RETRY, FETCH_RETRY_MAX, MAX_CHUNK_FAILURES, PROGRESS_INTERVAL,
-};
+use p2pchat_engine::limits::{FETCH_RETRY, FETCH_RETRY_MAX, MAX_CHUNK_FAILURES, PROGRESS_INTERVAL};
 use std::net::SocketAddr;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -190,7 +188,13 @@ impl FetchTask {
         .map_err(Stop::Retry)?;
         let id = self.order.transfer_id.clone();
         if state.manifest.is_none() {
-            send(&mut ch, TransferFrame::FileManifest { transfer_id: id.clone() }).await?;
+            send(
+                &mut ch,
+                TransferFrame::FileManifest {
+                    transfer_id: id.clone(),
+                },
+            )
+            .await?;
             let manifest = self.read_manifest(&mut ch).await?;
             let (next, whole) = verify_prefix(file, &manifest).await?;
             state.next = next;
@@ -203,7 +207,14 @@ impl FetchTask {
         if state.next >= manifest.chunks() {
             return self.finish(state);
         }
-        send(&mut ch, TransferFrame::FileGet { transfer_id: id, from_chunk: state.next }).await?;
+        send(
+            &mut ch,
+            TransferFrame::FileGet {
+                transfer_id: id,
+                from_chunk: state.next,
+            },
+        )
+        .await?;
         while state.next < manifest.chunks() {
             let frame = tokio::time::timeout(TRANSFER_STALL, ch.next())
                 .await
@@ -267,13 +278,16 @@ impl FetchTask {
                 .map_err(Stop::Retry)?;
             match parse_data(&frame) {
                 Ok(Some(TransferData::ManifestPiece { first, hashes: h }))
-                    if first == hashes.len() as u64
-                        && (hashes.len() + h.len()) as u64 <= count =>
+                    if first == hashes.len() as u64 && (hashes.len() + h.len()) as u64 <= count =>
                 {
                     hashes.extend(h)
                 }
                 Ok(None) => return Err(refused(&frame)),
-                _ => return Err(Stop::Fail("manifest does not match the signed offer".into())),
+                _ => {
+                    return Err(Stop::Fail(
+                        "manifest does not match the signed offer".into(),
+                    ))
+                }
             }
         }
         Manifest::verified(o.size, o.chunk_size, hashes, &o.manifest)
@@ -282,7 +296,9 @@ impl FetchTask {
 
     async fn report(&self, state: &mut Progress, force: bool) {
         let now = Instant::now();
-        let due = state.last_report.is_none_or(|t| now - t >= PROGRESS_INTERVAL);
+        let due = state
+            .last_report
+            .is_none_or(|t| now - t >= PROGRESS_INTERVAL);
         if !(force || due) {
             return;
         }
@@ -365,7 +381,11 @@ async fn verify_prefix(
             whole.update(&buf[..n]);
             next += 1;
         }
-        let keep = if next >= m.chunks() { m.size } else { m.offset(next) };
+        let keep = if next >= m.chunks() {
+            m.size
+        } else {
+            m.offset(next)
+        };
         f.set_len(keep)
             .map_err(|e| Stop::Fail(format!("cannot trim the partial file: {e}")))?;
         Ok((next, whole))

@@ -8,7 +8,9 @@ use super::Shared;
 use bytes::Bytes;
 use futures::SinkExt;
 use p2pchat_engine::files::manifest::Manifest;
-use p2pchat_engine::files::wire::{data_header, manifest_piece, TransferFrame, CHUNK, HASHES_PER_PIECE};
+use p2pchat_engine::files::wire::{
+    data_header, manifest_piece, TransferFrame, CHUNK, HASHES_PER_PIECE,
+};
 use p2pchat_engine::files::{HashedFile, ManifestBuilder};
 use p2pchat_engine::limits::{FILE_CHUNK_SIZE, MAX_TRANSFER_CHUNKS, MAX_TRANSFER_CONNS};
 use std::io::Read;
@@ -27,7 +29,9 @@ pub fn hash_file(path: &Path) -> Result<(Manifest, HashedFile), String> {
     }
     let max = MAX_TRANSFER_CHUNKS * u64::from(FILE_CHUNK_SIZE);
     if meta.len() > max {
-        return Err(format!("{shown} is larger than {max} bytes, the most one transfer can carry"));
+        return Err(format!(
+            "{shown} is larger than {max} bytes, the most one transfer can carry"
+        ));
     }
     let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut builder = ManifestBuilder::new(FILE_CHUNK_SIZE);
@@ -114,7 +118,10 @@ async fn serve(stream: tokio::net::TcpStream, shared: &Shared) -> Result<(), Str
         };
         let Some((path, manifest)) = shared.served_to(&id, &ch.peer) else {
             ch.refuse("no such transfer is offered to you").await;
-            return Err(format!("{} asked for {id}, not offered to it", ch.peer.fingerprint()));
+            return Err(format!(
+                "{} asked for {id}, not offered to it",
+                ch.peer.fingerprint()
+            ));
         };
         match from_chunk {
             None => send_manifest(&mut ch, &manifest).await?,
