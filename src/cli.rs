@@ -97,6 +97,10 @@ pub struct Cli {
     /// Refuse file offers larger than this many megabytes (MiB)
     #[arg(long, value_name = "MB", default_value_t = 16384, value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub max_file_size_mb: u64,
+
+    /// Send each file at most this many KiB per second (0: as fast as the network allows)
+    #[arg(long, value_name = "KIB", default_value_t = 0)]
+    pub max_transfer_rate_kib: u64,
 }
 
 /// `--time-format` values.
@@ -166,6 +170,7 @@ impl Cli {
         take!(max_author_mb);
         take!(retention_days);
         take!(max_file_size_mb);
+        take!(max_transfer_rate_kib);
         if !given("download_dir") && file.download_dir.is_some() {
             self.download_dir = file.download_dir;
         }
@@ -207,6 +212,7 @@ impl Cli {
             max_author_bytes: self.max_author_mb * MIB,
             retention: std::time::Duration::from_secs(self.retention_days * 24 * 60 * 60),
             max_file_size: self.max_file_size_mb * MIB,
+            transfer_rate: self.max_transfer_rate_kib.saturating_mul(1024),
             ..p2pchat_engine::limits::Limits::default()
         }
     }

@@ -32,6 +32,7 @@ pub struct FileSettings {
     /// `--download-dir`, `--max-file-size-mb`.
     pub download_dir: Option<PathBuf>,
     pub max_file_size_mb: Option<u64>,
+    pub max_transfer_rate_kib: Option<u64>,
 }
 
 /// `config.toml` in the platform's config directory (`~/.config/p2pchat-tui/` on Linux).

@@ -189,3 +189,65 @@ fn the_sender_cancels_and_the_receiver_keeps_nothing() {
     let e = b.wait_for("error", T, |e| e["event"] == "error");
     assert!(e["message"].as_str().unwrap().contains("cancelled"), "{e}");
 }
+
+/// The last `file_progress` of `id` on `p` (the sender's counts every chunk sent, again or
+/// not).
+fn last_progress(p: &mut Peer, id: &str) -> u64 {
+    p.events()
+        .iter()
+        .filter(|e| e["event"] == "file_progress" && e["transfer_id"] == id)
+        .filter_map(|e| e["bytes"].as_u64())
+        .next_back()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_receiver_killed_mid_transfer_resumes_from_its_verified_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let discovery = free_udp_port();
+    // 4 MiB/s, so the kill lands in the middle.
+    let a_opts = PeerOpts::loopback("Alice", dir.path(), discovery)
+        .arg("--max-transfer-rate-kib")
+        .arg("4096");
+    let b_opts = PeerOpts::loopback("Bob", dir.path(), discovery);
+    let mut a = Peer::spawn(&a_opts);
+    let mut b = Peer::spawn(&b_opts);
+    b.wait_online(&a, T);
+    a.wait_online(&b, T);
+    const SIZE: usize = 20 * 1024 * 1024;
+    let data = content(SIZE, 3);
+    let src = write_file(dir.path(), "big.bin", &data);
+    let down = dir.path().join("down");
+    std::fs::create_dir(&down).unwrap();
+    let offer = offer(&mut a, &mut b, &src);
+    let id = offer["transfer_id"].as_str().unwrap().to_string();
+    b.send(&format!("/accept {id} {}", down.display()));
+    let at = b.wait_for("a third received", T, |e| {
+        e["event"] == "file_progress" && e["bytes"].as_u64().unwrap() >= (SIZE / 3) as u64
+    })["bytes"]
+        .as_u64()
+        .unwrap();
+    b.kill9();
+    // Only the partial file is there, and it holds only verified bytes.
+    assert_eq!(files_in(&down), vec!["big.bin.p2pchat-part".to_string()]);
+    let part = std::fs::read(down.join("big.bin.p2pchat-part")).unwrap();
+    assert!(part.len() as u64 >= at, "{} < {at}", part.len());
+    assert_eq!(&part[..], &data[..part.len()]);
+    a.wait_offline(&b, T);
+    let mut b = Peer::spawn(&b_opts);
+    let done = b.wait_for(
+        "file_done after the restart",
+        Duration::from_secs(40),
+        |e| e["event"] == "file_done",
+    );
+    assert_eq!(done["transfer_id"], id.as_str());
+    assert_eq!(std::fs::read(down.join("big.bin")).unwrap(), data);
+    assert_eq!(files_in(&down), vec!["big.bin".to_string()]);
+    // It resumed: at most what was in flight at the kill was sent twice.
+    a.wait_for("file_delivered", T, |e| e["event"] == "file_delivered");
+    let sent = last_progress(&mut a, &id);
+    let again = sent.saturating_sub(SIZE as u64);
+    assert!(again <= 3 * 1024 * 1024, "{again} bytes sent again");
+    // No second offer line after the restart.
+    assert!(!b.events().iter().any(|e| e["event"] == "file_offer"));
+}

@@ -67,6 +67,9 @@ pub struct Limits {
     /// MAX_FILE_SIZE: largest file offer accepted (`--max-file-size-mb`); a larger offer is
     /// refused with one line and a decline to its sender. Default 16 GiB.
     pub max_file_size: u64,
+    /// TRANSFER_RATE: most bytes per second sent on one transfer connection
+    /// (`--max-transfer-rate-kib`); 0 is no limit (the default).
+    pub transfer_rate: u64,
 }
 
 impl Default for Limits {
@@ -94,6 +97,7 @@ impl Default for Limits {
             discovery_dials_per_addr: 4,
             max_replay_authors: 1024,
             max_file_size: 16 * 1024 * 1024 * 1024,
+            transfer_rate: 0,
         }
     }
 }

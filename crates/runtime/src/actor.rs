@@ -108,6 +108,7 @@ pub async fn start(
         cfg.bind,
         listen_port,
         download_dir,
+        cfg.limits.transfer_rate,
     )
     .await?;
     let node = Node::new(identity, node_cfg, now());

@@ -46,6 +46,11 @@ pub struct Shared {
     served: Mutex<HashMap<String, Served>>,
     /// Transfer connections being served (MAX_TRANSFER_CONNS).
     conns: AtomicUsize,
+    /// Bytes of chunks sent per transfer, over all its connections (the sender's progress).
+    sent: Mutex<HashMap<String, u64>>,
+    /// TRANSFER_RATE per connection, bytes per second; 0: no limit.
+    rate_limit: u64,
+    to_actor: mpsc::Sender<FileInput>,
 }
 
 impl Shared {
@@ -85,18 +90,22 @@ impl FileService {
         bind: IpAddr,
         chat_port: u16,
         download_dir: PathBuf,
+        rate_limit: u64,
     ) -> std::io::Result<(FileService, mpsc::Receiver<FileInput>)> {
         let listener = TcpListener::bind((bind, 0)).await?;
         let port = listener.local_addr()?.port();
+        let (to_actor, rx) = mpsc::channel(FILE_EVENT_QUEUE);
         let shared = Arc::new(Shared {
             identity,
             name,
             chat_port,
             served: Mutex::new(HashMap::new()),
             conns: AtomicUsize::new(0),
+            sent: Mutex::new(HashMap::new()),
+            rate_limit,
+            to_actor: to_actor.clone(),
         });
         let listener_task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
-        let (to_actor, rx) = mpsc::channel(FILE_EVENT_QUEUE);
         Ok((
             FileService {
                 shared,
@@ -158,6 +167,8 @@ impl FileService {
             FileOutput::StopServe { transfer_id } => {
                 let mut served = self.shared.served.lock().unwrap_or_else(|e| e.into_inner());
                 served.remove(&transfer_id);
+                let mut sent = self.shared.sent.lock().unwrap_or_else(|e| e.into_inner());
+                sent.remove(&transfer_id);
             }
             FileOutput::Fetch { order, addr } => {
                 let id = order.transfer_id.clone();

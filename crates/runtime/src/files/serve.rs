@@ -11,13 +11,18 @@ use p2pchat_engine::files::manifest::Manifest;
 use p2pchat_engine::files::wire::{
     data_header, manifest_piece, TransferFrame, CHUNK, HASHES_PER_PIECE,
 };
+use p2pchat_engine::files::FileInput;
 use p2pchat_engine::files::{HashedFile, ManifestBuilder};
-use p2pchat_engine::limits::{FILE_CHUNK_SIZE, MAX_TRANSFER_CHUNKS, MAX_TRANSFER_CONNS};
+use p2pchat_engine::limits::{
+    FILE_CHUNK_SIZE, MAX_TRANSFER_CHUNKS, MAX_TRANSFER_CONNS, PROGRESS_INTERVAL,
+};
+use p2pchat_engine::node::rate::TokenBucket;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::net::TcpListener;
 
 /// Reads `path` once: its manifest and whole-file hash (blocking; run off the async threads).
@@ -150,6 +155,14 @@ async fn send_chunks(
     first: u64,
 ) -> Result<(), String> {
     let file = Arc::new(std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?);
+    let rate = shared.rate_limit;
+    let mut bucket = TokenBucket::new(
+        u32::try_from(rate).unwrap_or(u32::MAX),
+        u32::try_from(rate.max(u64::from(FILE_CHUNK_SIZE))).unwrap_or(u32::MAX),
+        Instant::now(),
+    );
+    let mut last_report = Instant::now();
+    let mut since_report = 0u64;
     for index in first..manifest.chunks() {
         if shared.served_to(id, &ch.peer).is_none() {
             ch.refuse("the transfer was cancelled").await;
@@ -166,9 +179,51 @@ async fn send_chunks(
                 return Err(e);
             }
         };
-        ch.write.send(frame).await.map_err(|e| e.to_string())?;
+        let len = (frame.len() - 9) as u64;
+        if rate > 0 {
+            if let Some(wait) = bucket.take_n(Instant::now(), len) {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        if let Err(e) = ch.write.send(frame).await {
+            // What went out before the connection failed still counts as sent.
+            report(shared, id, since_report, last_report.elapsed()).await;
+            return Err(e.to_string());
+        }
+        since_report += len;
+        let last = index + 1 == manifest.chunks();
+        if last || last_report.elapsed() >= PROGRESS_INTERVAL {
+            report(shared, id, since_report, last_report.elapsed()).await;
+            since_report = 0;
+            last_report = Instant::now();
+        }
     }
     Ok(())
+}
+
+/// Adds `bytes` to what was sent of `id` and tells the actor (the sender's progress: it can
+/// pass the size when chunks were sent again after an interruption).
+async fn report(shared: &Shared, id: &str, bytes: u64, took: std::time::Duration) {
+    let total = {
+        let mut sent = shared.sent.lock().unwrap_or_else(|e| e.into_inner());
+        let total = sent.entry(id.to_string()).or_insert(0);
+        *total += bytes;
+        *total
+    };
+    let secs = took.as_secs_f64();
+    let rate = if secs > 0.0 {
+        (bytes as f64 / secs) as u64
+    } else {
+        0
+    };
+    let _ = shared
+        .to_actor
+        .send(FileInput::Progress {
+            transfer_id: id.to_string(),
+            bytes: total,
+            rate,
+        })
+        .await;
 }
 
 /// Reads chunk `index` into a ready chunk frame, checking it against the manifest.
