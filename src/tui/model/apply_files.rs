@@ -3,8 +3,10 @@
 //! progress, rate and time left. Pure.
 
 use super::apply::system;
-use super::state::{AppState, Level};
+use super::state::{AppState, Focus, Level};
+use super::update::Effect;
 use crate::tui::model::text::sanitize;
+use p2pchat_engine::api::NetCommand;
 use p2pchat_engine::api::NetEvent;
 
 /// Most transfers the interface lists; the oldest finished ones go first.
@@ -21,6 +23,8 @@ pub enum RowState {
     Done,
     Failed(String),
     Cancelled,
+    /// Our offer was declined.
+    Declined,
 }
 
 impl RowState {
@@ -45,6 +49,8 @@ pub struct TransferRow {
     /// Bytes per second, as last reported.
     pub rate: u64,
     pub state: RowState,
+    /// When it finished (our clock, Unix ms): the transfers box keeps it a little while.
+    pub finished_ms: Option<i64>,
 }
 
 impl TransferRow {
@@ -86,6 +92,56 @@ pub fn pending_offer(state: &AppState) -> Option<&TransferRow> {
 
 fn row<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut TransferRow> {
     state.transfers.iter_mut().find(|t| t.id == id)
+}
+
+/// Marks a row's end time once its state is final.
+fn finish(state: &mut AppState, id: &str) {
+    let now = state.now.unix_ms;
+    if let Some(r) = state.transfers.iter_mut().find(|t| t.id == id) {
+        if !r.state.is_open() && r.finished_ms.is_none() {
+            r.finished_ms = Some(now);
+        }
+    }
+}
+
+/// How long a finished transfer stays in the transfers box (its line stays in the log).
+pub const SHOW_FINISHED_MS: i64 = 10_000;
+
+/// The transfers the box shows: open ones and those finished in the last few seconds,
+/// newest last.
+pub fn visible(state: &AppState) -> Vec<&TransferRow> {
+    let now = state.now.unix_ms;
+    state
+        .transfers
+        .iter()
+        .filter(|t| t.state.is_open() || t.finished_ms.is_some_and(|f| now - f < SHOW_FINISHED_MS))
+        .collect()
+}
+
+/// Ctrl-Y / Ctrl-N: accept or decline the offer marked in the transfers box.
+pub fn answer_offer(state: &mut AppState, accept: bool) -> Vec<Effect> {
+    let Some(offer) = pending_offer(state) else {
+        state.set_status("no file offer is waiting", Level::Warning);
+        return Vec::new();
+    };
+    let (id, name) = (offer.id.clone(), offer.name.clone());
+    state.focus = Focus::Input;
+    let (verb, command) = if accept {
+        (
+            "accepting",
+            NetCommand::AcceptFile {
+                transfer: id,
+                dir: None,
+            },
+        )
+    } else {
+        ("declining", NetCommand::DeclineFile { transfer: id })
+    };
+    state.set_status(format!("{verb} {name}"), Level::Info);
+    vec![Effect::Send {
+        command,
+        from_input: false,
+    }]
 }
 
 fn push_row(state: &mut AppState, r: TransferRow) {
@@ -131,6 +187,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     bytes: 0,
                     rate: 0,
                     state: RowState::Offered,
+                    finished_ms: None,
                 },
             );
             let text = format!(
@@ -169,6 +226,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     bytes: 0,
                     rate: 0,
                     state: RowState::Waiting,
+                    finished_ms: None,
                 },
             );
             system(state, text, Level::Info);
@@ -198,8 +256,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         } => {
             let who = name_of(state, &by, &by_name);
             let name = row(state, &transfer_id)
-                .map(|r| r.name.clone())
+                .map(|r| {
+                    r.state = RowState::Declined;
+                    r.name.clone()
+                })
                 .unwrap_or_default();
+            finish(state, &transfer_id);
             let why = reason
                 .map(|r| format!(" ({})", sanitize(&r, false)))
                 .unwrap_or_default();
@@ -227,6 +289,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Done;
                 r.bytes = r.size;
             }
+            finish(state, &transfer_id);
             let path = sanitize(&path, false);
             state.set_status(format!("received {path} ✓"), Level::Info);
             system(state, format!("received {path}, verified ✓"), Level::Info);
@@ -242,6 +305,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Done;
                 r.name.clone()
             });
+            finish(state, &transfer_id);
             system(
                 state,
                 format!("{who} received {}, verified ✓", name.unwrap_or_default()),
@@ -257,6 +321,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Failed(reason.clone());
                 r.name.clone()
             });
+            finish(state, &transfer_id);
             let text = match name {
                 Some(n) => format!("transfer of {n} failed: {reason}"),
                 None => format!("file transfer refused: {reason}"),
@@ -269,6 +334,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Cancelled;
                 r.name.clone()
             });
+            finish(state, &transfer_id);
             let by = sanitize(&by, false);
             let text = match by.as_str() {
                 "declined" => format!("declined {}", name.unwrap_or_default()),

@@ -99,6 +99,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::SelectNextProposal => select_proposal(state, 1),
         Action::ApproveSelectedProposal => return vote(state, true),
         Action::RejectSelectedProposal => return vote(state, false),
+        Action::AcceptFileOffer => return super::apply_files::answer_offer(state, true),
+        Action::DeclineFileOffer => return super::apply_files::answer_offer(state, false),
         Action::InsertChar(c) => {
             state.focus = Focus::Input;
             insert(state, c);

@@ -8,6 +8,7 @@ pub mod peers;
 pub mod proposals;
 pub mod status;
 pub mod theme;
+pub mod transfers;
 
 use ratatui::layout::Rect;
 use ratatui::text::Span;
@@ -34,6 +35,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
                 proposals::draw(frame, r, state);
             }
             messages::draw(frame, p.messages, state);
+            transfers::draw(frame, p.messages, state);
             input::draw(frame, p.input, state);
             status::draw(frame, p.status, state);
             if state.help.is_some() {

@@ -2,6 +2,7 @@
 //! voting and scrolling. No terminal; a fixed clock.
 
 mod editing;
+mod files;
 mod keys;
 mod network;
 mod props;
