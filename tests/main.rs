@@ -34,6 +34,7 @@ mod netns {
 
 mod tmux {
     mod cells;
+    mod files;
     mod history;
     mod impostor;
     mod keys;

@@ -191,7 +191,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 },
             );
             let text = format!(
-                "{peer} offers {name} ({}): Ctrl-Y or /accept {short} to accept, Ctrl-N or /decline {short} to decline",
+                "{peer} offers {name} ({}): Ctrl-Y accepts, Ctrl-N declines (or /accept {short} [DIR])",
                 human_bytes(size)
             );
             state.set_status(format!("{peer} offers a file"), Level::Warning);

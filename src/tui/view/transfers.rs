@@ -1,10 +1,10 @@
-//! The transfers box: open file transfers (and those that just ended) drawn over the top of
-//! the message pane, each with a progress bar, rate and time left, or its outcome; the
-//! offer that Ctrl-Y / Ctrl-N answer is marked ▶.
+//! The transfers box: open file transfers (and those that just ended) in a box below the
+//! message pane (which gives up those rows), each with a progress bar, rate and time left, or
+//! its outcome; the offer that Ctrl-Y / Ctrl-N answer is marked ▶.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
@@ -85,16 +85,29 @@ fn describe(t: &TransferRow, marked: bool) -> (String, Option<Level>) {
     }
 }
 
-/// Draws the box over the top of `messages` (the oldest lines shown; the newest stay in
-/// view) when there is anything to show.
-pub fn draw(frame: &mut Frame, messages: Rect, state: &AppState) {
-    let rows = visible(state);
-    if rows.is_empty() || messages.height < 6 || messages.width < 20 {
-        return;
+/// Splits the message pane's area: the message pane above, the transfers box below it when
+/// there is anything to show (at most half the pane), so the box never hides a message.
+pub fn split(messages: Rect, state: &AppState) -> (Rect, Option<Rect>) {
+    let rows = visible(state).len().min(MAX_ROWS) as u16;
+    if rows == 0 || messages.height < 8 || messages.width < 20 {
+        return (messages, None);
     }
-    let shown = &rows[rows.len().saturating_sub(MAX_ROWS)..];
-    let height = (shown.len() as u16 + 2).min(messages.height / 2);
-    let area = Rect::new(messages.x + 1, messages.y + 1, messages.width - 2, height);
+    let height = (rows + 2).min(messages.height / 2);
+    let above = Rect::new(
+        messages.x,
+        messages.y,
+        messages.width,
+        messages.height - height,
+    );
+    let below = Rect::new(messages.x, above.y + above.height, messages.width, height);
+    (above, Some(below))
+}
+
+/// Draws the transfers box in `area` (from [`split`]).
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    let rows = visible(state);
+    let inner_rows = area.height.saturating_sub(2) as usize;
+    let shown = &rows[rows.len().saturating_sub(inner_rows.min(MAX_ROWS))..];
     let theme = Theme::of(state);
     let marked = pending_offer(state).map(|t| t.id.clone());
     let cols = area.width.saturating_sub(2) as usize;
@@ -106,7 +119,6 @@ pub fn draw(frame: &mut Frame, messages: Rect, state: &AppState) {
             Line::from(Span::styled(truncate(&text, cols), style))
         })
         .collect();
-    frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(false))
