@@ -30,6 +30,7 @@ mod netns {
     mod backfill;
     mod chat;
     mod faults;
+    mod files;
 }
 
 mod tmux {
