@@ -71,8 +71,54 @@ struct Running {
     task: JoinHandle<()>,
 }
 
+/// TRANSFER_THREADS: worker threads of the transfer runtime.
+pub const TRANSFER_THREADS: usize = 2;
+/// TRANSFER_NICE: how much lower the transfer threads' scheduling priority is than the
+/// chat's (Linux `nice` of each thread).
+pub const TRANSFER_NICE: i32 = 10;
+
+/// The transfers' own tokio runtime. Hashing, encryption and disk work for files runs on its
+/// threads, at a lower priority, never on the threads of the network actor and the front end:
+/// a busy transfer cannot hold up a chat line (the actor only sees progress reports).
+struct TransferRuntime(Option<tokio::runtime::Runtime>);
+
+impl TransferRuntime {
+    fn new() -> std::io::Result<TransferRuntime> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(TRANSFER_THREADS)
+            .thread_name("p2pchat-files")
+            .on_thread_start(lower_priority)
+            .enable_all()
+            .build()?;
+        Ok(TransferRuntime(Some(rt)))
+    }
+
+    fn handle(&self) -> &tokio::runtime::Handle {
+        self.0.as_ref().expect("running until dropped").handle()
+    }
+}
+
+impl Drop for TransferRuntime {
+    fn drop(&mut self) {
+        // Dropped from inside the actor's runtime: do not wait for its tasks.
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// Gives the calling thread a lower priority (on Linux, `setpriority` with 0 names the
+/// calling thread).
+fn lower_priority() {
+    // SAFETY: plain libc call on the current thread; failure only leaves the priority as is.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, TRANSFER_NICE);
+    }
+}
+
 /// The actor's side of file transfers.
 pub struct FileService {
+    runtime: TransferRuntime,
     shared: Arc<Shared>,
     fetches: HashMap<String, Running>,
     to_actor: mpsc::Sender<FileInput>,
@@ -92,8 +138,9 @@ impl FileService {
         download_dir: PathBuf,
         rate_limit: u64,
     ) -> std::io::Result<(FileService, mpsc::Receiver<FileInput>)> {
-        let listener = TcpListener::bind((bind, 0)).await?;
+        let listener = TcpListener::bind((bind, 0)).await?.into_std()?;
         let port = listener.local_addr()?.port();
+        let runtime = TransferRuntime::new()?;
         let (to_actor, rx) = mpsc::channel(FILE_EVENT_QUEUE);
         let shared = Arc::new(Shared {
             identity,
@@ -105,9 +152,16 @@ impl FileService {
             rate_limit,
             to_actor: to_actor.clone(),
         });
-        let listener_task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
+        let accepting = shared.clone();
+        let listener_task = runtime.handle().spawn(async move {
+            match TcpListener::from_std(listener) {
+                Ok(l) => serve::accept_loop(l, accepting).await,
+                Err(e) => tracing::error!("transfer listener failed: {e}"),
+            }
+        });
         Ok((
             FileService {
+                runtime,
                 shared,
                 fetches: HashMap::new(),
                 to_actor,
@@ -124,7 +178,7 @@ impl FileService {
         match work {
             FileOutput::Hash { transfer_id, path } => {
                 let (shared, tx) = (self.shared.clone(), self.to_actor.clone());
-                tokio::spawn(async move {
+                self.runtime.handle().spawn(async move {
                     let file = expand_home(&path);
                     let hashed = {
                         let file = file.clone();
@@ -187,7 +241,7 @@ impl FileService {
                     cancel: cancel.clone(),
                     discard: discard.clone(),
                 };
-                let task = tokio::spawn(async move {
+                let task = self.runtime.handle().spawn(async move {
                     // One task per transfer touches its partial file at a time.
                     if let Some(p) = previous {
                         let _ = p.task.await;
