@@ -83,7 +83,11 @@ fn main() {
     if only.as_deref() != Some("netns") {
         let (run, again) = loopback(tmp.path(), &src, size);
         runs.push(run);
-        resumes.push(("loopback, kill -9 of the receiver at 50 %".to_string(), again, size));
+        resumes.push((
+            "loopback, kill -9 of the receiver at 50 %".to_string(),
+            again,
+            size,
+        ));
     }
     if only.as_deref() != Some("loopback") {
         match netlab::unavailable() {
@@ -91,7 +95,11 @@ fn main() {
             None => {
                 let (run, again) = namespaces(tmp.path(), &src, size);
                 runs.push(run);
-                resumes.push(("namespaces, link cut at 50 % for 3 s".to_string(), again, size));
+                resumes.push((
+                    "namespaces, link cut at 50 % for 3 s".to_string(),
+                    again,
+                    size,
+                ));
             }
         }
     }
@@ -202,7 +210,14 @@ fn breakdown(src: &Path) {
 
 /// Times socat moving `src` to `dst` over `host:port`; the receiver runs under `recv_wrap`,
 /// the sender under `send_wrap`.
-fn plain_tcp(src: &Path, dst: &Path, host: &str, port: u16, recv_wrap: &[String], send_wrap: &[String]) -> f64 {
+fn plain_tcp(
+    src: &Path,
+    dst: &Path,
+    host: &str,
+    port: u16,
+    recv_wrap: &[String],
+    send_wrap: &[String],
+) -> f64 {
     let spawn = |wrap: &[String], args: Vec<String>| {
         let mut c = if wrap.is_empty() {
             Command::new("socat")
@@ -263,12 +278,13 @@ fn transfer(label: &str, a: &mut Peer, b: &mut Peer, src: &Path, down: &Path, si
     let mut k = 0;
     let done_at = loop {
         rss_peak = rss_peak.max(b.rss_kib());
-        if b
-            .events()
+        if b.events()
             .iter()
             .any(|e| e["event"] == "file_done" && e["transfer_id"] == id.as_str())
         {
-            break b.wait_since(accept_at, "file_done", T, |e| e["event"] == "file_done").0;
+            break b
+                .wait_since(accept_at, "file_done", T, |e| e["event"] == "file_done")
+                .0;
         }
         if let Some(f) = b.events().iter().find(|e| e["event"] == "file_failed") {
             die(&format!("transfer failed: {f}"));
@@ -342,7 +358,9 @@ fn loopback(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
     });
     b.kill9();
     let mut b = Peer::spawn(&b_opts);
-    b.wait_for("file_done", Duration::from_secs(600), |e| e["event"] == "file_done");
+    b.wait_for("file_done", Duration::from_secs(600), |e| {
+        e["event"] == "file_done"
+    });
     a.wait_since(t0, "delivered", T, |e| {
         e["event"] == "file_delivered" && e["transfer_id"] == id.as_str()
     });
@@ -353,7 +371,9 @@ fn loopback(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
 }
 
 fn namespaces(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
-    println!("\nnamespaces (veth + bridge): plain TCP, then p2pchat-tui, then a link cut at half way");
+    println!(
+        "\nnamespaces (veth + bridge): plain TCP, then p2pchat-tui, then a link cut at half way"
+    );
     let lab = Lab::new('m', 2).unwrap_or_else(|e| die(&format!("lab: {e}")));
     let plain = plain_tcp(
         src,

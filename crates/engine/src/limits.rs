@@ -164,8 +164,8 @@ pub const FILE_OFFERS_PER_MIN: u32 = 10;
 /// MAX_FILE_NAME_BYTES: longest file name written to disk (UTF-8 bytes); longer offered names
 /// are cut, keeping the extension.
 pub const MAX_FILE_NAME_BYTES: usize = 200;
-/// MAX_TRANSFER_CONNS: most transfer connections served or fetched at once; more are closed
-/// at once (the receiver retries).
+/// MAX_TRANSFER_CONNS: most transfer connections served at once; more are closed at once (the
+/// receiver retries). Fetches are bounded by MAX_TRANSFERS.
 pub const MAX_TRANSFER_CONNS: usize = 32;
 /// PROGRESS_INTERVAL: shortest gap between two progress reports of one transfer.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);

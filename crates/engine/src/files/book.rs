@@ -420,6 +420,7 @@ impl TransferBook {
                 FilesEffect::Io(FileOutput::StopFetch {
                     transfer_id: t.id.clone(),
                     discard: true,
+                    target: t.path.clone(),
                 }),
             ],
             Direction::Outgoing => {
@@ -472,6 +473,7 @@ impl TransferBook {
                     FilesEffect::Io(FileOutput::StopFetch {
                         transfer_id: t.id.clone(),
                         discard: true,
+                        target: t.path.clone(),
                     }),
                     FilesEffect::Event(NetEvent::FileCancelled {
                         transfer_id: t.id.clone(),

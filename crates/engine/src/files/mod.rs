@@ -99,10 +99,12 @@ pub enum FileOutput {
         order: FetchOrder,
         addr: SocketAddr,
     },
-    /// Stop fetching; with `discard`, delete the partial file.
+    /// Stop fetching; with `discard`, delete the partial file (that of `target` when no
+    /// fetch is running, e.g. after a restart before the sender offered again).
     StopFetch {
         transfer_id: String,
         discard: bool,
+        target: Option<String>,
     },
 }
 

@@ -260,13 +260,19 @@ impl FileService {
             FileOutput::StopFetch {
                 transfer_id,
                 discard,
-            } => {
-                if let Some(r) = self.fetches.remove(&transfer_id) {
+                target,
+            } => match self.fetches.remove(&transfer_id) {
+                Some(r) => {
                     r.discard
                         .store(discard, std::sync::atomic::Ordering::SeqCst);
                     r.cancel.cancel();
                 }
-            }
+                None => {
+                    if let (true, Some(t)) = (discard, target) {
+                        let _ = std::fs::remove_file(part_path(Path::new(&t)));
+                    }
+                }
+            },
         }
         self.fetches.retain(|_, r| !r.task.is_finished());
     }
