@@ -33,6 +33,9 @@ struct Run {
     chat_p50_ms: f64,
     chat_p99_ms: f64,
     chat_n: usize,
+    /// The same measure with no transfer running, just before (the machine's own noise).
+    idle_p50_ms: f64,
+    idle_p99_ms: f64,
     rss_peak_mib: f64,
 }
 
@@ -104,13 +107,13 @@ fn main() {
         }
     }
     println!(
-        "\n| path | plain TCP (socat) | p2pchat-tui | ratio | hashing before the offer | chat p50 / p99 during it (n) | receiver peak RSS |"
+        "\n| path | plain TCP (socat) | p2pchat-tui | ratio | hashing before the offer | chat p50 / p99 during it (n) | chat p50 / p99, no transfer | receiver peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in &runs {
         let mb = size as f64 / MIB as f64;
         println!(
-            "| {} | {:.2} s, {:.0} MiB/s | {:.2} s, {:.0} MiB/s | {:.2}× | {:.2} s | {:.1} / {:.1} ms ({}) | {:.1} MiB |",
+            "| {} | {:.2} s, {:.0} MiB/s | {:.2} s, {:.0} MiB/s | {:.2}× | {:.2} s | {:.1} / {:.1} ms ({}) | {:.1} / {:.1} ms | {:.1} MiB |",
             r.label,
             r.plain_s,
             mb / r.plain_s,
@@ -121,6 +124,8 @@ fn main() {
             r.chat_p50_ms,
             r.chat_p99_ms,
             r.chat_n,
+            r.idle_p50_ms,
+            r.idle_p99_ms,
             r.rss_peak_mib
         );
     }
@@ -262,8 +267,24 @@ fn plain_tcp(
     took
 }
 
+/// One chat line from Alice to Bob: how long until Bob shows it.
+fn chat_once(a: &mut Peer, b: &mut Peer, body: &str) -> Duration {
+    let sent = Instant::now();
+    a.send(body);
+    let (at, _) = b.wait_since(sent, body, T, |e| {
+        e["event"] == "message" && e["body"] == body
+    });
+    at - sent
+}
+
 /// Alice sends `src` to Bob; returns the run's numbers (and removes the received file).
 fn transfer(label: &str, a: &mut Peer, b: &mut Peer, src: &Path, down: &Path, size: u64) -> Run {
+    let mut idle = Vec::new();
+    for k in 0..150 {
+        idle.push(chat_once(a, b, &format!("idle {label} {k}")));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let idle = sorted_ms(&idle);
     let t0 = Instant::now();
     a.send(&format!("/send Bob {}", src.display()));
     let (offered_at, _) = a.wait_since(t0, "file_offered", Duration::from_secs(600), |e| {
@@ -290,13 +311,7 @@ fn transfer(label: &str, a: &mut Peer, b: &mut Peer, src: &Path, down: &Path, si
             die(&format!("transfer failed: {f}"));
         }
         k += 1;
-        let body = format!("ping {label} {k}");
-        let sent = Instant::now();
-        a.send(&body);
-        let (at, _) = b.wait_since(sent, &body, T, |e| {
-            e["event"] == "message" && e["body"] == body.as_str()
-        });
-        lat.push(at - sent);
+        lat.push(chat_once(a, b, &format!("ping {label} {k}")));
         std::thread::sleep(Duration::from_millis(20));
     };
     let received = down.join(src.file_name().unwrap());
@@ -304,6 +319,19 @@ fn transfer(label: &str, a: &mut Peer, b: &mut Peer, src: &Path, down: &Path, si
         die("received file has the wrong size");
     }
     let _ = std::fs::remove_file(&received);
+    let slow: Vec<String> = lat
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.as_millis() >= 10)
+        .map(|(i, d)| format!("#{i}: {} ms", d.as_millis()))
+        .collect();
+    if !slow.is_empty() {
+        println!(
+            "  {label}: chat lines over 10 ms (of {}): {}",
+            lat.len(),
+            slow.join(", ")
+        );
+    }
     let ms = sorted_ms(&lat);
     Run {
         label: label.to_string(),
@@ -313,6 +341,8 @@ fn transfer(label: &str, a: &mut Peer, b: &mut Peer, src: &Path, down: &Path, si
         chat_p50_ms: pct(&ms, 0.5),
         chat_p99_ms: pct(&ms, 0.99),
         chat_n: ms.len(),
+        idle_p50_ms: pct(&idle, 0.5),
+        idle_p99_ms: pct(&idle, 0.99),
         rss_peak_mib: rss_peak as f64 / 1024.0,
     }
 }

@@ -18,6 +18,10 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio_util::codec::{FramedRead, FramedWrite};
 
+/// TRANSFER_SOCKET_BUFFER: the receiver's receive buffer and the sender's send buffer on a
+/// transfer connection (the kernel may double it).
+pub const TRANSFER_SOCKET_BUFFER: usize = 1024 * 1024;
+
 /// How long the whole handshake may take (HANDSHAKE_TIMEOUT, as on chat connections).
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -86,6 +90,14 @@ async fn handshake(
     expect: Option<PeerId>,
 ) -> Result<Channel, String> {
     let _ = stream.set_nodelay(true);
+    // Small socket buffers keep what is in flight (and so what a crash or a cut link makes
+    // us send again) to about a megabyte; a LAN's bandwidth-delay product is far less.
+    let sock = socket2::SockRef::from(&stream);
+    let _ = if outbound {
+        sock.set_recv_buffer_size(TRANSFER_SOCKET_BUFFER)
+    } else {
+        sock.set_send_buffer_size(TRANSFER_SOCKET_BUFFER)
+    };
     let (binding, codec) = establish(&mut stream, outbound, MAX_TRANSFER_FRAME)
         .await
         .map_err(|f| match f {

@@ -9,6 +9,9 @@ mod disk;
 mod fetch;
 mod serve;
 
+#[cfg(test)]
+mod tests;
+
 pub use disk::{choose_target, part_path, settle};
 pub use serve::hash_file;
 
