@@ -78,7 +78,7 @@ pub fn parse_data(frame: &[u8]) -> Result<Option<TransferData<'_>>, String> {
     if frame[0] == CHUNK {
         return Ok(Some(TransferData::Chunk { index, bytes: body }));
     }
-    if body.len() % 32 != 0 || body.len() / 32 > HASHES_PER_PIECE {
+    if !body.len().is_multiple_of(32) || body.len() / 32 > HASHES_PER_PIECE {
         return Err("malformed manifest piece".into());
     }
     let hashes = body

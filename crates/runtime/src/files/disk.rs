@@ -44,6 +44,8 @@ pub fn free_space(dir: &Path) -> Result<u64, String> {
             std::io::Error::last_os_error()
         ));
     }
+    // The field types differ between platforms (u64 on 64-bit Linux).
+    #[allow(clippy::useless_conversion)]
     Ok(u64::from(st.f_bavail).saturating_mul(u64::from(st.f_frsize)))
 }
 

@@ -44,7 +44,7 @@ pub const WRITEBACK_WINDOW: u64 = 16 * 1024 * 1024;
 fn write_back(f: &std::fs::File, offset: u64, len: u64) {
     use std::os::fd::AsRawFd;
     let end = offset + len;
-    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && end % WRITEBACK_WINDOW != 0 {
+    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && !end.is_multiple_of(WRITEBACK_WINDOW) {
         return;
     }
     let window = (end / WRITEBACK_WINDOW).saturating_sub(1) * WRITEBACK_WINDOW;
@@ -285,9 +285,9 @@ impl FetchTask {
                 write_back(&f, offset, write.len() as u64);
                 Ok::<(), std::io::Error>(())
             })
-                .await
-                .map_err(|e| Stop::Fail(e.to_string()))?
-                .map_err(|e| Stop::Fail(format!("cannot write the partial file: {e}")))?;
+            .await
+            .map_err(|e| Stop::Fail(e.to_string()))?
+            .map_err(|e| Stop::Fail(format!("cannot write the partial file: {e}")))?;
             state.whole.update(&data);
             state.next += 1;
             state.failures = 0;

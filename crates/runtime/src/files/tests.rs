@@ -82,9 +82,11 @@ async fn a_recipient_fetches_a_verified_copy_and_a_stranger_gets_nothing() {
     ));
     // Expecting another id than the one there is refused by the dialer.
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    assert!(channel::open(stream, true, &mallory, "m", 1, Some(mallory.id()))
-        .await
-        .is_err());
+    assert!(
+        channel::open(stream, true, &mallory, "m", 1, Some(mallory.id()))
+            .await
+            .is_err()
+    );
 
     // Bob, a recipient, fetches it.
     let order = FetchOrder {
@@ -123,7 +125,10 @@ async fn a_recipient_fetches_a_verified_copy_and_a_stranger_gets_nothing() {
     .await
     .unwrap();
     let reply = ch.next().await.unwrap();
-    assert!(!matches!(parse_data(&reply), Ok(Some(TransferData::ManifestPiece { .. }))));
+    assert!(!matches!(
+        parse_data(&reply),
+        Ok(Some(TransferData::ManifestPiece { .. }))
+    ));
     alice.stop();
     bob.stop();
 }
