@@ -44,7 +44,8 @@ pub const WRITEBACK_WINDOW: u64 = 16 * 1024 * 1024;
 fn write_back(f: &std::fs::File, offset: u64, len: u64) {
     use std::os::fd::AsRawFd;
     let end = offset + len;
-    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && !end.is_multiple_of(WRITEBACK_WINDOW) {
+    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && !end.is_multiple_of(WRITEBACK_WINDOW)
+    {
         return;
     }
     let window = (end / WRITEBACK_WINDOW).saturating_sub(1) * WRITEBACK_WINDOW;
