@@ -73,7 +73,9 @@ pub struct Transfer {
     /// Whole-file BLAKE3, hex (empty while hashing).
     pub hash: String,
     pub stage: Stage,
-    /// Bytes verified (incoming) or served (outgoing) so far.
+    /// Bytes verified (incoming) or served (outgoing) so far. Not saved: progress alone must
+    /// not make the state file dirty (a restarted receiver counts its verified bytes again).
+    #[serde(skip)]
     pub bytes: u64,
     /// Outgoing: the source file. Incoming: the target, once chosen.
     pub path: Option<String>,
@@ -105,7 +107,11 @@ impl Transfer {
             peer_names: peers.iter().map(name_of).collect(),
             name: self.name.clone(),
             size: self.size,
-            bytes: self.bytes,
+            bytes: if self.stage == Stage::Done {
+                self.size
+            } else {
+                self.bytes
+            },
             rate: self.rate,
             state: self.stage.label().into(),
             reason: match &self.stage {

@@ -37,7 +37,7 @@ enum Stop {
 /// waits for the window before, so at most two windows of it are dirty in the page cache: the
 /// kernel never throttles other writers (the chat's own database) behind a big download, and
 /// the final flush is short.
-pub const WRITEBACK_WINDOW: u64 = 16 * 1024 * 1024;
+pub const WRITEBACK_WINDOW: u64 = 4 * 1024 * 1024;
 
 /// After writing `[offset, offset + len)`: when a window boundary was crossed, start
 /// writeback of the window just filled and wait for the one before it.
