@@ -161,6 +161,9 @@ pub const MAX_TRANSFERS: usize = 256;
 /// FILE_OFFERS_PER_MIN: offers accepted from one peer per minute (bursts of as many); more
 /// are refused with a line, like a flood of messages.
 pub const FILE_OFFERS_PER_MIN: u32 = 10;
+/// MAX_OFFER_BUDGETS: most peers whose offer rate is tracked at once; past it every budget
+/// starts afresh.
+pub const MAX_OFFER_BUDGETS: usize = 1024;
 /// MAX_FILE_NAME_BYTES: longest file name written to disk (UTF-8 bytes); longer offered names
 /// are cut, keeping the extension.
 pub const MAX_FILE_NAME_BYTES: usize = 200;

@@ -8,7 +8,7 @@ use crate::api::{NetCommand, NetEvent};
 use crate::files::{
     transfer_id, Answer, FileInput, FileOutput, FilesEffect, FilesError, TransferBook,
 };
-use crate::limits::FILE_OFFERS_PER_MIN;
+use crate::limits::{FILE_OFFERS_PER_MIN, MAX_OFFER_BUDGETS};
 use crate::wire::{Frame, PeerId, SignedPayload};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,10 +16,6 @@ use std::time::{Duration, Instant};
 
 /// The window FILE_OFFERS_PER_MIN counts in.
 const OFFER_WINDOW: Duration = Duration::from_secs(60);
-
-/// Most peers whose offer rate is tracked at once (MAX_TRACKED_ADDRS' sibling); past it the
-/// budgets start afresh.
-const MAX_OFFER_BUDGETS: usize = 1024;
 
 /// The node's file-transfer state.
 #[derive(Debug)]
