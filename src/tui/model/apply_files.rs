@@ -343,6 +343,31 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             };
             system(state, text, Level::Info);
         }
+        NetEvent::Transfers { transfers } if std::mem::take(&mut state.quiet_transfers) => {
+            // At start: the open transfers a restart kept, into the box, without a line.
+            for t in transfers {
+                let row_state = match (t.state.as_str(), t.direction.as_str()) {
+                    ("offered", "in") => RowState::Offered,
+                    ("offered" | "hashing", _) => RowState::Waiting,
+                    ("transferring", _) => RowState::Transferring,
+                    _ => continue,
+                };
+                push_row(
+                    state,
+                    TransferRow {
+                        id: t.transfer_id,
+                        name: sanitize(&t.name, false),
+                        peer: sanitize(&t.peer_names.join(", "), false),
+                        incoming: t.direction == "in",
+                        size: t.size,
+                        bytes: t.bytes,
+                        rate: 0,
+                        state: row_state,
+                        finished_ms: None,
+                    },
+                );
+            }
+        }
         NetEvent::Transfers { transfers } => {
             let mut text = if transfers.is_empty() {
                 "no transfers".to_string()

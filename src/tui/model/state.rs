@@ -171,6 +171,8 @@ pub struct AppState {
     pub quiet_status: bool,
     /// The next `Proposals` reply answers the start-up request (fills the pane): no line.
     pub quiet_proposals: bool,
+    /// The next `Transfers` reply answers the start-up request (fills the transfers box).
+    pub quiet_transfers: bool,
     pub history: HistoryCursor,
     /// Trust in each peer's key, by peer id.
     pub trust: std::collections::HashMap<String, TrustInfo>,
@@ -213,6 +215,7 @@ impl AppState {
             stopped: false,
             quiet_status: false,
             quiet_proposals: false,
+            quiet_transfers: false,
             history: HistoryCursor::default(),
             trust: Default::default(),
             pending: Default::default(),

@@ -358,6 +358,10 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
             state.quiet_status = false;
             NetCommand::Status
         }
+        UserCommand::Transfers => {
+            state.quiet_transfers = false;
+            NetCommand::ListTransfers
+        }
         // Typed, it loads the next N older lines above what is shown.
         UserCommand::History(n) => {
             if state.history.exhausted {

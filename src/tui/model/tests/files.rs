@@ -103,3 +103,39 @@ fn outcomes_end_rows_which_leave_the_box_after_a_while() {
     let text = format!("{:?}", s.log);
     assert!(text.contains("verified"), "{text}");
 }
+
+#[test]
+fn at_start_the_transfers_a_restart_kept_fill_the_box_without_a_line() {
+    let mut s = new_state();
+    s.quiet_transfers = true;
+    let info = |id: &str, direction: &str, state: &str| p2pchat_engine::api::TransferInfo {
+        transfer_id: id.into(),
+        direction: direction.into(),
+        peers: vec!["b0b".into()],
+        peer_names: vec!["Bob".into()],
+        name: format!("{id}.bin"),
+        size: 10,
+        bytes: 4,
+        rate: 0,
+        state: state.into(),
+        reason: None,
+        path: None,
+    };
+    let lines_before = format!("{:?}", s.log).len();
+    apply(
+        &mut s,
+        NetEvent::Transfers {
+            transfers: vec![
+                info("aaaa", "in", "offered"),
+                info("bbbb", "in", "transferring"),
+                info("cccc", "in", "done"),
+            ],
+        },
+    );
+    assert_eq!(format!("{:?}", s.log).len(), lines_before, "no line");
+    assert_eq!(visible(&s).len(), 2);
+    assert_eq!(pending_offer(&s).unwrap().id, "aaaa");
+    // Asked for by the user, the list is a line.
+    apply(&mut s, NetEvent::Transfers { transfers: vec![] });
+    assert!(format!("{:?}", s.log).contains("no transfers"));
+}
