@@ -3,11 +3,14 @@
 //! names, and the transfer connection's frames. The runtime moves the bytes (its `files/`);
 //! docs/PROTOCOL.md §14 is the wire format.
 
+mod answers;
 mod book;
 mod error;
 pub mod manifest;
 pub mod name;
 pub mod offer;
+mod receiving;
+mod sending;
 pub mod wire;
 
 #[cfg(test)]

@@ -1,8 +1,13 @@
 //! The receiver's disk: where a download goes (never over an existing file), the partial file
-//! beside it, free space, and the final no-overwrite rename.
+//! beside it and its verified prefix, free space, streaming writeback, and the final
+//! no-overwrite rename.
 
+use p2pchat_engine::files::manifest::Manifest;
 use p2pchat_engine::files::name::{numbered_name, PART_SUFFIX};
+use p2pchat_engine::files::WholeFileCheck;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Most `name (n).ext` alternatives tried before giving up.
 const MAX_NUMBERED: u32 = 1000;
@@ -82,6 +87,83 @@ pub fn settle(part: &Path, target: &Path) -> Result<PathBuf, String> {
         }
     }
     Err(format!("no free name for {name} in {}", dir.display()))
+}
+
+/// WRITEBACK_WINDOW: a receiver starts writing its file to disk every this many bytes and
+/// waits for the window before, so at most two windows of it are dirty in the page cache: the
+/// kernel never throttles other writers (the chat's own database) behind a big download, and
+/// the final flush is short.
+pub const WRITEBACK_WINDOW: u64 = 4 * 1024 * 1024;
+
+/// After writing `[offset, offset + len)`: when a window boundary was crossed, start
+/// writeback of the window just filled and wait for the one before it.
+pub(super) fn write_back(f: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let end = offset + len;
+    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && !end.is_multiple_of(WRITEBACK_WINDOW)
+    {
+        return;
+    }
+    let window = (end / WRITEBACK_WINDOW).saturating_sub(1) * WRITEBACK_WINDOW;
+    let fd = f.as_raw_fd();
+    // SAFETY: `fd` is an open file for the duration of the call; errors are only advisory.
+    unsafe {
+        libc::sync_file_range(
+            fd,
+            window as libc::off64_t,
+            WRITEBACK_WINDOW as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+        if window >= WRITEBACK_WINDOW {
+            libc::sync_file_range(
+                fd,
+                (window - WRITEBACK_WINDOW) as libc::off64_t,
+                WRITEBACK_WINDOW as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WAIT_BEFORE
+                    | libc::SYNC_FILE_RANGE_WRITE
+                    | libc::SYNC_FILE_RANGE_WAIT_AFTER,
+            );
+        }
+    }
+}
+
+/// Reads the partial file from the start and keeps the chunks that match the manifest: the
+/// index of the first chunk to fetch, and the whole-file hash over what is kept. The file is
+/// cut after the last good chunk, so nothing unverified stays on disk.
+pub(super) async fn verify_prefix(
+    file: &Arc<std::fs::File>,
+    manifest: &Manifest,
+) -> Result<(u64, WholeFileCheck), String> {
+    let f = file.clone();
+    let m = manifest.clone();
+    tokio::task::spawn_blocking(move || {
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut whole = WholeFileCheck::default();
+        let mut next = 0;
+        let mut buf = vec![0u8; m.chunk_size as usize];
+        while next < m.chunks() {
+            let n = m.chunk_len(next);
+            let at = m.offset(next);
+            if at + n as u64 > len || f.read_exact_at(&mut buf[..n], at).is_err() {
+                break;
+            }
+            if m.check_chunk(next, &buf[..n]).is_err() {
+                break;
+            }
+            whole.update(&buf[..n]);
+            next += 1;
+        }
+        let keep = if next >= m.chunks() {
+            m.size
+        } else {
+            m.offset(next)
+        };
+        f.set_len(keep)
+            .map_err(|e| format!("cannot trim the partial file: {e}"))?;
+        Ok((next, whole))
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! backoff and resumes from the verified bytes; a cancelled task stops between frames.
 
 use super::channel::{self, clean};
-use super::disk::{choose_target, free_space, part_path, settle};
+use super::disk::{choose_target, free_space, part_path, settle, verify_prefix, write_back};
 use super::Shared;
 use p2pchat_engine::files::manifest::{Hash, Manifest};
 use p2pchat_engine::files::wire::{parse_data, TransferData, TransferFrame};
@@ -31,44 +31,6 @@ enum Stop {
     /// Give up: the reason is told to the user and the sender.
     Fail(String),
     Cancelled,
-}
-
-/// WRITEBACK_WINDOW: a receiver starts writing its file to disk every this many bytes and
-/// waits for the window before, so at most two windows of it are dirty in the page cache: the
-/// kernel never throttles other writers (the chat's own database) behind a big download, and
-/// the final flush is short.
-pub const WRITEBACK_WINDOW: u64 = 4 * 1024 * 1024;
-
-/// After writing `[offset, offset + len)`: when a window boundary was crossed, start
-/// writeback of the window just filled and wait for the one before it.
-fn write_back(f: &std::fs::File, offset: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    let end = offset + len;
-    if end / WRITEBACK_WINDOW == offset / WRITEBACK_WINDOW && !end.is_multiple_of(WRITEBACK_WINDOW)
-    {
-        return;
-    }
-    let window = (end / WRITEBACK_WINDOW).saturating_sub(1) * WRITEBACK_WINDOW;
-    let fd = f.as_raw_fd();
-    // SAFETY: `fd` is an open file for the duration of the call; errors are only advisory.
-    unsafe {
-        libc::sync_file_range(
-            fd,
-            window as libc::off64_t,
-            WRITEBACK_WINDOW as libc::off64_t,
-            libc::SYNC_FILE_RANGE_WRITE,
-        );
-        if window >= WRITEBACK_WINDOW {
-            libc::sync_file_range(
-                fd,
-                (window - WRITEBACK_WINDOW) as libc::off64_t,
-                WRITEBACK_WINDOW as libc::off64_t,
-                libc::SYNC_FILE_RANGE_WAIT_BEFORE
-                    | libc::SYNC_FILE_RANGE_WRITE
-                    | libc::SYNC_FILE_RANGE_WAIT_AFTER,
-            );
-        }
-    }
 }
 
 /// What one fetch task needs.
@@ -234,7 +196,7 @@ impl FetchTask {
             )
             .await?;
             let manifest = self.read_manifest(&mut ch).await?;
-            let (next, whole) = verify_prefix(file, &manifest).await?;
+            let (next, whole) = verify_prefix(file, &manifest).await.map_err(Stop::Fail)?;
             state.next = next;
             state.whole = whole;
             state.bytes = manifest.offset(next).min(manifest.size);
@@ -395,43 +357,4 @@ fn refused(frame: &[u8]) -> Stop {
         }
         _ => Stop::Retry("unexpected frame from the sender".into()),
     }
-}
-
-/// Reads the partial file from the start and keeps the chunks that match the manifest: the
-/// index of the first chunk to fetch, and the whole-file hash over what is kept. The file is
-/// cut after the last good chunk, so nothing unverified stays on disk.
-async fn verify_prefix(
-    file: &Arc<std::fs::File>,
-    manifest: &Manifest,
-) -> Result<(u64, WholeFileCheck), Stop> {
-    let f = file.clone();
-    let m = manifest.clone();
-    tokio::task::spawn_blocking(move || {
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let mut whole = WholeFileCheck::default();
-        let mut next = 0;
-        let mut buf = vec![0u8; m.chunk_size as usize];
-        while next < m.chunks() {
-            let n = m.chunk_len(next);
-            let at = m.offset(next);
-            if at + n as u64 > len || f.read_exact_at(&mut buf[..n], at).is_err() {
-                break;
-            }
-            if m.check_chunk(next, &buf[..n]).is_err() {
-                break;
-            }
-            whole.update(&buf[..n]);
-            next += 1;
-        }
-        let keep = if next >= m.chunks() {
-            m.size
-        } else {
-            m.offset(next)
-        };
-        f.set_len(keep)
-            .map_err(|e| Stop::Fail(format!("cannot trim the partial file: {e}")))?;
-        Ok((next, whole))
-    })
-    .await
-    .map_err(|e| Stop::Fail(e.to_string()))?
 }
