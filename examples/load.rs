@@ -49,6 +49,7 @@ async fn node(
         key_file: String::new(),
         history: None,
         reach: Default::default(),
+        download_dir: None,
     };
     let (handle, mut events, _task) = net::start(p2pchat_tui::key_file::generate(), cfg)
         .await

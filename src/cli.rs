@@ -119,6 +119,18 @@ pub struct Cli {
     /// Stored messages older than this many days are pruned (and not offered to peers)
     #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3650))]
     pub retention_days: u64,
+
+    /// Put accepted files in DIR (default: the platform download directory)
+    #[arg(long, value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+
+    /// Refuse file offers larger than this many megabytes (MiB)
+    #[arg(long, value_name = "MB", default_value_t = 16384, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub max_file_size_mb: u64,
+
+    /// Send each file at most this many KiB per second (0: as fast as the network allows)
+    #[arg(long, value_name = "KIB", default_value_t = 0)]
+    pub max_transfer_rate_kib: u64,
 }
 
 /// `--time-format` values.
@@ -229,6 +241,11 @@ impl Cli {
         take!(max_store_mb);
         take!(max_author_mb);
         take!(retention_days);
+        take!(max_file_size_mb);
+        take!(max_transfer_rate_kib);
+        if !given("download_dir") && file.download_dir.is_some() {
+            self.download_dir = file.download_dir;
+        }
         if !given("name") && file.name.is_some() {
             self.name = file.name;
         }
@@ -279,6 +296,8 @@ impl Cli {
             max_store_bytes: self.max_store_mb * MIB,
             max_author_bytes: self.max_author_mb * MIB,
             retention: std::time::Duration::from_secs(self.retention_days * 24 * 60 * 60),
+            max_file_size: self.max_file_size_mb * MIB,
+            transfer_rate: self.max_transfer_rate_kib.saturating_mul(1024),
             ..p2pchat_engine::limits::Limits::default()
         }
     }
@@ -316,6 +335,7 @@ impl Cli {
             ("max_store_mb", self.max_store_mb, 1_000_000),
             ("max_author_mb", self.max_author_mb, 1_000_000),
             ("retention_days", self.retention_days, 3650),
+            ("max_file_size_mb", self.max_file_size_mb, 65_536),
         ] {
             if !(1..=max).contains(&value) {
                 return Err(format!("{flag} of {value} is out of range 1..={max}"));

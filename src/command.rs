@@ -50,6 +50,18 @@ pub enum UserCommand {
         who: String,
         blocked: bool,
     },
+    /// Offer a file to one peer (`Some`) or to everyone connected (`None`).
+    SendFile {
+        to: Option<String>,
+        path: String,
+    },
+    Accept {
+        transfer: String,
+        dir: Option<String>,
+    },
+    Decline(String),
+    Cancel(String),
+    Transfers,
 }
 
 impl UserCommand {
@@ -86,6 +98,11 @@ impl UserCommand {
             UserCommand::Verify(who) => NetCommand::Verify { who },
             UserCommand::Trust { who, trusted, code } => NetCommand::Trust { who, trusted, code },
             UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
+            UserCommand::SendFile { to, path } => NetCommand::OfferFile { to, path },
+            UserCommand::Accept { transfer, dir } => NetCommand::AcceptFile { transfer, dir },
+            UserCommand::Decline(transfer) => NetCommand::DeclineFile { transfer },
+            UserCommand::Cancel(transfer) => NetCommand::CancelFile { transfer },
+            UserCommand::Transfers => NetCommand::ListTransfers,
             UserCommand::Help => return None,
         })
     }
@@ -125,6 +142,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "/block NAME",
         "hide and refuse NAME's messages (/unblock undoes)",
     ),
+    ("/send NAME PATH", "offer a file to one peer"),
+    ("/share PATH", "offer a file to every connected peer"),
+    (
+        "/accept ID [DIR]",
+        "accept an offered file (into DIR, else the download directory)",
+    ),
+    ("/decline ID", "decline an offered file; nothing is written"),
+    ("/cancel ID", "stop a transfer, either side"),
+    ("/transfers", "list file transfers with state and progress"),
     ("/help", "show this help"),
     ("/quit", "say goodbye and exit"),
 ];
@@ -241,6 +267,35 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
             blocked: name == "block",
         })),
         "vote" => parse_vote(args).map(Some),
+        "send" => match args.split_once(char::is_whitespace) {
+            Some((to, path)) if !path.trim().is_empty() => Ok(Some(UserCommand::SendFile {
+                to: Some(to.to_string()),
+                path: path.trim().to_string(),
+            })),
+            _ => Err("usage: /send NAME PATH".into()),
+        },
+        "share" if args.is_empty() => Err("usage: /share PATH".into()),
+        "share" => Ok(Some(UserCommand::SendFile {
+            to: None,
+            path: args.to_string(),
+        })),
+        "accept" => match args.split_once(char::is_whitespace) {
+            Some((id, dir)) => Ok(Some(UserCommand::Accept {
+                transfer: id.to_string(),
+                dir: Some(dir.trim().to_string()),
+            })),
+            None if !args.is_empty() => Ok(Some(UserCommand::Accept {
+                transfer: args.to_string(),
+                dir: None,
+            })),
+            None => Err("usage: /accept ID [DIR]".into()),
+        },
+        "decline" | "cancel" if args.is_empty() || args.contains(char::is_whitespace) => {
+            Err(format!("usage: /{name} ID"))
+        }
+        "decline" => Ok(Some(UserCommand::Decline(args.to_string()))),
+        "cancel" => Ok(Some(UserCommand::Cancel(args.to_string()))),
+        "transfers" => no_args(UserCommand::Transfers),
         _ => Err(format!("unknown command /{name}; type /help for the list")),
     }
 }

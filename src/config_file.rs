@@ -34,6 +34,10 @@ pub struct FileSettings {
     pub max_store_mb: Option<u64>,
     pub max_author_mb: Option<u64>,
     pub retention_days: Option<u64>,
+    /// `--download-dir`, `--max-file-size-mb`.
+    pub download_dir: Option<PathBuf>,
+    pub max_file_size_mb: Option<u64>,
+    pub max_transfer_rate_kib: Option<u64>,
 }
 
 /// `config.toml` in the platform's config directory (`~/.config/p2pchat-tui/` on Linux).

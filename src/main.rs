@@ -82,6 +82,11 @@ fn run(cli: Cli) -> Result<(), String> {
             interfaces: cli.interfaces.clone(),
             ipv6_discovery: cli.broadcast.is_empty() && !cli.no_ipv6_discovery,
         },
+        download_dir: Some(cli.download_dir.clone().unwrap_or_else(|| {
+            directories::UserDirs::new()
+                .and_then(|u| u.download_dir().map(|d| d.to_path_buf()))
+                .unwrap_or_else(|| base.join("downloads"))
+        })),
     };
     let saved_path = profile.dir().join(p2pchat_tui::tui::saved::FILE_NAME);
     let runtime = tokio::runtime::Builder::new_multi_thread()

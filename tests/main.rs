@@ -23,6 +23,7 @@ mod pure {
 mod process {
     mod capture;
     mod crash_restart;
+    mod files;
     mod history;
     mod hostile;
     mod loopback;
@@ -35,11 +36,13 @@ mod netns {
     mod backfill;
     mod chat;
     mod faults;
+    mod files;
     mod reach;
 }
 
 mod tmux {
     mod cells;
+    mod files;
     mod history;
     mod impostor;
     mod keys;

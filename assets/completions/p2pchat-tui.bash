@@ -23,7 +23,7 @@ _p2pchat__tui() {
 
     case "${cmd}" in
         p2pchat__tui)
-            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --interface --no-ipv6-discovery --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --bell --notify --max-store-mb --max-author-mb --retention-days --help --version"
+            opts="-n -p -h -V --name --port --bind --discovery-port --broadcast --peer --interface --no-ipv6-discovery --heartbeat-ms --peer-timeout-ms --proposal-ttl-secs --data-dir --headless --log-level --config --time-format --no-color --no-mouse --theme --completions --man --bell --notify --max-store-mb --max-author-mb --retention-days --download-dir --max-file-size-mb --max-transfer-rate-kib --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +118,18 @@ _p2pchat__tui() {
                     return 0
                     ;;
                 --retention-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-transfer-rate-kib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,9 @@ false\t''"
 complete -c p2pchat-tui -l max-store-mb -d 'Most megabytes (MiB) of stored messages in history.db; the oldest are pruned past it, the largest author\'s first' -r
 complete -c p2pchat-tui -l max-author-mb -d 'Most megabytes (MiB) of stored messages from any one author; their oldest are pruned past it' -r
 complete -c p2pchat-tui -l retention-days -d 'Stored messages older than this many days are pruned (and not offered to peers)' -r
+complete -c p2pchat-tui -l download-dir -d 'Put accepted files in DIR (default: the platform download directory)' -r -F
+complete -c p2pchat-tui -l max-file-size-mb -d 'Refuse file offers larger than this many megabytes (MiB)' -r
+complete -c p2pchat-tui -l max-transfer-rate-kib -d 'Send each file at most this many KiB per second (0: as fast as the network allows)' -r
 complete -c p2pchat-tui -l no-ipv6-discovery -d 'No IPv6 link-local multicast discovery (it is off anyway when --broadcast is given)'
 complete -c p2pchat-tui -l headless -d 'No interface: read commands on stdin, write JSON events on stdout, one per line'
 complete -c p2pchat-tui -l no-color -d 'No colours (as does the NO_COLOR environment variable); selection stays visible'

@@ -198,6 +198,8 @@ async fn event_loop(
             state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
             // And the proposals the node restored (the mode's certificate) for their pane.
             state.quiet_proposals = handle.try_send(NetCommand::ListProposals).is_ok();
+            // And the transfers a restart resumed, for the transfers box.
+            state.quiet_transfers = handle.try_send(NetCommand::ListTransfers).is_ok();
             // Show the end of the stored history above this run's lines.
             let page = NetCommand::History {
                 before: None,

@@ -168,3 +168,32 @@ fn a_paste_over_8_kib_asks_with_the_whole_reason_wrapped() {
         "{screen}"
     );
 }
+
+#[test]
+fn transfers_box_shows_the_offer_to_answer_and_progress() {
+    use p2pchat_engine::api::NetEvent;
+    let mut s = chat(80, 24, true);
+    for (id, name) in [("a1a1a1a1", "holiday.jpg"), ("b2b2b2b2", "notes.txt")] {
+        p2pchat_tui::tui::model::apply(
+            &mut s,
+            NetEvent::FileOffer {
+                transfer_id: id.into(),
+                from: "b0b0b0b0".into(),
+                from_name: "Bob".into(),
+                name: name.into(),
+                size: 3 * 1024 * 1024,
+                hash: "00".repeat(32),
+            },
+        );
+    }
+    p2pchat_tui::tui::model::apply(
+        &mut s,
+        NetEvent::FileProgress {
+            transfer_id: "a1a1a1a1".into(),
+            bytes: 1024 * 1024,
+            size: 3 * 1024 * 1024,
+            rate: 512 * 1024,
+        },
+    );
+    insta::assert_snapshot!(text(&render(&s)));
+}

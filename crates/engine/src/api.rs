@@ -13,9 +13,14 @@ use std::net::SocketAddr;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetCommand {
     /// Broadcast a chat message to every connected peer.
-    Send { body: String, signed: bool },
+    Send {
+        body: String,
+        signed: bool,
+    },
     /// Dial a peer directly.
-    Connect { addr: SocketAddr },
+    Connect {
+        addr: SocketAddr,
+    },
     /// Answered by [`NetEvent::Peers`].
     ListPeers,
     /// Answered by [`NetEvent::Status`].
@@ -29,11 +34,17 @@ pub enum NetCommand {
         description: String,
     },
     /// Vote on a proposal named by any unique prefix of its id.
-    Vote { proposal: String, approve: bool },
+    Vote {
+        proposal: String,
+        approve: bool,
+    },
     /// Answered by [`NetEvent::Proposals`].
     ListProposals,
     /// Send a signed private message to one connected peer (name, fingerprint or id).
-    SendDm { to: String, body: String },
+    SendDm {
+        to: String,
+        body: String,
+    },
     /// Answered by [`NetEvent::History`]: up to `limit` stored lines before row `before`, or
     /// the newest ones; with `earlier_runs`, only lines stored before this run started (what
     /// an interface shows above the lines it received live).
@@ -43,9 +54,13 @@ pub enum NetCommand {
         earlier_runs: bool,
     },
     /// Answered by [`NetEvent::SearchResults`].
-    Search { text: String },
+    Search {
+        text: String,
+    },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
-    Verify { who: String },
+    Verify {
+        who: String,
+    },
     /// Mark a peer's key verified (or not). Marking needs `code`, the first five digits (or
     /// more) of the safety code as the peer's screen shows it; without it the reply is the
     /// [`NetEvent::SafetyCode`] to compare, and nothing is marked.
@@ -55,7 +70,31 @@ pub enum NetCommand {
         code: Option<String>,
     },
     /// Stop (or resume) showing and accepting a peer's messages.
-    Block { who: String, blocked: bool },
+    Block {
+        who: String,
+        blocked: bool,
+    },
+    /// Offer a file to one peer (`to`: name, fingerprint or id) or, with `to: None`, to every
+    /// connected peer.
+    OfferFile {
+        to: Option<String>,
+        path: String,
+    },
+    /// Accept an offered file (any unique prefix of its id), into `dir` or the download
+    /// directory.
+    AcceptFile {
+        transfer: String,
+        dir: Option<String>,
+    },
+    DeclineFile {
+        transfer: String,
+    },
+    /// Stop a transfer, either side.
+    CancelFile {
+        transfer: String,
+    },
+    /// Answered by [`NetEvent::Transfers`].
+    ListTransfers,
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
     Quit,
     /// Answered by [`NetEvent::Net`]: interfaces, discovery, and why unconnected peers are.
@@ -376,8 +415,89 @@ pub enum NetEvent {
         code: String,
         trusted: bool,
     },
+    /// A peer offers us a file (`name` is already made safe for a file system).
+    FileOffer {
+        transfer_id: String,
+        from: String,
+        from_name: String,
+        name: String,
+        size: u64,
+        hash: String,
+    },
+    /// Our offer went out (to the recipients connected now; the others get it when they
+    /// connect).
+    FileOffered {
+        transfer_id: String,
+        to: Vec<String>,
+        name: String,
+        size: u64,
+        hash: String,
+    },
+    FileAccepted {
+        transfer_id: String,
+        by: String,
+        by_name: String,
+    },
+    FileDeclined {
+        transfer_id: String,
+        by: String,
+        by_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Bytes verified and written so far (receiver), at `rate` bytes per second.
+    FileProgress {
+        transfer_id: String,
+        bytes: u64,
+        size: u64,
+        rate: u64,
+    },
+    /// Received, every chunk and the whole file verified, renamed into `path`.
+    FileDone {
+        transfer_id: String,
+        path: String,
+        hash: String,
+    },
+    /// A recipient has our file, verified.
+    FileDelivered {
+        transfer_id: String,
+        to: String,
+        to_name: String,
+    },
+    FileFailed {
+        transfer_id: String,
+        reason: String,
+    },
+    /// `by`: `you`, `declined` (we declined it) or the name of the peer who cancelled.
+    FileCancelled {
+        transfer_id: String,
+        by: String,
+    },
+    Transfers {
+        transfers: Vec<TransferInfo>,
+    },
     /// The actor has stopped; no event follows.
     Stopped,
+}
+
+/// A transfer as `/transfers` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferInfo {
+    pub transfer_id: String,
+    /// `in` or `out`.
+    pub direction: String,
+    /// The sender (in) or the recipients (out), as ids, and their names.
+    pub peers: Vec<String>,
+    pub peer_names: Vec<String>,
+    pub name: String,
+    pub size: u64,
+    pub bytes: u64,
+    /// Bytes per second, as last reported.
+    pub rate: u64,
+    /// `hashing`, `offered`, `transferring`, `done`, `failed`, `declined`, `cancelled`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub path: Option<String>,
 }
 
 /// What kind of line a history entry is.
@@ -435,6 +555,9 @@ pub struct SavedState {
     /// restarted node keeps the mode the group voted for before any peer is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// File transfers, so an accepted download or an offered file resumes after a restart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<crate::files::Transfer>,
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
 //! - [`pex`]: peer exchange (signed peer records, their table, the dialer, `/net`).
 //! - [`relay`]: relaying for pairs that cannot connect (routes, dedup).
+//! - [`files`]: the file-transfer sub-machine (offers, transfers, verification).
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -18,6 +19,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
+pub mod files;
 pub mod identity;
 pub mod limits;
 pub mod lines;

@@ -64,6 +64,12 @@ pub struct Limits {
     /// MAX_REPLAY_AUTHORS: most authors whose replay window is kept (and saved); past it, the
     /// longest-idle author's is forgotten.
     pub max_replay_authors: usize,
+    /// MAX_FILE_SIZE: largest file offer accepted (`--max-file-size-mb`); a larger offer is
+    /// refused with one line and a decline to its sender. Default 16 GiB.
+    pub max_file_size: u64,
+    /// TRANSFER_RATE: most bytes per second sent on one transfer connection
+    /// (`--max-transfer-rate-kib`); 0 is no limit (the default).
+    pub transfer_rate: u64,
 }
 
 impl Default for Limits {
@@ -90,6 +96,8 @@ impl Default for Limits {
             discovery_dials_per_sec: 32,
             discovery_dials_per_addr: 4,
             max_replay_authors: 1024,
+            max_file_size: 16 * 1024 * 1024 * 1024,
+            transfer_rate: 0,
         }
     }
 }
@@ -166,3 +174,38 @@ pub const MAX_RELAY_HOPS: u8 = 2;
 pub const MAX_RELAY_SEEN: usize = 8192;
 /// MAX_RELAY_ROUTES: most (unreachable author, relay) pairs a node keeps.
 pub const MAX_RELAY_ROUTES: usize = 1024;
+/// FILE_CHUNK_SIZE: the chunk size this implementation offers files in (1 MiB). Each chunk is
+/// hashed on its own (the manifest) and verified before a byte of it is written.
+pub const FILE_CHUNK_SIZE: u32 = 1024 * 1024;
+/// MIN_CHUNK_SIZE, MAX_CHUNK_SIZE: the chunk sizes a receiver accepts in an offer (powers of
+/// two in between). The largest bounds what a receiver holds of one transfer in memory.
+pub const MIN_CHUNK_SIZE: u32 = 16 * 1024;
+pub const MAX_CHUNK_SIZE: u32 = 1024 * 1024;
+/// MAX_TRANSFER_CHUNKS: most chunks one file may have (so a manifest is at most 2 MiB).
+pub const MAX_TRANSFER_CHUNKS: u64 = 65_536;
+/// MAX_TRANSFER_FRAME: largest frame on a transfer connection: one chunk and its 9-byte
+/// header, or a manifest piece; checked before allocating, like MAX_FRAME_LEN.
+pub const MAX_TRANSFER_FRAME: usize = MAX_CHUNK_SIZE as usize + 64;
+/// MAX_TRANSFERS: most transfers (both directions) a node keeps; past it the oldest finished
+/// one is forgotten, and a new offer is refused while every kept one is still open.
+pub const MAX_TRANSFERS: usize = 256;
+/// FILE_OFFERS_PER_MIN: offers accepted from one peer per minute (bursts of as many); more
+/// are refused with a line, like a flood of messages.
+pub const FILE_OFFERS_PER_MIN: u32 = 10;
+/// MAX_OFFER_BUDGETS: most peers whose offer rate is tracked at once; past it every budget
+/// starts afresh.
+pub const MAX_OFFER_BUDGETS: usize = 1024;
+/// MAX_FILE_NAME_BYTES: longest file name written to disk (UTF-8 bytes); longer offered names
+/// are cut, keeping the extension.
+pub const MAX_FILE_NAME_BYTES: usize = 200;
+/// MAX_TRANSFER_CONNS: most transfer connections served at once; more are closed at once (the
+/// receiver retries). Fetches are bounded by MAX_TRANSFERS.
+pub const MAX_TRANSFER_CONNS: usize = 32;
+/// PROGRESS_INTERVAL: shortest gap between two progress reports of one transfer.
+pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
+/// FETCH_RETRY: wait before a receiver dials a transfer again after its connection failed
+/// (doubling up to FETCH_RETRY_MAX); MAX_CHUNK_FAILURES forged or corrupted copies of one
+/// chunk end the transfer as failed.
+pub const FETCH_RETRY: Duration = Duration::from_millis(500);
+pub const FETCH_RETRY_MAX: Duration = Duration::from_secs(10);
+pub const MAX_CHUNK_FAILURES: u32 = 3;

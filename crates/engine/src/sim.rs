@@ -32,6 +32,8 @@ pub struct SimNode {
     pub charged: Vec<(ConnId, u64)>,
     /// The sim's address book: (peer, address) pairs that worked, newest last.
     pub book: Vec<(PeerId, SocketAddr)>,
+    /// File-transfer work the node asked of its runtime (tests answer with `Input::Files`).
+    pub file_work: Vec<crate::files::FileOutput>,
 }
 
 pub struct Sim {
@@ -152,6 +154,7 @@ impl Sim {
             outbox: Vec::new(),
             charged: Vec::new(),
             book: Vec::new(),
+            file_work: Vec::new(),
         });
         self.cut.push(false);
         self.group.push(0);
@@ -361,6 +364,8 @@ impl Sim {
                 book.retain(|(b, a)| !(*b == id && *a == addr));
                 book.push((id, addr));
             }
+            Output::Files(work) => self.nodes[i].file_work.push(work),
+            Output::SaveState => {}
             Output::Shutdown => self.nodes[i].stopped = true,
         }
     }
@@ -536,6 +541,11 @@ impl Sim {
 impl Sim {
     /// Starts a fresh node with `identity` in slot `i` (same address), after a crash.
     pub fn restart(&mut self, i: usize, identity: Identity) {
+        self.restart_saved(i, identity, Default::default());
+    }
+
+    /// Like [`Sim::restart`], with what the node had saved (its state file).
+    pub fn restart_saved(&mut self, i: usize, identity: Identity, saved: crate::api::SavedState) {
         assert!(self.nodes[i].stopped, "restart only a stopped node");
         let cfg = NodeConfig {
             name: format!("restarted{i}"),
@@ -544,7 +554,7 @@ impl Sim {
             timing: timing(),
             static_peers: vec![],
             key_file: "(sim)".into(),
-            saved: Default::default(),
+            saved,
             known_keys: Vec::new(),
             reach: crate::pex::ReachConfig {
                 advertise: vec![self.nodes[i].addr],
@@ -552,6 +562,7 @@ impl Sim {
                 ..Default::default()
             },
         };
+        self.nodes[i].file_work.clear();
         self.nodes[i].node = Node::new(identity, cfg, self.at());
         self.nodes[i].stopped = false;
         self.nodes[i].events.clear();

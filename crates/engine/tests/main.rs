@@ -10,6 +10,7 @@ mod pure {
 mod sim {
     mod backfill;
     mod crowd;
+    mod files;
     mod pex;
     mod relay;
     mod simulator;

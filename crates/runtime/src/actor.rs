@@ -8,11 +8,13 @@
 use crate::archive::Archive;
 use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE};
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use crate::files::FileService;
 use crate::handle::NetHandle;
 use crate::store::{History, StateFile};
 use crate::{reach, udp, udp6};
 use bytes::Bytes;
 use p2pchat_engine::api::{NetCommand, NetEvent};
+use p2pchat_engine::files::FileInput;
 use p2pchat_engine::identity::Identity;
 use p2pchat_engine::limits::{Limits, Timing};
 use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now, Output};
@@ -45,6 +47,9 @@ pub struct NetConfig {
     pub history: Option<std::path::PathBuf>,
     /// `--interface`, IPv6 discovery.
     pub reach: crate::reach::ReachOptions,
+    /// Where accepted files go unless `/accept ID DIR` says otherwise; `None`: `downloads`
+    /// in the working directory.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 /// How often replay marks are saved when they changed.
@@ -129,6 +134,19 @@ pub async fn start(
         known_keys: archive.known_keys(),
         reach: reach_cfg,
     };
+    let download_dir = cfg
+        .download_dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("downloads"));
+    let (files, files_rx) = FileService::start(
+        identity.clone(),
+        cfg.name.clone(),
+        cfg.bind,
+        listen_port,
+        download_dir,
+        cfg.limits.transfer_rate,
+    )
+    .await?;
     let node = Node::new(identity, node_cfg, now());
     let allowed_local = reach::allowed_local(&cfg.reach);
     let budget = OutboundBudget::new(
@@ -155,6 +173,8 @@ pub async fn start(
         dial_tx,
         dial_rx,
         budget,
+        files,
+        files_rx,
         conns: HashMap::new(),
         closing: Vec::new(),
         next_conn: 0,
@@ -217,6 +237,9 @@ struct NetActor {
     dial_rx: mpsc::Receiver<DialResult>,
     /// Bytes queued to writers, per connection and in total.
     budget: OutboundBudget,
+    /// File transfers: the transfer listener, hashing, serving and fetching tasks.
+    files: FileService,
+    files_rx: mpsc::Receiver<p2pchat_engine::files::FileInput>,
     conns: HashMap<ConnId, ConnHandle>,
     /// Writer tasks still flushing after a close; awaited briefly at shutdown.
     closing: Vec<JoinHandle<()>>,
@@ -228,6 +251,8 @@ struct NetActor {
 impl NetActor {
     async fn run(mut self, notes: Vec<String>) {
         self.persist(true);
+        let port = self.files.port;
+        self.step(Input::Files(FileInput::Listening { port })).await;
         self.step(Input::Start).await;
         for message in notes {
             // Shown, so stored first, like every line.
@@ -268,6 +293,7 @@ impl NetActor {
                         Input::ConnClosed { conn, error }
                     }
                 },
+                Some(report) = self.files_rx.recv() => Input::Files(report),
                 Some((addr, result)) = self.dial_rx.recv() => match result {
                     Ok(stream) => self.opened(stream, addr, true),
                     Err(error) => Input::DialFailed { addr, error },
@@ -410,6 +436,8 @@ impl NetActor {
                     Output::AddressWorked { id, addr } => {
                         self.archive.remember_address(&id, addr, now().unix_ms)
                     }
+                    Output::Files(work) => self.files.handle(work),
+                    Output::SaveState => self.persist(true),
                     Output::Shutdown => stop = true,
                 }
             }
@@ -479,6 +507,7 @@ impl NetActor {
     }
 
     async fn shutdown(mut self) {
+        self.files.stop();
         let ids: Vec<ConnId> = self.conns.keys().copied().collect();
         for conn in ids {
             self.close(conn);

@@ -10,6 +10,7 @@ pub mod archive;
 mod budget;
 pub mod codec;
 mod connection;
+pub mod files;
 pub mod handle;
 pub mod reach;
 pub mod secure;

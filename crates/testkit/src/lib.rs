@@ -6,6 +6,7 @@
 pub mod netlab;
 pub mod prereq;
 pub mod raw;
+pub mod raw_sender;
 pub mod routed;
 pub mod support;
 pub mod tmux;

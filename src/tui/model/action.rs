@@ -37,6 +37,12 @@ pub enum Action {
     ApproveSelectedProposal,
     RejectSelectedProposal,
 
+    // File offers
+    /// Accept the newest file offer still waiting for an answer (into the download directory).
+    AcceptFileOffer,
+    /// Decline it.
+    DeclineFileOffer,
+
     // Input line
     InsertChar(char),
     /// Alt-Enter: a line break inside the message being typed.

@@ -390,6 +390,16 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             to_ts,
             ..
         } => apply_store::history_gap(state, from_name, from_ts, to_ts),
+        file @ (NetEvent::FileOffer { .. }
+        | NetEvent::FileOffered { .. }
+        | NetEvent::FileAccepted { .. }
+        | NetEvent::FileDeclined { .. }
+        | NetEvent::FileProgress { .. }
+        | NetEvent::FileDone { .. }
+        | NetEvent::FileDelivered { .. }
+        | NetEvent::FileFailed { .. }
+        | NetEvent::FileCancelled { .. }
+        | NetEvent::Transfers { .. }) => super::apply_files::apply(state, file),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -74,6 +74,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, Key::plain(C::PageDown), A::ScrollPageDown, "scroll messages down a page"),
     bind(S::Global, Key::ctrl(C::End), A::FollowNewest, "jump to the newest message"),
     bind(S::Global, Key::plain(C::F(2)), A::ToggleCopyView, "copy view: bare messages for the mouse to copy"),
+    bind(S::Global, Key::ctrl(C::Char('y')), A::AcceptFileOffer, "accept the file offer marked ▶"),
+    bind(S::Global, Key::ctrl(C::Char('n')), A::DeclineFileOffer, "decline the file offer marked ▶"),
     bind(S::Input, Key::plain(C::Enter), A::SubmitInput, "send the message or run the command"),
     bind(S::Input, Key::plain(C::Tab), A::CompleteOrFocusNext, "complete a command or peer name (else next pane)"),
     bind(S::Input, Key::plain(C::Char('?')), A::ShowHelpOrType, "help, when the input is empty"),

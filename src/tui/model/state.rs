@@ -177,6 +177,8 @@ pub struct AppState {
     pub quiet_status: bool,
     /// The next `Proposals` reply answers the start-up request (fills the pane): no line.
     pub quiet_proposals: bool,
+    /// The next `Transfers` reply answers the start-up request (fills the transfers box).
+    pub quiet_transfers: bool,
     pub history: HistoryCursor,
     /// Trust in each peer's key, by peer id.
     pub trust: std::collections::HashMap<String, TrustInfo>,
@@ -184,6 +186,8 @@ pub struct AppState {
     pub pending: super::pending::Pending,
     /// Unread and mention counts, the read point, terminal alerts.
     pub attention: super::attention::Attention,
+    /// File transfers, oldest first (`apply_files`).
+    pub transfers: Vec<super::apply_files::TransferRow>,
 }
 
 impl AppState {
@@ -222,10 +226,12 @@ impl AppState {
             stopped: false,
             quiet_status: false,
             quiet_proposals: false,
+            quiet_transfers: false,
             history: HistoryCursor::default(),
             trust: Default::default(),
             pending: Default::default(),
             attention: super::attention::Attention::new(opts.bell, opts.notify, None),
+            transfers: Vec::new(),
         }
     }
 

@@ -113,6 +113,8 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::SelectNextProposal => select_proposal(state, 1),
         Action::ApproveSelectedProposal => return vote(state, true),
         Action::RejectSelectedProposal => return vote(state, false),
+        Action::AcceptFileOffer => return super::apply_files::answer_offer(state, true),
+        Action::DeclineFileOffer => return super::apply_files::answer_offer(state, false),
         Action::InsertChar(c) => {
             state.copy_view = false;
             state.focus = Focus::Input;
@@ -341,6 +343,10 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
             // The user asked: show the reply even if the start-up request is still pending.
             state.quiet_status = false;
             NetCommand::Status
+        }
+        UserCommand::Transfers => {
+            state.quiet_transfers = false;
+            NetCommand::ListTransfers
         }
         // Typed, it loads the next N older lines above what is shown.
         UserCommand::History(n) => {

@@ -8,6 +8,7 @@ pub mod peers;
 pub mod proposals;
 pub mod status;
 pub mod theme;
+pub mod transfers;
 
 use ratatui::layout::Rect;
 use ratatui::text::Span;
@@ -33,7 +34,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
             if let Some(r) = p.proposals {
                 proposals::draw(frame, r, state);
             }
-            messages::draw(frame, p.messages, state);
+            let (messages_area, transfers_area) = transfers::split(p.messages, state);
+            messages::draw(frame, messages_area, state);
+            if let Some(r) = transfers_area {
+                transfers::draw(frame, r, state);
+            }
             input::draw(frame, p.input, state);
             status::draw(frame, p.status, state);
             if state.help.is_some() {

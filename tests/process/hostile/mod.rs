@@ -5,6 +5,7 @@
 //! `honest_pair`, `still_fine` and `rejected`).
 
 mod bytes;
+mod files;
 mod forged;
 mod load;
 mod resets;

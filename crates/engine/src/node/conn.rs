@@ -7,7 +7,7 @@
 use super::io::ConnId;
 use super::node::{Node, Peer};
 use crate::api::{NetEvent, OfflineReason};
-use crate::wire::{decode_frame, Frame, Hello, PeerId, RejectReason};
+use crate::wire::{decode_frame, Frame, Hello, PeerId, RejectReason, SignedPayload};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -198,6 +198,7 @@ impl Node {
         self.start_sync(conn, them);
         self.flush_outbox(conn, them);
         self.reach_established(conn, them, addr, outbound, dial_addr);
+        self.reoffer_files(them);
         if !replaced {
             self.emit(NetEvent::PeerOnline {
                 id: them.to_hex(),
@@ -246,6 +247,14 @@ impl Node {
             Frame::Relay { kind, item, hops } => self.on_relay(peer, kind, &item, hops),
             Frame::RelayWant { authors } => self.on_relay_want(peer, authors),
             Frame::RelayOk { authors } => self.on_relay_ok(peer, authors),
+            Frame::FileOffer { payload, sig, port } => {
+                self.on_file_offer(peer, SignedPayload { payload, sig }, port)
+            }
+            Frame::FileAnswer {
+                transfer_id,
+                answer,
+                reason,
+            } => self.on_file_answer(peer, &transfer_id, answer, reason),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

@@ -98,6 +98,8 @@ pub enum Input {
     SyncIndexFound {
         rows: Vec<super::HeldRow>,
     },
+    /// The runtime's report about a file transfer.
+    Files(crate::files::FileInput),
 }
 
 /// Why a connection ended in its plaintext preamble.
@@ -155,4 +157,8 @@ pub enum Output {
     /// At start: list the stored signed broadcast messages with `ts >= since` and answer with
     /// [`Input::SyncIndexFound`].
     SyncIndexLookup { since: i64 },
+    /// Work for the runtime's file transfers.
+    Files(crate::files::FileOutput),
+    /// Save the state file now (a transfer changed stage).
+    SaveState,
 }

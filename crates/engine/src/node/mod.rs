@@ -7,6 +7,7 @@ mod chat;
 mod conn;
 mod discovery;
 mod dm;
+mod files;
 mod handshake;
 mod io;
 // `node::Node` keeps its file name from before the crate split (core/node.rs).

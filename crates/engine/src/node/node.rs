@@ -100,6 +100,8 @@ pub struct Node {
     pub(super) next_record: Option<Instant>,
     /// Relaying: routes and dedup.
     pub(super) relay: crate::relay::RelayState,
+    /// File transfers, their offer rate limits and our transfer port.
+    pub(super) files: super::files::FilesState,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -129,6 +131,7 @@ impl Node {
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
         let sync = super::sync::SyncState::new(&cfg.limits);
+        let files = super::files::FilesState::new(std::mem::take(&mut cfg.saved.transfers));
         Node {
             identity,
             cfg,
@@ -158,6 +161,7 @@ impl Node {
             own_record: None,
             next_record: None,
             relay: Default::default(),
+            files,
             stopping: false,
             outputs: Vec::new(),
         }
@@ -198,6 +202,7 @@ impl Node {
                 .voting
                 .certificate()
                 .and_then(|c| serde_json::to_string(c).ok()),
+            transfers: self.files.book.saved(),
         }
     }
 
@@ -243,6 +248,7 @@ impl Node {
             Input::SyncIndexFound { rows } => self.on_sync_index(rows),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
             Input::KeyKnown { id } => self.admission.learn(id),
+            Input::Files(input) => self.on_file_input(input),
         }
     }
 
@@ -257,6 +263,7 @@ impl Node {
         self.restore_certificate();
         self.load_sync_index();
         self.reach_start();
+        self.resume_transfers();
         self.announce();
         self.on_timer();
     }
@@ -338,6 +345,11 @@ impl Node {
             NetCommand::Vote { proposal, approve } => self.vote(&proposal, approve),
             NetCommand::ListProposals => self.list_proposals(),
             NetCommand::Net => self.net_report(),
+            NetCommand::OfferFile { .. }
+            | NetCommand::AcceptFile { .. }
+            | NetCommand::DeclineFile { .. }
+            | NetCommand::CancelFile { .. }
+            | NetCommand::ListTransfers => self.on_file_command(cmd),
             NetCommand::Quit => self.quit(),
         }
     }

@@ -200,6 +200,20 @@ pub enum Frame {
     RelayOk {
         authors: Vec<PeerId>,
     },
+    /// A signed file offer (PROTOCOL.md §16.1); `port` is the sender's transfer port now
+    /// (outside the signature: it changes when the sender restarts).
+    FileOffer {
+        payload: String,
+        sig: Option<String>,
+        port: u16,
+    },
+    /// An answer to a file offer (§16.2).
+    FileAnswer {
+        transfer_id: String,
+        answer: crate::files::Answer,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// What a `relay` frame carries.

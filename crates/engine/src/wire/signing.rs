@@ -21,6 +21,7 @@ pub enum Domain {
     Peer,
     /// The acknowledgement of a relayed private message.
     RelayAck,
+    FileOffer,
 }
 
 impl Domain {
@@ -33,6 +34,7 @@ impl Domain {
             Domain::Dm => b"p2pchat-tui/v1/dm",
             Domain::Peer => b"p2pchat-tui/v1/peer",
             Domain::RelayAck => b"p2pchat-tui/v1/relay-ack",
+            Domain::FileOffer => b"p2pchat-tui/v1/file_offer",
         }
     }
 }

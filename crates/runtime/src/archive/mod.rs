@@ -156,6 +156,7 @@ impl Archive {
             NetEvent::Message { from, .. }
             | NetEvent::DirectMessage { from, .. }
             | NetEvent::Backfilled { from, .. }
+            | NetEvent::FileOffer { from, .. }
                 if self.blocked.contains(from) =>
             {
                 // Not stored, not shown; headless clients see that something was dropped.

@@ -104,6 +104,30 @@ impl Archive {
                 }
                 text
             }
+            // File transfers: the offer and the outcome are kept, progress is not.
+            NetEvent::FileOffer {
+                from,
+                from_name,
+                name,
+                size,
+                transfer_id,
+                ..
+            } => format!(
+                "{} offered {name} ({size} bytes, transfer {})",
+                self.name_of(from, from_name),
+                lines::short_id(transfer_id)
+            ),
+            NetEvent::FileOffered { name, size, .. } => {
+                format!("offered {name} ({size} bytes)")
+            }
+            NetEvent::FileDone { path, .. } => format!("received {path}, verified"),
+            NetEvent::FileDelivered { to, to_name, .. } => {
+                format!("{} received our file, verified", self.name_of(to, to_name))
+            }
+            NetEvent::FileFailed {
+                transfer_id,
+                reason,
+            } => format!("transfer {} failed: {reason}", lines::short_id(transfer_id)),
             _ => return None,
         };
         Some(system(text, now_ms))

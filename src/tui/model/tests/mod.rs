@@ -4,6 +4,7 @@
 mod attention;
 mod copy_view;
 mod editing;
+mod files;
 mod keys;
 mod mouse;
 mod network;
