@@ -138,10 +138,12 @@ pub async fn start(
         .download_dir
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from("downloads"));
+    // The transfer listener takes the chat listener's family: dual-stack when it is, so a
+    // peer reached over IPv6 can fetch a file too.
     let (files, files_rx) = FileService::start(
         identity.clone(),
         cfg.name.clone(),
-        cfg.bind,
+        listener.local_addr()?.ip(),
         listen_port,
         download_dir,
         cfg.limits.transfer_rate,

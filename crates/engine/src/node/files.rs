@@ -11,7 +11,6 @@ use crate::files::{
 use crate::limits::{FILE_OFFERS_PER_MIN, MAX_OFFER_BUDGETS};
 use crate::wire::{Frame, PeerId, SignedPayload};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// The window FILE_OFFERS_PER_MIN counts in.
@@ -247,9 +246,11 @@ impl Node {
                 FilesEffect::Fetch(order) => {
                     // The sender must be connected (its address) and have told its port; if
                     // not, its next offer (sent on every connection) starts the fetch.
-                    let ip = self.peers.get(&order.from).map(|p| p.dial_addr.ip());
-                    if let (Some(ip), true) = (ip, order.port != 0) {
-                        let addr = SocketAddr::new(ip, order.port);
+                    // The whole address with the port changed: an IPv6 link-local address
+                    // keeps its scope (interface), without which it cannot be dialled.
+                    let dial = self.peers.get(&order.from).map(|p| p.dial_addr);
+                    if let (Some(mut addr), true) = (dial, order.port != 0) {
+                        addr.set_port(order.port);
                         self.outputs
                             .push(Output::Files(FileOutput::Fetch { order, addr }));
                     }
