@@ -203,6 +203,7 @@ async fn event_loop(
                 before: None,
                 limit: crate::tui::model::HISTORY_PAGE,
                 earlier_runs: true,
+                room: None,
             };
             state.history.loading = handle.try_send(page).is_ok();
         }

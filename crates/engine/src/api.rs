@@ -41,9 +41,11 @@ pub enum NetCommand {
         before: Option<i64>,
         limit: usize,
         earlier_runs: bool,
+        /// Only this room's messages (no private or system lines); `None`: every line.
+        room: Option<String>,
     },
     /// Answered by [`NetEvent::SearchResults`].
-    Search { text: String },
+    Search { text: String, room: Option<String> },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
     Verify { who: String },
     /// Mark a peer's key verified (or not). Marking needs `code`, the first five digits (or
@@ -58,6 +60,20 @@ pub enum NetCommand {
     Block { who: String, blocked: bool },
     /// Say goodbye to every peer and stop; the last event is [`NetEvent::Stopped`].
     Quit,
+    /// Send a chat message to one room (`#name`) we are in; `Send` is to `#general`.
+    SendRoom {
+        room: String,
+        body: String,
+        signed: bool,
+    },
+    /// Join a room (it exists once anyone is in it); answered with `joined` or an error.
+    Join { room: String },
+    /// Leave a room; answered with `parted` or an error.
+    Part { room: String },
+    /// List the rooms known on the LAN with member counts (`rooms`).
+    ListRooms,
+    /// List the online members of a room (`room_members`).
+    Who { room: String },
 }
 
 /// Why a peer went offline.
@@ -178,6 +194,9 @@ pub enum NetEvent {
         signed: bool,
         verified: bool,
         ts: i64,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]
@@ -190,6 +209,9 @@ pub enum NetEvent {
         signed: bool,
         ts: i64,
         recipients: usize,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
     },
     /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
     /// otherwise a socket address.
@@ -294,6 +316,9 @@ pub enum NetEvent {
         body: String,
         ts: i64,
         via: String,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]
@@ -337,6 +362,38 @@ pub enum NetEvent {
     },
     /// The actor has stopped; no event follows.
     Stopped,
+    /// Rooms known on the LAN with member counts: the answer to `ListRooms`, and sent again
+    /// whenever a count or our membership changes.
+    Rooms {
+        rooms: Vec<RoomInfo>,
+    },
+    /// We joined a room.
+    Joined {
+        room: String,
+    },
+    /// We left a room.
+    Parted {
+        room: String,
+    },
+    /// The online members of a room (the answer to `Who`); `me` says whether we are in it.
+    RoomMembers {
+        room: String,
+        me: bool,
+        members: Vec<PeerInfo>,
+    },
+}
+
+fn general_room() -> String {
+    crate::rooms::GENERAL.to_string()
+}
+
+/// One room in a [`NetEvent::Rooms`] list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    pub room: String,
+    /// Online members, us included when `joined`.
+    pub members: usize,
+    pub joined: bool,
 }
 
 /// What kind of line a history entry is.
@@ -379,6 +436,9 @@ pub struct HistoryEntry {
     /// For our private messages: the recipient's name when it was sent.
     #[serde(default)]
     pub peer_name: Option<String>,
+    /// The room of a room message (sent or received); absent for private and system lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
 }
 
 /// What survives a restart (the profile's state file; the runtime reads and writes it).
@@ -394,6 +454,9 @@ pub struct SavedState {
     /// restarted node keeps the mode the group voted for before any peer is back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// The rooms we were in (absent: `#general` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<String>,
 }
 
 #[cfg(test)]

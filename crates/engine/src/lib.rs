@@ -9,6 +9,7 @@
 //! - [`node`]: the node state machine ([`node::Node`]): time comes in as [`node::Now`], effects
 //!   go out as [`node::Output`] values.
 //! - [`voting`]: the voting sub-machine (proposals, votes, certificates).
+//! - [`rooms`]: room names and the membership table.
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -21,6 +22,7 @@ pub mod limits;
 pub mod lines;
 pub mod mention;
 pub mod node;
+pub mod rooms;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod voting;

@@ -134,3 +134,12 @@ impl Default for Timing {
 /// reserved peer slots): most keys remembered. Past it, the keys neither verified nor blocked that
 /// were seen longest ago are forgotten (a forgotten key is "new" again if it comes back).
 pub const MAX_KNOWN_KEYS: usize = 4096;
+
+/// MAX_ROOM_NAME_LEN: longest room name in characters, counting the leading `#`.
+pub const MAX_ROOM_NAME_LEN: usize = 32;
+/// MAX_ROOMS_PER_PEER: most rooms one peer may be in (ours, and each peer's `rooms` frame;
+/// a longer list is refused whole).
+pub const MAX_ROOMS_PER_PEER: usize = 64;
+/// MAX_ROOMS_KNOWN: most distinct rooms the membership table holds over all peers; a peer's
+/// list that would pass it keeps only the rooms already known plus what fits.
+pub const MAX_ROOMS_KNOWN: usize = 1024;

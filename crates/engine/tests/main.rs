@@ -10,6 +10,7 @@ mod pure {
 mod sim {
     mod backfill;
     mod crowd;
+    mod rooms;
     mod simulator;
     mod spoof;
     mod sync;

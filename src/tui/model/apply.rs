@@ -7,7 +7,7 @@
 use super::attention::{self, Arrival};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
-use super::{apply_store, apply_votes};
+use super::{apply_rooms, apply_store, apply_votes};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
@@ -101,8 +101,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             verified,
             ts,
             mentions_me,
+            room,
             ..
         } => {
+            let body = apply_rooms::tagged(&room, body);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -137,7 +139,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             signed,
             ts,
             recipients,
+            room,
         } => {
+            let body = apply_rooms::tagged(&room, body);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -362,6 +366,12 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             to_ts,
             ..
         } => apply_store::history_gap(state, from_name, from_ts, to_ts),
+        NetEvent::Rooms { rooms } => apply_rooms::room_list(state, rooms),
+        NetEvent::Joined { room } => apply_rooms::joined(state, room),
+        NetEvent::Parted { room } => apply_rooms::parted(state, room),
+        NetEvent::RoomMembers { room, me, members } => {
+            apply_rooms::members(state, room, me, members)
+        }
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod apply;
+pub mod apply_rooms;
 pub mod apply_store;
 pub mod apply_votes;
 pub mod attention;

@@ -24,6 +24,8 @@ pub struct Pending {
     pub sent_command: Option<(String, i64)>,
     /// The user typed `/history`: an empty answer is said out loud.
     pub history_asked: bool,
+    /// The user typed `/rooms`: the next room list is shown as a line.
+    pub rooms_asked: bool,
     /// A paste over [`MAX_INPUT_BYTES`], split into messages, waiting for Enter or Esc.
     pub paste: Option<SplitPaste>,
 }

@@ -184,6 +184,8 @@ pub struct AppState {
     pub pending: super::pending::Pending,
     /// Unread and mention counts, the read point, terminal alerts.
     pub attention: super::attention::Attention,
+    /// Rooms known on the LAN and which we are in (see [`super::apply_rooms`]).
+    pub rooms: super::apply_rooms::Rooms,
 }
 
 impl AppState {
@@ -226,6 +228,7 @@ impl AppState {
             trust: Default::default(),
             pending: Default::default(),
             attention: super::attention::Attention::new(opts.bell, opts.notify, None),
+            rooms: Default::default(),
         }
     }
 

@@ -354,9 +354,14 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
                 before: state.history.oldest_row,
                 limit: n,
                 earlier_runs: true,
+                room: None,
             }
         }
-        other => match other.to_net_command() {
+        UserCommand::Rooms => {
+            state.pending.rooms_asked = true;
+            NetCommand::ListRooms
+        }
+        other => match other.to_net_command_in(&state.rooms.current) {
             Some(net) => net,
             None => return Vec::new(),
         },

@@ -193,6 +193,7 @@ impl Node {
             }
         }
         self.send_sync(conn);
+        self.send_rooms(conn);
         self.start_sync(conn, them);
         self.flush_outbox(conn, them);
         if !replaced {
@@ -239,6 +240,7 @@ impl Node {
                 proposals,
                 votes,
             } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
+            Frame::Rooms { rooms } => self.on_rooms_frame(peer, &rooms),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),
@@ -311,6 +313,7 @@ impl Node {
         let Some(peer) = c.peer() else { return };
         if self.peers.get(&peer).is_some_and(|p| p.conn == conn) {
             let p = self.peers.remove(&peer).expect("checked above");
+            self.rooms.peer_gone(&peer);
             if !self.stopping {
                 self.emit(NetEvent::PeerOffline {
                     id: peer.to_hex(),
@@ -318,6 +321,7 @@ impl Node {
                     reason,
                     quiet: false,
                 });
+                self.show_rooms_if_changed();
             }
         }
     }

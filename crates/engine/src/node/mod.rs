@@ -14,6 +14,7 @@ mod io;
 mod node;
 pub mod rate;
 pub mod replay;
+mod rooms;
 pub mod sanitize;
 pub mod sync;
 mod timers;

@@ -89,6 +89,10 @@ pub struct Node {
     /// Connections whose first `sync` arrived (at most one per open connection).
     pub(super) synced: std::collections::HashSet<ConnId>,
     pub(super) sync: super::sync::SyncState,
+    /// Our rooms and each connected peer's (see [`crate::rooms`]).
+    pub(super) rooms: crate::rooms::RoomBook,
+    /// The room list last sent as a `rooms` event (sent again only when it changes).
+    pub(super) rooms_shown: Vec<crate::api::RoomInfo>,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -118,6 +122,7 @@ impl Node {
         cfg.name = super::sanitize::clean_name(&cfg.name, cfg.limits.max_name_len);
         let id = identity.id();
         let sync = super::sync::SyncState::new(&cfg.limits);
+        let rooms = crate::rooms::RoomBook::new(&cfg.saved.rooms);
         Node {
             identity,
             cfg,
@@ -142,6 +147,8 @@ impl Node {
             verified: VerifyCache::default(),
             synced: Default::default(),
             sync,
+            rooms,
+            rooms_shown: Vec::new(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -182,6 +189,7 @@ impl Node {
                 .voting
                 .certificate()
                 .and_then(|c| serde_json::to_string(c).ok()),
+            rooms: self.rooms.mine().map(|r| r.to_string()).collect(),
         }
     }
 
@@ -249,7 +257,14 @@ impl Node {
             return;
         }
         match cmd {
-            NetCommand::Send { body, signed } => self.send_chat(body, signed),
+            NetCommand::Send { body, signed } => {
+                self.send_chat(crate::rooms::RoomName::general(), body, signed)
+            }
+            NetCommand::SendRoom { room, body, signed } => self.send_room_chat(&room, body, signed),
+            NetCommand::Join { room } => self.join_room(&room),
+            NetCommand::Part { room } => self.part_room(&room),
+            NetCommand::ListRooms => self.list_rooms(),
+            NetCommand::Who { room } => self.list_room_members(&room),
             NetCommand::SendDm { to, body } => self.send_dm(&to, body),
             // Answered at the actor's edge, where the store is; never reaches here there.
             NetCommand::History { .. }

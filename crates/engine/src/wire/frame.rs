@@ -2,6 +2,7 @@
 
 use super::ids::PeerId;
 use super::signing::SignedPayload;
+use crate::rooms::RoomName;
 use bytes::{Buf, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,13 @@ pub struct ChatContent {
     /// Author's wall clock, Unix milliseconds.
     pub ts: i64,
     pub body: String,
+    /// The room, covered by the signature; absent means `#general` (and is how a `#general`
+    /// message is sent, so older peers' messages and ours look alike).
+    #[serde(
+        default = "RoomName::general",
+        skip_serializing_if = "RoomName::is_general"
+    )]
+    pub room: RoomName,
 }
 
 /// The optional `prev` member of a chat payload: the author's previous signed broadcast `seq`
@@ -176,6 +184,11 @@ pub enum Frame {
     Give {
         messages: Vec<SignedPayload>,
         last: bool,
+    },
+    /// The sender's rooms (PROTOCOL.md §7.8), sent after the handshake and again whenever
+    /// they change; replaces whatever it said before. Bound to the connection's proven key.
+    Rooms {
+        rooms: Vec<String>,
     },
 }
 

@@ -170,26 +170,32 @@ impl Archive {
                 body,
                 signed,
                 ts,
+                room,
                 ..
-            } => Some(line(
-                EntryKind::Message,
-                Some(msg_id),
-                from,
-                from_name,
-                None,
-                body,
-                *ts,
-                *signed,
-            )),
+            } => Some(HistoryEntry {
+                room: Some(room.clone()),
+                ..line(
+                    EntryKind::Message,
+                    Some(msg_id),
+                    from,
+                    from_name,
+                    None,
+                    body,
+                    *ts,
+                    *signed,
+                )
+            }),
             NetEvent::Backfilled {
                 msg_id,
                 from,
                 from_name,
                 body,
                 ts,
+                room,
                 ..
             } => Some(HistoryEntry {
                 backfilled: true,
+                room: Some(room.clone()),
                 ..line(
                     EntryKind::Message,
                     Some(msg_id),
@@ -206,17 +212,21 @@ impl Archive {
                 body,
                 signed,
                 ts,
+                room,
                 ..
-            } => Some(line(
-                EntryKind::Sent,
-                Some(msg_id),
-                &me,
-                "",
-                None,
-                body,
-                *ts,
-                *signed,
-            )),
+            } => Some(HistoryEntry {
+                room: Some(room.clone()),
+                ..line(
+                    EntryKind::Sent,
+                    Some(msg_id),
+                    &me,
+                    "",
+                    None,
+                    body,
+                    *ts,
+                    *signed,
+                )
+            }),
             NetEvent::DirectMessage {
                 msg_id,
                 from,
@@ -361,6 +371,7 @@ fn line(
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn said(s: &mut AppState, body: &str) {
             signed: true,
             verified: true,
             ts: s.now.unix_ms,
+            room: "#general".into(),
         },
     );
 }
@@ -208,6 +209,7 @@ fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 

@@ -64,6 +64,7 @@ proptest! {
                         ts: T0,
                         mentions_me: false,
                         action: false,
+                        room: "#general".into(),
                     });
                     continue;
                 }

@@ -22,6 +22,7 @@ fn entry(row: i64, body: &str) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 
@@ -73,7 +74,8 @@ fn stored_history_goes_above_live_lines_and_scrolling_back_loads_the_page_before
             command: NetCommand::History {
                 before: Some(101),
                 limit: HISTORY_PAGE,
-                earlier_runs: true
+                earlier_runs: true,
+                room: None,
             },
             from_input: false
         }]
@@ -150,6 +152,7 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             signed: true,
             verified: true,
             ts: T0,
+            room: "#general".into(),
         },
     );
     let LineKind::Chat { name, private, .. } = &s.log.lines().last().unwrap().kind else {
@@ -276,6 +279,7 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
                 signed: true,
                 verified: true,
                 ts: T0,
+                room: "#general".into(),
             },
         );
     }
@@ -388,6 +392,7 @@ fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
             body: "said while you were away".into(),
             ts: T0,
             via: "b0".repeat(32),
+            room: "#general".into(),
         },
     );
     online(&mut s, &dana, "Dana");

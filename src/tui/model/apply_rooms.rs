@@ -1,0 +1,89 @@
+//! Rooms in the interface: the room list and our rooms as the network reports them, the
+//! current room (where plain text goes), and the system lines for `/rooms`, `/who`, joins and
+//! parts. Pure.
+
+use super::apply::system;
+use super::state::{AppState, Level};
+use crate::tui::model::text::sanitize;
+use p2pchat_engine::api::{PeerInfo, RoomInfo};
+use p2pchat_engine::rooms::GENERAL;
+
+/// The rooms part of [`AppState`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rooms {
+    /// The newest room list (all rooms known, with member counts).
+    pub known: Vec<RoomInfo>,
+    /// Where a plain line (and `/part`, `/who` without a room) goes.
+    pub current: String,
+}
+
+impl Default for Rooms {
+    fn default() -> Rooms {
+        Rooms {
+            known: Vec::new(),
+            current: GENERAL.to_string(),
+        }
+    }
+}
+
+/// A message body as shown in the one message stream: `[#room] ` before it unless it is in
+/// `#general`.
+pub fn tagged(room: &str, body: String) -> String {
+    if room == GENERAL {
+        body
+    } else {
+        format!("[{room}] {body}")
+    }
+}
+
+/// A new room list: kept; shown as a line only when it answers `/rooms`.
+pub fn room_list(state: &mut AppState, rooms: Vec<RoomInfo>) {
+    let asked = std::mem::take(&mut state.pending.rooms_asked);
+    state.rooms.known = rooms;
+    if !asked {
+        return;
+    }
+    let mut text = format!("{} rooms:", state.rooms.known.len());
+    for r in &state.rooms.known {
+        let mark = if r.joined { " (joined)" } else { "" };
+        let plural = if r.members == 1 { "" } else { "s" };
+        text.push_str(&format!(
+            "\n  {}  {} member{plural}{mark}",
+            r.room, r.members
+        ));
+    }
+    system(state, text, Level::Info);
+}
+
+pub fn joined(state: &mut AppState, room: String) {
+    let text = format!("joined {room}; plain messages now go to {room}");
+    state.rooms.current = room;
+    state.set_status(text.clone(), Level::Info);
+    system(state, text, Level::Info);
+}
+
+pub fn parted(state: &mut AppState, room: String) {
+    let mut text = format!("left {room}");
+    if state.rooms.current == room {
+        state.rooms.current = GENERAL.to_string();
+        text.push_str(&format!("; plain messages now go to {GENERAL}"));
+    }
+    state.set_status(text.clone(), Level::Info);
+    system(state, text, Level::Info);
+}
+
+pub fn members(state: &mut AppState, room: String, me: bool, members: Vec<PeerInfo>) {
+    let count = members.len() + usize::from(me);
+    let mut text = format!("{room}: {count} online");
+    if me {
+        text.push_str("\n  (you)");
+    }
+    for p in &members {
+        text.push_str(&format!(
+            "\n  {}  {}",
+            sanitize(&p.name, false),
+            p.fingerprint
+        ));
+    }
+    system(state, text, Level::Info);
+}
