@@ -26,6 +26,7 @@ mod process {
     mod hostile;
     mod loopback;
     mod notify;
+    mod rooms;
     mod voting;
 }
 
