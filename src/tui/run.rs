@@ -79,6 +79,7 @@ impl Keeper {
         state.attention.read_before_start_ms = loaded.last_read_ms;
         state.attention.last_read_ms = loaded.last_read_ms;
         state.input.restore_history(loaded.input_history.clone());
+        state.buffers.wanted = loaded.buffer.clone();
         Keeper {
             path: opts.saved_path.clone(),
             written: loaded,
@@ -95,7 +96,10 @@ impl Keeper {
             (Some(a), Some(b)) => (a - b).abs() > if exiting { 0 } else { READ_POINT_SLACK_MS },
             (a, b) => a != b,
         };
-        if now.input_history == self.written.input_history && !moved {
+        if now.input_history == self.written.input_history
+            && now.buffer == self.written.buffer
+            && !moved
+        {
             return;
         }
         match saved::store(path, &now) {
@@ -198,6 +202,8 @@ async fn event_loop(
             state.quiet_status = handle.try_send(NetCommand::Status).is_ok();
             // And the proposals the node restored (the mode's certificate) for their pane.
             state.quiet_proposals = handle.try_send(NetCommand::ListProposals).is_ok();
+            // And the rooms it restored, for their buffers (the answer prints nothing).
+            let _ = handle.try_send(NetCommand::ListRooms);
             // Show the end of the stored history above this run's lines.
             let page = NetCommand::History {
                 before: None,

@@ -143,3 +143,6 @@ pub const MAX_ROOMS_PER_PEER: usize = 64;
 /// MAX_ROOMS_KNOWN: most distinct rooms the membership table holds over all peers; a peer's
 /// list that would pass it keeps only the rooms already known plus what fits.
 pub const MAX_ROOMS_KNOWN: usize = 1024;
+/// MAX_BUFFERS: most buffers (rooms and private conversations) the interface keeps; a private
+/// message from a peer past it goes to the current buffer instead of a new one.
+pub const MAX_BUFFERS: usize = 200;

@@ -5,6 +5,7 @@
 //! clock, set by the run loop.
 
 use super::attention::{self, Arrival};
+use super::buffers::{self, BufferKey};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
 use super::{apply_rooms, apply_store, apply_votes};
@@ -104,7 +105,6 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             room,
             ..
         } => {
-            let body = apply_rooms::tagged(&room, body);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -124,14 +124,14 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 delivery: None,
                 mention,
             };
-            state.log.push(ChatLine { ts, kind });
             let arrival = Arrival {
                 from_name: &name,
                 body: &body,
                 mention,
                 private: false,
             };
-            attention::arrived(state, arrival);
+            let key = BufferKey::Room(room.clone());
+            buffers::push(state, key, &room, ChatLine { ts, kind }, Some(arrival));
         }
         NetEvent::Sent {
             msg_id,
@@ -141,7 +141,6 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             recipients,
             room,
         } => {
-            let body = apply_rooms::tagged(&room, body);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -170,7 +169,13 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 )),
                 mention: false,
             };
-            state.log.push(ChatLine { ts, kind });
+            buffers::push(
+                state,
+                BufferKey::Room(room.clone()),
+                &room,
+                ChatLine { ts, kind },
+                None,
+            );
             if recipients == 0 {
                 state.set_status(
                     "sent, but no peer is connected to receive it",
@@ -334,8 +339,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             body,
             ts,
             mentions_me,
+            room,
             ..
-        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me),
+        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me, room),
         NetEvent::History { entries, more } => {
             if std::mem::take(&mut state.pending.history_asked) && entries.is_empty() {
                 state.set_status("no older messages are stored", Level::Info);

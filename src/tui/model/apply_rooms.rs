@@ -3,6 +3,7 @@
 //! parts. Pure.
 
 use super::apply::system;
+use super::buffers::BufferKey;
 use super::state::{AppState, Level};
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{PeerInfo, RoomInfo};
@@ -26,19 +27,16 @@ impl Default for Rooms {
     }
 }
 
-/// A message body as shown in the one message stream: `[#room] ` before it unless it is in
-/// `#general`.
-pub fn tagged(room: &str, body: String) -> String {
-    if room == GENERAL {
-        body
-    } else {
-        format!("[{room}] {body}")
-    }
-}
-
 /// A new room list: kept; shown as a line only when it answers `/rooms`.
 pub fn room_list(state: &mut AppState, rooms: Vec<RoomInfo>) {
     let asked = std::mem::take(&mut state.pending.rooms_asked);
+    // Every room we are in has a buffer (at start: the rooms the node restored).
+    for r in rooms.iter().filter(|r| r.joined) {
+        let _ = state
+            .buffers
+            .ensure(BufferKey::Room(r.room.clone()), &r.room);
+    }
+    super::buffers::restore_wanted(state);
     state.rooms.known = rooms;
     if !asked {
         return;
@@ -55,19 +53,21 @@ pub fn room_list(state: &mut AppState, rooms: Vec<RoomInfo>) {
     system(state, text, Level::Info);
 }
 
+/// Joined: the room's buffer is made and shown.
 pub fn joined(state: &mut AppState, room: String) {
-    let text = format!("joined {room}; plain messages now go to {room}");
-    state.rooms.current = room;
+    super::buffers::open(state, BufferKey::Room(room.clone()), &room);
+    let text = format!("joined {room}");
     state.set_status(text.clone(), Level::Info);
     system(state, text, Level::Info);
 }
 
+/// Left: the room's buffer goes (`#general` is shown if it was the shown one).
 pub fn parted(state: &mut AppState, room: String) {
-    let mut text = format!("left {room}");
+    super::buffers::close_room(state, &room);
     if state.rooms.current == room {
         state.rooms.current = GENERAL.to_string();
-        text.push_str(&format!("; plain messages now go to {GENERAL}"));
     }
+    let text = format!("left {room}");
     state.set_status(text.clone(), Level::Info);
     system(state, text, Level::Info);
 }

@@ -8,6 +8,7 @@ pub mod apply_store;
 pub mod apply_votes;
 pub mod attention;
 pub mod bindings;
+pub mod buffers;
 pub mod input;
 pub mod keymap;
 pub mod log;

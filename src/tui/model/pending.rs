@@ -6,7 +6,6 @@ use super::input::{clean_input, PasteTooLarge, MAX_INPUT_BYTES};
 use super::log::View;
 use super::state::{AppState, Level};
 use super::update::Effect;
-use p2pchat_engine::api::NetCommand;
 
 /// How long after a first Ctrl-C on an empty line a second one quits.
 pub const QUIT_CONFIRM_MS: i64 = 3_000;
@@ -138,7 +137,7 @@ pub(super) fn send_paste(state: &mut AppState) -> Vec<Effect> {
         .parts
         .into_iter()
         .map(|body| Effect::Send {
-            command: NetCommand::Send { body, signed: true },
+            command: super::buffers::say_command(state, body, true),
             from_input: false,
         })
         .collect()

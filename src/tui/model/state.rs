@@ -186,6 +186,8 @@ pub struct AppState {
     pub attention: super::attention::Attention,
     /// Rooms known on the LAN and which we are in (see [`super::apply_rooms`]).
     pub rooms: super::apply_rooms::Rooms,
+    /// Rooms and private conversations, each with its own log (the shown one is `log`).
+    pub buffers: super::buffers::Buffers,
 }
 
 impl AppState {
@@ -229,6 +231,7 @@ impl AppState {
             pending: Default::default(),
             attention: super::attention::Attention::new(opts.bell, opts.notify, None),
             rooms: Default::default(),
+            buffers: super::buffers::Buffers::new(opts.history_limit),
         }
     }
 

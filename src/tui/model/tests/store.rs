@@ -124,6 +124,8 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             ts: T0,
         },
     );
+    // It went to its own buffer.
+    update(&mut s, Action::SwitchBuffer(1));
     let LineKind::Chat { private, name, .. } = &s.log.lines().last().unwrap().kind else {
         panic!("chat line")
     };
@@ -155,6 +157,7 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             room: "#general".into(),
         },
     );
+    update(&mut s, Action::SwitchBuffer(0));
     let LineKind::Chat { name, private, .. } = &s.log.lines().last().unwrap().kind else {
         panic!("chat line")
     };
