@@ -43,6 +43,7 @@ mod tmux {
     mod keys;
     mod notify;
     mod restart;
+    mod rooms;
     mod shell;
     mod tui;
 }
