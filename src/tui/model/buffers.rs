@@ -101,8 +101,29 @@ impl Buffers {
 
     /// The one-line list: `1 #general  2 #dev 3/1@  3 Bob`, current in brackets.
     pub fn summary(&self) -> String {
+        self.summary_of(|_| true)
+    }
+
+    /// The list in at most `cols` characters: whole if it fits, else the shown buffer and
+    /// those with unread lines (the hotlist), then how many are left out.
+    pub fn summary_fitting(&self, cols: usize) -> String {
+        let all = self.summary();
+        if all.chars().count() <= cols {
+            return all;
+        }
+        let hot = self.summary_of(|(i, b)| i == self.current || b.unread > 0);
+        let shown = self
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| *i == self.current || b.unread > 0)
+            .count();
+        format!("{hot}  +{} more", self.list.len() - shown)
+    }
+
+    fn summary_of(&self, keep: impl Fn((usize, &Buffer)) -> bool) -> String {
         let mut out = String::new();
-        for (i, b) in self.list.iter().enumerate() {
+        for (i, b) in self.list.iter().enumerate().filter(|(i, b)| keep((*i, b))) {
             let counts = match (b.unread, b.mentions) {
                 (0, _) => String::new(),
                 (n, 0) => format!(" {n}"),

@@ -64,7 +64,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let scrolled = if pinned { " (scrolled)" } else { "" };
     // With more than #general, the title is the buffer list: number, name, unread/mentions.
     let title = if state.buffers.list.len() > 1 {
-        format!(" {}{scrolled} ", state.buffers.summary())
+        let cols = (area.width as usize).saturating_sub(4 + scrolled.len());
+        format!(" {}{scrolled} ", state.buffers.summary_fitting(cols))
     } else {
         format!(" Messages{scrolled} ")
     };

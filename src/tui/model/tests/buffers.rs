@@ -91,6 +91,28 @@ fn rooms_have_their_own_logs_counts_and_keys() {
     let general = &s.buffers.list[0];
     assert_eq!((general.unread, general.mentions), (2, 1));
     assert_eq!(s.buffers.summary(), "1 #general 2/1@  [2 #dev]");
+    for r in 0..30 {
+        apply(
+            &mut s,
+            NetEvent::Joined {
+                room: format!("#r{r}"),
+            },
+        );
+    }
+    update(&mut s, Action::SwitchBuffer(1));
+    assert_eq!(
+        s.buffers.summary_fitting(60),
+        "1 #general 2/1@  [2 #dev]  +30 more",
+        "a long list keeps the shown buffer and the ones with unread lines"
+    );
+    for r in 0..30 {
+        apply(
+            &mut s,
+            NetEvent::Parted {
+                room: format!("#r{r}"),
+            },
+        );
+    }
     // A plain line goes to the shown room.
     assert_eq!(
         sent(&typed(&mut s, "ship it")),
