@@ -60,6 +60,15 @@ pub enum UserCommand {
     Rooms,
     /// `/who [#room]`: without a room, the current one.
     Who(Option<String>),
+    React {
+        msg_id: String,
+        emoji: String,
+    },
+    Edit {
+        msg_id: String,
+        body: String,
+    },
+    Delete(String),
 }
 
 impl UserCommand {
@@ -89,6 +98,9 @@ impl UserCommand {
                 room: r.unwrap_or_else(|| room.to_string()),
             },
             UserCommand::Rooms => NetCommand::ListRooms,
+            UserCommand::React { msg_id, emoji } => NetCommand::React { msg_id, emoji },
+            UserCommand::Edit { msg_id, body } => NetCommand::Edit { msg_id, body },
+            UserCommand::Delete(msg_id) => NetCommand::Delete { msg_id },
             UserCommand::Who(r) => NetCommand::Who {
                 room: r.unwrap_or_else(|| room.to_string()),
             },
@@ -142,6 +154,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "/who [#ROOM]",
         "list a room's members (default: the current one)",
     ),
+    (
+        "/react MSG_ID EMOJI",
+        "add (or take back) a reaction to a room message",
+    ),
+    (
+        "/edit MSG_ID TEXT",
+        "replace the text of your own room message",
+    ),
+    ("/delete MSG_ID", "delete your own room message"),
     ("/unsigned TEXT", "send a message without a signature"),
     ("/me ACTION", "send an action, shown as * NAME ACTION"),
     ("/list", "list connected peers"),
@@ -225,6 +246,7 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
     match name {
         "msg" => crate::room_command::parse_msg(args).unwrap_or_else(|| needs_text(true)),
         "join" | "part" | "rooms" | "who" => crate::room_command::parse(name, args),
+        "react" | "edit" | "delete" => crate::room_command::parse_act(name, args),
         // An action travels as a signed message that starts with `/me ` (PROTOCOL.md §7.1).
         "me" if args.is_empty() => Err("/me needs an action: /me waves".into()),
         "me" => Ok(Some(UserCommand::Say {

@@ -28,6 +28,35 @@ pub fn parse(name: &str, args: &str) -> Result<Option<UserCommand>, String> {
     Ok(Some(cmd))
 }
 
+/// `/react MSG_ID EMOJI`, `/edit MSG_ID TEXT`, `/delete MSG_ID`.
+pub fn parse_act(name: &str, args: &str) -> Result<Option<UserCommand>, String> {
+    let (id, rest) = match args.split_once(char::is_whitespace) {
+        Some((id, rest)) => (id.to_string(), rest.trim()),
+        None => (args.to_string(), ""),
+    };
+    let cmd = match name {
+        _ if id.is_empty() => None,
+        "react" if !rest.is_empty() && !rest.contains(char::is_whitespace) => {
+            Some(UserCommand::React {
+                msg_id: id,
+                emoji: rest.to_string(),
+            })
+        }
+        "edit" if !rest.is_empty() => Some(UserCommand::Edit {
+            msg_id: id,
+            body: rest.to_string(),
+        }),
+        "delete" if rest.is_empty() => Some(UserCommand::Delete(id)),
+        _ => None,
+    };
+    let usage = match name {
+        "react" => "usage: /react MSG_ID EMOJI",
+        "edit" => "usage: /edit MSG_ID TEXT",
+        _ => "usage: /delete MSG_ID",
+    };
+    cmd.map(Some).ok_or_else(|| usage.to_string())
+}
+
 /// `/msg #room TEXT` when the first word is a room name; `None` for `/msg TEXT`. A first
 /// word that looks like a room but is not a valid name is an error (not sent to #general).
 pub fn parse_msg(args: &str) -> Option<Result<Option<UserCommand>, String>> {
@@ -82,6 +111,31 @@ mod tests {
             parse("/msg # is a hash"),
             Ok(Some(UserCommand::Say { .. }))
         ));
+    }
+
+    #[test]
+    fn react_edit_delete_take_a_message_id() {
+        assert_eq!(
+            parse("/react ab:1 👍"),
+            Ok(Some(UserCommand::React {
+                msg_id: "ab:1".into(),
+                emoji: "👍".into()
+            }))
+        );
+        assert_eq!(
+            parse("/edit ab:1 the new text"),
+            Ok(Some(UserCommand::Edit {
+                msg_id: "ab:1".into(),
+                body: "the new text".into()
+            }))
+        );
+        assert_eq!(
+            parse("/delete ab:1"),
+            Ok(Some(UserCommand::Delete("ab:1".into())))
+        );
+        assert!(parse("/react ab:1").is_err());
+        assert!(parse("/delete").is_err());
+        assert!(parse("/delete ab:1 extra").is_err());
     }
 
     #[test]

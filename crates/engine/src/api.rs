@@ -74,6 +74,12 @@ pub enum NetCommand {
     ListRooms,
     /// List the online members of a room (`room_members`).
     Who { room: String },
+    /// Toggle our reaction `emoji` on a room message.
+    React { msg_id: String, emoji: String },
+    /// Replace the body of our own room message.
+    Edit { msg_id: String, body: String },
+    /// Delete our own room message.
+    Delete { msg_id: String },
 }
 
 /// Why a peer went offline.
@@ -380,6 +386,31 @@ pub enum NetEvent {
         room: String,
         me: bool,
         members: Vec<PeerInfo>,
+    },
+    /// Someone (us included) added (`on`) or took back a reaction; `count` keys have it now.
+    Reaction {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        emoji: String,
+        on: bool,
+        count: usize,
+        room: String,
+    },
+    /// A message's author replaced its body.
+    Edited {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        body: String,
+        room: String,
+    },
+    /// A message's author deleted it.
+    Deleted {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        room: String,
     },
 }
 

@@ -146,3 +146,11 @@ pub const MAX_ROOMS_KNOWN: usize = 1024;
 /// MAX_BUFFERS: most buffers (rooms and private conversations) the interface keeps; a private
 /// message from a peer past it goes to the current buffer instead of a new one.
 pub const MAX_BUFFERS: usize = 200;
+/// MAX_RECENT_MESSAGES: room messages a node remembers (id, room, author, reactions) so it can
+/// reply to, react to, edit or delete them, and apply others' reactions, edits and deletes.
+pub const MAX_RECENT_MESSAGES: usize = 10_000;
+/// MAX_PENDING_ACTS: reactions, edits and deletes held until the message they are about
+/// arrives (the oldest is dropped past it).
+pub const MAX_PENDING_ACTS: usize = 256;
+/// MAX_EMOJI_BYTES: longest reaction, in bytes of UTF-8.
+pub const MAX_EMOJI_BYTES: usize = 32;

@@ -8,6 +8,7 @@ mod pure {
 }
 
 mod sim {
+    mod acts;
     mod backfill;
     mod crowd;
     mod rooms;

@@ -378,6 +378,18 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         NetEvent::RoomMembers { room, me, members } => {
             apply_rooms::members(state, room, me, members)
         }
+        NetEvent::Reaction {
+            from_name,
+            emoji,
+            on,
+            count,
+            msg_id,
+            ..
+        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
+        NetEvent::Edited {
+            from_name, body, ..
+        } => apply_rooms::edited(state, from_name, body),
+        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -87,3 +87,39 @@ pub fn members(state: &mut AppState, room: String, me: bool, members: Vec<PeerIn
     }
     system(state, text, Level::Info);
 }
+
+/// A reaction, as a line: who, what, on which message, and how many have it now.
+pub fn reaction(
+    state: &mut AppState,
+    from_name: String,
+    emoji: String,
+    on: bool,
+    count: usize,
+    msg_id: String,
+) {
+    let verb = if on { "reacted" } else { "took back" };
+    let seq = msg_id.rsplit(':').next().unwrap_or("");
+    let short = &seq[seq.len().saturating_sub(6)..];
+    let text = format!(
+        "{} {verb} {} on message …{short} ({count})",
+        sanitize(&from_name, false),
+        sanitize(&emoji, false)
+    );
+    system(state, text, Level::Info);
+}
+
+/// An edit, as a line with the new text.
+pub fn edited(state: &mut AppState, from_name: String, body: String) {
+    let who = sanitize(&from_name, false);
+    system(
+        state,
+        format!("{who} edited a message: {body} (edited)"),
+        Level::Info,
+    );
+}
+
+/// A delete, as a line.
+pub fn deleted(state: &mut AppState, from_name: String) {
+    let who = sanitize(&from_name, false);
+    system(state, format!("{who} deleted a message"), Level::Info);
+}

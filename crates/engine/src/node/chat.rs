@@ -95,7 +95,12 @@ impl Node {
                     ts: content.ts,
                     recipients,
                     room: room.to_string(),
-                })
+                });
+                let id = MessageId {
+                    author: content.author,
+                    seq: content.seq,
+                };
+                self.message_shown(&id, &room);
             }
             Err(e) => self.error(format!("message not sent: {e}")),
         }
@@ -170,6 +175,11 @@ impl Node {
             ts: content.ts,
             room: content.room.to_string(),
         });
+        let id = MessageId {
+            author: from,
+            seq: content.seq,
+        };
+        self.message_shown(&id, &content.room);
     }
 
     /// Keeps a signed broadcast message for sync (before the event that shows it).

@@ -241,6 +241,7 @@ impl Node {
                 votes,
             } => self.on_sync_frame(conn, peer, certificate.as_ref(), &proposals, &votes),
             Frame::Rooms { rooms } => self.on_rooms_frame(peer, &rooms),
+            Frame::Act(sp) => self.on_act_frame(peer, &sp),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),

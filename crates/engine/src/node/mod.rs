@@ -2,6 +2,7 @@
 //! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
 //! no clocks, no randomness in here: the network actor supplies all three.
 
+mod acts;
 mod admission;
 mod chat;
 mod conn;

@@ -93,6 +93,8 @@ pub struct Node {
     pub(super) rooms: crate::rooms::RoomBook,
     /// The room list last sent as a `rooms` event (sent again only when it changes).
     pub(super) rooms_shown: Vec<crate::api::RoomInfo>,
+    /// Recent room messages, their reactions, and acts waiting for their message.
+    pub(super) acts: crate::rooms::ActBook,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -149,6 +151,7 @@ impl Node {
             sync,
             rooms,
             rooms_shown: Vec::new(),
+            acts: Default::default(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -265,6 +268,9 @@ impl Node {
             NetCommand::Part { room } => self.part_room(&room),
             NetCommand::ListRooms => self.list_rooms(),
             NetCommand::Who { room } => self.list_room_members(&room),
+            NetCommand::React { msg_id, emoji } => self.react(msg_id, emoji),
+            NetCommand::Edit { msg_id, body } => self.edit_message(msg_id, body),
+            NetCommand::Delete { msg_id } => self.send_act(msg_id, crate::rooms::Act::Delete),
             NetCommand::SendDm { to, body } => self.send_dm(&to, body),
             // Answered at the actor's edge, where the store is; never reaches here there.
             NetCommand::History { .. }

@@ -190,6 +190,8 @@ pub enum Frame {
     Rooms {
         rooms: Vec<String>,
     },
+    /// A reaction, edit or delete of a room message (signed `ActContent`, PROTOCOL.md §7.9).
+    Act(SignedPayload),
 }
 
 /// Why a frame could not be encoded or decoded.

@@ -17,6 +17,8 @@ pub enum Domain {
     Proposal,
     Vote,
     Dm,
+    /// Reactions, edits and deletes of room messages.
+    Act,
 }
 
 impl Domain {
@@ -27,6 +29,7 @@ impl Domain {
             Domain::Proposal => b"p2pchat-tui/v1/proposal",
             Domain::Vote => b"p2pchat-tui/v1/vote",
             Domain::Dm => b"p2pchat-tui/v1/dm",
+            Domain::Act => b"p2pchat-tui/v1/act",
         }
     }
 }

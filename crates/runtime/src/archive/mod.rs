@@ -286,6 +286,20 @@ impl Archive {
                 return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
+            // The stored line changes in place: an edit's new body, a delete's nothing left
+            // (nor its signed original, so no peer is given it again).
+            NetEvent::Edited { msg_id, body, .. } => {
+                if let Some(Err(e)) = self.db().map(|d| d.edit_body(msg_id, body)) {
+                    tracing::error!("cannot store an edit: {e}");
+                }
+                None
+            }
+            NetEvent::Deleted { msg_id, .. } => {
+                if let Some(Err(e)) = self.db().map(|d| d.delete_message(msg_id)) {
+                    tracing::error!("cannot store a delete: {e}");
+                }
+                None
+            }
             _ => self.shown_line(&event, now_ms),
         };
         if let Some(entry) = stored {

@@ -45,6 +45,41 @@ impl History {
             .map_err(|e| one_line(&e))
     }
 
+    /// Replaces a stored room message's body after its author's edit (`(edited)` appended).
+    pub fn edit_body(&self, msg_id: &str, body: &str) -> StoreResult<()> {
+        self.conn()
+            .execute(
+                "UPDATE messages SET body = ?2 || ' (edited)' WHERE msg_id = ?1 AND room IS NOT NULL",
+                rusqlite::params![msg_id, body],
+            )
+            .map(|_| ())
+            .map_err(|e| one_line(&e))
+    }
+
+    /// Forgets a deleted room message: its line says so, its signed original is gone.
+    pub fn delete_message(&self, msg_id: &str) -> StoreResult<()> {
+        self.conn()
+            .execute_batch("SAVEPOINT del")
+            .map_err(|e| one_line(&e))?;
+        let done = self
+            .conn()
+            .execute(
+                "UPDATE messages SET body = 'message deleted' WHERE msg_id = ?1 AND room IS NOT NULL",
+                [msg_id],
+            )
+            .and_then(|_| {
+                self.conn()
+                    .execute("DELETE FROM relayable WHERE msg_id = ?1", [msg_id])
+            });
+        let end = if done.is_ok() {
+            "RELEASE del"
+        } else {
+            "ROLLBACK TO del; RELEASE del"
+        };
+        self.conn().execute_batch(end).map_err(|e| one_line(&e))?;
+        done.map(|_| ()).map_err(|e| one_line(&e))
+    }
+
     /// The rooms of the stored room messages, with how many each has, by name.
     pub fn room_counts(&self) -> StoreResult<Vec<(String, u64)>> {
         let mut stmt = self

@@ -159,6 +159,11 @@ impl Node {
                 via: via.to_hex(),
                 room: content.room.to_string(),
             });
+            let id = MessageId {
+                author: content.author,
+                seq: content.seq,
+            };
+            self.message_shown(&id, &content.room);
         }
     }
 
