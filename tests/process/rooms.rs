@@ -148,3 +148,55 @@ fn three_peers_in_two_rooms_see_and_store_only_their_rooms() {
         "{bob_kept:?}"
     );
 }
+
+#[test]
+fn reactions_toggle_edits_and_deletes_are_the_authors_and_the_store_keeps_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
+    let mut b = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), port));
+    a.wait_online(&b, T);
+    b.wait_online(&a, T);
+    a.send("teh plan");
+    let id = b.wait_message("teh plan", T)["msg_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reaction = |p: &mut Peer, on: bool, count: u64| {
+        p.wait_for(&format!("reaction on={on} count={count}"), T, move |e| {
+            e["event"] == "reaction" && e["on"] == on && e["count"] == count && e["emoji"] == "👍"
+        })
+    };
+    b.send(&format!("/react {id} 👍"));
+    reaction(&mut a, true, 1);
+    b.send(&format!("/react {id} 👍"));
+    reaction(&mut a, false, 0);
+    // Bob cannot edit Alice's message: refused before anything is sent.
+    b.send(&format!("/edit {id} forged"));
+    b.wait_for("the refusal", T, |e| {
+        e["event"] == "error" && e["message"].as_str().unwrap().contains("only its author")
+    });
+    a.send(&format!("/edit {id} the plan"));
+    let edited = b.wait_for("edited", T, |e| e["event"] == "edited");
+    assert_eq!(
+        (edited["msg_id"].as_str(), edited["body"].as_str()),
+        (Some(id.as_str()), Some("the plan"))
+    );
+    a.send(&format!("/delete {id}"));
+    b.wait_for("deleted", T, |e| {
+        e["event"] == "deleted" && e["msg_id"] == id.as_str()
+    });
+    assert!(!a
+        .events()
+        .iter()
+        .any(|e| e["event"] == "edited" && e["body"] == "forged"));
+    a.quit();
+    b.quit();
+    let (lines, kept) = stored(dir.path(), "bob");
+    assert!(
+        lines.contains(&(Some("#general".into()), "message deleted".into())),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|(_, b)| b.contains("plan")), "{lines:?}");
+    assert!(!kept.iter().any(|p| p.contains("plan")), "{kept:?}");
+}
