@@ -56,6 +56,7 @@ fn rooms(rooms: usize, per_room: usize) -> AppState {
                     verified: true,
                     ts: T0 + i as i64 * 1000,
                     room,
+                    reply_to: None,
                 },
             );
         }

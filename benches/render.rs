@@ -58,6 +58,7 @@ fn history(n: usize) -> AppState {
                 verified: i % 5 != 0,
                 ts: T0 + i as i64 * 1000,
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }

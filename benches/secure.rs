@@ -140,6 +140,7 @@ fn per_frame(c: &mut Criterion) {
             ts: 1_800_000_000_000,
             body: "x".repeat(len),
             room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         let frame = Frame::Chat(SignedPayload::sign(
             id.signing_key(),

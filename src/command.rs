@@ -60,6 +60,10 @@ pub enum UserCommand {
     Rooms,
     /// `/who [#room]`: without a room, the current one.
     Who(Option<String>),
+    Reply {
+        msg_id: String,
+        body: String,
+    },
     React {
         msg_id: String,
         emoji: String,
@@ -98,6 +102,7 @@ impl UserCommand {
                 room: r.unwrap_or_else(|| room.to_string()),
             },
             UserCommand::Rooms => NetCommand::ListRooms,
+            UserCommand::Reply { msg_id, body } => NetCommand::Reply { msg_id, body },
             UserCommand::React { msg_id, emoji } => NetCommand::React { msg_id, emoji },
             UserCommand::Edit { msg_id, body } => NetCommand::Edit { msg_id, body },
             UserCommand::Delete(msg_id) => NetCommand::Delete { msg_id },
@@ -154,6 +159,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "/who [#ROOM]",
         "list a room's members (default: the current one)",
     ),
+    ("/reply MSG_ID TEXT", "answer a room message, in its room"),
     (
         "/react MSG_ID EMOJI",
         "add (or take back) a reaction to a room message",
@@ -246,7 +252,7 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
     match name {
         "msg" => crate::room_command::parse_msg(args).unwrap_or_else(|| needs_text(true)),
         "join" | "part" | "rooms" | "who" => crate::room_command::parse(name, args),
-        "react" | "edit" | "delete" => crate::room_command::parse_act(name, args),
+        "reply" | "react" | "edit" | "delete" => crate::room_command::parse_act(name, args),
         // An action travels as a signed message that starts with `/me ` (PROTOCOL.md §7.1).
         "me" if args.is_empty() => Err("/me needs an action: /me waves".into()),
         "me" => Ok(Some(UserCommand::Say {

@@ -28,7 +28,7 @@ pub fn parse(name: &str, args: &str) -> Result<Option<UserCommand>, String> {
     Ok(Some(cmd))
 }
 
-/// `/react MSG_ID EMOJI`, `/edit MSG_ID TEXT`, `/delete MSG_ID`.
+/// `/reply MSG_ID TEXT`, `/react MSG_ID EMOJI`, `/edit MSG_ID TEXT`, `/delete MSG_ID`.
 pub fn parse_act(name: &str, args: &str) -> Result<Option<UserCommand>, String> {
     let (id, rest) = match args.split_once(char::is_whitespace) {
         Some((id, rest)) => (id.to_string(), rest.trim()),
@@ -42,6 +42,10 @@ pub fn parse_act(name: &str, args: &str) -> Result<Option<UserCommand>, String> 
                 emoji: rest.to_string(),
             })
         }
+        "reply" if !rest.is_empty() => Some(UserCommand::Reply {
+            msg_id: id,
+            body: rest.to_string(),
+        }),
         "edit" if !rest.is_empty() => Some(UserCommand::Edit {
             msg_id: id,
             body: rest.to_string(),
@@ -52,6 +56,7 @@ pub fn parse_act(name: &str, args: &str) -> Result<Option<UserCommand>, String> 
     let usage = match name {
         "react" => "usage: /react MSG_ID EMOJI",
         "edit" => "usage: /edit MSG_ID TEXT",
+        "reply" => "usage: /reply MSG_ID TEXT",
         _ => "usage: /delete MSG_ID",
     };
     cmd.map(Some).ok_or_else(|| usage.to_string())

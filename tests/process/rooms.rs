@@ -150,7 +150,7 @@ fn three_peers_in_two_rooms_see_and_store_only_their_rooms() {
 }
 
 #[test]
-fn reactions_toggle_edits_and_deletes_are_the_authors_and_the_store_keeps_no_copy() {
+fn replies_reactions_toggle_edits_and_deletes_are_the_authors_and_the_store_keeps_no_copy() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_udp_port();
     let mut a = Peer::spawn(&PeerOpts::loopback("Alice", dir.path(), port));
@@ -162,6 +162,10 @@ fn reactions_toggle_edits_and_deletes_are_the_authors_and_the_store_keeps_no_cop
         .as_str()
         .unwrap()
         .to_string();
+    b.send(&format!("/reply {id} sounds good"));
+    let reply = a.wait_message("sounds good", T);
+    assert_eq!(reply["reply_to"], id.as_str());
+    assert_eq!(reply["room"], "#general");
     let reaction = |p: &mut Peer, on: bool, count: u64| {
         p.wait_for(&format!("reaction on={on} count={count}"), T, move |e| {
             e["event"] == "reaction" && e["on"] == on && e["count"] == count && e["emoji"] == "👍"

@@ -66,6 +66,7 @@ pub fn msg(s: &mut AppState, from: &str, name: &str, body: &str, signed: bool, t
             verified: signed,
             ts,
             room: "#general".into(),
+            reply_to: None,
         },
     );
 }
@@ -110,6 +111,7 @@ pub fn chat(width: u16, height: u16, color: bool) -> AppState {
             ts: T0 - 18 * MIN,
             recipients: 3,
             room: "#general".into(),
+            reply_to: None,
         },
     );
     msg(

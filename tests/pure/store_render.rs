@@ -69,6 +69,7 @@ fn history_private_messages_backfill_and_trust_marks() {
             ts: T0 - 35 * MIN,
             via: bob.clone(),
             room: "#general".into(),
+            reply_to: None,
         },
     );
     apply(
@@ -131,6 +132,7 @@ fn names_replace_fingerprints_once_known_and_verified_stands_out() {
             ts: T0 - 5 * MIN,
             via: bob.clone(),
             room: "#general".into(),
+            reply_to: None,
         },
     );
     online(&mut s, &bob, "Bob", "b0b0:b0b0");

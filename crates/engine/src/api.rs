@@ -74,6 +74,8 @@ pub enum NetCommand {
     ListRooms,
     /// List the online members of a room (`room_members`).
     Who { room: String },
+    /// Answer a room message (in its room).
+    Reply { msg_id: String, body: String },
     /// Toggle our reaction `emoji` on a room message.
     React { msg_id: String, emoji: String },
     /// Replace the body of our own room message.
@@ -203,6 +205,9 @@ pub enum NetEvent {
         /// The room it was sent in (`#general` for payloads without one).
         #[serde(default = "general_room")]
         room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]
@@ -218,6 +223,9 @@ pub enum NetEvent {
         /// The room it was sent in (`#general` for payloads without one).
         #[serde(default = "general_room")]
         room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
     },
     /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
     /// otherwise a socket address.
@@ -325,6 +333,9 @@ pub enum NetEvent {
         /// The room it was sent in (`#general` for payloads without one).
         #[serde(default = "general_room")]
         room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]

@@ -103,8 +103,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             ts,
             mentions_me,
             room,
+            reply_to,
             ..
         } => {
+            let body = apply_rooms::replying(reply_to.as_deref(), body);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -140,7 +142,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             ts,
             recipients,
             room,
+            reply_to,
         } => {
+            let body = apply_rooms::replying(reply_to.as_deref(), body);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),

@@ -123,3 +123,22 @@ pub fn deleted(state: &mut AppState, from_name: String) {
     let who = sanitize(&from_name, false);
     system(state, format!("{who} deleted a message"), Level::Info);
 }
+
+/// A reply's body with a one-line reference to what it answers above it.
+pub fn replying(reply_to: Option<&str>, body: String) -> String {
+    match reply_to {
+        Some(id) => {
+            let seq = id.rsplit(':').next().unwrap_or("");
+            let short: String = seq
+                .chars()
+                .rev()
+                .take(6)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("↪ reply to message …{short}\n{body}")
+        }
+        None => body,
+    }
+}

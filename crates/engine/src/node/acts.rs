@@ -10,6 +10,14 @@ use crate::rooms::{check_emoji, Act, ActContent, ActError, RoomName};
 use crate::wire::{Domain, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
+    /// A signed message in the room of `msg_id`, answering it.
+    pub(super) fn reply(&mut self, msg_id: String, body: String) {
+        match self.acts.room_of(&msg_id).cloned() {
+            Some(room) => self.send_chat_reply(room, body, true, Some(msg_id)),
+            None => self.error(ActError::Unknown(msg_id).to_string()),
+        }
+    }
+
     pub(super) fn react(&mut self, msg_id: String, emoji: String) {
         if let Err(e) = check_emoji(emoji.trim()) {
             return self.error(e.to_string());

@@ -47,6 +47,17 @@ impl Node {
 
     /// Sends a chat message to the members of `room` (which we must be in).
     pub(super) fn send_chat(&mut self, room: RoomName, body: String, signed: bool) {
+        self.send_chat_reply(room, body, signed, None);
+    }
+
+    /// Sends a chat message, answering `reply_to` when it is a reply.
+    pub(super) fn send_chat_reply(
+        &mut self,
+        room: RoomName,
+        body: String,
+        signed: bool,
+        reply_to: Option<String>,
+    ) {
         if !self.rooms.is_mine(&room) {
             return self.error(format!(
                 "message not sent: not in {room}; /join {room} first"
@@ -66,6 +77,7 @@ impl Node {
             ts: self.now.unix_ms,
             body,
             room: room.clone(),
+            reply_to,
         };
         let sp = if signed {
             // `prev` links our signed broadcasts of this run, so a gap can be seen (§7.6).
@@ -95,6 +107,7 @@ impl Node {
                     ts: content.ts,
                     recipients,
                     room: room.to_string(),
+                    reply_to: content.reply_to.clone(),
                 });
                 let id = MessageId {
                     author: content.author,
@@ -127,6 +140,13 @@ impl Node {
         }
         if !verified && self.secure_only() {
             return self.reject_chat(from, "unsigned message refused in secure-only mode".into());
+        }
+        if content
+            .reply_to
+            .as_deref()
+            .is_some_and(|r| MessageId::parse(r).is_none())
+        {
+            return self.reject_chat(from, "malformed reply_to".into());
         }
         if !self.rooms.is_mine(&content.room) {
             // Sent before the sender saw us part (or by a peer ignoring membership): not ours
@@ -174,6 +194,7 @@ impl Node {
             verified,
             ts: content.ts,
             room: content.room.to_string(),
+            reply_to: content.reply_to.clone(),
         });
         let id = MessageId {
             author: from,

@@ -268,6 +268,7 @@ impl Node {
             NetCommand::Part { room } => self.part_room(&room),
             NetCommand::ListRooms => self.list_rooms(),
             NetCommand::Who { room } => self.list_room_members(&room),
+            NetCommand::Reply { msg_id, body } => self.reply(msg_id, body),
             NetCommand::React { msg_id, emoji } => self.react(msg_id, emoji),
             NetCommand::Edit { msg_id, body } => self.edit_message(msg_id, body),
             NetCommand::Delete { msg_id } => self.send_act(msg_id, crate::rooms::Act::Delete),

@@ -88,6 +88,9 @@ pub struct ChatContent {
         skip_serializing_if = "RoomName::is_general"
     )]
     pub room: RoomName,
+    /// The message id this one answers (PROTOCOL.md §7.9), signed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// The optional `prev` member of a chat payload: the author's previous signed broadcast `seq`

@@ -28,6 +28,7 @@ fn chat_frame() -> impl Strategy<Value = Frame> {
                 ts,
                 body,
                 room: p2pchat_engine::rooms::RoomName::general(),
+                reply_to: None,
             };
             Frame::Chat(if signed {
                 SignedPayload::sign(id.signing_key(), Domain::Chat, &content)

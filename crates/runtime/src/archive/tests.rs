@@ -33,6 +33,7 @@ fn message(from: PeerId, seq: u64, body: &str) -> NetEvent {
         verified: true,
         ts: 5,
         room: "#general".into(),
+        reply_to: None,
     }
 }
 
@@ -52,6 +53,7 @@ fn a_message_is_stored_when_it_is_handed_on_and_a_backfilled_copy_vanishes() {
         ts: 5,
         via: id(3).to_hex(),
         room: "#general".into(),
+        reply_to: None,
     };
     assert!(a.on_event(copy, 10).is_empty());
     let (page, _) = a.db().unwrap().page(None, 10, None).unwrap();
@@ -71,6 +73,7 @@ fn a_live_copy_of_a_message_already_stored_vanishes_silently() {
         ts: 5,
         via: id(3).to_hex(),
         room: "#general".into(),
+        reply_to: None,
     };
     assert_eq!(a.on_event(synced, 9).len(), 1);
     // The author's own delayed copy: not shown, not reported as a replay.
@@ -433,6 +436,7 @@ fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
         ts: now + 10 * 365 * 24 * 3_600_000,
         via: id(3).to_hex(),
         room: "#general".into(),
+        reply_to: None,
     };
     a.on_event(ahead(1), now);
     a.maintain(now);
@@ -548,6 +552,7 @@ fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
         ts: 5,
         via: id(2).to_hex(),
         room: "#general".into(),
+        reply_to: None,
     };
     a.on_event(synced(1), 6);
     // Dana joins: the stored line is renamed.

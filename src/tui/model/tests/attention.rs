@@ -32,6 +32,7 @@ fn said(s: &mut AppState, body: &str) {
             verified: true,
             ts: s.now.unix_ms,
             room: "#general".into(),
+            reply_to: None,
         },
     );
 }

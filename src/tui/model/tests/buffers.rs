@@ -43,6 +43,7 @@ fn said_in(s: &mut AppState, room: &str, body: &str) {
             verified: true,
             ts: s.now.unix_ms,
             room: room.into(),
+            reply_to: None,
         },
     );
 }

@@ -62,6 +62,7 @@ fn scroll_keys_scroll_the_copy_view_and_stay_in_it() {
                 mentions_me: false,
                 action: false,
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }

@@ -86,6 +86,7 @@ fn letters_typed_in_the_messages_pane_neither_scroll_nor_drop() {
                 verified: true,
                 msg_id: format!("m{i}"),
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }

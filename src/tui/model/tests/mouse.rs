@@ -28,6 +28,7 @@ fn messages(s: &mut AppState, n: usize) {
                 mentions_me: false,
                 action: false,
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }

@@ -94,6 +94,7 @@ fn scrolled_view_is_not_yanked_by_new_messages() {
                 verified: true,
                 ts: T0,
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }

@@ -65,6 +65,7 @@ proptest! {
                         mentions_me: false,
                         action: false,
                         room: "#general".into(),
+                        reply_to: None,
                     });
                     continue;
                 }

@@ -155,6 +155,7 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             verified: true,
             ts: T0,
             room: "#general".into(),
+            reply_to: None,
         },
     );
     update(&mut s, Action::SwitchBuffer(0));
@@ -283,6 +284,7 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
                 verified: true,
                 ts: T0,
                 room: "#general".into(),
+                reply_to: None,
             },
         );
     }
@@ -396,6 +398,7 @@ fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
             ts: T0,
             via: "b0".repeat(32),
             room: "#general".into(),
+            reply_to: None,
         },
     );
     online(&mut s, &dana, "Dana");

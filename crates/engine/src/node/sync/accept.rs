@@ -158,6 +158,7 @@ impl Node {
                 ts: content.ts.min(now),
                 via: via.to_hex(),
                 room: content.room.to_string(),
+                reply_to: content.reply_to.clone(),
             });
             let id = MessageId {
                 author: content.author,

@@ -101,6 +101,7 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
             ts: ahead + k as i64,
             body: format!("junk {k}"),
             room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         let linked = LinkedChat {
             content: &content,
@@ -117,6 +118,7 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
         ts: sim.unix_ms() + 120_000,
         body: "slightly ahead".into(),
         room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &soon);
     sim.keep(1, soon.ts, format!("{}:900", h.id()), sp);
@@ -156,6 +158,7 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
         ts: ahead,
         body: "junk live".into(),
         room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &content);
     let conn = sim.conn_between(2, 1).expect("r and h connected");
