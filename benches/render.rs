@@ -57,6 +57,8 @@ fn history(n: usize) -> AppState {
                 signed: i % 5 != 0,
                 verified: i % 5 != 0,
                 ts: T0 + i as i64 * 1000,
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }

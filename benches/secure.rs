@@ -139,6 +139,8 @@ fn per_frame(c: &mut Criterion) {
             seq: 42,
             ts: 1_800_000_000_000,
             body: "x".repeat(len),
+            room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         let frame = Frame::Chat(SignedPayload::sign(
             id.signing_key(),

@@ -14,6 +14,8 @@ fn chat(id: &Identity, body_len: usize) -> Frame {
         seq: 42,
         ts: 1_800_000_000_000,
         body: "x".repeat(body_len),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     Frame::Chat(SignedPayload::sign(
         id.signing_key(),
@@ -39,6 +41,8 @@ fn wire(c: &mut Criterion) {
         seq: 1,
         ts: 0,
         body: "hello world".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     c.bench_function("sign chat payload", |b| {
         b.iter(|| SignedPayload::sign(id.signing_key(), Domain::Chat, black_box(&content)))

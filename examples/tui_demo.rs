@@ -45,7 +45,7 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
                     return;
                 }
                 Some(NetCommand::Send { body, signed }) => {
-                    let e = NetEvent::Sent { msg_id: format!("s{n}"), body, signed, ts: now_ms(), recipients: 2 };
+                    let e = NetEvent::Sent { msg_id: format!("s{n}"), body, signed, ts: now_ms(), recipients: 2, room: "#general".into(), reply_to: None, };
                     send(e).await;
                 }
                 Some(NetCommand::Vote { proposal, approve }) => {
@@ -92,6 +92,8 @@ async fn fake_network(mut commands: mpsc::Receiver<NetCommand>, events: mpsc::Se
                         signed: !n.is_multiple_of(4),
                         verified: !n.is_multiple_of(4),
                         ts: now_ms(),
+                        room: "#general".into(),
+                        reply_to: None,
                     },
                 };
                 if !send(e).await {

@@ -62,14 +62,67 @@ pub enum UserCommand {
     Decline(String),
     Cancel(String),
     Transfers,
+    /// `/msg #room TEXT`: a message to one room without switching to it.
+    SayIn {
+        room: String,
+        body: String,
+        signed: bool,
+    },
+    Join(String),
+    /// `/part [#room]`: without a room, the current one.
+    Part(Option<String>),
+    Rooms,
+    /// `/who [#room]`: without a room, the current one.
+    Who(Option<String>),
+    Reply {
+        msg_id: String,
+        body: String,
+    },
+    React {
+        msg_id: String,
+        emoji: String,
+    },
+    Edit {
+        msg_id: String,
+        body: String,
+    },
+    Delete(String),
 }
 
 impl UserCommand {
     /// The network command this stands for; `None` for `/help`, which front ends answer
     /// themselves.
     pub fn to_net_command(self) -> Option<NetCommand> {
+        self.to_net_command_in(p2pchat_engine::rooms::GENERAL)
+    }
+
+    /// The same, with `room` the current room: where a plain message goes and what `/part`
+    /// and `/who` without a room mean (headless mode has no current room: `#general`).
+    pub fn to_net_command_in(self, room: &str) -> Option<NetCommand> {
         Some(match self {
-            UserCommand::Say { body, signed } => NetCommand::Send { body, signed },
+            UserCommand::Say { body, signed } if room == p2pchat_engine::rooms::GENERAL => {
+                NetCommand::Send { body, signed }
+            }
+            UserCommand::Say { body, signed } => NetCommand::SendRoom {
+                room: room.to_string(),
+                body,
+                signed,
+            },
+            UserCommand::SayIn { room, body, signed } => {
+                NetCommand::SendRoom { room, body, signed }
+            }
+            UserCommand::Join(room) => NetCommand::Join { room },
+            UserCommand::Part(r) => NetCommand::Part {
+                room: r.unwrap_or_else(|| room.to_string()),
+            },
+            UserCommand::Rooms => NetCommand::ListRooms,
+            UserCommand::Reply { msg_id, body } => NetCommand::Reply { msg_id, body },
+            UserCommand::React { msg_id, emoji } => NetCommand::React { msg_id, emoji },
+            UserCommand::Edit { msg_id, body } => NetCommand::Edit { msg_id, body },
+            UserCommand::Delete(msg_id) => NetCommand::Delete { msg_id },
+            UserCommand::Who(r) => NetCommand::Who {
+                room: r.unwrap_or_else(|| room.to_string()),
+            },
             UserCommand::List => NetCommand::ListPeers,
             UserCommand::Status => NetCommand::Status,
             UserCommand::Net => NetCommand::Net,
@@ -93,8 +146,9 @@ impl UserCommand {
                 before: None,
                 limit: n,
                 earlier_runs: false,
+                room: None,
             },
-            UserCommand::Search(text) => NetCommand::Search { text },
+            UserCommand::Search(text) => NetCommand::Search { text, room: None },
             UserCommand::Verify(who) => NetCommand::Verify { who },
             UserCommand::Trust { who, trusted, code } => NetCommand::Trust { who, trusted, code },
             UserCommand::Block { who, blocked } => NetCommand::Block { who, blocked },
@@ -111,6 +165,30 @@ impl UserCommand {
 /// Every command with its one-line help, in the order help lists them.
 pub const COMMANDS: &[(&str, &str)] = &[
     ("/msg TEXT", "send a signed message (same as typing TEXT)"),
+    (
+        "/msg #ROOM TEXT",
+        "send a message to a room without switching",
+    ),
+    (
+        "/join #ROOM",
+        "join a room (created when nobody has it yet)",
+    ),
+    ("/part [#ROOM]", "leave a room (default: the current one)"),
+    ("/rooms", "list the rooms on the LAN with member counts"),
+    (
+        "/who [#ROOM]",
+        "list a room's members (default: the current one)",
+    ),
+    ("/reply MSG_ID TEXT", "answer a room message, in its room"),
+    (
+        "/react MSG_ID EMOJI",
+        "add (or take back) a reaction to a room message",
+    ),
+    (
+        "/edit MSG_ID TEXT",
+        "replace the text of your own room message",
+    ),
+    ("/delete MSG_ID", "delete your own room message"),
     ("/unsigned TEXT", "send a message without a signature"),
     ("/me ACTION", "send an action, shown as * NAME ACTION"),
     ("/list", "list connected peers"),
@@ -202,7 +280,9 @@ pub fn parse(line: &str) -> Result<Option<UserCommand>, String> {
         }
     };
     match name {
-        "msg" => needs_text(true),
+        "msg" => crate::room_command::parse_msg(args).unwrap_or_else(|| needs_text(true)),
+        "join" | "part" | "rooms" | "who" => crate::room_command::parse(name, args),
+        "reply" | "react" | "edit" | "delete" => crate::room_command::parse_act(name, args),
         // An action travels as a signed message that starts with `/me ` (PROTOCOL.md §7.1).
         "me" if args.is_empty() => Err("/me needs an action: /me waves".into()),
         "me" => Ok(Some(UserCommand::Say {

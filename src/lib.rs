@@ -16,5 +16,6 @@ pub mod headless;
 pub mod key_file;
 pub mod logging;
 pub mod profile;
+pub mod room_command;
 pub mod shell_assets;
 pub mod tui;

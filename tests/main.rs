@@ -29,6 +29,7 @@ mod process {
     mod loopback;
     mod notify;
     mod reach;
+    mod rooms;
     mod voting;
 }
 
@@ -48,6 +49,7 @@ mod tmux {
     mod keys;
     mod notify;
     mod restart;
+    mod rooms;
     mod shell;
     mod tui;
 }

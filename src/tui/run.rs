@@ -79,6 +79,7 @@ impl Keeper {
         state.attention.read_before_start_ms = loaded.last_read_ms;
         state.attention.last_read_ms = loaded.last_read_ms;
         state.input.restore_history(loaded.input_history.clone());
+        state.buffers.wanted = loaded.buffer.clone();
         Keeper {
             path: opts.saved_path.clone(),
             written: loaded,
@@ -95,7 +96,10 @@ impl Keeper {
             (Some(a), Some(b)) => (a - b).abs() > if exiting { 0 } else { READ_POINT_SLACK_MS },
             (a, b) => a != b,
         };
-        if now.input_history == self.written.input_history && !moved {
+        if now.input_history == self.written.input_history
+            && now.buffer == self.written.buffer
+            && !moved
+        {
             return;
         }
         match saved::store(path, &now) {
@@ -200,11 +204,14 @@ async fn event_loop(
             state.quiet_proposals = handle.try_send(NetCommand::ListProposals).is_ok();
             // And the transfers a restart resumed, for the transfers box.
             state.quiet_transfers = handle.try_send(NetCommand::ListTransfers).is_ok();
+            // And the rooms it restored, for their buffers (the answer prints nothing).
+            let _ = handle.try_send(NetCommand::ListRooms);
             // Show the end of the stored history above this run's lines.
             let page = NetCommand::History {
                 before: None,
                 limit: crate::tui::model::HISTORY_PAGE,
                 earlier_runs: true,
+                room: None,
             };
             state.history.loading = handle.try_send(page).is_ok();
         }

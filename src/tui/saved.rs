@@ -24,6 +24,9 @@ pub struct Saved {
     /// Submitted input lines, oldest first.
     #[serde(default)]
     pub input_history: Vec<String>,
+    /// The buffer shown at exit (`#room`, or `@` and a peer id), shown again at start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buffer: Option<String>,
 }
 
 impl Saved {
@@ -32,6 +35,7 @@ impl Saved {
         Saved {
             last_read_ms: state.attention.last_read_ms,
             input_history: state.input.history_to_save(),
+            buffer: Some(state.buffers.current_key().saved()),
         }
     }
 }
@@ -79,6 +83,7 @@ mod tests {
         let saved = Saved {
             last_read_ms: Some(42),
             input_history: vec!["hello".into(), "two\nlines".into()],
+            buffer: Some("#dev".into()),
         };
         store(&path, &saved).unwrap();
         assert_eq!(load(&path).unwrap(), saved);

@@ -82,6 +82,8 @@ fn vote_secure_only_mode_in_and_a_late_joiner_enforces_it() {
             seq: 1 + target as u64,
             ts: 0,
             body: "unsigned sneak".into(),
+            room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         s.write(&Frame::Chat(SignedPayload::unsigned(&content)));
         let peer = if target == 3 {

@@ -65,6 +65,8 @@ pub fn msg(s: &mut AppState, from: &str, name: &str, body: &str, signed: bool, t
             signed,
             verified: signed,
             ts,
+            room: "#general".into(),
+            reply_to: None,
         },
     );
 }
@@ -108,6 +110,8 @@ pub fn chat(width: u16, height: u16, color: bool) -> AppState {
             signed: true,
             ts: T0 - 18 * MIN,
             recipients: 3,
+            room: "#general".into(),
+            reply_to: None,
         },
     );
     msg(

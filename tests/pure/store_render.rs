@@ -21,6 +21,7 @@ fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 
@@ -67,6 +68,8 @@ fn history_private_messages_backfill_and_trust_marks() {
             body: "sent while you were away".into(),
             ts: T0 - 35 * MIN,
             via: bob.clone(),
+            room: "#general".into(),
+            reply_to: None,
         },
     );
     apply(
@@ -128,6 +131,8 @@ fn names_replace_fingerprints_once_known_and_verified_stands_out() {
             body: "said while you were away".into(),
             ts: T0 - 5 * MIN,
             via: bob.clone(),
+            room: "#general".into(),
+            reply_to: None,
         },
     );
     online(&mut s, &bob, "Bob", "b0b0:b0b0");

@@ -40,6 +40,9 @@ fn private_message_and_history_after_kill_9_in_a_real_terminal() {
     term.keys(&["Enter"]);
     let got = bob.wait_for("dm", T, |e| e["event"] == "direct_message");
     assert_eq!(got["body"], "only for you");
+    // It is in Bob's own buffer (issue #15), not in #general.
+    term.wait_screen("Bob's buffer in the list", T, |s| s.contains("2 Bob"));
+    term.keys(&["M-2"]);
     term.wait_screen("the private line, delivered", T, |s| {
         s.contains("[private] → Bob ✓✓ ▸ only for you")
     });
@@ -74,9 +77,18 @@ fn private_message_and_history_after_kill_9_in_a_real_terminal() {
     drop(term);
 
     let term = alice(dir.path(), dp, "hist2");
-    term.wait_screen("stored history on screen", T, |s| {
-        s.contains("Bob: a line worth keeping") && s.contains("→ Bob ✓✓ ▸ only for you")
+    term.wait_screen("Bob's buffer restored from the history", T, |s| {
+        s.contains("2 Bob")
     });
+    term.keys(&["M-1"]);
+    term.wait_screen("stored history on screen", T, |s| {
+        s.contains("Bob: a line worth keeping")
+    });
+    term.keys(&["M-2"]);
+    term.wait_screen("the stored private line in Bob's buffer", T, |s| {
+        s.contains("→ Bob ✓✓ ▸ only for you")
+    });
+    term.keys(&["M-1"]);
     term.type_text("/search worth");
     term.keys(&["Enter"]);
     term.wait_screen("search result", T, |s| {

@@ -76,7 +76,7 @@ fn votes_mode_and_a_crash_are_stored_and_restored_after_a_restart() {
 
     // Every line shown was stored, before it was shown.
     let db = History::open(&dir.path().join("profiles/alice/history.db")).unwrap();
-    let (entries, _) = db.page(None, 500).unwrap();
+    let (entries, _) = db.page(None, 500, None).unwrap();
     let bodies: Vec<&str> = entries.iter().map(|e| e.body.as_str()).collect();
     for needle in [
         "listening on port",

@@ -52,10 +52,13 @@ pub enum NetCommand {
         before: Option<i64>,
         limit: usize,
         earlier_runs: bool,
+        /// Only this room's messages (no private or system lines); `None`: every line.
+        room: Option<String>,
     },
     /// Answered by [`NetEvent::SearchResults`].
     Search {
         text: String,
+        room: Option<String>,
     },
     /// Answered by [`NetEvent::SafetyCode`]: the code to compare with a peer.
     Verify {
@@ -99,6 +102,45 @@ pub enum NetCommand {
     Quit,
     /// Answered by [`NetEvent::Net`]: interfaces, discovery, and why unconnected peers are.
     Net,
+    /// Send a chat message to one room (`#name`) we are in; `Send` is to `#general`.
+    SendRoom {
+        room: String,
+        body: String,
+        signed: bool,
+    },
+    /// Join a room (it exists once anyone is in it); answered with `joined` or an error.
+    Join {
+        room: String,
+    },
+    /// Leave a room; answered with `parted` or an error.
+    Part {
+        room: String,
+    },
+    /// List the rooms known on the LAN with member counts (`rooms`).
+    ListRooms,
+    /// List the online members of a room (`room_members`).
+    Who {
+        room: String,
+    },
+    /// Answer a room message (in its room).
+    Reply {
+        msg_id: String,
+        body: String,
+    },
+    /// Toggle our reaction `emoji` on a room message.
+    React {
+        msg_id: String,
+        emoji: String,
+    },
+    /// Replace the body of our own room message.
+    Edit {
+        msg_id: String,
+        body: String,
+    },
+    /// Delete our own room message.
+    Delete {
+        msg_id: String,
+    },
 }
 
 /// Why a peer went offline.
@@ -258,6 +300,12 @@ pub enum NetEvent {
         signed: bool,
         verified: bool,
         ts: i64,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]
@@ -270,6 +318,12 @@ pub enum NetEvent {
         signed: bool,
         ts: i64,
         recipients: usize,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
     },
     /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
     /// otherwise a socket address.
@@ -374,6 +428,12 @@ pub enum NetEvent {
         body: String,
         ts: i64,
         via: String,
+        /// The room it was sent in (`#general` for payloads without one).
+        #[serde(default = "general_room")]
+        room: String,
+        /// The message it answers, for a reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
         #[serde(default)]
         mentions_me: bool,
         #[serde(default)]
@@ -478,6 +538,63 @@ pub enum NetEvent {
     },
     /// The actor has stopped; no event follows.
     Stopped,
+    /// Rooms known on the LAN with member counts: the answer to `ListRooms`, and sent again
+    /// whenever a count or our membership changes.
+    Rooms {
+        rooms: Vec<RoomInfo>,
+    },
+    /// We joined a room.
+    Joined {
+        room: String,
+    },
+    /// We left a room.
+    Parted {
+        room: String,
+    },
+    /// The online members of a room (the answer to `Who`); `me` says whether we are in it.
+    RoomMembers {
+        room: String,
+        me: bool,
+        members: Vec<PeerInfo>,
+    },
+    /// Someone (us included) added (`on`) or took back a reaction; `count` keys have it now.
+    Reaction {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        emoji: String,
+        on: bool,
+        count: usize,
+        room: String,
+    },
+    /// A message's author replaced its body.
+    Edited {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        body: String,
+        room: String,
+    },
+    /// A message's author deleted it.
+    Deleted {
+        msg_id: String,
+        from: String,
+        from_name: String,
+        room: String,
+    },
+}
+
+fn general_room() -> String {
+    crate::rooms::GENERAL.to_string()
+}
+
+/// One room in a [`NetEvent::Rooms`] list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    pub room: String,
+    /// Online members, us included when `joined`.
+    pub members: usize,
+    pub joined: bool,
 }
 
 /// A transfer as `/transfers` lists it.
@@ -540,6 +657,9 @@ pub struct HistoryEntry {
     /// For our private messages: the recipient's name when it was sent.
     #[serde(default)]
     pub peer_name: Option<String>,
+    /// The room of a room message (sent or received); absent for private and system lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
 }
 
 /// What survives a restart (the profile's state file; the runtime reads and writes it).
@@ -558,6 +678,9 @@ pub struct SavedState {
     /// File transfers, so an accepted download or an offered file resumes after a restart.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<crate::files::Transfer>,
+    /// The rooms we were in (absent: `#general` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<String>,
 }
 
 #[cfg(test)]

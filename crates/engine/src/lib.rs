@@ -12,6 +12,7 @@
 //! - [`pex`]: peer exchange (signed peer records, their table, the dialer, `/net`).
 //! - [`relay`]: relaying for pairs that cannot connect (routes, dedup).
 //! - [`files`]: the file-transfer sub-machine (offers, transfers, verification).
+//! - [`rooms`]: room names and the membership table.
 //! - `sim` (feature `sim`): the virtual-time LAN simulator that drives nodes in tests.
 //!
 //! No async runtime, sockets, database, terminal or clock: the manifest keeps them out and
@@ -27,6 +28,7 @@ pub mod mention;
 pub mod node;
 pub mod pex;
 pub mod relay;
+pub mod rooms;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod voting;

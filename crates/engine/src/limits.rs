@@ -209,3 +209,22 @@ pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 pub const FETCH_RETRY: Duration = Duration::from_millis(500);
 pub const FETCH_RETRY_MAX: Duration = Duration::from_secs(10);
 pub const MAX_CHUNK_FAILURES: u32 = 3;
+/// MAX_ROOM_NAME_LEN: longest room name in characters, counting the leading `#`.
+pub const MAX_ROOM_NAME_LEN: usize = 32;
+/// MAX_ROOMS_PER_PEER: most rooms one peer may be in (ours, and each peer's `rooms` frame;
+/// a longer list is refused whole).
+pub const MAX_ROOMS_PER_PEER: usize = 64;
+/// MAX_ROOMS_KNOWN: most distinct rooms the membership table holds over all peers; a peer's
+/// list that would pass it keeps only the rooms already known plus what fits.
+pub const MAX_ROOMS_KNOWN: usize = 1024;
+/// MAX_BUFFERS: most buffers (rooms and private conversations) the interface keeps; a private
+/// message from a peer past it goes to the current buffer instead of a new one.
+pub const MAX_BUFFERS: usize = 200;
+/// MAX_RECENT_MESSAGES: room messages a node remembers (id, room, author, reactions) so it can
+/// reply to, react to, edit or delete them, and apply others' reactions, edits and deletes.
+pub const MAX_RECENT_MESSAGES: usize = 10_000;
+/// MAX_PENDING_ACTS: reactions, edits and deletes held until the message they are about
+/// arrives (the oldest is dropped past it).
+pub const MAX_PENDING_ACTS: usize = 256;
+/// MAX_EMOJI_BYTES: longest reaction, in bytes of UTF-8.
+pub const MAX_EMOJI_BYTES: usize = 32;

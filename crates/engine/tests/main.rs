@@ -8,11 +8,13 @@ mod pure {
 }
 
 mod sim {
+    mod acts;
     mod backfill;
     mod crowd;
     mod files;
     mod pex;
     mod relay;
+    mod rooms;
     mod simulator;
     mod spoof;
     mod sync;

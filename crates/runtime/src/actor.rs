@@ -400,7 +400,13 @@ impl NetActor {
                     Output::Announce { datagram } => self.announce(&datagram),
                     Output::Event(event) => {
                         // The mode's certificate is saved at once: a crash keeps the mode.
-                        if matches!(event, NetEvent::SecureMode { .. }) {
+                        // So are the rooms we are in.
+                        if matches!(
+                            event,
+                            NetEvent::SecureMode { .. }
+                                | NetEvent::Joined { .. }
+                                | NetEvent::Parted { .. }
+                        ) {
                             self.persist(true);
                         }
                         // Stored first, then shown: a line on screen is on disk.
@@ -413,8 +419,11 @@ impl NetActor {
                         msg_id,
                         author,
                         ts,
+                        room,
                         payload,
-                    } => self.archive.keep(&msg_id, &author, ts, &payload),
+                    } => self
+                        .archive
+                        .keep(&msg_id, &author, ts, room.as_str(), &payload),
                     Output::Outbox {
                         msg_id,
                         to,

@@ -27,6 +27,12 @@ pub enum Action {
     ScrollToOldest,
     FollowNewest,
 
+    // Buffers (rooms and private conversations)
+    /// Show buffer N (0-based) of the list.
+    SwitchBuffer(usize),
+    NextBuffer,
+    PreviousBuffer,
+
     // Peers and proposals panes
     SelectPreviousPeer,
     SelectNextPeer,

@@ -5,9 +5,10 @@
 //! clock, set by the run loop.
 
 use super::attention::{self, Arrival};
+use super::buffers::{self, BufferKey};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
-use super::{apply_store, apply_votes};
+use super::{apply_rooms, apply_store, apply_votes};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
@@ -101,8 +102,11 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             verified,
             ts,
             mentions_me,
+            room,
+            reply_to,
             ..
         } => {
+            let body = apply_rooms::replying(reply_to.as_deref(), body);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -122,14 +126,14 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 delivery: None,
                 mention,
             };
-            state.log.push(ChatLine { ts, kind });
             let arrival = Arrival {
                 from_name: &name,
                 body: &body,
                 mention,
                 private: false,
             };
-            attention::arrived(state, arrival);
+            let key = BufferKey::Room(room.clone());
+            buffers::push(state, key, &room, ChatLine { ts, kind }, Some(arrival));
         }
         NetEvent::Sent {
             msg_id,
@@ -137,7 +141,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             signed,
             ts,
             recipients,
+            room,
+            reply_to,
         } => {
+            let body = apply_rooms::replying(reply_to.as_deref(), body);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -166,7 +173,13 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 )),
                 mention: false,
             };
-            state.log.push(ChatLine { ts, kind });
+            buffers::push(
+                state,
+                BufferKey::Room(room.clone()),
+                &room,
+                ChatLine { ts, kind },
+                None,
+            );
             if recipients == 0 {
                 state.set_status(
                     "sent, but no peer is connected to receive it",
@@ -358,8 +371,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             body,
             ts,
             mentions_me,
+            room,
             ..
-        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me),
+        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me, room),
         NetEvent::History { entries, more } => {
             if std::mem::take(&mut state.pending.history_asked) && entries.is_empty() {
                 state.set_status("no older messages are stored", Level::Info);
@@ -400,6 +414,24 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         | NetEvent::FileFailed { .. }
         | NetEvent::FileCancelled { .. }
         | NetEvent::Transfers { .. }) => super::apply_files::apply(state, file),
+        NetEvent::Rooms { rooms } => apply_rooms::room_list(state, rooms),
+        NetEvent::Joined { room } => apply_rooms::joined(state, room),
+        NetEvent::Parted { room } => apply_rooms::parted(state, room),
+        NetEvent::RoomMembers { room, me, members } => {
+            apply_rooms::members(state, room, me, members)
+        }
+        NetEvent::Reaction {
+            from_name,
+            emoji,
+            on,
+            count,
+            msg_id,
+            ..
+        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
+        NetEvent::Edited {
+            from_name, body, ..
+        } => apply_rooms::edited(state, from_name, body),
+        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -3,6 +3,7 @@
 
 use super::apply::system;
 use super::attention::{self, Arrival};
+use super::buffers::{self, BufferKey};
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry, TrustInfo};
 use crate::tui::geometry::peer_colour_index;
@@ -24,14 +25,19 @@ pub(super) fn direct_message(
     let name = display_name(state, &from, &from_name);
     let mut line = chat_line(&from, name.clone(), &body, ts, false, true, Mark::Verified);
     set_mention(&mut line, mentions(&body, &state.me.name));
-    state.log.push(line);
     let arrival = Arrival {
         from_name: &name,
         body: &body,
         mention: false,
         private: true,
     };
-    attention::arrived(state, arrival);
+    buffers::push(
+        state,
+        BufferKey::Private(from.clone()),
+        &name,
+        line,
+        Some(arrival),
+    );
     state.set_status(
         format!("private message from {}", sanitize(&from_name, false)),
         Level::Info,
@@ -50,11 +56,12 @@ pub(super) fn dm_sent(
 ) {
     // Queued for a peer that is away: its name from the peer list if known.
     let to_name = state.peer(&to).map_or(to_name, |p| p.name.clone());
-    let name = format!("→ {}", display_name(state, &to, &to_name));
+    let label = display_name(state, &to, &to_name);
+    let name = format!("→ {label}");
     let me = state.me.id.clone();
     let mut line = chat_line(&me, name, &body, ts, true, true, Mark::Verified);
     set_delivery(&mut line, msg_id, status);
-    state.log.push(line);
+    buffers::push(state, BufferKey::Private(to.clone()), &label, line, None);
     if status == Delivery::Queued {
         state.set_status(
             format!(
@@ -69,6 +76,7 @@ pub(super) fn dm_sent(
 /// Applies a [`Delivered`](p2pchat_engine::api::NetEvent::Delivered) event.
 pub(super) fn delivered(state: &mut AppState, msg_id: String) {
     state.log.set_delivered(&msg_id);
+    buffers::set_delivered(state, &msg_id);
 }
 
 /// Applies a [`Backfilled`](p2pchat_engine::api::NetEvent::Backfilled) event.
@@ -79,20 +87,26 @@ pub(super) fn backfilled(
     body: String,
     ts: i64,
     mentions_me: bool,
+    room: String,
 ) {
     let name = display_name(state, &from, &from_name);
     let mut line = chat_line(&from, name.clone(), &body, ts, false, false, Mark::Verified);
     set_backfilled(&mut line);
     let mention = mentions_me || mentions(&body, &state.me.name);
     set_mention(&mut line, mention);
-    state.log.push(line);
     let arrival = Arrival {
         from_name: &name,
         body: &body,
         mention,
         private: false,
     };
-    attention::arrived(state, arrival);
+    buffers::push(
+        state,
+        BufferKey::Room(room.clone()),
+        &room,
+        line,
+        Some(arrival),
+    );
 }
 
 /// Applies a [`History`](p2pchat_engine::api::NetEvent::History) event.
@@ -103,11 +117,17 @@ pub(super) fn history(state: &mut AppState, entries: Vec<HistoryEntry>, more: bo
     if let Some(first) = entries.first() {
         state.history.oldest_row = Some(first.row);
     }
-    let lines: Vec<ChatLine> = entries.iter().map(|e| stored_line(state, e)).collect();
-    let before = state.log.len();
-    state.log.prepend(lines);
+    let lines: Vec<(BufferKey, String, ChatLine)> = entries
+        .iter()
+        .map(|e| {
+            let (key, label) = stored_buffer(state, e);
+            (key, label, stored_line(state, e))
+        })
+        .collect();
+    let shown = buffers::prepend(state, lines);
     if first_page {
-        attention::restored(state, state.log.len() - before);
+        attention::restored(state, shown);
+        buffers::restore_wanted(state);
     }
 }
 
@@ -414,5 +434,24 @@ fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer:
                 level: Level::Info,
             },
         },
+    }
+}
+
+/// The buffer a stored line belongs in: its private conversation, its room, or (a system
+/// line) the shown buffer.
+fn stored_buffer(state: &AppState, e: &HistoryEntry) -> (BufferKey, String) {
+    match (&e.peer, &e.room) {
+        (Some(peer), _) => {
+            let name = e.peer_name.clone().unwrap_or_else(|| e.author_name.clone());
+            (
+                BufferKey::Private(peer.clone()),
+                display_name(state, peer, &name),
+            )
+        }
+        (None, Some(room)) => (BufferKey::Room(room.clone()), room.clone()),
+        (None, None) => {
+            let b = &state.buffers.list[state.buffers.current];
+            (b.key.clone(), b.label.clone())
+        }
     }
 }

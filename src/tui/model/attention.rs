@@ -99,9 +99,15 @@ pub fn reading(state: &AppState) -> bool {
 
 /// Counts a line just pushed to the log (the last one), and queues its alerts.
 pub fn arrived(state: &mut AppState, line: Arrival) {
+    arrived_in(state, line, true);
+}
+
+/// The same for a line pushed to the shown log (`shown`) or to a buffer not shown: that one
+/// counts and alerts alike but leaves the read marker where it is.
+pub fn arrived_in(state: &mut AppState, line: Arrival, shown: bool) {
     let notable = line.mention || line.private;
     if !reading(state) {
-        if state.attention.unread == 0 || state.log.marker.is_none() {
+        if shown && (state.attention.unread == 0 || state.log.marker.is_none()) {
             state.log.marker = state.log.len().checked_sub(1);
         }
         state.attention.unread += 1;

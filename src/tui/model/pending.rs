@@ -6,7 +6,6 @@ use super::input::{clean_input, PasteTooLarge, MAX_INPUT_BYTES};
 use super::log::View;
 use super::state::{AppState, Level};
 use super::update::Effect;
-use p2pchat_engine::api::NetCommand;
 
 /// How long after a first Ctrl-C on an empty line a second one quits.
 pub const QUIT_CONFIRM_MS: i64 = 3_000;
@@ -24,6 +23,8 @@ pub struct Pending {
     pub sent_command: Option<(String, i64)>,
     /// The user typed `/history`: an empty answer is said out loud.
     pub history_asked: bool,
+    /// The user typed `/rooms`: the next room list is shown as a line.
+    pub rooms_asked: bool,
     /// A paste over [`MAX_INPUT_BYTES`], split into messages, waiting for Enter or Esc.
     pub paste: Option<SplitPaste>,
 }
@@ -136,7 +137,7 @@ pub(super) fn send_paste(state: &mut AppState) -> Vec<Effect> {
         .parts
         .into_iter()
         .map(|body| Effect::Send {
-            command: NetCommand::Send { body, signed: true },
+            command: super::buffers::say_command(state, body, true),
             from_input: false,
         })
         .collect()

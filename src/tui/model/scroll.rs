@@ -72,6 +72,7 @@ pub fn scroll(state: &mut AppState, how: Scroll) -> Vec<Effect> {
             before: state.history.oldest_row,
             limit: super::HISTORY_PAGE,
             earlier_runs: true,
+            room: None,
         },
         from_input: false,
     }]

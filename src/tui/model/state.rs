@@ -188,6 +188,10 @@ pub struct AppState {
     pub attention: super::attention::Attention,
     /// File transfers, oldest first (`apply_files`).
     pub transfers: Vec<super::apply_files::TransferRow>,
+    /// Rooms known on the LAN and which we are in (see [`super::apply_rooms`]).
+    pub rooms: super::apply_rooms::Rooms,
+    /// Rooms and private conversations, each with its own log (the shown one is `log`).
+    pub buffers: super::buffers::Buffers,
 }
 
 impl AppState {
@@ -232,6 +236,8 @@ impl AppState {
             pending: Default::default(),
             attention: super::attention::Attention::new(opts.bell, opts.notify, None),
             transfers: Vec::new(),
+            rooms: Default::default(),
+            buffers: super::buffers::Buffers::new(opts.history_limit),
         }
     }
 

@@ -106,6 +106,9 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ScrollPageDown => return scroll(state, Scroll::Down(page(state))),
         Action::ScrollToOldest => return scroll(state, Scroll::Oldest),
         Action::FollowNewest => state.log.set_view(View::Follow),
+        Action::SwitchBuffer(i) => super::buffers::switch(state, i),
+        Action::NextBuffer => super::buffers::cycle(state, 1),
+        Action::PreviousBuffer => super::buffers::cycle(state, -1),
         Action::SelectPreviousPeer => select_peer(state, -1),
         Action::SelectNextPeer => select_peer(state, 1),
         Action::MessageSelectedPeer => message_selected_peer(state),
@@ -320,6 +323,9 @@ fn vote(state: &mut AppState, approve: bool) -> Vec<Effect> {
 }
 
 fn submit(state: &mut AppState) -> Vec<Effect> {
+    if let Some(effects) = super::buffers::submit_in_buffer(state) {
+        return effects;
+    }
     let parsed = command::parse(state.input.text());
     let command = match parsed {
         Ok(None) => return Vec::new(),
@@ -360,9 +366,15 @@ fn submit(state: &mut AppState) -> Vec<Effect> {
                 before: state.history.oldest_row,
                 limit: n,
                 earlier_runs: true,
+                room: None,
             }
         }
-        other => match other.to_net_command() {
+        UserCommand::Rooms => {
+            state.pending.rooms_asked = true;
+            NetCommand::ListRooms
+        }
+        UserCommand::Say { body, signed } => super::buffers::say_command(state, body, signed),
+        other => match other.to_net_command_in(&state.rooms.current) {
             Some(net) => net,
             None => return Vec::new(),
         },

@@ -61,12 +61,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &Theme::of(state);
     let focused = state.focus == Focus::Messages && state.help.is_none();
     let pinned = matches!(state.log.view, View::Pinned(_));
-    let title = if pinned {
-        " Messages (scrolled) "
+    let scrolled = if pinned { " (scrolled)" } else { "" };
+    // With more than #general, the title is the buffer list: number, name, unread/mentions.
+    let title = if state.buffers.list.len() > 1 {
+        let cols = (area.width as usize).saturating_sub(4 + scrolled.len());
+        format!(" {}{scrolled} ", state.buffers.summary_fitting(cols))
     } else {
-        " Messages "
+        format!(" Messages{scrolled} ")
     };
-    let Some(inner) = super::pane(frame, area, title.into(), focused, theme) else {
+    let title = truncate(&title, (area.width as usize).saturating_sub(2)).to_string();
+    let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
     };
     let (cols, height) = (inner.width as usize, inner.height as usize);

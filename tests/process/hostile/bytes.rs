@@ -99,6 +99,8 @@ fn invalid_utf8_and_nesting_bombs_before_and_after_the_handshake() {
         seq: 1,
         ts: 0,
         body: "ok from mallory".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     s.write(&Frame::Chat(SignedPayload::sign(
         mallory.signing_key(),

@@ -122,6 +122,8 @@ fn forged_and_misattributed_messages_are_rejected() {
         seq: 1,
         ts: 0,
         body: "I am Bob".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     s.write(&Frame::Chat(SignedPayload::sign(
         mallory.signing_key(),
@@ -138,6 +140,8 @@ fn forged_and_misattributed_messages_are_rejected() {
         seq: 2,
         ts: 0,
         body: "forged".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let mut sp = SignedPayload::sign(
         Identity::from_secret([7; 32]).signing_key(),
@@ -170,6 +174,8 @@ fn forged_and_misattributed_messages_are_rejected() {
         seq: 4,
         ts: 0,
         body: "ok still fine \u{1b}[2J".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     s.write(&Frame::Chat(SignedPayload::sign(
         mallory.signing_key(),
@@ -230,6 +236,8 @@ fn a_flooding_peer_is_paced_and_does_not_delay_the_others() {
             seq,
             ts: 0,
             body: format!("flood {seq}"),
+            room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         let body = serde_json::to_vec(&Frame::Chat(SignedPayload::sign(
             flooder.signing_key(),

@@ -196,6 +196,8 @@ fn a_peer_sending_10000_messages_per_second_is_rate_limited() {
                 seq,
                 ts: 0,
                 body: format!("flood {seq}"),
+                room: p2pchat_engine::rooms::RoomName::general(),
+                reply_to: None,
             };
             let f = Frame::Chat(SignedPayload::sign(
                 flooder.signing_key(),
@@ -398,6 +400,8 @@ fn chat_json(author: &Identity, seq: u64, body: String) -> Vec<u8> {
         seq,
         ts: unix_ms(),
         body,
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     serde_json::to_vec(&Frame::Chat(SignedPayload::sign(
         author.signing_key(),

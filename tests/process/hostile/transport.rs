@@ -226,6 +226,8 @@ fn frames_up_to_the_limit_cross_records_and_larger_ones_close_the_connection() {
         seq: 1,
         ts: 0,
         body: "ok after a 64 KiB frame".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let chat = Frame::Chat(SignedPayload::sign(
         mallory.signing_key(),

@@ -7,6 +7,7 @@ use super::replay::ReplayVerdict;
 use super::sanitize::clean_text;
 use super::sync::held::HeldRow;
 use crate::api::NetEvent;
+use crate::rooms::RoomName;
 use crate::wire::{
     ChatContent, ChatLink, Domain, Frame, LinkedChat, MessageId, PeerId, SignedPayload,
 };
@@ -44,7 +45,24 @@ impl Node {
         Some(body)
     }
 
-    pub(super) fn send_chat(&mut self, body: String, signed: bool) {
+    /// Sends a chat message to the members of `room` (which we must be in).
+    pub(super) fn send_chat(&mut self, room: RoomName, body: String, signed: bool) {
+        self.send_chat_reply(room, body, signed, None);
+    }
+
+    /// Sends a chat message, answering `reply_to` when it is a reply.
+    pub(super) fn send_chat_reply(
+        &mut self,
+        room: RoomName,
+        body: String,
+        signed: bool,
+        reply_to: Option<String>,
+    ) {
+        if !self.rooms.is_mine(&room) {
+            return self.error(format!(
+                "message not sent: not in {room}; /join {room} first"
+            ));
+        }
         let Some(body) = self.checked_body(&body) else {
             return;
         };
@@ -58,22 +76,24 @@ impl Node {
             seq: self.take_seq(),
             ts: self.now.unix_ms,
             body,
+            room: room.clone(),
+            reply_to,
         };
         let sp = if signed {
             // `prev` links our signed broadcasts of this run, so a gap can be seen (§7.6).
             let linked = LinkedChat {
                 content: &content,
-                prev: self.sync.last_sent,
+                prev: self.sync.last_sent.get(&room).copied(),
             };
             SignedPayload::sign(self.identity.signing_key(), Domain::Chat, &linked)
         } else {
             SignedPayload::unsigned(&content)
         };
         let archived = sp.clone();
-        match self.broadcast_frame(&Frame::Chat(sp)) {
+        match self.room_frame(&Frame::Chat(sp), &room) {
             Ok(recipients) => {
                 if signed {
-                    self.sync.last_sent = Some(content.seq);
+                    self.sync.last_sent.insert(room.clone(), content.seq);
                     self.archive(&content, archived);
                 }
                 self.emit(NetEvent::Sent {
@@ -86,7 +106,14 @@ impl Node {
                     signed,
                     ts: content.ts,
                     recipients,
-                })
+                    room: room.to_string(),
+                    reply_to: content.reply_to.clone(),
+                });
+                let id = MessageId {
+                    author: content.author,
+                    seq: content.seq,
+                };
+                self.message_shown(&id, &room);
             }
             Err(e) => self.error(format!("message not sent: {e}")),
         }
@@ -113,6 +140,18 @@ impl Node {
         }
         if !verified && self.secure_only() {
             return self.reject_chat(from, "unsigned message refused in secure-only mode".into());
+        }
+        if content
+            .reply_to
+            .as_deref()
+            .is_some_and(|r| MessageId::parse(r).is_none())
+        {
+            return self.reject_chat(from, "malformed reply_to".into());
+        }
+        if !self.rooms.is_mine(&content.room) {
+            // Sent before the sender saw us part (or by a peer ignoring membership): not ours
+            // to keep or show, and not recorded, so a later join can still sync it.
+            return tracing::debug!(room = %content.room, "message for a room we are not in");
         }
         if content.body.len() > self.cfg.limits.max_body_len {
             return self.reject_chat(from, "message body over the size limit".into());
@@ -162,7 +201,14 @@ impl Node {
             signed: verified,
             verified,
             ts: content.ts,
+            room: content.room.to_string(),
+            reply_to: content.reply_to.clone(),
         });
+        let id = MessageId {
+            author: from,
+            seq: content.seq,
+        };
+        self.message_shown(&id, &content.room);
     }
 
     /// Keeps a signed broadcast message for sync (before the event that shows it).
@@ -181,6 +227,7 @@ impl Node {
             .to_string(),
             author: content.author,
             ts: content.ts,
+            room: content.room.clone(),
             payload,
         });
     }

@@ -195,6 +195,7 @@ impl Node {
             }
         }
         self.send_sync(conn);
+        self.send_rooms(conn);
         self.start_sync(conn, them);
         self.flush_outbox(conn, them);
         self.reach_established(conn, them, addr, outbound, dial_addr);
@@ -255,6 +256,8 @@ impl Node {
                 answer,
                 reason,
             } => self.on_file_answer(peer, &transfer_id, answer, reason),
+            Frame::Rooms { rooms } => self.on_rooms_frame(peer, &rooms),
+            Frame::Act(sp) => self.on_act_frame(peer, &sp),
             Frame::Hello(_) | Frame::Auth { .. } => {
                 self.emit(NetEvent::Rejected {
                     from: peer.to_hex(),
@@ -331,6 +334,7 @@ impl Node {
             let p = self.peers.remove(&peer).expect("checked above");
             let lost = (reason != OfflineReason::Quit).then_some((peer, p.dial_addr));
             self.reach_conn_dropped(c.addr, c.outbound, lost);
+            self.rooms.peer_gone(&peer);
             if !self.stopping {
                 self.emit(NetEvent::PeerOffline {
                     id: peer.to_hex(),
@@ -338,6 +342,7 @@ impl Node {
                     reason,
                     quiet: false,
                 });
+                self.show_rooms_if_changed();
             }
         }
     }

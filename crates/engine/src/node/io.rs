@@ -137,6 +137,8 @@ pub enum Output {
         msg_id: String,
         author: PeerId,
         ts: i64,
+        /// The room named in the signed payload (stored in its own column).
+        room: crate::rooms::RoomName,
         payload: SignedPayload,
     },
     /// Keep this signed private message for `to` until it is acknowledged (the outbox;

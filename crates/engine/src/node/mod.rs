@@ -2,6 +2,7 @@
 //! [`Output`]s; [`Node::poll_timeout`] says when it next wants [`Input::Timer`]. No sockets,
 //! no clocks, no randomness in here: the network actor supplies all three.
 
+mod acts;
 mod admission;
 mod chat;
 mod conn;
@@ -18,6 +19,7 @@ pub mod rate;
 mod reach;
 mod relay;
 pub mod replay;
+mod rooms;
 pub mod sanitize;
 pub mod sync;
 mod timers;

@@ -102,6 +102,12 @@ pub struct Node {
     pub(super) relay: crate::relay::RelayState,
     /// File transfers, their offer rate limits and our transfer port.
     pub(super) files: super::files::FilesState,
+    /// Our rooms and each connected peer's (see [`crate::rooms`]).
+    pub(super) rooms: crate::rooms::RoomBook,
+    /// The room list last sent as a `rooms` event (sent again only when it changes).
+    pub(super) rooms_shown: Vec<crate::api::RoomInfo>,
+    /// Recent room messages, their reactions, and acts waiting for their message.
+    pub(super) acts: crate::rooms::ActBook,
     pub(super) stopping: bool,
     pub(super) outputs: Vec<Output>,
 }
@@ -132,6 +138,7 @@ impl Node {
         let id = identity.id();
         let sync = super::sync::SyncState::new(&cfg.limits);
         let files = super::files::FilesState::new(std::mem::take(&mut cfg.saved.transfers));
+        let rooms = crate::rooms::RoomBook::new(&cfg.saved.rooms);
         Node {
             identity,
             cfg,
@@ -162,6 +169,9 @@ impl Node {
             next_record: None,
             relay: Default::default(),
             files,
+            rooms,
+            rooms_shown: Vec::new(),
+            acts: Default::default(),
             stopping: false,
             outputs: Vec::new(),
         }
@@ -203,6 +213,7 @@ impl Node {
                 .certificate()
                 .and_then(|c| serde_json::to_string(c).ok()),
             transfers: self.files.book.saved(),
+            rooms: self.rooms.mine().map(|r| r.to_string()).collect(),
         }
     }
 
@@ -273,7 +284,18 @@ impl Node {
             return;
         }
         match cmd {
-            NetCommand::Send { body, signed } => self.send_chat(body, signed),
+            NetCommand::Send { body, signed } => {
+                self.send_chat(crate::rooms::RoomName::general(), body, signed)
+            }
+            NetCommand::SendRoom { room, body, signed } => self.send_room_chat(&room, body, signed),
+            NetCommand::Join { room } => self.join_room(&room),
+            NetCommand::Part { room } => self.part_room(&room),
+            NetCommand::ListRooms => self.list_rooms(),
+            NetCommand::Who { room } => self.list_room_members(&room),
+            NetCommand::Reply { msg_id, body } => self.reply(msg_id, body),
+            NetCommand::React { msg_id, emoji } => self.react(msg_id, emoji),
+            NetCommand::Edit { msg_id, body } => self.edit_message(msg_id, body),
+            NetCommand::Delete { msg_id } => self.send_act(msg_id, crate::rooms::Act::Delete),
             NetCommand::SendDm { to, body } => self.send_dm(&to, body),
             // Answered at the actor's edge, where the store is; never reaches here there.
             NetCommand::History { .. }

@@ -166,7 +166,15 @@ impl Node {
         if hops > MAX_RELAY_HOPS {
             return;
         }
-        let askers = self.relay.routes.askers_of(&author);
+        // Only to askers in the message's room (a room message reaches its members only).
+        let room = sp.parse::<ChatContent>().map(|c| c.room).ok();
+        let askers: Vec<PeerId> = self
+            .relay
+            .routes
+            .askers_of(&author)
+            .into_iter()
+            .filter(|a| room.as_ref().is_some_and(|r| self.rooms.is_member(a, r)))
+            .collect();
         if askers.is_empty() {
             return;
         }
@@ -365,6 +373,10 @@ impl Node {
             );
         }
         self.relay.seen.insert(&msg_id);
+        if !self.rooms.is_mine(&content.room) {
+            // Not a room of ours: not kept, shown or carried further (as on a direct link).
+            return;
+        }
         match self
             .replay
             .entry(author)
@@ -393,7 +405,14 @@ impl Node {
             signed: true,
             verified: true,
             ts: content.ts,
+            room: content.room.to_string(),
+            reply_to: content.reply_to.clone(),
         });
+        let id = MessageId {
+            author,
+            seq: content.seq,
+        };
+        self.message_shown(&id, &content.room);
         let _ = from;
         self.relay_forward_chat(author, sp, hops.saturating_add(1));
     }

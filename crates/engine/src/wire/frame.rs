@@ -2,6 +2,7 @@
 
 use super::ids::PeerId;
 use super::signing::SignedPayload;
+use crate::rooms::RoomName;
 use bytes::{Buf, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,16 @@ pub struct ChatContent {
     /// Author's wall clock, Unix milliseconds.
     pub ts: i64,
     pub body: String,
+    /// The room, covered by the signature; absent means `#general` (and is how a `#general`
+    /// message is sent, so older peers' messages and ours look alike).
+    #[serde(
+        default = "RoomName::general",
+        skip_serializing_if = "RoomName::is_general"
+    )]
+    pub room: RoomName,
+    /// The message id this one answers (PROTOCOL.md §7.9), signed with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// The optional `prev` member of a chat payload: the author's previous signed broadcast `seq`
@@ -214,6 +225,13 @@ pub enum Frame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// The sender's rooms (PROTOCOL.md §7.8), sent after the handshake and again whenever
+    /// they change; replaces whatever it said before. Bound to the connection's proven key.
+    Rooms {
+        rooms: Vec<String>,
+    },
+    /// A reaction, edit or delete of a room message (signed `ActContent`, PROTOCOL.md §7.9).
+    Act(SignedPayload),
 }
 
 /// What a `relay` frame carries.

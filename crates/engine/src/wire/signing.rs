@@ -22,6 +22,8 @@ pub enum Domain {
     /// The acknowledgement of a relayed private message.
     RelayAck,
     FileOffer,
+    /// Reactions, edits and deletes of room messages.
+    Act,
 }
 
 impl Domain {
@@ -35,6 +37,7 @@ impl Domain {
             Domain::Peer => b"p2pchat-tui/v1/peer",
             Domain::RelayAck => b"p2pchat-tui/v1/relay-ack",
             Domain::FileOffer => b"p2pchat-tui/v1/file_offer",
+            Domain::Act => b"p2pchat-tui/v1/act",
         }
     }
 }

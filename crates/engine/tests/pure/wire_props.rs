@@ -27,6 +27,8 @@ fn chat_frame() -> impl Strategy<Value = Frame> {
                 seq,
                 ts,
                 body,
+                room: p2pchat_engine::rooms::RoomName::general(),
+                reply_to: None,
             };
             Frame::Chat(if signed {
                 SignedPayload::sign(id.signing_key(), Domain::Chat, &content)

@@ -128,6 +128,8 @@ fn a_relayed_message_with_a_forged_signature_is_refused() {
         seq: 4_000_000_000_000,
         ts: sim.unix_ms(),
         body: "I owe b money".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     // Signed by the relay, claiming a as author.
     let forged = SignedPayload::sign(b.signing_key(), Domain::Chat, &content);

@@ -58,6 +58,8 @@ fn inject_unsigned(sim: &mut Sim, from: usize, to: usize, seed: u8, body: &str) 
         seq: u64::MAX / 2,
         ts: 0,
         body: body.into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let frame = encode_frame(&Frame::Chat(SignedPayload::unsigned(&content)), 65536).unwrap();
     let conn = sim.conn_between(to, from).expect("connected");

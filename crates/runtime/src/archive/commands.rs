@@ -13,6 +13,7 @@ impl Archive {
                 before,
                 limit,
                 earlier_runs,
+                room,
             } => {
                 let before = match (before, earlier_runs) {
                     (Some(b), true) => Some((*b).min(self.session_start + 1)),
@@ -20,18 +21,23 @@ impl Archive {
                     (None, true) => Some(self.session_start + 1),
                     (None, false) => None,
                 };
-                match self.db()?.page(before, (*limit).clamp(1, MAX_PAGE)) {
+                match self
+                    .db()?
+                    .page(before, (*limit).clamp(1, MAX_PAGE), room.as_deref())
+                {
                     Ok((entries, more)) => NetEvent::History { entries, more },
                     Err(e) => error(format!("cannot read history: {e}")),
                 }
             }
-            NetCommand::Search { text } => match self.db()?.search(text, MAX_RESULTS) {
-                Ok(entries) => NetEvent::SearchResults {
-                    query: text.clone(),
-                    entries,
-                },
-                Err(e) => error(format!("cannot search history: {e}")),
-            },
+            NetCommand::Search { text, room } => {
+                match self.db()?.search(text, MAX_RESULTS, room.as_deref()) {
+                    Ok(entries) => NetEvent::SearchResults {
+                        query: text.clone(),
+                        entries,
+                    },
+                    Err(e) => error(format!("cannot search history: {e}")),
+                }
+            }
             NetCommand::Verify { who } => match self.resolve(who) {
                 Ok(k) => self.safety(k),
                 Err(e) => error(e),

@@ -172,26 +172,32 @@ impl Archive {
                 body,
                 signed,
                 ts,
+                room,
                 ..
-            } => Some(line(
-                EntryKind::Message,
-                Some(msg_id),
-                from,
-                from_name,
-                None,
-                body,
-                *ts,
-                *signed,
-            )),
+            } => Some(HistoryEntry {
+                room: Some(room.clone()),
+                ..line(
+                    EntryKind::Message,
+                    Some(msg_id),
+                    from,
+                    from_name,
+                    None,
+                    body,
+                    *ts,
+                    *signed,
+                )
+            }),
             NetEvent::Backfilled {
                 msg_id,
                 from,
                 from_name,
                 body,
                 ts,
+                room,
                 ..
             } => Some(HistoryEntry {
                 backfilled: true,
+                room: Some(room.clone()),
                 ..line(
                     EntryKind::Message,
                     Some(msg_id),
@@ -208,17 +214,21 @@ impl Archive {
                 body,
                 signed,
                 ts,
+                room,
                 ..
-            } => Some(line(
-                EntryKind::Sent,
-                Some(msg_id),
-                &me,
-                "",
-                None,
-                body,
-                *ts,
-                *signed,
-            )),
+            } => Some(HistoryEntry {
+                room: Some(room.clone()),
+                ..line(
+                    EntryKind::Sent,
+                    Some(msg_id),
+                    &me,
+                    "",
+                    None,
+                    body,
+                    *ts,
+                    *signed,
+                )
+            }),
             NetEvent::DirectMessage {
                 msg_id,
                 from,
@@ -278,6 +288,20 @@ impl Archive {
                 return self.on_presence(event, now_ms);
             }
             NetEvent::Notice { message } => Some(system(message.clone(), now_ms)),
+            // The stored line changes in place: an edit's new body, a delete's nothing left
+            // (nor its signed original, so no peer is given it again).
+            NetEvent::Edited { msg_id, body, .. } => {
+                if let Some(Err(e)) = self.db().map(|d| d.edit_body(msg_id, body)) {
+                    tracing::error!("cannot store an edit: {e}");
+                }
+                None
+            }
+            NetEvent::Deleted { msg_id, .. } => {
+                if let Some(Err(e)) = self.db().map(|d| d.delete_message(msg_id)) {
+                    tracing::error!("cannot store a delete: {e}");
+                }
+                None
+            }
             _ => self.shown_line(&event, now_ms),
         };
         if let Some(entry) = stored {
@@ -363,6 +387,7 @@ fn line(
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 

@@ -11,7 +11,14 @@ pub const SYNC_INDEX_LOAD: usize = 200_000;
 
 impl Archive {
     /// Keeps a signed broadcast message for history sync (not a blocked author's).
-    pub fn keep(&mut self, msg_id: &str, author: &PeerId, ts: i64, payload: &SignedPayload) {
+    pub fn keep(
+        &mut self,
+        msg_id: &str,
+        author: &PeerId,
+        ts: i64,
+        room: &str,
+        payload: &SignedPayload,
+    ) {
         let (Some(db), Some(sig)) = (&self.db, &payload.sig) else {
             return;
         };
@@ -19,7 +26,7 @@ impl Archive {
         if self.blocked.contains(&author) {
             return;
         }
-        if let Err(e) = db.keep_relayable(msg_id, &author, ts, &payload.payload, sig) {
+        if let Err(e) = db.keep_relayable(msg_id, &author, ts, room, &payload.payload, sig) {
             tracing::error!("cannot keep a message for history sync: {e}");
         }
     }

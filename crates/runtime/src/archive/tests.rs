@@ -32,6 +32,8 @@ fn message(from: PeerId, seq: u64, body: &str) -> NetEvent {
         signed: true,
         verified: true,
         ts: 5,
+        room: "#general".into(),
+        reply_to: None,
     }
 }
 
@@ -50,9 +52,11 @@ fn a_message_is_stored_when_it_is_handed_on_and_a_backfilled_copy_vanishes() {
         body: "hello".into(),
         ts: 5,
         via: id(3).to_hex(),
+        room: "#general".into(),
+        reply_to: None,
     };
     assert!(a.on_event(copy, 10).is_empty());
-    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let (page, _) = a.db().unwrap().page(None, 10, None).unwrap();
     assert_eq!(page.len(), 1);
 }
 
@@ -68,11 +72,13 @@ fn a_live_copy_of_a_message_already_stored_vanishes_silently() {
         body: "twice?".into(),
         ts: 5,
         via: id(3).to_hex(),
+        room: "#general".into(),
+        reply_to: None,
     };
     assert_eq!(a.on_event(synced, 9).len(), 1);
     // The author's own delayed copy: not shown, not reported as a replay.
     assert!(a.on_event(message(id(2), 8, "twice?"), 10).is_empty());
-    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let (page, _) = a.db().unwrap().page(None, 10, None).unwrap();
     assert_eq!(page.len(), 1);
 }
 
@@ -162,7 +168,7 @@ fn offline(a: &mut Archive, who: PeerId, name: &str, now: i64) -> Vec<NetEvent> 
 
 /// Every stored line, oldest first.
 fn stored_bodies(a: &Archive) -> Vec<String> {
-    let (page, _) = a.db().unwrap().page(None, MAX_PAGE).unwrap();
+    let (page, _) = a.db().unwrap().page(None, MAX_PAGE, None).unwrap();
     page.into_iter().map(|e| e.body).collect()
 }
 
@@ -382,7 +388,7 @@ fn a_live_message_already_stored_is_not_shown_again() {
     assert_eq!(a.on_event(message(id(2), 7, "once"), 9).len(), 1);
     let again = a.on_event(message(id(2), 7, "once"), 10);
     assert!(again.is_empty(), "{again:?}");
-    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let (page, _) = a.db().unwrap().page(None, 10, None).unwrap();
     assert_eq!(page.len(), 1);
 }
 
@@ -429,19 +435,21 @@ fn upkeep_prunes_future_dated_rows_then_waits_for_the_interval() {
         body: "from the future".into(),
         ts: now + 10 * 365 * 24 * 3_600_000,
         via: id(3).to_hex(),
+        room: "#general".into(),
+        reply_to: None,
     };
     a.on_event(ahead(1), now);
     a.maintain(now);
-    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+    assert!(a.db().unwrap().page(None, 10, None).unwrap().0.is_empty());
     a.on_event(ahead(2), now + 1);
     a.maintain(now + 1);
     assert_eq!(
-        a.db().unwrap().page(None, 10).unwrap().0.len(),
+        a.db().unwrap().page(None, 10, None).unwrap().0.len(),
         1,
         "not yet"
     );
     a.maintain(now + PRUNE_INTERVAL_MS);
-    assert!(a.db().unwrap().page(None, 10).unwrap().0.is_empty());
+    assert!(a.db().unwrap().page(None, 10, None).unwrap().0.is_empty());
 }
 
 #[test]
@@ -515,7 +523,7 @@ fn vote_mode_and_crash_lines_are_stored_as_shown() {
     for e in events {
         a.on_event(e, 5);
     }
-    let (page, _) = a.db().unwrap().page(None, 20).unwrap();
+    let (page, _) = a.db().unwrap().page(None, 20, None).unwrap();
     let bodies: Vec<&str> = page.iter().map(|e| e.body.as_str()).collect();
     assert_eq!(
         bodies,
@@ -543,6 +551,8 @@ fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
         body: format!("line {n}"),
         ts: 5,
         via: id(2).to_hex(),
+        room: "#general".into(),
+        reply_to: None,
     };
     a.on_event(synced(1), 6);
     // Dana joins: the stored line is renamed.
@@ -562,7 +572,7 @@ fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
         matches!(&shown[0], NetEvent::Backfilled { from_name, .. } if from_name == "Dana"),
         "{shown:?}"
     );
-    let (page, _) = a.db().unwrap().page(None, 10).unwrap();
+    let (page, _) = a.db().unwrap().page(None, 10, None).unwrap();
     let names: Vec<&str> = page
         .iter()
         .filter(|e| e.body.starts_with("line"))

@@ -8,8 +8,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::cell::RefCell;
 use std::path::Path;
 
-/// Schema version kept in `PRAGMA user_version` (3: the `size` columns of `store::quota`).
-const SCHEMA_VERSION: i64 = 3;
+/// Schema version kept in `PRAGMA user_version` (3: the `size` columns of `store::quota`;
+/// 4: the `room` columns of `store::rooms`).
+const SCHEMA_VERSION: i64 = 4;
 /// WAL_SIZE_LIMIT: the write-ahead log is truncated back to this after a checkpoint.
 pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 
@@ -96,6 +97,7 @@ impl History {
         super::keys::migrate(&h.db).map_err(fail)?;
         super::addresses::migrate(&h.db).map_err(fail)?;
         h.add_size_columns().map_err(failed)?;
+        h.add_room_columns().map_err(failed)?;
         h.db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
         h.load_usage().map_err(failed)?;
@@ -116,7 +118,9 @@ impl History {
         db.execute_batch(SCHEMA).expect("schema");
         super::keys::migrate(&db).expect("keys schema");
         super::addresses::migrate(&db).expect("addresses schema");
-        History::with(db)
+        let h = History::with(db);
+        h.add_room_columns().expect("room columns");
+        h
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -139,8 +143,8 @@ impl History {
             .execute(
                 "INSERT OR IGNORE INTO messages
                  (msg_id, kind, author, author_name, peer, body, ts, signed, backfilled, status,
-                  peer_name, size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                  peer_name, size, room)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     e.msg_id,
                     kind_name(e.kind),
@@ -153,7 +157,8 @@ impl History {
                     e.backfilled,
                     e.status,
                     e.peer_name,
-                    size as i64
+                    size as i64,
+                    e.room
                 ],
             )
             .map_err(|e| one_line(&e))?;
@@ -201,16 +206,18 @@ impl History {
         &self,
         before: Option<i64>,
         limit: usize,
+        room: Option<&str>,
     ) -> StoreResult<(Vec<HistoryEntry>, bool)> {
         let before = before.unwrap_or(i64::MAX);
         let mut stmt = self
             .db
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM messages WHERE row < ?1 ORDER BY row DESC LIMIT ?2"
+                "SELECT {COLUMNS} FROM messages WHERE row < ?1 AND (?3 IS NULL OR room = ?3)
+                 ORDER BY row DESC LIMIT ?2"
             ))
             .map_err(|e| one_line(&e))?;
         let mut rows: Vec<HistoryEntry> = stmt
-            .query_map(params![before, limit as i64 + 1], entry)
+            .query_map(params![before, limit as i64 + 1, room], entry)
             .and_then(|it| it.collect())
             .map_err(|e| one_line(&e))?;
         let more = rows.len() > limit;
@@ -221,7 +228,12 @@ impl History {
 
     /// Up to `limit` entries whose body contains `text` (case-insensitive for ASCII),
     /// newest last.
-    pub fn search(&self, text: &str, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+    pub fn search(
+        &self,
+        text: &str,
+        limit: usize,
+        room: Option<&str>,
+    ) -> StoreResult<Vec<HistoryEntry>> {
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
@@ -230,11 +242,11 @@ impl History {
             .db
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM messages WHERE kind != 'system' AND body LIKE ?1 ESCAPE '\\'
-                 ORDER BY row DESC LIMIT ?2"
+                 AND (?3 IS NULL OR room = ?3) ORDER BY row DESC LIMIT ?2"
             ))
             .map_err(|e| one_line(&e))?;
         let mut rows: Vec<HistoryEntry> = stmt
-            .query_map(params![format!("%{escaped}%"), limit as i64], entry)
+            .query_map(params![format!("%{escaped}%"), limit as i64, room], entry)
             .and_then(|it| it.collect())
             .map_err(|e| one_line(&e))?;
         rows.reverse();
@@ -243,7 +255,8 @@ impl History {
 }
 
 const COLUMNS: &str =
-    "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled, status, peer_name";
+    "row, kind, msg_id, author, author_name, peer, body, ts, signed, backfilled, status, peer_name,
+     room";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS messages (
@@ -306,6 +319,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
         backfilled: r.get(9)?,
         status: r.get(10)?,
         peer_name: r.get(11)?,
+        room: r.get(12)?,
     })
 }
 
@@ -361,6 +375,7 @@ mod tests {
             backfilled: false,
             status: None,
             peer_name: None,
+            room: None,
         }
     }
 
@@ -376,13 +391,13 @@ mod tests {
             !h.insert(&msg("aa:3", "again", 3)).unwrap(),
             "deduped by id"
         );
-        let (newest, more) = h.page(None, 10).unwrap();
+        let (newest, more) = h.page(None, 10, None).unwrap();
         assert!(more);
         assert_eq!(newest.first().unwrap().body, "m15");
         assert_eq!(newest.last().unwrap().body, "m24");
-        let (older, _) = h.page(Some(newest[0].row), 10).unwrap();
+        let (older, _) = h.page(Some(newest[0].row), 10, None).unwrap();
         assert_eq!(older.last().unwrap().body, "m14");
-        let (oldest, more) = h.page(Some(older[0].row), 10).unwrap();
+        let (oldest, more) = h.page(Some(older[0].row), 10, None).unwrap();
         assert_eq!((oldest.len(), more), (5, false));
         assert!(h.contains("aa:7") && !h.contains("aa:99"));
     }
@@ -393,9 +408,9 @@ mod tests {
         h.insert(&msg("aa:1", "Hello World", 1)).unwrap();
         h.insert(&msg("aa:2", "100% sure", 2)).unwrap();
         h.insert(&msg("aa:3", "nothing", 3)).unwrap();
-        assert_eq!(h.search("hello", 10).unwrap().len(), 1);
-        assert_eq!(h.search("%", 10).unwrap()[0].body, "100% sure");
-        assert!(h.search("_", 10).unwrap().is_empty());
+        assert_eq!(h.search("hello", 10, None).unwrap().len(), 1);
+        assert_eq!(h.search("%", 10, None).unwrap()[0].body, "100% sure");
+        assert!(h.search("_", 10, None).unwrap().is_empty());
     }
 
     #[test]
@@ -407,7 +422,7 @@ mod tests {
             h.insert(&msg("aa:1", "kept", 1)).unwrap();
         }
         let h = History::open(&path).unwrap();
-        assert_eq!(h.page(None, 5).unwrap().0[0].body, "kept");
+        assert_eq!(h.page(None, 5, None).unwrap().0[0].body, "kept");
         drop(h);
         let bad = dir.path().join("bad.db");
         std::fs::write(&bad, vec![0x5a; 8192]).unwrap();

@@ -7,6 +7,7 @@ pub mod history;
 pub mod keys;
 pub mod quota;
 pub mod relay;
+pub mod rooms;
 pub mod state_file;
 
 pub use history::{EntryKind, History, HistoryEntry};

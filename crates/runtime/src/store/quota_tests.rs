@@ -17,6 +17,7 @@ fn line(author: &str, seq: u64, body: &str, ts: i64) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 
@@ -45,7 +46,7 @@ fn counted_on_disk(h: &History) -> u64 {
 }
 
 fn seqs_of(h: &History, author: &str) -> Vec<u64> {
-    let (rows, _) = h.page(None, 10_000).unwrap();
+    let (rows, _) = h.page(None, 10_000, None).unwrap();
     rows.iter()
         .filter(|e| e.author == author)
         .map(|e| {
@@ -71,7 +72,7 @@ fn an_author_over_their_share_loses_their_own_oldest_rows_only() {
     }
     for seq in 0..1000 {
         h.insert(&line("eve", seq, &body, 1)).unwrap();
-        h.keep_relayable(&format!("eve:{seq}"), "eve", 1, &body, "sig")
+        h.keep_relayable(&format!("eve:{seq}"), "eve", 1, "#general", &body, "sig")
             .unwrap();
     }
     let usage = h.usage();
@@ -149,7 +150,7 @@ fn expired_and_future_dated_rows_are_pruned_in_batches() {
         .unwrap();
     h.insert(&line("a", 4, "ten years ahead", now + 3650 * day))
         .unwrap();
-    h.keep_relayable("a:4", "a", now + 3650 * day, "p", "s")
+    h.keep_relayable("a:4", "a", now + 3650 * day, "#general", "p", "s")
         .unwrap();
     h.keep_outbox("me:1", "bob", now - q.retention_ms - 1, "p", "s")
         .unwrap();

@@ -12,6 +12,7 @@ impl History {
         msg_id: &str,
         author: &str,
         ts: i64,
+        room: &str,
         payload: &str,
         sig: &str,
     ) -> StoreResult<()> {
@@ -19,9 +20,9 @@ impl History {
         let n = self
             .conn()
             .execute(
-                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig, size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![msg_id, author, ts, payload, sig, size as i64],
+                "INSERT OR IGNORE INTO relayable (msg_id, author, ts, payload, sig, size, room)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![msg_id, author, ts, payload, sig, size as i64, room],
             )
             .map_err(|e| one_line(&e))?;
         if n == 1 {
@@ -178,11 +179,11 @@ mod tests {
     #[test]
     fn relayable_by_id_and_the_index_with_prev_links() {
         let h = History::in_memory();
-        h.keep_relayable("a:1", "a", 10, r#"{"seq":1}"#, "s")
+        h.keep_relayable("a:1", "a", 10, "#general", r#"{"seq":1}"#, "s")
             .unwrap();
-        h.keep_relayable("a:2", "a", 20, r#"{"seq":2,"prev":1}"#, "s")
+        h.keep_relayable("a:2", "a", 20, "#general", r#"{"seq":2,"prev":1}"#, "s")
             .unwrap();
-        h.keep_relayable("b:7", "b", 30, r#"{"seq":7}"#, "s")
+        h.keep_relayable("b:7", "b", 30, "#general", r#"{"seq":7}"#, "s")
             .unwrap();
         let ids = ["a:2".to_string(), "x:1".into(), "b:7".into()];
         let got = h.relayable_by_ids(&ids, &["b".into()]).unwrap();

@@ -31,6 +31,8 @@ fn said(s: &mut AppState, body: &str) {
             signed: true,
             verified: true,
             ts: s.now.unix_ms,
+            room: "#general".into(),
+            reply_to: None,
         },
     );
 }
@@ -208,6 +210,7 @@ fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 

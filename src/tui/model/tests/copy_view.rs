@@ -61,6 +61,8 @@ fn scroll_keys_scroll_the_copy_view_and_stay_in_it() {
                 msg_id: format!("m{i}"),
                 mentions_me: false,
                 action: false,
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }

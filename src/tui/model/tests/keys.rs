@@ -85,6 +85,8 @@ fn letters_typed_in_the_messages_pane_neither_scroll_nor_drop() {
                 signed: true,
                 verified: true,
                 msg_id: format!("m{i}"),
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }

@@ -2,6 +2,7 @@
 //! voting and scrolling. No terminal; a fixed clock.
 
 mod attention;
+mod buffers;
 mod copy_view;
 mod editing;
 mod files;

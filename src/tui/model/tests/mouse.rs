@@ -27,6 +27,8 @@ fn messages(s: &mut AppState, n: usize) {
                 msg_id: format!("m{i}"),
                 mentions_me: false,
                 action: false,
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }

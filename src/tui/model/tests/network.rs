@@ -93,6 +93,8 @@ fn scrolled_view_is_not_yanked_by_new_messages() {
                 signed: true,
                 verified: true,
                 ts: T0,
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }

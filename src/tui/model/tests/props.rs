@@ -64,6 +64,8 @@ proptest! {
                         ts: T0,
                         mentions_me: false,
                         action: false,
+                        room: "#general".into(),
+                        reply_to: None,
                     });
                     continue;
                 }

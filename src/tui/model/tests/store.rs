@@ -22,6 +22,7 @@ fn entry(row: i64, body: &str) -> HistoryEntry {
         backfilled: false,
         status: None,
         peer_name: None,
+        room: None,
     }
 }
 
@@ -73,7 +74,8 @@ fn stored_history_goes_above_live_lines_and_scrolling_back_loads_the_page_before
             command: NetCommand::History {
                 before: Some(101),
                 limit: HISTORY_PAGE,
-                earlier_runs: true
+                earlier_runs: true,
+                room: None,
             },
             from_input: false
         }]
@@ -122,6 +124,8 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             ts: T0,
         },
     );
+    // It went to its own buffer.
+    update(&mut s, Action::SwitchBuffer(1));
     let LineKind::Chat { private, name, .. } = &s.log.lines().last().unwrap().kind else {
         panic!("chat line")
     };
@@ -150,8 +154,11 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
             signed: true,
             verified: true,
             ts: T0,
+            room: "#general".into(),
+            reply_to: None,
         },
     );
+    update(&mut s, Action::SwitchBuffer(0));
     let LineKind::Chat { name, private, .. } = &s.log.lines().last().unwrap().kind else {
         panic!("chat line")
     };
@@ -276,6 +283,8 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
                 signed: true,
                 verified: true,
                 ts: T0,
+                room: "#general".into(),
+                reply_to: None,
             },
         );
     }
@@ -388,6 +397,8 @@ fn a_synced_line_from_an_unseen_author_gets_its_name_when_the_author_joins() {
             body: "said while you were away".into(),
             ts: T0,
             via: "b0".repeat(32),
+            room: "#general".into(),
+            reply_to: None,
         },
     );
     online(&mut s, &dana, "Dana");

@@ -93,6 +93,9 @@ impl Node {
         if content.author == self.id() || self.sync.held.contains(&content.author, content.seq) {
             return Ok(None);
         }
+        if !self.rooms.is_mine(&content.room) {
+            return Ok(None); // a room we are not in (the holder did not know we left it)
+        }
         if content.body.len() > self.cfg.limits.max_body_len {
             return Err("message body over the size limit".into());
         }
@@ -141,6 +144,7 @@ impl Node {
                 msg_id: msg_id.clone(),
                 author: content.author,
                 ts: content.ts,
+                room: content.room.clone(),
                 payload,
             });
             let body = clean_text(&content.body, true);
@@ -153,7 +157,14 @@ impl Node {
                 body,
                 ts: content.ts.min(now),
                 via: via.to_hex(),
+                room: content.room.to_string(),
+                reply_to: content.reply_to.clone(),
             });
+            let id = MessageId {
+                author: content.author,
+                seq: content.seq,
+            };
+            self.message_shown(&id, &content.room);
         }
     }
 

@@ -41,8 +41,9 @@ pub struct SyncState {
     conns: BTreeMap<ConnId, ConnSync>,
     budgets: HashMap<PeerId, Budget>,
     gaps_told: HashSet<(PeerId, u64)>,
-    /// Our own previous signed broadcast in this run (the `prev` of the next one).
-    pub(super) last_sent: Option<u64>,
+    /// Our own previous signed broadcast in this run, per room (the `prev` of the next one
+    /// in that room, so each room's messages form runs of their own).
+    pub(super) last_sent: HashMap<crate::rooms::RoomName, u64>,
     /// A `want` was held back by a budget: pump again when the timer fires.
     held_back: bool,
 }
@@ -55,7 +56,7 @@ impl SyncState {
             conns: BTreeMap::new(),
             budgets: HashMap::new(),
             gaps_told: HashSet::new(),
-            last_sent: None,
+            last_sent: HashMap::new(),
             held_back: false,
         }
     }

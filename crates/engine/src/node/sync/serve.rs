@@ -84,6 +84,14 @@ impl Node {
         }
         cs.serving = Serving::Idle;
         let peer = cs.peer;
+        // Only messages of rooms the asker is in (PROTOCOL.md §7.8).
+        let messages: Vec<SignedPayload> = messages
+            .into_iter()
+            .filter(|sp| {
+                sp.parse::<crate::rooms::RoomOf>()
+                    .is_ok_and(|c| self.rooms.is_member(&peer, &c.room))
+            })
+            .collect();
         // `{"type":"give","messages":[...],"last":false}`: the fixed part, then each message.
         let room = self.cfg.limits.max_frame_len.saturating_sub(64);
         // MAX_ANSWER_BYTES: one answer never fills more than half the asker's writer queue

@@ -100,6 +100,8 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
             seq: 1_000 + k,
             ts: ahead + k as i64,
             body: format!("junk {k}"),
+            room: p2pchat_engine::rooms::RoomName::general(),
+            reply_to: None,
         };
         let linked = LinkedChat {
             content: &content,
@@ -115,6 +117,8 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
         seq: 900,
         ts: sim.unix_ms() + 120_000,
         body: "slightly ahead".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &soon);
     sim.keep(1, soon.ts, format!("{}:900", h.id()), sp);
@@ -153,6 +157,8 @@ fn future_dated_junk_is_refused_and_the_twenty_real_messages_arrive() {
         seq: 5_000,
         ts: ahead,
         body: "junk live".into(),
+        room: p2pchat_engine::rooms::RoomName::general(),
+        reply_to: None,
     };
     let sp = SignedPayload::sign(h.signing_key(), Domain::Chat, &content);
     let conn = sim.conn_between(2, 1).expect("r and h connected");

@@ -1,0 +1,145 @@
+//! The node's side of reactions, edits and deletes: sending them to the room's members,
+//! checking them on receipt (signature by the sending connection's key, author, replay
+//! window, room, only the author edits or deletes), and applying them, now or when the
+//! message they are about arrives.
+
+use super::node::Node;
+use super::replay::ReplayVerdict;
+use crate::api::NetEvent;
+use crate::rooms::{check_emoji, Act, ActContent, ActError, RoomName};
+use crate::wire::{Domain, Frame, MessageId, PeerId, SignedPayload};
+
+impl Node {
+    /// A signed message in the room of `msg_id`, answering it.
+    pub(super) fn reply(&mut self, msg_id: String, body: String) {
+        match self.acts.room_of(&msg_id).cloned() {
+            Some(room) => self.send_chat_reply(room, body, true, Some(msg_id)),
+            None => self.error(ActError::Unknown(msg_id).to_string()),
+        }
+    }
+
+    pub(super) fn react(&mut self, msg_id: String, emoji: String) {
+        if let Err(e) = check_emoji(emoji.trim()) {
+            return self.error(e.to_string());
+        }
+        let emoji = emoji.trim().to_string();
+        let on = !self.acts.has_reacted(&msg_id, &self.id(), &emoji);
+        self.send_act(msg_id, Act::React { emoji, on });
+    }
+
+    pub(super) fn edit_message(&mut self, msg_id: String, body: String) {
+        if let Some(body) = self.checked_body(&body) {
+            self.send_act(msg_id, Act::Edit { body });
+        }
+    }
+
+    /// Signs and sends an act about a recent message of a room we are in, then applies it.
+    pub(super) fn send_act(&mut self, target: String, act: Act) {
+        let Some(room) = self.acts.room_of(&target).cloned() else {
+            return self.error(ActError::Unknown(target).to_string());
+        };
+        if !self.rooms.is_mine(&room) {
+            return self.error(format!("not in {room}; /join {room} first"));
+        }
+        let content = ActContent {
+            author: self.id(),
+            seq: self.take_seq(),
+            ts: self.now.unix_ms,
+            room: room.clone(),
+            target,
+            act,
+        };
+        if let Err(e) = content.check() {
+            return self.error(e.to_string());
+        }
+        let sp = SignedPayload::sign(self.identity.signing_key(), Domain::Act, &content);
+        if let Err(e) = self.room_frame(&Frame::Act(sp), &room) {
+            return self.error(format!("not sent: {e}"));
+        }
+        self.apply_act(&content);
+    }
+
+    /// An `act` frame from the established peer `from`.
+    pub(super) fn on_act_frame(&mut self, from: PeerId, sp: &SignedPayload) {
+        match self.verified.verify(sp, &from, Domain::Act) {
+            Ok(true) => {}
+            Ok(false) => return self.reject_chat(from, "unsigned act refused".into()),
+            Err(e) => return self.reject_chat(from, format!("{e}: act dropped")),
+        }
+        let content: ActContent = match sp.parse() {
+            Ok(c) => c,
+            Err(_) => return self.reject_chat(from, "malformed act payload".into()),
+        };
+        if content.author != from {
+            return self.reject_chat(from, "act claims another author".into());
+        }
+        if let Err(e) = content.check() {
+            return self.reject_chat(from, format!("act refused: {e}"));
+        }
+        if self.dated_ahead(content.ts) {
+            return self.reject_chat(from, "act dated in the future".into());
+        }
+        if !self.rooms.is_mine(&content.room) {
+            return tracing::debug!(room = %content.room, "act for a room we are not in");
+        }
+        match self
+            .replay
+            .entry(from)
+            .or_default()
+            .check_and_record(content.seq)
+        {
+            ReplayVerdict::Fresh => {}
+            ReplayVerdict::Duplicate | ReplayVerdict::TooOld => {
+                return self.reject_chat(from, format!("replayed act (seq {})", content.seq))
+            }
+        }
+        if self.acts.room_of(&content.target).is_some() {
+            self.apply_act(&content);
+        } else {
+            self.acts.hold(content);
+        }
+    }
+
+    /// A room message was shown or sent: remember it, and apply what waited for it.
+    pub(super) fn message_shown(&mut self, msg_id: &MessageId, room: &RoomName) {
+        for act in self.acts.shown(&msg_id.to_string(), room) {
+            // An act in another room than its message's is not about it.
+            if &act.room == room {
+                self.apply_act(&act);
+            }
+        }
+    }
+
+    fn apply_act(&mut self, act: &ActContent) {
+        let Some(count) = self.acts.apply(act) else {
+            return;
+        };
+        let (from, from_name) = (act.author.to_hex(), self.peer_name(&act.author));
+        let (msg_id, room) = (act.target.clone(), act.room.to_string());
+        let event = match &act.act {
+            Act::React { emoji, on } => NetEvent::Reaction {
+                msg_id,
+                from,
+                from_name,
+                emoji: emoji.clone(),
+                on: *on,
+                count,
+                room,
+            },
+            Act::Edit { body } => NetEvent::Edited {
+                msg_id,
+                from,
+                from_name,
+                body: super::sanitize::clean_text(body, true),
+                room,
+            },
+            Act::Delete => NetEvent::Deleted {
+                msg_id,
+                from,
+                from_name,
+                room,
+            },
+        };
+        self.emit(event);
+    }
+}
