@@ -91,8 +91,8 @@ pub fn reach_config(
 /// Where IPv4 announcements go: the configured addresses, or else the broadcast address of
 /// every chosen interface that has one (loopback excluded).
 pub fn broadcast_targets(configured: &[Ipv4Addr], opts: &ReachOptions) -> Vec<Ipv4Addr> {
-    if !configured.is_empty() || opts.interfaces.is_empty() {
-        return crate::udp::broadcast_targets(configured);
+    if !configured.is_empty() {
+        return configured.to_vec();
     }
     let mut out: Vec<Ipv4Addr> = selected_interfaces(opts)
         .into_iter()

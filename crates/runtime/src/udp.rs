@@ -14,23 +14,3 @@ pub fn bind_discovery(port: u16) -> std::io::Result<tokio::net::UdpSocket> {
     socket.bind(&SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port)).into())?;
     tokio::net::UdpSocket::from_std(socket.into())
 }
-
-/// Where announcements go: the configured addresses, or else the broadcast address of every
-/// IPv4 interface that has one (loopback excluded).
-pub fn broadcast_targets(configured: &[Ipv4Addr]) -> Vec<Ipv4Addr> {
-    if !configured.is_empty() {
-        return configured.to_vec();
-    }
-    let mut out: Vec<Ipv4Addr> = if_addrs::get_if_addrs()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| !i.is_loopback())
-        .filter_map(|i| match i.addr {
-            if_addrs::IfAddr::V4(v4) => v4.broadcast,
-            _ => None,
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}

@@ -421,10 +421,15 @@ impl Node {
 
     /// Encodes a frame once and queues it to every established peer; returns how many.
     pub(super) fn broadcast_frame(&mut self, frame: &Frame) -> Result<usize, String> {
+        let conns: Vec<ConnId> = self.peers.values().map(|p| p.conn).collect();
+        self.frame_to(frame, &conns)
+    }
+
+    /// Encodes a frame once and queues it on each of `conns`; returns how many.
+    pub(super) fn frame_to(&mut self, frame: &Frame, conns: &[ConnId]) -> Result<usize, String> {
         let bytes =
             encode_frame(frame, self.cfg.limits.max_frame_len).map_err(|e| e.to_string())?;
-        let conns: Vec<ConnId> = self.peers.values().map(|p| p.conn).collect();
-        for &conn in &conns {
+        for &conn in conns {
             if let Some(c) = self.conns.get_mut(&conn) {
                 c.last_tx = self.now.mono;
             }

@@ -1,11 +1,11 @@
 //! The node's side of rooms: the `rooms` frame (sent on connect and on every change), the
 //! join/part/list/who commands, sending a frame to a room's members, and the live room list.
 
-use super::io::{ConnId, Output};
+use super::io::ConnId;
 use super::node::Node;
 use crate::api::{NetEvent, PeerInfo, RoomInfo};
 use crate::rooms::RoomName;
-use crate::wire::{encode_frame, Frame, PeerId};
+use crate::wire::{Frame, PeerId};
 
 impl Node {
     /// A user-typed room name, or `None` after telling them why it is not one.
@@ -144,23 +144,12 @@ impl Node {
     /// Encodes a frame once and queues it to every established peer in `room`; returns how
     /// many.
     pub(super) fn room_frame(&mut self, frame: &Frame, room: &RoomName) -> Result<usize, String> {
-        let bytes =
-            encode_frame(frame, self.cfg.limits.max_frame_len).map_err(|e| e.to_string())?;
         let conns: Vec<ConnId> = self
             .peers
             .iter()
             .filter(|(id, _)| self.rooms.is_member(id, room))
             .map(|(_, p)| p.conn)
             .collect();
-        for &conn in &conns {
-            if let Some(c) = self.conns.get_mut(&conn) {
-                c.last_tx = self.now.mono;
-            }
-            self.outputs.push(Output::Send {
-                conn,
-                frame: bytes.clone(),
-            });
-        }
-        Ok(conns.len())
+        self.frame_to(frame, &conns)
     }
 }
