@@ -136,13 +136,20 @@ wait_for Alice "? help · Ctrl-Q quit" # the "Carol joined" status has gone: the
 capture Alice chat
 
 # --- a private message with its delivery mark --------------------------------------------------
+# Private conversations have buffers of their own: Alt-2 shows the one each side just got.
 say Alice "/dm Bob can you send me the release checklist?"
-wait_for Bob "can you send me the release checklist"
+wait_for Alice "2 Bob"
+T send-keys -t Alice:0.0 M-2
 wait_for Alice "✓✓" # delivered: Bob's node acknowledged it
-say Bob "/dm Alice sure, sending it over now"
+wait_for Bob "2 Alice"
+T send-keys -t Bob:0.0 M-2
+wait_for Bob "can you send me the release checklist"
+say Bob "sure, sending it over now"
 wait_for Alice "sending it over now"
 wait_for Alice "? help · Ctrl-Q quit"
 capture Alice private
+for p in Alice Bob; do T send-keys -t "$p:0.0" M-1; done # back to #general
+wait_for Alice "[1 #general]"
 
 # --- a proposal being voted on ----------------------------------------------------------------
 # Threshold 3 of 3: after Bob's (the proposer's) and Alice's approvals it is still open,
