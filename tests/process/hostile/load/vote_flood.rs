@@ -147,8 +147,9 @@ fn resent_vote_packed_syncs_do_not_starve_an_honest_peer() {
     );
     // Generous bounds for a debug build on a busy machine (the target is p99 < 100 ms;
     // BENCHMARKS.md "Under attack" has release numbers). Before the fix, messages stopped
-    // arriving at all (over 10 s).
-    assert!(p99 < 2000.0, "honest p99 {p99:.0} ms");
+    // arriving at all (over 10 s); this asserts that, not speed: a 2 s bound failed at 2.8 s
+    // with the machine's two cores shared by three builds (load 5).
+    assert!(p99 < 5000.0, "honest p99 {p99:.0} ms");
     assert!(rss_peak < 64.0, "victim RSS {rss_peak:.1} MiB");
     // The refusals say why, and the honest peer was never dropped.
     let why: Vec<String> =
