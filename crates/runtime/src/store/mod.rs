@@ -9,7 +9,9 @@ pub mod quota;
 pub mod relay;
 pub mod rooms;
 pub mod state_file;
+pub mod state_writer;
 
 pub use history::{EntryKind, History, HistoryEntry};
 pub use keys::{KnownKey, Sighting};
 pub use state_file::{SavedState, StateFile};
+pub use state_writer::StateWriter;
