@@ -3,6 +3,7 @@
 //! Rows are converted into `p2pchat_engine::api` types here, never the reverse.
 
 pub mod addresses;
+pub mod checkpoint;
 pub mod history;
 pub mod keys;
 pub mod quota;
