@@ -10,7 +10,7 @@ use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBO
 use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
 use crate::files::FileService;
 use crate::handle::NetHandle;
-use crate::store::{History, StateFile};
+use crate::store::{History, StateFile, StateWriter};
 use crate::{reach, udp, udp6};
 use bytes::Bytes;
 use p2pchat_engine::api::{NetCommand, NetEvent};
@@ -99,6 +99,11 @@ pub async fn start(
         }
         None => Default::default(),
     };
+    // Saves run on their own thread: the actor never waits for the state file's fsync.
+    let state_writer = match state_file {
+        Some(file) => Some(StateWriter::start(file)?),
+        None => None,
+    };
     let udp6 = match cfg.reach.ipv6_discovery {
         true => udp6::bind_discovery6(cfg.discovery_port, &reach::selected_interfaces(&cfg.reach)),
         false => None,
@@ -167,7 +172,7 @@ pub async fn start(
         udp,
         udp6,
         allowed_local,
-        state_file,
+        state_writer,
         cmd_rx,
         event_tx,
         conn_tx,
@@ -230,7 +235,8 @@ struct NetActor {
     udp6: Option<udp6::Discovery6>,
     /// With `--interface`: the local addresses connections are accepted on.
     allowed_local: Option<Vec<IpAddr>>,
-    state_file: Option<StateFile>,
+    /// Saves the state file on its own thread, newest state wins.
+    state_writer: Option<StateWriter>,
     cmd_rx: mpsc::Receiver<NetCommand>,
     event_tx: mpsc::Sender<NetEvent>,
     conn_tx: mpsc::Sender<ConnMsg>,
@@ -414,7 +420,9 @@ impl NetActor {
                             let _ = self.event_tx.send(event).await;
                         }
                     }
-                    Output::ReserveSeq { .. } => self.persist(true),
+                    // The reserved block is on disk before a number from it goes out, so a
+                    // crash never reuses one (once per SEQ_BLOCK lines, so the wait is rare).
+                    Output::ReserveSeq { .. } => self.persist_durably(),
                     Output::Archive {
                         msg_id,
                         author,
@@ -500,21 +508,39 @@ impl NetActor {
         }
     }
 
-    /// Saves state if it changed (and, unless `force`, not more often than SAVE_EVERY).
+    /// Queues a save of the state if it changed (and, unless `force`, not more often than
+    /// SAVE_EVERY). Returns at once; the writer thread does the fsync.
     fn persist(&mut self, force: bool) {
-        let Some(file) = &self.state_file else { return };
+        if let Some(state) = self.changed_state(force) {
+            if let Some(writer) = &self.state_writer {
+                writer.save(state);
+            }
+        }
+    }
+
+    /// Saves the state if it changed and waits until it is on disk.
+    fn persist_durably(&mut self) {
+        if let Some(state) = self.changed_state(true) {
+            if let Some(writer) = &self.state_writer {
+                writer.save_and_wait(state);
+            }
+        }
+    }
+
+    /// The state to save, when there is a writer, it differs from the last one queued and
+    /// (unless `force`) SAVE_EVERY has passed.
+    fn changed_state(&mut self, force: bool) -> Option<crate::store::SavedState> {
+        self.state_writer.as_ref()?;
         if !force && self.last_save.elapsed() < SAVE_EVERY {
-            return;
+            return None;
         }
         let state = self.node.saved_state();
         if self.saved.as_ref() == Some(&state) {
-            return;
+            return None;
         }
-        match file.save(&state) {
-            Ok(()) => self.saved = Some(state),
-            Err(e) => tracing::error!("cannot save state: {e}"),
-        }
+        self.saved = Some(state.clone());
         self.last_save = Instant::now();
+        Some(state)
     }
 
     async fn shutdown(mut self) {
@@ -526,6 +552,11 @@ impl NetActor {
         let flush = futures::future::join_all(std::mem::take(&mut self.closing));
         let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
         self.persist(true);
+        // The last save completes before Stopped is sent, so it is on disk before the
+        // process exits.
+        if let Some(writer) = self.state_writer.take() {
+            let _ = tokio::task::spawn_blocking(move || writer.finish()).await;
+        }
         let _ = self.event_tx.send(NetEvent::Stopped).await;
     }
 }

@@ -1,6 +1,7 @@
 //! The message history in SQLite (`history.db` in the profile, WAL mode): every line shown is
 //! written here before it is shown, read back a page at a time, and searched.
 
+use super::checkpoint::{Checkpointer, WAL_BACKSTOP_PAGES};
 use super::quota::{row_size, Quota, Usage};
 pub use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -42,6 +43,8 @@ pub struct History {
     pub(super) quota: Quota,
     /// Bytes stored per author, kept in step with the `size` columns.
     pub(super) usage: RefCell<Usage>,
+    /// Checkpoints the log on its own thread (none for an in-memory database).
+    _checkpointer: Option<Checkpointer>,
 }
 
 /// A failure, as one line naming the file.
@@ -73,7 +76,8 @@ impl History {
         }
         db.execute_batch(&format!(
             "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
-             PRAGMA journal_size_limit={WAL_SIZE_LIMIT};"
+             PRAGMA journal_size_limit={WAL_SIZE_LIMIT};
+             PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES};"
         ))
         .map_err(fail)?;
         let version: i64 = db
@@ -101,7 +105,13 @@ impl History {
         h.db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
         h.load_usage().map_err(failed)?;
-        Ok(h)
+        // With synchronous=NORMAL the only fsyncs are the checkpoint's: they run on the
+        // checkpointer's thread, not on the caller's.
+        let checkpointer = Checkpointer::start(path).map_err(failed)?;
+        Ok(History {
+            _checkpointer: Some(checkpointer),
+            ..h
+        })
     }
 
     fn with(db: Connection) -> History {
@@ -109,6 +119,7 @@ impl History {
             db,
             quota: Quota::default(),
             usage: RefCell::default(),
+            _checkpointer: None,
         }
     }
 
@@ -358,7 +369,7 @@ fn is_full(e: &rusqlite::Error) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn msg(id: &str, body: &str, ts: i64) -> HistoryEntry {
