@@ -62,8 +62,22 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
         .local(line.ts)
         .format(state.time_format.pattern())
         .to_string();
+    // The message selected in the Messages pane shows its time reversed.
+    let selected = match &line.kind {
+        LineKind::Chat { acts, .. } => {
+            acts.id.is_some() && acts.id.as_deref() == state.selected_message.as_deref()
+        }
+        LineKind::System { .. } => false,
+    };
+    let time_style = if selected {
+        styles
+            .style(Role::Timestamp)
+            .add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        styles.style(Role::Timestamp)
+    };
     let mut prefix = vec![
-        Span::styled(time.clone(), styles.style(Role::Timestamp)),
+        Span::styled(time.clone(), time_style),
         Span::raw(" "),
     ];
     let (body, body_style) = match &line.kind {
@@ -142,6 +156,11 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
             prefix.push(Span::styled("· ", styles.style(Role::System(*level))));
             (text.as_str(), styles.style(Role::System(*level)))
         }
+    };
+    let body_style = if selected {
+        body_style.add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        body_style
     };
     Some(Parts {
         day,

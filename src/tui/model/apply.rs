@@ -6,6 +6,7 @@
 
 use super::attention::{self, Arrival};
 use super::buffers::{self, BufferKey};
+use super::acts::Acts;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
 use super::{apply_rooms, apply_store, apply_votes};
@@ -104,9 +105,11 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             mentions_me,
             room,
             reply_to,
+            msg_id,
             ..
         } => {
-            let body = apply_rooms::replying(reply_to.as_deref(), body);
+            let quote = reply_to.as_deref().map(|r| super::acts::quote_for(state, r));
+            let acts = Acts::new(msg_id, sanitize(&body, true), quote);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -118,13 +121,14 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 colour: peer_colour_index(&from),
                 from,
                 name: name.clone(),
-                body: sanitize(&body, true),
+                body: acts.shown(),
                 mark,
                 own: false,
                 private: false,
                 backfilled: false,
                 delivery: None,
                 mention,
+                acts,
             };
             let arrival = Arrival {
                 from_name: &name,
@@ -144,7 +148,8 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             room,
             reply_to,
         } => {
-            let body = apply_rooms::replying(reply_to.as_deref(), body);
+            let quote = reply_to.as_deref().map(|r| super::acts::quote_for(state, r));
+            let acts = Acts::new(msg_id.clone(), sanitize(&body, true), quote);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -153,7 +158,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 } else {
                     state.me.name.clone()
                 },
-                body: sanitize(&body, true),
+                body: acts.shown(),
                 mark: if signed {
                     Mark::Verified
                 } else {
@@ -172,6 +177,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                     },
                 )),
                 mention: false,
+                acts,
             };
             buffers::push(
                 state,
@@ -420,6 +426,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         NetEvent::RoomMembers { room, me, members } => {
             apply_rooms::members(state, room, me, members)
         }
+        // Shown on the message itself; as a line when no log holds the message.
         NetEvent::Reaction {
             from_name,
             emoji,
@@ -427,11 +434,28 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             count,
             msg_id,
             ..
-        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
+        } => {
+            if !super::acts::reaction(state, &msg_id, &emoji, count) {
+                apply_rooms::reaction(state, from_name, emoji, on, count, msg_id);
+            }
+        }
         NetEvent::Edited {
-            from_name, body, ..
-        } => apply_rooms::edited(state, from_name, body),
-        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
+            msg_id,
+            from_name,
+            body,
+            ..
+        } => {
+            if !super::acts::edited(state, &msg_id, &body) {
+                apply_rooms::edited(state, from_name, body);
+            }
+        }
+        NetEvent::Deleted {
+            msg_id, from_name, ..
+        } => {
+            if !super::acts::deleted(state, &msg_id) {
+                apply_rooms::deleted(state, from_name);
+            }
+        }
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);
