@@ -15,8 +15,22 @@ fn acted_on() -> AppState {
     ready(&mut s);
     online(&mut s, &"b0".repeat(32), "Bob", "b0b0:b0b0");
     msg(&mut s, &"b0".repeat(32), "Bob", "lunch at noon?", true, T0);
-    msg(&mut s, &"b0".repeat(32), "Bob", "the build is red", true, T0 + MIN);
-    msg(&mut s, &"b0".repeat(32), "Bob", "oops, wrong room", true, T0 + 2 * MIN);
+    msg(
+        &mut s,
+        &"b0".repeat(32),
+        "Bob",
+        "the build is red",
+        true,
+        T0 + MIN,
+    );
+    msg(
+        &mut s,
+        &"b0".repeat(32),
+        "Bob",
+        "oops, wrong room",
+        true,
+        T0 + 2 * MIN,
+    );
     for (who, emoji, count) in [("c", "👍", 1), ("d", "👍", 2), ("d", "🎉", 1)] {
         act(
             &mut s,

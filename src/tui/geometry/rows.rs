@@ -76,10 +76,7 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
     } else {
         styles.style(Role::Timestamp)
     };
-    let mut prefix = vec![
-        Span::styled(time.clone(), time_style),
-        Span::raw(" "),
-    ];
+    let mut prefix = vec![Span::styled(time.clone(), time_style), Span::raw(" ")];
     let (body, body_style) = match &line.kind {
         LineKind::Chat {
             name,

@@ -235,7 +235,10 @@ pub fn start(state: &mut AppState, act: ActOn) {
         return;
     };
     if !own && matches!(act, ActOn::Edit | ActOn::Delete) {
-        state.set_status("only your own messages can be edited or deleted", Level::Warning);
+        state.set_status(
+            "only your own messages can be edited or deleted",
+            Level::Warning,
+        );
         return;
     }
     let (text, status) = match act {

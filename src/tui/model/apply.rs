@@ -4,9 +4,9 @@
 //! so a new event cannot be dropped silently. Pure; the time for system lines is the state's
 //! clock, set by the run loop.
 
+use super::acts::Acts;
 use super::attention::{self, Arrival};
 use super::buffers::{self, BufferKey};
-use super::acts::Acts;
 use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry};
 use super::{apply_rooms, apply_store, apply_votes};
@@ -108,7 +108,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             msg_id,
             ..
         } => {
-            let quote = reply_to.as_deref().map(|r| super::acts::quote_for(state, r));
+            let quote = reply_to
+                .as_deref()
+                .map(|r| super::acts::quote_for(state, r));
             let acts = Acts::new(msg_id, sanitize(&body, true), quote);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
@@ -148,7 +150,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             room,
             reply_to,
         } => {
-            let quote = reply_to.as_deref().map(|r| super::acts::quote_for(state, r));
+            let quote = reply_to
+                .as_deref()
+                .map(|r| super::acts::quote_for(state, r));
             let acts = Acts::new(msg_id.clone(), sanitize(&body, true), quote);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),

@@ -141,7 +141,11 @@ fn reactions_edits_and_deletes_show_on_the_message() {
         },
     );
     assert_eq!(body_of(&s, "b:1"), "hello again (edited)\n🎉 1");
-    assert_eq!(system_lines(&s), before, "shown on the message, not as lines");
+    assert_eq!(
+        system_lines(&s),
+        before,
+        "shown on the message, not as lines"
+    );
     apply(
         &mut s,
         NetEvent::Deleted {
@@ -153,7 +157,10 @@ fn reactions_edits_and_deletes_show_on_the_message() {
     );
     assert_eq!(body_of(&s, "b:1"), "message deleted");
     let kept = format!("{:?}", s.log.lines());
-    assert!(!kept.contains("hello"), "no text of a deleted message is kept");
+    assert!(
+        !kept.contains("hello"),
+        "no text of a deleted message is kept"
+    );
     // A deleted message cannot be selected.
     s.focus = Focus::Messages;
     press(&mut s, plain(Code::Up));
