@@ -17,6 +17,8 @@ pub struct Acts {
     pub id: Option<String>,
     /// The sanitised text as its author last wrote it (empty once deleted).
     pub text: String,
+    /// The message this one answers, for a reply.
+    pub reply_to: Option<String>,
     /// `↪ Alice: first words…` above a reply.
     pub quote: Option<String>,
     /// Emoji and how many keys have it on, in the order first seen.
@@ -26,13 +28,21 @@ pub struct Acts {
 }
 
 impl Acts {
-    /// A room message `id` with sanitised `text`, answering `quote` when it is a reply.
-    pub fn new(id: String, text: String, quote: Option<String>) -> Acts {
+    /// A room message `id` with sanitised `text`, with no acts on it yet.
+    pub fn new(id: String, text: String) -> Acts {
         Acts {
             id: Some(id),
             text,
-            quote,
             ..Acts::default()
+        }
+    }
+
+    /// A reply to `reply_to` (quoted from what the logs hold) or, without one, a message.
+    pub fn arrived(state: &AppState, id: String, text: String, reply_to: Option<String>) -> Acts {
+        Acts {
+            quote: reply_to.as_deref().map(|r| quote_for(state, r)),
+            reply_to,
+            ..Acts::new(id, text)
         }
     }
 
@@ -103,10 +113,27 @@ fn all_logs(state: &AppState) -> impl Iterator<Item = &MessageLog> {
 /// Changes message `msg_id` wherever a log holds it, then remakes its shown body; whether
 /// one did.
 fn change(state: &mut AppState, msg_id: &str, how: impl Fn(&mut Acts)) -> bool {
+    let found = change_where(state, &|acts| acts.id.as_deref() == Some(msg_id), &how);
+    // Replies to it quote what it says now (nothing of a deleted one).
+    let quote = quote_for(state, msg_id);
+    change_where(
+        state,
+        &|acts| acts.reply_to.as_deref() == Some(msg_id),
+        &|acts| acts.quote = Some(quote.clone()),
+    );
+    found
+}
+
+/// Changes every message `which` picks, in every log; whether there was one.
+fn change_where(
+    state: &mut AppState,
+    which: &dyn Fn(&Acts) -> bool,
+    how: &dyn Fn(&mut Acts),
+) -> bool {
     let mut found = false;
     let mut on_line = |line: &mut ChatLine| {
         if let LineKind::Chat { body, acts, .. } = &mut line.kind {
-            if acts.id.as_deref() == Some(msg_id) {
+            if which(acts) {
                 how(acts);
                 *body = acts.shown();
                 found = true;

@@ -108,10 +108,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             msg_id,
             ..
         } => {
-            let quote = reply_to
-                .as_deref()
-                .map(|r| super::acts::quote_for(state, r));
-            let acts = Acts::new(msg_id, sanitize(&body, true), quote);
+            let acts = Acts::arrived(state, msg_id, sanitize(&body, true), reply_to);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -130,7 +127,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 backfilled: false,
                 delivery: None,
                 mention,
-                acts,
+                acts: Box::new(acts),
             };
             let arrival = Arrival {
                 from_name: &name,
@@ -150,10 +147,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             room,
             reply_to,
         } => {
-            let quote = reply_to
-                .as_deref()
-                .map(|r| super::acts::quote_for(state, r));
-            let acts = Acts::new(msg_id.clone(), sanitize(&body, true), quote);
+            let acts = Acts::arrived(state, msg_id.clone(), sanitize(&body, true), reply_to);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -181,7 +175,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                     },
                 )),
                 mention: false,
-                acts,
+                acts: Box::new(acts),
             };
             buffers::push(
                 state,

@@ -338,7 +338,7 @@ fn chat_line(
             backfilled: false,
             delivery: None,
             mention: false,
-            acts: Acts::default(),
+            acts: Box::default(),
         },
     }
 }
@@ -383,7 +383,15 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
     // Room messages can be acted on (replied to, reacted to, edited, deleted).
     if let (Some(id), Some(_)) = (&e.msg_id, &e.room) {
         if let LineKind::Chat { acts, body, .. } = &mut line.kind {
-            *acts = Acts::new(id.clone(), body.clone(), None);
+            // The store keeps an edit as `TEXT (edited)` and a delete as `message deleted`.
+            **acts = Acts::new(id.clone(), body.clone());
+            if body == "message deleted" {
+                acts.text.clear();
+                acts.deleted = true;
+            } else if let Some(text) = body.strip_suffix(" (edited)") {
+                acts.text = text.to_string();
+                acts.edited = true;
+            }
         }
     }
     if let (EntryKind::DmOut, Some(id)) = (e.kind, &e.msg_id) {

@@ -42,7 +42,7 @@ pub enum LineKind {
         /// Names the user (or is a private message to the user's name): highlighted.
         mention: bool,
         /// A room message's id, text and what was done to it (`body` is made from it).
-        acts: Acts,
+        acts: Box<Acts>,
     },
     System {
         /// Sanitised; may contain `\n`.

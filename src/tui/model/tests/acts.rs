@@ -202,4 +202,16 @@ fn a_reply_quotes_the_original_above_it() {
     );
     said(&mut s, "b:3", "what?", Some("ffff:123456789"));
     assert_eq!(body_of(&s, "b:3"), "↪ reply to message …456789\nwhat?");
+    // The original deleted: the reply's quote keeps none of its words.
+    apply(
+        &mut s,
+        NetEvent::Deleted {
+            msg_id: "b:1".into(),
+            from: "b".repeat(64),
+            from_name: "Bob".into(),
+            room: "#general".into(),
+        },
+    );
+    assert_eq!(body_of(&s, "b:2"), "↪ message deleted\nyes");
+    assert!(!format!("{:?}", s.log.lines()).contains("first words"));
 }
