@@ -11,7 +11,11 @@ fn act(s: &mut AppState, event: NetEvent) {
 
 /// Bob says three things; Carol and Dave react, Bob edits one and deletes one, Dave replies.
 fn acted_on() -> AppState {
-    let mut s = state(72, 16, false);
+    acted_on_in(false)
+}
+
+fn acted_on_in(color: bool) -> AppState {
+    let mut s = state(72, 16, color);
     ready(&mut s);
     online(&mut s, &"b0".repeat(32), "Bob", "b0b0:b0b0");
     msg(&mut s, &"b0".repeat(32), "Bob", "lunch at noon?", true, T0);
@@ -115,4 +119,23 @@ fn the_selected_message_is_reversed() {
     let x = line[..line.find("yes,").unwrap()].chars().count() as u16;
     let style = t.backend().buffer()[(x, row as u16)].style();
     assert!(style.add_modifier.contains(Modifier::REVERSED), "{style:?}");
+}
+
+#[test]
+fn quote_and_counts_are_dimmed_like_timestamps() {
+    let s = acted_on_in(true);
+    let t = render(&s);
+    let screen = text(&t);
+    let buf = t.backend().buffer();
+    let style_at = |needle: &str| {
+        let row = screen.lines().position(|l| l.contains(needle)).unwrap();
+        let line = screen.lines().nth(row).unwrap();
+        let x = line[..line.find(needle).unwrap()].chars().count() as u16;
+        buf[(x, row as u16)].style()
+    };
+    let quote = style_at("↪ Bob");
+    let counts = style_at("👍 2");
+    let reply = style_at("yes, the usual");
+    assert_eq!(quote.fg, counts.fg);
+    assert_ne!(quote.fg, reply.fg, "{quote:?} {reply:?}");
 }
