@@ -3,9 +3,11 @@
 //! edits and deletes shown on the message itself (counts under it, "(edited)", "message
 //! deleted", a quoted line above a reply). Pure.
 
+use super::apply_rooms;
 use super::log::{ChatLine, LineKind, MessageLog};
 use super::state::{AppState, Focus, Level};
 use super::text::sanitize;
+use p2pchat_engine::api::NetEvent;
 
 /// Columns of the original's words quoted above a reply.
 const QUOTE_CHARS: usize = 40;
@@ -177,6 +179,41 @@ pub fn deleted(state: &mut AppState, msg_id: &str) -> bool {
         acts.reactions.clear();
         acts.deleted = true;
     })
+}
+
+/// A reaction, edit or delete from the network: shown on the message itself, or as a line
+/// when no log holds the message.
+pub fn apply(state: &mut AppState, event: NetEvent) {
+    let shown = match &event {
+        NetEvent::Reaction {
+            msg_id,
+            emoji,
+            count,
+            ..
+        } => reaction(state, msg_id, emoji, *count),
+        NetEvent::Edited { msg_id, body, .. } => edited(state, msg_id, body),
+        NetEvent::Deleted { msg_id, .. } => deleted(state, msg_id),
+        // `apply` passes only these three.
+        _ => true,
+    };
+    if shown {
+        return;
+    }
+    match event {
+        NetEvent::Reaction {
+            from_name,
+            emoji,
+            on,
+            count,
+            msg_id,
+            ..
+        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
+        NetEvent::Edited {
+            from_name, body, ..
+        } => apply_rooms::edited(state, from_name, body),
+        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
+        _ => {}
+    }
 }
 
 /// The ids of the shown log's messages that can be acted on, oldest first, with their line.

@@ -424,35 +424,9 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         NetEvent::RoomMembers { room, me, members } => {
             apply_rooms::members(state, room, me, members)
         }
-        // Shown on the message itself; as a line when no log holds the message.
-        NetEvent::Reaction {
-            from_name,
-            emoji,
-            on,
-            count,
-            msg_id,
-            ..
-        } => {
-            if !super::acts::reaction(state, &msg_id, &emoji, count) {
-                apply_rooms::reaction(state, from_name, emoji, on, count, msg_id);
-            }
-        }
-        NetEvent::Edited {
-            msg_id,
-            from_name,
-            body,
-            ..
-        } => {
-            if !super::acts::edited(state, &msg_id, &body) {
-                apply_rooms::edited(state, from_name, body);
-            }
-        }
-        NetEvent::Deleted {
-            msg_id, from_name, ..
-        } => {
-            if !super::acts::deleted(state, &msg_id) {
-                apply_rooms::deleted(state, from_name);
-            }
+        acted
+        @ (NetEvent::Reaction { .. } | NetEvent::Edited { .. } | NetEvent::Deleted { .. }) => {
+            super::acts::apply(state, acted)
         }
         NetEvent::Stopped => {
             state.stopped = true;

@@ -57,6 +57,8 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ClearInputOrQuit => {
             if !state.input.is_empty() {
                 state.input.clear();
+                // A reply, reaction, edit or delete started on a message is given up.
+                state.selected_message = None;
                 state.pending.quit_until_ms = None;
             } else if state
                 .pending
