@@ -215,3 +215,52 @@ fn a_reply_quotes_the_original_above_it() {
     assert_eq!(body_of(&s, "b:2"), "↪ message deleted\nyes");
     assert!(!format!("{:?}", s.log.lines()).contains("first words"));
 }
+
+#[test]
+fn stored_room_lines_can_be_acted_on_and_keep_their_marks() {
+    use p2pchat_engine::api::{EntryKind, HistoryEntry};
+    let stored = |row: i64, body: &str| HistoryEntry {
+        row,
+        kind: EntryKind::Message,
+        msg_id: Some(format!("b:{row}")),
+        author: "b".repeat(64),
+        author_name: "Bob".into(),
+        peer: None,
+        body: body.into(),
+        ts: T0 - 1000 + row,
+        signed: true,
+        backfilled: false,
+        status: None,
+        peer_name: None,
+        room: Some("#general".into()),
+    };
+    let mut s = new_state();
+    apply(
+        &mut s,
+        NetEvent::History {
+            entries: vec![stored(1, "hi (edited)"), stored(2, "message deleted")],
+            more: false,
+        },
+    );
+    apply(
+        &mut s,
+        NetEvent::Reaction {
+            msg_id: "b:1".into(),
+            from: "c".repeat(64),
+            from_name: "Carol".into(),
+            emoji: "👀".into(),
+            on: true,
+            count: 1,
+            room: "#general".into(),
+        },
+    );
+    assert_eq!(body_of(&s, "b:1"), "hi (edited)\n👀 1");
+    assert_eq!(body_of(&s, "b:2"), "message deleted");
+    s.focus = Focus::Messages;
+    press(&mut s, plain(Code::Up));
+    assert_eq!(
+        s.selected_message.as_deref(),
+        Some("b:1"),
+        "deleted is skipped"
+    );
+}
