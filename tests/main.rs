@@ -8,6 +8,7 @@
 //! The engine's own tests (wire, voting, the simulator) live in crates/engine/tests.
 
 mod pure {
+    mod acts_render;
     mod assets;
     mod cells;
     mod fixtures;

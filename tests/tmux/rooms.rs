@@ -71,3 +71,50 @@ fn join_a_room_switch_with_alt_2_and_come_back_to_it() {
     assert_eq!(term.wait_exit(T), 0);
     bob.quit();
 }
+
+/// Issue #15, acts with keys: Alice selects Bob's message in the Messages pane (Tab Tab, Up),
+/// Ctrl-T puts `/react ID 👍` on the input and Enter sends it; Bob's node counts it, Bob
+/// reacts too and Alice's screen shows the count under the message.
+#[test]
+fn react_to_a_message_with_keys_and_see_the_count() {
+    if tmux::skip("react_to_a_message_with_keys_and_see_the_count") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dp = free_udp_port();
+    let mut bob = Peer::spawn(&PeerOpts::loopback("Bob", dir.path(), dp));
+    let command = tmux::chat_command("Alice", dir.path(), dp, &[]);
+    let exit = dir.path().join("exit-status");
+    let term = Tmux::start("acts", 100, 30, &command, &exit);
+    term.wait_screen("Bob online", T, |s| s.contains("Peers 1/1"));
+    bob.wait_for("Alice online", T, |e| {
+        e["event"] == "peer_online" && e["name"] == "Alice"
+    });
+    bob.send("lunch at noon?");
+    let sent = bob.wait_for("Bob's message sent", T, |e| e["event"] == "sent");
+    let msg_id = sent["msg_id"].as_str().expect("msg_id").to_string();
+    term.wait_screen("Bob's line", T, |s| s.contains("lunch at noon?"));
+
+    // Input -> Peers -> Messages, select the newest message, react.
+    term.keys(&["Tab", "Tab", "Up", "C-t"]);
+    term.wait_screen("the react command on the input", T, |s| {
+        s.contains(&format!("/react {msg_id} 👍"))
+    });
+    term.keys(&["Enter"]);
+    let got = bob.wait_for("Alice's reaction", T, |e| {
+        e["event"] == "reaction" && e["from_name"] == "Alice"
+    });
+    assert_eq!(got["msg_id"], msg_id.as_str());
+    assert_eq!(got["count"], 1);
+    term.wait_screen("one 👍 under the message", T, |s| s.contains("👍 1"));
+
+    bob.send(&format!("/react {msg_id} 👍"));
+    term.wait_screen("two 👍 under the message", T, |s| s.contains("👍 2"));
+    assert!(
+        !term.capture().contains("reacted"),
+        "shown on the message, not as a line"
+    );
+    term.keys(&["C-q"]);
+    assert_eq!(term.wait_exit(T), 0);
+    bob.quit();
+}

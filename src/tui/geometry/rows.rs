@@ -44,6 +44,9 @@ struct Parts {
     prefix: Vec<Span<'static>>,
     body: String,
     body_style: Style,
+    /// The body's first line is a reply's quote, its last the reaction counts: both dimmed.
+    quoted: bool,
+    counted: bool,
 }
 
 /// Line `idx` taken apart, or `None` past the end.
@@ -62,10 +65,21 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
         .local(line.ts)
         .format(state.time_format.pattern())
         .to_string();
-    let mut prefix = vec![
-        Span::styled(time.clone(), styles.style(Role::Timestamp)),
-        Span::raw(" "),
-    ];
+    // The message selected in the Messages pane shows its time reversed.
+    let selected = match &line.kind {
+        LineKind::Chat { acts, .. } => {
+            acts.id.is_some() && acts.id.as_deref() == state.selected_message.as_deref()
+        }
+        LineKind::System { .. } => false,
+    };
+    let time_style = if selected {
+        styles
+            .style(Role::Timestamp)
+            .add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        styles.style(Role::Timestamp)
+    };
+    let mut prefix = vec![Span::styled(time.clone(), time_style), Span::raw(" ")];
     let (body, body_style) = match &line.kind {
         LineKind::Chat {
             name,
@@ -143,6 +157,17 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
             (text.as_str(), styles.style(Role::System(*level)))
         }
     };
+    let (quoted, counted) = match &line.kind {
+        LineKind::Chat { acts, .. } if !acts.deleted => {
+            (acts.quote.is_some(), !acts.reactions.is_empty())
+        }
+        LineKind::Chat { .. } | LineKind::System { .. } => (false, false),
+    };
+    let body_style = if selected {
+        body_style.add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        body_style
+    };
     Some(Parts {
         day,
         marker: state.log.marker == Some(idx),
@@ -150,6 +175,8 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
         prefix,
         body: for_screen(body).into_owned(),
         body_style,
+        quoted,
+        counted,
     })
 }
 
@@ -167,6 +194,8 @@ pub fn line_rows(
         prefix,
         body,
         body_style,
+        quoted,
+        counted,
     }) = parts(state, idx, styles)
     else {
         return Vec::new();
@@ -200,7 +229,14 @@ pub fn line_rows(
     };
     let rest = cols - indent;
     let mut first = Some(prefix);
-    for text in body.split('\n') {
+    let last = body.split('\n').count() - 1;
+    let dim = body_style.patch(styles.style(Role::Timestamp));
+    for (n, text) in body.split('\n').enumerate() {
+        let body_style = if (n == 0 && quoted) || (n == last && counted) {
+            dim
+        } else {
+            body_style
+        };
         let first_cols = match &first {
             Some(_) if cols >= prefix_cols + MIN_BODY_COLUMNS => cols - prefix_cols,
             Some(p) => {

@@ -1,5 +1,6 @@
 //! What the user (or the clock, or the terminal) wants: intents, not keys.
 
+use super::acts::ActOn;
 use super::state::Now;
 
 /// One intent for [`super::update::update`]. Keys map to these in [`super::keymap`].
@@ -26,6 +27,10 @@ pub enum Action {
     ScrollPageDown,
     ScrollToOldest,
     FollowNewest,
+    /// Up/Down in the Messages pane: the selected message moves (negative: older).
+    SelectMessage(isize),
+    /// Reply, react, edit or delete the selected message (starts the command on the input).
+    ActOnSelected(ActOn),
 
     // Buffers (rooms and private conversations)
     /// Show buffer N (0-based) of the list.

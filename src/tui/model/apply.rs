@@ -4,6 +4,7 @@
 //! so a new event cannot be dropped silently. Pure; the time for system lines is the state's
 //! clock, set by the run loop.
 
+use super::acts::Acts;
 use super::attention::{self, Arrival};
 use super::buffers::{self, BufferKey};
 use super::log::{ChatLine, LineKind, Mark};
@@ -104,9 +105,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             mentions_me,
             room,
             reply_to,
+            msg_id,
             ..
         } => {
-            let body = apply_rooms::replying(reply_to.as_deref(), body);
+            let acts = Acts::arrived(state, msg_id, sanitize(&body, true), reply_to);
             let mark = match (signed, verified) {
                 (true, true) => Mark::Verified,
                 (true, false) => Mark::Unverified,
@@ -118,13 +120,14 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 colour: peer_colour_index(&from),
                 from,
                 name: name.clone(),
-                body: sanitize(&body, true),
+                body: acts.shown(),
                 mark,
                 own: false,
                 private: false,
                 backfilled: false,
                 delivery: None,
                 mention,
+                acts: Box::new(acts),
             };
             let arrival = Arrival {
                 from_name: &name,
@@ -144,7 +147,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             room,
             reply_to,
         } => {
-            let body = apply_rooms::replying(reply_to.as_deref(), body);
+            let acts = Acts::arrived(state, msg_id.clone(), sanitize(&body, true), reply_to);
             let kind = LineKind::Chat {
                 colour: peer_colour_index(&state.me.id),
                 from: state.me.id.clone(),
@@ -153,7 +156,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 } else {
                     state.me.name.clone()
                 },
-                body: sanitize(&body, true),
+                body: acts.shown(),
                 mark: if signed {
                     Mark::Verified
                 } else {
@@ -172,6 +175,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                     },
                 )),
                 mention: false,
+                acts: Box::new(acts),
             };
             buffers::push(
                 state,
@@ -420,18 +424,10 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         NetEvent::RoomMembers { room, me, members } => {
             apply_rooms::members(state, room, me, members)
         }
-        NetEvent::Reaction {
-            from_name,
-            emoji,
-            on,
-            count,
-            msg_id,
-            ..
-        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
-        NetEvent::Edited {
-            from_name, body, ..
-        } => apply_rooms::edited(state, from_name, body),
-        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
+        acted
+        @ (NetEvent::Reaction { .. } | NetEvent::Edited { .. } | NetEvent::Deleted { .. }) => {
+            super::acts::apply(state, acted)
+        }
         NetEvent::Stopped => {
             state.stopped = true;
             system(state, "network stopped".to_string(), Level::Warning);

@@ -88,7 +88,7 @@ pub fn members(state: &mut AppState, room: String, me: bool, members: Vec<PeerIn
     system(state, text, Level::Info);
 }
 
-/// A reaction, as a line: who, what, on which message, and how many have it now.
+/// A reaction to a message no log holds, as a line: who, what, on which message, and how many have it now.
 pub fn reaction(
     state: &mut AppState,
     from_name: String,
@@ -108,7 +108,7 @@ pub fn reaction(
     system(state, text, Level::Info);
 }
 
-/// An edit, as a line with the new text.
+/// An edit of a message no log holds, as a line with the new text.
 pub fn edited(state: &mut AppState, from_name: String, body: String) {
     let who = sanitize(&from_name, false);
     system(
@@ -118,27 +118,8 @@ pub fn edited(state: &mut AppState, from_name: String, body: String) {
     );
 }
 
-/// A delete, as a line.
+/// A delete of a message no log holds, as a line.
 pub fn deleted(state: &mut AppState, from_name: String) {
     let who = sanitize(&from_name, false);
     system(state, format!("{who} deleted a message"), Level::Info);
-}
-
-/// A reply's body with a one-line reference to what it answers above it.
-pub fn replying(reply_to: Option<&str>, body: String) -> String {
-    match reply_to {
-        Some(id) => {
-            let seq = id.rsplit(':').next().unwrap_or("");
-            let short: String = seq
-                .chars()
-                .rev()
-                .take(6)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("↪ reply to message …{short}\n{body}")
-        }
-        None => body,
-    }
 }

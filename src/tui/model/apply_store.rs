@@ -1,6 +1,7 @@
 //! The store edge's events (private messages, history pages, search results, key trust, safety
 //! codes), one function each, called from the one match in [`super::apply`]. Pure.
 
+use super::acts::Acts;
 use super::apply::system;
 use super::attention::{self, Arrival};
 use super::buffers::{self, BufferKey};
@@ -337,6 +338,7 @@ fn chat_line(
             backfilled: false,
             delivery: None,
             mention: false,
+            acts: Box::default(),
         },
     }
 }
@@ -377,6 +379,20 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
     }
     if e.backfilled {
         set_backfilled(&mut line);
+    }
+    // Room messages can be acted on (replied to, reacted to, edited, deleted).
+    if let (Some(id), Some(_)) = (&e.msg_id, &e.room) {
+        if let LineKind::Chat { acts, body, .. } = &mut line.kind {
+            // The store keeps an edit as `TEXT (edited)` and a delete as `message deleted`.
+            **acts = Acts::new(id.clone(), body.clone());
+            if body == "message deleted" {
+                acts.text.clear();
+                acts.deleted = true;
+            } else if let Some(text) = body.strip_suffix(" (edited)") {
+                acts.text = text.to_string();
+                acts.edited = true;
+            }
+        }
     }
     if let (EntryKind::DmOut, Some(id)) = (e.kind, &e.msg_id) {
         let status = match e.status.as_deref() {

@@ -2,6 +2,7 @@
 //! help overlay, so help always lists every key.
 
 use super::action::Action;
+use super::acts::ActOn;
 use super::keymap::{Code, Key};
 
 /// Where a binding applies.
@@ -109,8 +110,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Input, Key::plain(C::Up), A::HistoryPrevious, "previous line from history"),
     bind(S::Input, Key::plain(C::Down), A::HistoryNext, "next line from history"),
     bind(S::Input, Key::alt(C::Enter), A::InsertNewline, "new line in the message"),
-    bind(S::Messages, Key::plain(C::Up), A::ScrollUp(1), "scroll up a line"),
-    bind(S::Messages, Key::plain(C::Down), A::ScrollDown(1), "scroll down a line"),
+    bind(S::Messages, Key::plain(C::Up), A::SelectMessage(-1), "select the message above (highlighted)"),
+    bind(S::Messages, Key::plain(C::Down), A::SelectMessage(1), "select the message below; past the newest, none"),
+    bind(S::Messages, Key::ctrl(C::Char('r')), A::ActOnSelected(ActOn::Reply), "reply to the selected message (quoted above yours)"),
+    bind(S::Messages, Key::ctrl(C::Char('t')), A::ActOnSelected(ActOn::React), "react to the selected message (👍, or another emoji)"),
+    bind(S::Messages, Key::ctrl(C::Char('e')), A::ActOnSelected(ActOn::Edit), "edit your selected message"),
+    bind(S::Messages, Key::plain(C::Delete), A::ActOnSelected(ActOn::Delete), "delete your selected message (Enter confirms)"),
     bind(S::Messages, Key::plain(C::Home), A::ScrollToOldest, "oldest message"),
     bind(S::Messages, Key::plain(C::End), A::FollowNewest, "newest message, follow new ones"),
     bind(S::Peers, Key::plain(C::Enter), A::MessageSelectedPeer, "private message to the selected peer"),

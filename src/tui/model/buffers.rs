@@ -44,6 +44,17 @@ pub struct Buffer {
     log: MessageLog,
 }
 
+impl Buffer {
+    /// This buffer's history while it is not shown (the shown one's is `AppState::log`).
+    pub fn log(&self) -> &MessageLog {
+        &self.log
+    }
+
+    pub fn log_mut(&mut self) -> &mut MessageLog {
+        &mut self.log
+    }
+}
+
 /// The buffer list, part of [`AppState`].
 #[derive(Clone, Debug)]
 pub struct Buffers {

@@ -5,6 +5,7 @@
 //! through a `rows(index)` function supplied by the renderer (lines wrap differently at each
 //! width), so its cost does not grow with the length of the history.
 
+use super::acts::Acts;
 use super::state::Level;
 use p2pchat_engine::api::Delivery;
 
@@ -40,6 +41,8 @@ pub enum LineKind {
         colour: u8,
         /// Names the user (or is a private message to the user's name): highlighted.
         mention: bool,
+        /// A room message's id, text and what was done to it (`body` is made from it).
+        acts: Box<Acts>,
     },
     System {
         /// Sanitised; may contain `\n`.
@@ -141,6 +144,11 @@ impl MessageLog {
                 }
             }
         }
+    }
+
+    /// Calls `f` on every line (to change a message wherever it is).
+    pub fn each_line_mut(&mut self, f: &mut dyn FnMut(&mut ChatLine)) {
+        self.lines.iter_mut().for_each(f);
     }
 
     /// Marks our private message `msg_id` delivered (searching from the newest line).

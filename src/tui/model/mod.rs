@@ -2,6 +2,7 @@
 //! and the pure `update`/`apply` functions. Nothing here touches a terminal or a clock.
 
 pub mod action;
+pub mod acts;
 pub mod apply;
 pub mod apply_files;
 pub mod apply_net;

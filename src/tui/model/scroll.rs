@@ -1,7 +1,7 @@
 //! Scrolling the message view (the pane, or the copy view's whole screen): by rows, by pages,
 //! to the oldest line; reaching the oldest loaded line asks the store for the page before it.
 
-use super::log::View;
+use super::log::{RowPos, View};
 use super::state::AppState;
 use super::update::Effect;
 use crate::tui::geometry::{copy, layout, rows};
@@ -29,6 +29,33 @@ fn line_rows(state: &AppState, i: usize, cols: usize) -> usize {
         copy::row_count(state, i, cols)
     } else {
         rows::row_count(state, i, cols)
+    }
+}
+
+/// Scrolls as little as shows all of line `line` (its top, when taller than the view).
+pub fn show_line(state: &mut AppState, line: usize) {
+    let (cols, height) = message_view(state);
+    if cols == 0 || height == 0 {
+        return;
+    }
+    let rows = |i: usize| line_rows(state, i, cols);
+    let top = match state.log.view {
+        View::Pinned(pos) => pos,
+        View::Follow => match state.log.follow_top(&rows, height) {
+            Some(pos) => pos,
+            None => return,
+        },
+    };
+    if line < top.line || (line == top.line && top.row > 0) {
+        let view = View::Pinned(RowPos { line, row: 0 });
+        state.log.set_view(view);
+        return;
+    }
+    // Rows from the view's top to the end of the line; past the height, scroll down the rest.
+    let below: usize = (top.line..=line).map(&rows).sum::<usize>() - top.row;
+    if below > height && matches!(state.log.view, View::Pinned(_)) {
+        let view = state.log.scrolled_down(below - height, &rows, height);
+        state.log.set_view(view);
     }
 }
 

@@ -150,6 +150,8 @@ pub struct AppState {
     pub proposals: Vec<ProposalInfo>,
     /// Id of the selected proposal, if any.
     pub selected_proposal: Option<String>,
+    /// Id of the message selected in the Messages pane (for reply, react, edit, delete).
+    pub selected_message: Option<String>,
     /// `None` until the network tells us.
     pub secure_only: Option<bool>,
     pub input: InputLine,
@@ -214,6 +216,7 @@ impl AppState {
             log: MessageLog::new(opts.history_limit),
             proposals: Vec::new(),
             selected_proposal: None,
+            selected_message: None,
             secure_only: None,
             input: InputLine::default(),
             focus: Focus::Input,

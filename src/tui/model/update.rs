@@ -57,6 +57,8 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ClearInputOrQuit => {
             if !state.input.is_empty() {
                 state.input.clear();
+                // A reply, reaction, edit or delete started on a message is given up.
+                state.selected_message = None;
                 state.pending.quit_until_ms = None;
             } else if state
                 .pending
@@ -106,6 +108,11 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ScrollPageDown => return scroll(state, Scroll::Down(page(state))),
         Action::ScrollToOldest => return scroll(state, Scroll::Oldest),
         Action::FollowNewest => state.log.set_view(View::Follow),
+        Action::SelectMessage(step) => match super::acts::select(state, step) {
+            Some(line) => super::scroll::show_line(state, line),
+            None => state.log.set_view(View::Follow),
+        },
+        Action::ActOnSelected(act) => super::acts::start(state, act),
         Action::SwitchBuffer(i) => super::buffers::switch(state, i),
         Action::NextBuffer => super::buffers::cycle(state, 1),
         Action::PreviousBuffer => super::buffers::cycle(state, -1),
@@ -153,7 +160,11 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::HistoryPrevious => state.input.history_previous(),
         Action::HistoryNext => state.input.history_next(),
-        Action::SubmitInput => return submit(state),
+        Action::SubmitInput => {
+            // A reply, reaction, edit or delete started on the selected message is done.
+            state.selected_message = None;
+            return submit(state);
+        }
         Action::HelpScrollUp => state.help = state.help.map(|s| s.saturating_sub(3)),
         Action::HelpScrollDown => {
             let max = help::max_scroll(state.width, state.height);

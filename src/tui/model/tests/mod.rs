@@ -1,6 +1,7 @@
 //! Unit tests of the model: key table, input editing, history, completion, paste, quitting,
 //! voting and scrolling. No terminal; a fixed clock.
 
+mod acts;
 mod attention;
 mod buffers;
 mod copy_view;
