@@ -162,6 +162,10 @@ pub const PEX_RECORD_BURST: u32 = 256;
 /// PEX_RETRY: how long after every address of a known, unconnected peer failed it is tried
 /// again (while its record is fresh, or for address-book entries).
 pub const PEX_RETRY: std::time::Duration = std::time::Duration::from_secs(15);
+/// HIGHER_ID_DIAL_DELAY: a peer learned from a peer record or the address book is dialled at
+/// once by the lower id of the pair and after this delay by the higher, so that two peers
+/// learning of each other together do not open two connections at once.
+pub const HIGHER_ID_DIAL_DELAY: std::time::Duration = std::time::Duration::from_millis(500);
 /// MAX_ADDRESS_BOOK: most (peer, address) pairs that worked remembered in the profile; past
 /// it the one that worked longest ago is forgotten.
 pub const MAX_ADDRESS_BOOK: usize = 256;

@@ -27,10 +27,24 @@ impl Node {
         let book = self.cfg.reach.address_book.clone();
         for (id, addr) in book {
             if id != self.id() {
-                self.pex.dialer.offer(id, &[addr], now);
+                let at = self.dial_at(&id, now);
+                self.pex.dialer.offer(id, &[addr], at);
             }
         }
         self.pex_dials();
+    }
+
+    /// When to first dial a peer learned from a record or the address book: the lower id at
+    /// once, the higher after HIGHER_ID_DIAL_DELAY. As with discovery (the lower id dials),
+    /// two peers that learn of each other together then open one connection, not two that
+    /// the tie-break must settle (which dropped the frames sent on the losing one and showed
+    /// a spurious offline/online).
+    fn dial_at(&self, id: &PeerId, now: Instant) -> Instant {
+        if self.id() < *id {
+            now
+        } else {
+            now + crate::limits::HIGHER_ID_DIAL_DELAY
+        }
     }
 
     /// Signs a fresh record of ourselves.
@@ -307,7 +321,8 @@ impl Node {
                 // have it from it; those that reach it through us need it to stay fresh.
                 self.give_to_askers(subject, sp);
             } else {
-                self.pex.dialer.offer(subject, &addrs, now);
+                let at = self.dial_at(&subject, now);
+                self.pex.dialer.offer(subject, &addrs, at);
             }
         }
         self.pex_dials();

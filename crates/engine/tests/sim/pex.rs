@@ -226,3 +226,39 @@ fn a_record_flood_is_rate_limited_and_the_table_stays_bounded() {
     // The real peer is still fine.
     assert_eq!(sim.nodes[0].node.peer_count(), 1);
 }
+
+#[test]
+fn two_peers_restarting_together_from_their_books_open_one_connection() {
+    let mut sim = Sim::new();
+    sim.add("a", 10, vec![]);
+    sim.next_domain = 1;
+    sim.add("b", 20, vec![]);
+    let seed = sim.addr_of(0);
+    sim.input(1, Input::Command(NetCommand::Connect { addr: seed }));
+    sim.run_until(Duration::from_secs(5), |s| s.fully_meshed())
+        .expect("connected by the seed");
+    assert!(!sim.nodes[0].book.is_empty() && !sim.nodes[1].book.is_empty());
+    sim.crash(0);
+    sim.crash(1);
+    sim.run_for(Duration::from_secs(1));
+    // Both start at once, each with the other in its book: without a rule for who dials,
+    // both dial, both connections come up, and the tie-break drops one (an offline/online
+    // flap, and frames sent on the loser are lost until sync).
+    // A link slow enough for both handshakes to be in flight at once.
+    sim.latency = Duration::from_millis(20);
+    sim.restart(0, Identity::from_secret([10; 32]));
+    sim.restart(1, Identity::from_secret([20; 32]));
+    sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
+        .expect("back together from the books");
+    sim.run_for(Duration::from_secs(3));
+    for i in 0..2 {
+        let flaps = sim
+            .events(i)
+            .filter(|e| matches!(e, NetEvent::PeerOffline { .. }))
+            .count();
+        assert_eq!(
+            flaps, 0,
+            "node {i} saw its peer go offline after the restart"
+        );
+    }
+}
