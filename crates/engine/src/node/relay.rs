@@ -42,11 +42,13 @@ impl Node {
             if self.peers.contains_key(id) || *id == self.id() {
                 continue;
             }
+            // Unreachable: a whole round of its addresses failed, or it has none (§15.1). No
+            // attempt at all (a peer that quit, or one just connected elsewhere) is not that.
             let unreachable = self
                 .pex
                 .dialer
                 .get(id)
-                .is_none_or(|a| a.unreachable || a.addrs.is_empty());
+                .is_some_and(|a| a.unreachable || a.addrs.is_empty());
             if !unreachable {
                 continue;
             }

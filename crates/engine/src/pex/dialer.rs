@@ -55,14 +55,19 @@ impl Dialer {
             heard_only: false,
         });
         a.heard_only = false;
-        let mut fresh = false;
+        let mut first_fresh = None;
         for addr in addrs {
             if !a.addrs.contains(addr) && a.addrs.len() < 2 * MAX_RECORD_ADDRS {
+                first_fresh.get_or_insert(a.addrs.len());
                 a.addrs.push(*addr);
-                fresh = true;
             }
         }
-        if fresh && a.pending.is_none() && a.unreachable {
+        if let (Some(i), None, true) = (first_fresh, a.pending, a.unreachable) {
+            // A new round, from the new addresses: until they fail too, the peer is not
+            // known to be unreachable (so no relay is asked for, and no "via" shown, while
+            // a peer back on a new port is being dialled).
+            a.next = i;
+            a.unreachable = false;
             a.next_try = Some(now);
         }
     }
@@ -236,6 +241,26 @@ mod tests {
         assert_eq!(d.due(t0 + PEX_RETRY), vec![(id, a1)]);
         d.connected(&id);
         assert!(d.get(&id).is_none());
+    }
+
+    #[test]
+    fn a_new_address_for_an_unreachable_peer_starts_a_round_from_it() {
+        let t0 = Instant::now();
+        let mut d = Dialer::default();
+        let id = PeerId([3; 32]);
+        let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
+        let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
+        d.offer(id, &[old], t0);
+        assert_eq!(d.due(t0), vec![(id, old)]);
+        d.failed(old, "refused", t0);
+        assert!(d.get(&id).unwrap().unreachable);
+        // Back on a new port (a restart): reachable until that address fails too.
+        let later = t0 + Duration::from_millis(500);
+        d.offer(id, &[new], later);
+        assert!(!d.get(&id).unwrap().unreachable);
+        assert_eq!(d.due(later), vec![(id, new)]);
+        d.failed(new, "refused", later);
+        assert!(d.get(&id).unwrap().unreachable);
     }
 
     #[test]
