@@ -185,10 +185,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
                 None,
             );
             if recipients == 0 {
-                state.set_status(
-                    "sent, but no peer is connected to receive it",
-                    Level::Warning,
-                );
+                state.set_status(nobody_received(state, &room, signed), Level::Warning);
             }
         }
         NetEvent::Rejected { reason, .. } if reason == p2pchat_runtime::archive::BLOCKED => {}
@@ -442,6 +439,21 @@ fn give_back_command(state: &mut AppState) {
         if state.now.unix_ms <= until && state.input.is_empty() {
             state.input.set(&line);
         }
+    }
+}
+
+/// Why a sent message reached nobody, and whether anyone gets it later (a signed one is
+/// given by history sync to peers that connect, or join its room).
+fn nobody_received(state: &AppState, room: &str, signed: bool) -> String {
+    let (nobody, later) = if state.online_count() == 0 {
+        ("no peer is online".to_string(), "connect")
+    } else {
+        (format!("nobody else is in {room} yet"), "join")
+    };
+    if signed {
+        format!("sent, but {nobody}; peers get it from history when they {later}")
+    } else {
+        format!("sent, but {nobody}; unsigned, so it is not kept for them")
     }
 }
 

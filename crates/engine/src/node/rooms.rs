@@ -33,8 +33,12 @@ impl Node {
 
     /// A peer's rooms replace what it said before.
     pub(super) fn on_rooms_frame(&mut self, peer: PeerId, rooms: &[String]) {
+        let before = self.shared_rooms(&peer);
         match self.rooms.set_peer(peer, rooms) {
-            Ok(()) => self.show_rooms_if_changed(),
+            Ok(()) => {
+                self.show_rooms_if_changed();
+                self.peer_rooms_changed(peer, &before);
+            }
             Err(e) => self.emit(NetEvent::Rejected {
                 from: peer.to_hex(),
                 reason: format!("rooms list refused: {e}"),
@@ -83,6 +87,7 @@ impl Node {
         if let Err(e) = self.broadcast_frame(&frame) {
             self.error(format!("rooms not announced: {e}"));
         }
+        self.rooms_sent();
         self.show_rooms_if_changed();
     }
 

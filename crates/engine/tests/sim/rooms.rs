@@ -201,3 +201,70 @@ fn a_member_back_from_a_partition_gets_its_room_only_by_sync() {
     let at1 = received(&sim, 1);
     assert!(!at1.iter().any(|(_, b)| b == "ops while away"), "{at1:?}");
 }
+
+#[test]
+fn a_peer_that_joins_a_room_gets_its_recent_messages() {
+    let mut sim = mesh(3);
+    join(&mut sim, 0, "#dev");
+    sim.run_for(Duration::from_millis(300));
+    let send = NetCommand::SendRoom {
+        room: "#dev".into(),
+        body: "said before anyone joined".into(),
+        signed: true,
+    };
+    command(&mut sim, 0, send);
+    sim.run_for(Duration::from_millis(300));
+    assert!(received(&sim, 1).is_empty());
+    join(&mut sim, 1, "#dev");
+    sim.run_until(Duration::from_secs(10), |s| {
+        received(s, 1)
+            .iter()
+            .any(|(r, b)| r == "#dev" && b == "said before anyone joined")
+    })
+    .expect("the joiner is given the room's message");
+    // Node 2 stays out of #dev and is given nothing of it.
+    sim.run_for(Duration::from_secs(3));
+    assert!(received(&sim, 2).is_empty(), "{:?}", received(&sim, 2));
+    // A rooms frame from a peer that joined nothing new asks for no new round: no refusal.
+    let refused = |s: &Sim, i: usize| {
+        s.events(i)
+            .filter(|e| matches!(e, NetEvent::Rejected { .. }))
+            .count()
+    };
+    assert_eq!(
+        (refused(&sim, 0), refused(&sim, 1), refused(&sim, 2)),
+        (0, 0, 0)
+    );
+}
+
+#[test]
+fn joins_close_together_share_one_new_summary() {
+    let mut sim = mesh(2);
+    for room in ["#a", "#b"] {
+        join(&mut sim, 0, room);
+    }
+    sim.run_for(Duration::from_millis(300));
+    for room in ["#a", "#b"] {
+        let send = NetCommand::SendRoom {
+            room: room.into(),
+            body: format!("in {room}"),
+            signed: true,
+        };
+        command(&mut sim, 0, send);
+    }
+    sim.run_for(Duration::from_millis(300));
+    join(&mut sim, 1, "#a");
+    join(&mut sim, 1, "#b");
+    sim.run_until(Duration::from_secs(10), |s| received(s, 1).len() == 2)
+        .expect("both rooms' messages");
+    sim.run_for(Duration::from_secs(3));
+    let rejected: Vec<String> = sim
+        .events(0)
+        .chain(sim.events(1))
+        .filter_map(|e| match e {
+            NetEvent::Rejected { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(rejected.is_empty(), "{rejected:?}");
+}

@@ -194,3 +194,39 @@ fn commands_map_to_network_commands() {
         );
     }
 }
+
+#[test]
+fn a_message_nobody_received_says_why_and_whether_they_get_it_later() {
+    let sent = |s: &mut AppState, room: &str, signed: bool| {
+        apply(
+            s,
+            NetEvent::Sent {
+                msg_id: format!("aa:{}", s.log.len() + 1),
+                body: "hello".into(),
+                signed,
+                ts: 0,
+                recipients: 0,
+                room: room.into(),
+                reply_to: None,
+            },
+        );
+        s.status
+            .as_ref()
+            .map(|st| st.text.clone())
+            .unwrap_or_default()
+    };
+    let mut s = new_state();
+    assert_eq!(
+        sent(&mut s, "#general", true),
+        "sent, but no peer is online; peers get it from history when they connect"
+    );
+    peer(&mut s, "bb", "Bob");
+    assert_eq!(
+        sent(&mut s, "#dev", true),
+        "sent, but nobody else is in #dev yet; peers get it from history when they join"
+    );
+    assert_eq!(
+        sent(&mut s, "#dev", false),
+        "sent, but nobody else is in #dev yet; unsigned, so it is not kept for them"
+    );
+}

@@ -7,6 +7,7 @@
 mod accept;
 pub mod held;
 pub mod ranges;
+mod rounds;
 mod serve;
 
 use super::io::{ConnId, Output};
@@ -33,6 +34,7 @@ pub const SYNC_BURST: u32 = 40_000;
 pub const MAX_SYNC_BUDGETS: usize = 1024;
 /// MAX_GAPS_TOLD: most unrecoverable gaps remembered as already told.
 pub const MAX_GAPS_TOLD: usize = 4096;
+pub use rounds::{MAX_ROUNDS_OWED, RESUMMARY_INTERVAL};
 
 /// The node's sync state: what it holds, each connection's exchange, the budgets.
 #[derive(Debug)]
@@ -81,6 +83,14 @@ struct ConnSync {
     /// Our one outstanding `want` on this connection.
     asked: Option<Asked>,
     serving: Serving,
+    /// New summary rounds the peer may start: one per `rooms` frame we sent it after the
+    /// handshake, at most [`MAX_ROUNDS_OWED`].
+    rounds_owed: u8,
+    /// Its first `rooms` frame came (a later one that adds a shared room asks for a new round).
+    rooms_seen: bool,
+    /// When we last sent it our summary, and whether a new one is due.
+    summary_at: Instant,
+    summary_due: bool,
 }
 
 #[derive(Debug)]
@@ -111,7 +121,7 @@ impl Node {
         }
     }
 
-    /// After a handshake: send our summary, in pages.
+    /// After a handshake: the connection's exchange starts with our summary.
     pub(super) fn start_sync(&mut self, conn: ConnId, peer: PeerId) {
         self.sync.conns.insert(
             conn,
@@ -122,8 +132,17 @@ impl Node {
                 offer: BTreeMap::new(),
                 asked: None,
                 serving: Serving::Idle,
+                rounds_owed: 0,
+                rooms_seen: false,
+                summary_at: self.now.mono,
+                summary_due: false,
             },
         );
+        self.send_summary(conn);
+    }
+
+    /// Our summary, in pages.
+    fn send_summary(&mut self, conn: ConnId) {
         // Runs are forgotten at twice the retention age: until then they still mark where a
         // gap begins; only those within the retention window are offered.
         let cutoff = self.now.unix_ms - self.retention_ms();
@@ -174,6 +193,9 @@ impl Node {
             return;
         };
         let mut refused = Vec::new();
+        if cs.have_done && cs.rounds_owed > 0 {
+            rounds::new_round(cs);
+        }
         if cs.have_done {
             refused.push("sync: summary page after the last one".to_string());
         } else if cs.authors_seen + authors.len() > MAX_HAVE_AUTHORS {
@@ -313,6 +335,7 @@ impl Node {
             .values()
             .filter_map(|c| self.sync.budgets.get(&c.peer))
             .map(|b| b.ready_at)
+            .chain(self.resummary_deadline())
             .filter(|t| *t > now)
             .min()
     }
@@ -337,6 +360,7 @@ impl Node {
         if std::mem::take(&mut self.sync.held_back) {
             self.pump_sync();
         }
+        self.send_due_summaries();
     }
 
     fn budget_ready(&self, peer: PeerId, now: Instant) -> bool {
