@@ -1,7 +1,8 @@
 //! Reach beyond one broadcast domain, in network namespaces this test makes and removes: two
 //! subnets joined by a router (broadcast does not cross it), one `--peer` seed; a firewall
 //! rule in the router that drops A<->C TCP, so A and C talk through B; an IPv6-only LAN; a
-//! restart that rejoins from the address book.
+//! restart that rejoins from the address book; `--interface` on a host with a leg in each
+//! subnet.
 //!
 //! Needs root, iproute2 and (for the firewall test) nft and tcpdump; without them each test
 //! prints why it is skipped and passes. IPv6 multicast discovery (on by default without
@@ -299,4 +300,64 @@ fn a_restart_in_the_routed_lab_rejoins_from_the_address_book() {
     );
     b.send("back via the book");
     a.wait_message("back via the book", T);
+}
+
+#[test]
+fn an_interface_flag_keeps_a_host_with_two_legs_to_one_subnet() {
+    let test = "an_interface_flag_keeps_a_host_with_two_legs_to_one_subnet";
+    if skip(test) {
+        return;
+    }
+    let lab = RoutedLab::new('t', [1, 2]).expect("lab");
+    let root = tempfile::tempdir().unwrap();
+    // The router has a leg in each subnet; with `--interface` on subnet a's leg it must
+    // neither announce to nor hear announcements from subnet b.
+    let router = vec!["ip".into(), "netns".into(), "exec".into(), lab.router()];
+    let leg_a = lab.bridge(0);
+    let mut r = Peer::spawn(&opts(
+        router,
+        "Router",
+        &dir(&root, "r"),
+        &["--interface".into(), leg_a.clone()],
+    ));
+    let mut a1 = Peer::spawn(&opts(lab.wrapper(0, 1), "a1", &dir(&root, "a1"), &[]));
+    let mut b1 = Peer::spawn(&opts(lab.wrapper(1, 1), "b1", &dir(&root, "b1"), &[]));
+    let mut b2 = Peer::spawn(&opts(lab.wrapper(1, 2), "b2", &dir(&root, "b2"), &[]));
+    a1.wait_online(&r, T);
+    // b1 and b2 found each other by the broadcasts the router's leg in b also received:
+    // had the router heard them, it would have dialled them by now (the higher id of a pair
+    // waits 500 ms), so a short margin after that settles it.
+    b1.wait_online(&b2, T);
+    let margin = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < margin {
+        r.send("/net");
+        let net = r.wait_for("net", T, |e| e["event"] == "net");
+        let known: Vec<String> = net["peers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert!(
+            !known.contains(&b1.id) && !known.contains(&b2.id),
+            "the router learnt a peer of subnet b: {net}"
+        );
+        let lines = net.to_string();
+        assert!(lines.contains(&leg_a), "{net}");
+        // The leg was added without `brd`: announcements still go to the subnet's broadcast.
+        assert!(lines.contains("10.78.1.255:"), "{net}");
+        assert!(
+            !lines.contains(&lab.bridge(1)),
+            "subnet b's leg listed: {net}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    for b in [&mut b1, &mut b2] {
+        assert!(
+            !b.events()
+                .iter()
+                .any(|e| e["event"] == "peer_online" && e["id"] == r.id.as_str()),
+            "a peer of subnet b saw the router"
+        );
+    }
 }

@@ -156,6 +156,7 @@ pub async fn start(
     .await?;
     let node = Node::new(identity, node_cfg, now());
     let allowed_local = reach::allowed_local(&cfg.reach);
+    let heard_subnets = reach::heard_subnets(&cfg.reach);
     let budget = OutboundBudget::new(
         cfg.limits.outbound_queue_bytes,
         cfg.limits.outbound_total_bytes,
@@ -172,6 +173,7 @@ pub async fn start(
         udp,
         udp6,
         allowed_local,
+        heard_subnets,
         state_writer,
         cmd_rx,
         event_tx,
@@ -235,6 +237,8 @@ struct NetActor {
     udp6: Option<udp6::Discovery6>,
     /// With `--interface`: the local addresses connections are accepted on.
     allowed_local: Option<Vec<IpAddr>>,
+    /// With `--interface`: the subnets whose IPv4 announcements are heard.
+    heard_subnets: Option<Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr)>>,
     /// Saves the state file on its own thread, newest state wins.
     state_writer: Option<StateWriter>,
     cmd_rx: mpsc::Receiver<NetCommand>,
@@ -317,6 +321,7 @@ impl NetActor {
                     }
                 },
                 received = self.udp.recv_from(&mut buf) => match received {
+                    Ok((_, from)) if !reach::hears_from(self.heard_subnets.as_deref(), from) => continue,
                     Ok((n, from)) if n <= self.cfg.limits.max_datagram_len => {
                         Input::Datagram { from, bytes: Bytes::copy_from_slice(&buf[..n]) }
                     }

@@ -62,7 +62,7 @@ pub fn reach_config(
                 i.name,
                 v4.ip,
                 u32::from(v4.netmask).count_ones(),
-                v4.broadcast
+                directed_broadcast(v4)
                     .map(|b| format!(" broadcast {b}"))
                     .unwrap_or_default()
             ),
@@ -98,13 +98,26 @@ pub fn broadcast_targets(configured: &[Ipv4Addr], opts: &ReachOptions) -> Vec<Ip
         .into_iter()
         .filter(|i| !i.is_loopback())
         .filter_map(|i| match i.addr {
-            if_addrs::IfAddr::V4(v4) => v4.broadcast,
+            if_addrs::IfAddr::V4(v4) => directed_broadcast(&v4),
             _ => None,
         })
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// An IPv4 interface's broadcast address: the one configured, or, when none is (an address
+/// added without `brd`, which the system then reports as the address itself), the subnet's
+/// directed broadcast; none on a /31 or /32.
+pub fn directed_broadcast(v4: &if_addrs::Ifv4Addr) -> Option<Ipv4Addr> {
+    match v4.broadcast {
+        Some(b) if b != v4.ip => Some(b),
+        _ if u32::from(v4.netmask).count_ones() <= 30 => {
+            Some(Ipv4Addr::from(u32::from(v4.ip) | !u32::from(v4.netmask)))
+        }
+        _ => None,
+    }
 }
 
 /// An IPv4 peer seen through a dual-stack socket (`::ffff:a.b.c.d`) as the IPv4 address it
@@ -128,6 +141,34 @@ pub fn allowed_local(opts: &ReachOptions) -> Option<Vec<IpAddr>> {
     Some(selected_interfaces(opts).iter().map(|i| i.ip()).collect())
 }
 
+/// With `--interface`: the IPv4 subnets (address, netmask) of the chosen interfaces, whose
+/// announcements are heard; `None` without it (all). IPv6 discovery needs none: its socket
+/// joins the multicast group on the chosen interfaces only.
+pub fn heard_subnets(opts: &ReachOptions) -> Option<Vec<(Ipv4Addr, Ipv4Addr)>> {
+    if opts.interfaces.is_empty() {
+        return None;
+    }
+    let nets = selected_interfaces(opts)
+        .into_iter()
+        .filter_map(|i| match i.addr {
+            if_addrs::IfAddr::V4(v4) => Some((v4.ip, v4.netmask)),
+            if_addrs::IfAddr::V6(_) => None,
+        })
+        .collect();
+    Some(nets)
+}
+
+/// True if an IPv4 announcement from `from` is heard under `nets`: from a chosen interface's
+/// subnet, or from this host (loopback). IPv6 sources are left to the multicast membership.
+pub fn hears_from(nets: Option<&[(Ipv4Addr, Ipv4Addr)]>, from: SocketAddr) -> bool {
+    let IpAddr::V4(ip) = canonical(from).ip() else {
+        return true;
+    };
+    let mask = |a: Ipv4Addr, m: Ipv4Addr| u32::from(a) & u32::from(m);
+    ip.is_loopback()
+        || nets.is_none_or(|nets| nets.iter().any(|(net, m)| mask(ip, *m) == mask(*net, *m)))
+}
+
 /// True if a connection accepted on local address `local` may go on under `allowed`.
 pub fn accepts_on(allowed: Option<&[IpAddr]>, local: SocketAddr) -> bool {
     let ip = canonical(local).ip();
@@ -139,7 +180,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_chosen_interfaces_addresses_accept_and_mapped_v4_is_plain_v4() {
+    fn only_the_chosen_interfaces_accept_and_are_heard_and_mapped_v4_is_plain_v4() {
         let lan: IpAddr = "10.0.0.5".parse().unwrap();
         let allowed = vec![lan];
         assert!(accepts_on(Some(&allowed), "10.0.0.5:8080".parse().unwrap()));
@@ -156,6 +197,27 @@ mod tests {
             "127.0.0.1:8080".parse().unwrap()
         ));
         assert!(accepts_on(None, "192.168.9.1:8080".parse().unwrap()));
+        let nets = vec![(Ipv4Addr::new(10, 0, 0, 5), Ipv4Addr::new(255, 255, 255, 0))];
+        let heard = |from: &str| hears_from(Some(&nets), from.parse().unwrap());
+        assert!(heard("10.0.0.77:47000") && heard("[::ffff:10.0.0.9]:1"));
+        assert!(!heard("10.0.1.77:47000") && !heard("192.168.9.1:47000"));
+        assert!(heard("127.0.0.1:47000") && heard("[fe80::1]:47000"));
+        assert!(hears_from(None, "192.168.9.1:47000".parse().unwrap()));
+        let v4 = |ip: [u8; 4], mask: [u8; 4], brd: Option<[u8; 4]>| if_addrs::Ifv4Addr {
+            ip: ip.into(),
+            netmask: mask.into(),
+            prefixlen: u32::from(Ipv4Addr::from(mask)).count_ones() as u8,
+            broadcast: brd.map(Ipv4Addr::from),
+        };
+        let lan = v4([10, 78, 1, 1], [255, 255, 255, 0], Some([10, 78, 1, 1]));
+        assert_eq!(
+            directed_broadcast(&lan),
+            Some(Ipv4Addr::new(10, 78, 1, 255))
+        );
+        let set = v4([10, 0, 0, 5], [255, 0, 0, 0], Some([10, 0, 0, 255]));
+        assert_eq!(directed_broadcast(&set), Some(Ipv4Addr::new(10, 0, 0, 255)));
+        let p2p = v4([10, 9, 9, 9], [255, 255, 255, 255], None);
+        assert_eq!(directed_broadcast(&p2p), None);
         assert_eq!(
             canonical("[::ffff:10.0.0.5]:1".parse().unwrap()),
             "10.0.0.5:1".parse::<SocketAddr>().unwrap()

@@ -62,6 +62,11 @@ impl RoutedLab {
         format!("{}-r", self.prefix)
     }
 
+    /// The router's bridge (its leg) on subnet `s`, with address `10.78.{s+1}.1`.
+    pub fn bridge(&self, s: usize) -> String {
+        short(&format!("{}{}", ["A", "B"][s], &self.prefix[3..]))
+    }
+
     /// Namespace of host `i` (1-based) of subnet `s` (0 = a, 1 = b).
     pub fn ns(&self, s: usize, i: usize) -> String {
         format!("{}-{}{i}", self.prefix, ["a", "b"][s])
@@ -85,7 +90,7 @@ impl RoutedLab {
         exec_in(&r, "sysctl", &["-qw", "net.ipv4.ip_forward=1"])?;
         let tag = self.prefix[3..].to_string();
         for s in 0..2 {
-            let bridge = short(&format!("{}{tag}", ["A", "B"][s]));
+            let bridge = self.bridge(s);
             ip(&["-n", &r, "link", "add", &bridge, "type", "bridge"])?;
             ip(&["-n", &r, "link", "set", &bridge, "up"])?;
             let gw = format!("10.78.{}.1/24", s + 1);
