@@ -37,6 +37,26 @@ pub struct ActContent {
     pub target: String,
     #[serde(flatten)]
     pub act: Act,
+    /// The author's previous signed broadcast (chat message or act) in this room, in this
+    /// run: acts are part of the room's `prev` chain, so history sync sees holes (§7.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<u64>,
+}
+
+/// A stored room message remembered at start (the runtime reads them from its store), so acts
+/// about messages from before a restart still apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedMessage {
+    pub msg_id: String,
+    pub room: RoomName,
+}
+
+/// A stored reaction: `reactor` has `emoji` on `msg_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedReaction {
+    pub msg_id: String,
+    pub emoji: String,
+    pub reactor: PeerId,
 }
 
 /// Why an act is refused (one line).
@@ -140,6 +160,19 @@ impl ActBook {
         self.pending.push_back(act);
     }
 
+    /// Remembers stored messages (oldest first; at most MAX_RECENT_MESSAGES are kept) and
+    /// their stored reactions, at start. Messages already remembered are left as they are.
+    pub fn seed(&mut self, messages: Vec<SeedMessage>, reactions: Vec<SeedReaction>) {
+        for m in messages {
+            self.shown(&m.msg_id, &m.room);
+        }
+        for r in reactions {
+            if let Some(msg) = self.recent.get_mut(&r.msg_id) {
+                msg.reactions.entry(r.emoji).or_default().insert(r.reactor);
+            }
+        }
+    }
+
     pub fn pending(&self) -> usize {
         self.pending.len()
     }
@@ -184,6 +217,7 @@ mod tests {
             room: RoomName::general(),
             target: format!("{}:7", PeerId([target_author; 32]).to_hex()),
             act,
+            prev: None,
         }
     }
 
