@@ -108,7 +108,11 @@ impl Node {
     }
 
     /// Stored room messages and reactions, at start: acts about them apply after a restart.
-    pub(super) fn on_acts_seed(&mut self, messages: Vec<SeedMessage>, reactions: Vec<SeedReaction>) {
+    pub(super) fn on_acts_seed(
+        &mut self,
+        messages: Vec<SeedMessage>,
+        reactions: Vec<SeedReaction>,
+    ) {
         self.acts.seed(messages, reactions);
     }
 

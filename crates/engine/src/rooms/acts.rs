@@ -4,7 +4,9 @@
 //! message they are about arrives. Pure; the node glue is `node/acts.rs`.
 
 use super::name::RoomName;
-use crate::limits::{MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_RECENT_MESSAGES};
+use crate::limits::{
+    MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_REACTIONS_PER_MESSAGE, MAX_RECENT_MESSAGES,
+};
 use crate::wire::{MessageId, PeerId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -168,7 +170,10 @@ impl ActBook {
         }
         for r in reactions {
             if let Some(msg) = self.recent.get_mut(&r.msg_id) {
-                msg.reactions.entry(r.emoji).or_default().insert(r.reactor);
+                let total: usize = msg.reactions.values().map(BTreeSet::len).sum();
+                if total < MAX_REACTIONS_PER_MESSAGE {
+                    msg.reactions.entry(r.emoji).or_default().insert(r.reactor);
+                }
             }
         }
     }
@@ -183,8 +188,12 @@ impl ActBook {
         let r = self.recent.get_mut(&act.target).filter(|r| !r.deleted)?;
         Some(match &act.act {
             Act::React { emoji, on } => {
+                let total: usize = r.reactions.values().map(BTreeSet::len).sum();
+                let full = total >= MAX_REACTIONS_PER_MESSAGE;
                 let keys = r.reactions.entry(emoji.clone()).or_default();
-                if *on {
+                if *on && full && !keys.contains(&act.author) {
+                    // Past the bound: not counted (the count shown stays as it was).
+                } else if *on {
                     keys.insert(act.author);
                 } else {
                     keys.remove(&act.author);

@@ -62,7 +62,13 @@ fn a_peer_away_during_a_delete_an_edit_and_a_reaction_gets_them_by_sync() {
     );
     sim.run_for(Duration::from_millis(200));
     part(&mut sim, 2);
-    command(&mut sim, 0, NetCommand::Delete { msg_id: one.clone() });
+    command(
+        &mut sim,
+        0,
+        NetCommand::Delete {
+            msg_id: one.clone(),
+        },
+    );
     let body = "the two".to_string();
     let edit = NetCommand::Edit {
         msg_id: two.clone(),

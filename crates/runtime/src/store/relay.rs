@@ -89,6 +89,30 @@ impl History {
         .map_err(|e| one_line(&e))
     }
 
+    /// The kept delete acts with `ts >= since`, the newest `limit`: `(act msg_id, target, ts)`.
+    pub fn deleted_targets(
+        &self,
+        since: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, String, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT msg_id, json_extract(payload, '$.target'), ts FROM relayable
+                 WHERE ts >= ?1 AND json_valid(payload)
+                   AND json_extract(payload, '$.act') = 'delete'
+                   AND json_type(payload, '$.target') = 'text'
+                 ORDER BY ts DESC LIMIT ?2",
+            )
+            .map_err(|e| one_line(&e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        stmt.query_map(params![since, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .and_then(|it| it.collect())
+        .map_err(|e| one_line(&e))
+    }
+
     /// Forgets kept originals older than `before` (they are past the retention window).
     pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
         let mut stmt = self

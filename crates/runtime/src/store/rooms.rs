@@ -70,6 +70,10 @@ impl History {
             .and_then(|_| {
                 self.conn()
                     .execute("DELETE FROM relayable WHERE msg_id = ?1", [msg_id])
+            })
+            .and_then(|_| {
+                self.conn()
+                    .execute("DELETE FROM reactions WHERE msg_id = ?1", [msg_id])
             });
         let end = if done.is_ok() {
             "RELEASE del"
