@@ -34,8 +34,12 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
         let peers = [&a, &b, &c];
         let (x, y) = (peers[p].id.clone(), peers[q].id.clone());
         let mut pair: [&mut Peer; 3] = [&mut a, &mut b, &mut c];
-        pair[p].wait_for("online", T, |e| e["event"] == "peer_online" && e["id"] == y.as_str());
-        pair[q].wait_for("online", T, |e| e["event"] == "peer_online" && e["id"] == x.as_str());
+        pair[p].wait_for("online", T, |e| {
+            e["event"] == "peer_online" && e["id"] == y.as_str()
+        });
+        pair[q].wait_for("online", T, |e| {
+            e["event"] == "peer_online" && e["id"] == x.as_str()
+        });
     }
     a.send("the secret plan");
     a.send("teh second");
@@ -53,7 +57,9 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
     b.send(&format!("/react {third} 👍"));
     b.wait_for("edit", T, |e| e["event"] == "edited");
     b.wait_for("delete", T, |e| e["event"] == "deleted");
-    a.wait_for("reaction", T, |e| e["event"] == "reaction" && e["count"] == 1);
+    a.wait_for("reaction", T, |e| {
+        e["event"] == "reaction" && e["count"] == 1
+    });
 
     let mut c = Peer::spawn(&opts("Carol"));
     let deleted = c.wait_for("deleted by sync", T, |e| e["event"] == "deleted");
@@ -65,7 +71,11 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
     );
     let like = c.wait_for("reaction by sync", T, |e| e["event"] == "reaction");
     assert_eq!(
-        (like["msg_id"].as_str(), like["emoji"].as_str(), like["count"].as_u64()),
+        (
+            like["msg_id"].as_str(),
+            like["emoji"].as_str(),
+            like["count"].as_u64()
+        ),
         (Some(third.as_str()), Some("👍"), Some(1))
     );
     assert!(!c.events().iter().any(|e| e["event"] == "history_gap"));
@@ -74,8 +84,14 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
     let carol = db(dir.path(), "carol");
     let bodies = strings(&carol, "SELECT body FROM messages WHERE room IS NOT NULL");
     assert!(!bodies.iter().any(|b| b.contains("secret")), "{bodies:?}");
-    assert!(bodies.contains(&"message deleted".to_string()), "{bodies:?}");
-    assert!(bodies.contains(&"the second (edited)".to_string()), "{bodies:?}");
+    assert!(
+        bodies.contains(&"message deleted".to_string()),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies.contains(&"the second (edited)".to_string()),
+        "{bodies:?}"
+    );
     let kept = strings(&carol, "SELECT payload FROM relayable");
     assert!(!kept.iter().any(|p| p.contains("secret")), "{kept:?}");
     let reactions = strings(&carol, "SELECT msg_id || ' ' || emoji FROM reactions");
@@ -99,7 +115,10 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
     b.wait_online(&c, T);
     b.send(&format!("/react {third} 👍"));
     let off = c.wait_for("reaction off", T, |e| e["event"] == "reaction");
-    assert_eq!((off["on"].as_bool(), off["count"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(
+        (off["on"].as_bool(), off["count"].as_u64()),
+        (Some(false), Some(0))
+    );
     c.quit();
     let reactions = strings(&db(dir.path(), "carol"), "SELECT emoji FROM reactions");
     assert!(reactions.is_empty(), "{reactions:?}");

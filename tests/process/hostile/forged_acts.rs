@@ -15,9 +15,11 @@ fn stored_at(data: &Path, who: &str, msg_id: &str) -> (String, bool) {
     let path = data.join("profiles").join(who).join("history.db");
     let db = rusqlite::Connection::open(path).unwrap();
     let body: String = db
-        .query_row("SELECT body FROM messages WHERE msg_id = ?1", [msg_id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT body FROM messages WHERE msg_id = ?1",
+            [msg_id],
+            |r| r.get(0),
+        )
         .unwrap();
     let kept: i64 = db
         .query_row(
@@ -32,10 +34,7 @@ fn stored_at(data: &Path, who: &str, msg_id: &str) -> (String, bool) {
 #[test]
 fn a_forged_edit_and_delete_of_someone_elses_message_are_refused_live_and_by_sync() {
     let Pair {
-        dir,
-        mut a,
-        mut b,
-        ..
+        dir, mut a, mut b, ..
     } = honest_pair();
     a.send("ok the plan");
     let m = b.wait_message("ok the plan", T);

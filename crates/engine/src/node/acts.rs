@@ -43,6 +43,10 @@ impl Node {
         if !self.rooms.is_mine(&room) {
             return self.error(format!("not in {room}; /join {room} first"));
         }
+        let edits = match act {
+            Act::Delete => self.acts.edits_of(&target),
+            Act::React { .. } | Act::Edit { .. } => Vec::new(),
+        };
         let content = ActContent {
             author: self.id(),
             seq: self.take_seq(),
@@ -52,6 +56,7 @@ impl Node {
             act,
             // Acts are part of the room's `prev` chain, like chat messages (§7.6).
             prev: self.sync.last_sent.get(&room).copied(),
+            edits,
         };
         if let Err(e) = content.check() {
             return self.error(e.to_string());
@@ -76,13 +81,18 @@ impl Node {
             ts: content.ts,
         });
         if let (Act::Delete, Some(target)) = (&content.act, MessageId::parse(&content.target)) {
+            // The message and the edits of it the delete names (their originals are dropped
+            // with it) are before the delete in its author's sequence.
+            let seqs = std::iter::once(target.seq).chain(content.edits.iter().copied());
             if target.author == content.author {
-                self.sync.held.insert(HeldRow {
-                    author: target.author,
-                    seq: target.seq,
-                    prev: None,
-                    ts: content.ts,
-                });
+                for seq in seqs.filter(|s| *s < content.seq) {
+                    self.sync.held.insert(HeldRow {
+                        author: target.author,
+                        seq,
+                        prev: None,
+                        ts: content.ts,
+                    });
+                }
             }
         }
         self.outputs.push(Output::Archive {

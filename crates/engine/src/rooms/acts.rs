@@ -5,7 +5,8 @@
 
 use super::name::RoomName;
 use crate::limits::{
-    MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_REACTIONS_PER_MESSAGE, MAX_RECENT_MESSAGES,
+    MAX_EDITS_NAMED, MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_REACTIONS_PER_MESSAGE,
+    MAX_RECENT_MESSAGES,
 };
 use crate::wire::{MessageId, PeerId};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,10 @@ pub struct ActContent {
     /// run: acts are part of the room's `prev` chain, so history sync sees holes (§7.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<u64>,
+    /// For a delete: the seqs of the author's edit acts of the message (whose originals are
+    /// dropped with it), at most MAX_EDITS_NAMED; held by whoever gets the delete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<u64>,
 }
 
 /// A stored room message remembered at start (the runtime reads them from its store), so acts
@@ -72,6 +77,8 @@ pub enum ActError {
     BadEmoji,
     #[error("unknown message {0} (too old, or not in a room we are in)")]
     Unknown(String),
+    #[error("a delete names at most {MAX_EDITS_NAMED} edits")]
+    TooManyEdits,
 }
 
 impl ActContent {
@@ -80,6 +87,9 @@ impl ActContent {
     pub fn check(&self) -> Result<(), ActError> {
         let target = MessageId::parse(&self.target)
             .ok_or_else(|| ActError::BadTarget(self.target.clone()))?;
+        if self.edits.len() > MAX_EDITS_NAMED {
+            return Err(ActError::TooManyEdits);
+        }
         match &self.act {
             Act::React { emoji, .. } => check_emoji(emoji),
             Act::Edit { .. } | Act::Delete if target.author != self.author => {
@@ -102,6 +112,8 @@ pub fn check_emoji(emoji: &str) -> Result<(), ActError> {
 struct Recent {
     room: Option<RoomName>,
     deleted: bool,
+    /// The seqs of its author's edit acts seen (newest MAX_EDITS_NAMED).
+    edits: Vec<u64>,
     /// Emoji → the keys that reacted with it.
     reactions: BTreeMap<String, BTreeSet<PeerId>>,
 }
@@ -144,6 +156,14 @@ impl ActBook {
             .get(msg_id)
             .filter(|r| !r.deleted)
             .and_then(|r| r.room.as_ref())
+    }
+
+    /// The seqs of the edits of a remembered message by its author, for its delete.
+    pub fn edits_of(&self, msg_id: &str) -> Vec<u64> {
+        self.recent
+            .get(msg_id)
+            .map(|r| r.edits.clone())
+            .unwrap_or_default()
     }
 
     /// Whether `who` reacted to `msg_id` with `emoji`.
@@ -204,7 +224,13 @@ impl ActBook {
                 }
                 n
             }
-            Act::Edit { .. } => 0,
+            Act::Edit { .. } => {
+                if r.edits.len() >= MAX_EDITS_NAMED {
+                    r.edits.remove(0);
+                }
+                r.edits.push(act.seq);
+                0
+            }
             Act::Delete => {
                 r.deleted = true;
                 r.reactions.clear();
@@ -227,6 +253,7 @@ mod tests {
             target: format!("{}:7", PeerId([target_author; 32]).to_hex()),
             act,
             prev: None,
+            edits: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Acts through history sync (issue #15): a peer away while a message's author deletes or
 //! edits it and another peer reacts to it gets all three by sync when it comes back; a peer
-//! that never had a deleted message gets the delete, is not given the message, and sees no
-//! history gap where it was.
+//! that never had a deleted (and edited) message gets the delete, is given neither the message
+//! nor its edit, and sees no history gap where they were.
 
 use super::sync::{mesh, say};
 use p2pchat_engine::api::{NetCommand, NetEvent};
@@ -120,6 +120,13 @@ fn a_peer_that_never_had_a_deleted_message_gets_the_delete_and_no_gap() {
         sim.run_for(Duration::from_millis(50));
     }
     let secret = sent_id(&sim, 0, "secret");
+    // An edit first: its original holds the edited text, and goes with the delete.
+    let edit = NetCommand::Edit {
+        msg_id: secret.clone(),
+        body: "secret, edited".into(),
+    };
+    command(&mut sim, 0, edit);
+    sim.run_for(Duration::from_millis(50));
     command(
         &mut sim,
         0,
@@ -141,6 +148,7 @@ fn a_peer_that_never_had_a_deleted_message_gets_the_delete_and_no_gap() {
         })
         .collect();
     assert_eq!(bodies, vec!["before", "after"]);
+    assert!(!sim.events(2).any(|e| matches!(e, NetEvent::Edited { .. })));
     assert_eq!(gaps(&sim, 2), 0, "no gap where the deleted message was");
     // Asked no more once settled: the exchange is quiet.
     let sent_before = sim.nodes[2].sent.len();

@@ -3,7 +3,7 @@
 
 use super::Archive;
 use p2pchat_engine::api::NetCommand;
-use p2pchat_engine::limits::MAX_RECENT_MESSAGES;
+use p2pchat_engine::limits::{MAX_EDITS_NAMED, MAX_RECENT_MESSAGES};
 use p2pchat_engine::node::HeldRow;
 use p2pchat_engine::rooms::{RoomName, SeedMessage, SeedReaction};
 use p2pchat_engine::wire::{MessageId, PeerId, SignedPayload};
@@ -102,15 +102,29 @@ impl Archive {
         // A message its author deleted counts as held, as when the delete came (§7.9): it is
         // not asked for again, and the hole it leaves is no gap.
         match db.deleted_targets(since, SYNC_INDEX_LOAD) {
-            Ok(found) => rows.extend(found.into_iter().filter_map(|(act_id, target, ts)| {
-                let (act, target) = (MessageId::parse(&act_id)?, MessageId::parse(&target)?);
-                (act.author == target.author).then_some(HeldRow {
-                    author: target.author,
-                    seq: target.seq,
-                    prev: None,
-                    ts,
-                })
-            })),
+            Ok(found) => {
+                for (act_id, target, ts, edits) in found {
+                    let (Some(act), Some(target)) =
+                        (MessageId::parse(&act_id), MessageId::parse(&target))
+                    else {
+                        continue;
+                    };
+                    if act.author != target.author {
+                        continue;
+                    }
+                    let edits: Vec<u64> = edits
+                        .and_then(|e| serde_json::from_str(&e).ok())
+                        .unwrap_or_default();
+                    let seqs =
+                        std::iter::once(target.seq).chain(edits.into_iter().take(MAX_EDITS_NAMED));
+                    rows.extend(seqs.filter(|s| *s < act.seq).map(|seq| HeldRow {
+                        author: target.author,
+                        seq,
+                        prev: None,
+                        ts,
+                    }));
+                }
+            }
             Err(e) => tracing::error!("cannot read the deletes for the history sync index: {e}"),
         }
         rows
