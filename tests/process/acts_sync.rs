@@ -30,17 +30,12 @@ fn a_stopped_peer_gets_deletes_edits_and_reactions_by_sync_and_keeps_counts_over
     let mut a = Peer::spawn(&opts("Alice"));
     let mut b = Peer::spawn(&opts("Bob"));
     let mut c = Peer::spawn(&opts("Carol"));
-    for (p, q) in [(0, 1), (0, 2), (1, 2)] {
-        let peers = [&a, &b, &c];
-        let (x, y) = (peers[p].id.clone(), peers[q].id.clone());
-        let mut pair: [&mut Peer; 3] = [&mut a, &mut b, &mut c];
-        pair[p].wait_for("online", T, |e| {
-            e["event"] == "peer_online" && e["id"] == y.as_str()
-        });
-        pair[q].wait_for("online", T, |e| {
-            e["event"] == "peer_online" && e["id"] == x.as_str()
-        });
-    }
+    a.wait_online(&b, T);
+    a.wait_online(&c, T);
+    b.wait_online(&a, T);
+    b.wait_online(&c, T);
+    c.wait_online(&a, T);
+    c.wait_online(&b, T);
     a.send("the secret plan");
     a.send("teh second");
     a.send("third, react to me");

@@ -62,6 +62,7 @@ fn a_forged_edit_and_delete_of_someone_elses_message_are_refused_live_and_by_syn
             target: id.clone(),
             act,
             prev: None,
+            edits: Vec::new(),
         };
         SignedPayload::sign(mallory.signing_key(), Domain::Act, &content)
     };

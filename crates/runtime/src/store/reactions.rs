@@ -35,19 +35,13 @@ impl History {
         reactor: &str,
         on: bool,
     ) -> StoreResult<()> {
-        let sql = if on {
-            "INSERT OR IGNORE INTO reactions (msg_id, emoji, reactor, seen)
-             SELECT ?1, ?2, ?3, COALESCE((SELECT MAX(seen) FROM reactions), 0) + 1
-             WHERE EXISTS (SELECT 1 FROM messages WHERE msg_id = ?1 AND room IS NOT NULL
-                           AND body != ?4)
-               AND (SELECT COUNT(*) FROM reactions WHERE msg_id = ?1) < ?5"
-        } else {
-            "DELETE FROM reactions WHERE msg_id = ?1 AND emoji = ?2 AND reactor = ?3
-             AND ?4 IS NOT NULL AND ?5 IS NOT NULL"
-        };
-        self.conn()
-            .execute(
-                sql,
+        let done = if on {
+            self.conn().execute(
+                "INSERT OR IGNORE INTO reactions (msg_id, emoji, reactor, seen)
+                 SELECT ?1, ?2, ?3, COALESCE((SELECT MAX(seen) FROM reactions), 0) + 1
+                 WHERE EXISTS (SELECT 1 FROM messages WHERE msg_id = ?1 AND room IS NOT NULL
+                               AND body != ?4)
+                   AND (SELECT COUNT(*) FROM reactions WHERE msg_id = ?1) < ?5",
                 params![
                     msg_id,
                     emoji,
@@ -56,8 +50,13 @@ impl History {
                     MAX_REACTIONS_PER_MESSAGE as i64
                 ],
             )
-            .map(|_| ())
-            .map_err(|e| one_line(&e))
+        } else {
+            self.conn().execute(
+                "DELETE FROM reactions WHERE msg_id = ?1 AND emoji = ?2 AND reactor = ?3",
+                params![msg_id, emoji, reactor],
+            )
+        };
+        done.map(|_| ()).map_err(|e| one_line(&e))
     }
 
     /// A message's reactions as counts per emoji, in the order first stored.

@@ -164,7 +164,10 @@ mod tests {
             .query_row("SELECT room FROM relayable", [], |r| r.get(0))
             .unwrap();
         assert_eq!(relay_room, "#general");
+        // Schema 5: the reactions table is there too.
+        h.set_reaction("a:1", "👍", "b", true).unwrap();
+        assert_eq!(h.reaction_counts("a:1").unwrap(), vec![("👍".into(), 1)]);
         drop(h);
-        History::open(&path).expect("opens again at schema 4");
+        History::open(&path).expect("opens again at schema 5");
     }
 }
