@@ -22,6 +22,7 @@ mod pure {
 }
 
 mod process {
+    mod acts_sync;
     mod capture;
     mod crash_restart;
     mod files;

@@ -22,6 +22,7 @@ fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
         status: None,
         peer_name: None,
         room: None,
+        reactions: Vec::new(),
     }
 }
 

@@ -660,6 +660,10 @@ pub struct HistoryEntry {
     /// The room of a room message (sent or received); absent for private and system lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room: Option<String>,
+    /// A room message's stored reactions: each emoji with how many keys have it, in the
+    /// order first stored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<(String, u64)>,
 }
 
 /// What survives a restart (the profile's state file; the runtime reads and writes it).

@@ -227,6 +227,13 @@ pub const MAX_BUFFERS: usize = 200;
 /// MAX_RECENT_MESSAGES: room messages a node remembers (id, room, author, reactions) so it can
 /// reply to, react to, edit or delete them, and apply others' reactions, edits and deletes.
 pub const MAX_RECENT_MESSAGES: usize = 10_000;
+/// MAX_REACTIONS_PER_MESSAGE: most (emoji, key) reactions kept on one message, in memory and
+/// in the store; a reaction past it is not counted.
+pub const MAX_REACTIONS_PER_MESSAGE: usize = 256;
+/// MAX_EDITS_NAMED: most edits of a message its delete names (`edits`, the author's edit acts
+/// of it, newest kept), so that peers which never had them count them as held; a delete naming
+/// more is refused.
+pub const MAX_EDITS_NAMED: usize = 16;
 /// MAX_PENDING_ACTS: reactions, edits and deletes held until the message they are about
 /// arrives (the oldest is dropped past it).
 pub const MAX_PENDING_ACTS: usize = 256;

@@ -206,6 +206,26 @@ impl Sim {
                 if let NetEvent::Delivered { msg_id, .. } = &e {
                     self.nodes[i].outbox.retain(|(_, id, _)| id != msg_id);
                 }
+                // As the runtime's store does: a deleted message's original, and its edits'
+                // originals, are given no more.
+                if let NetEvent::Deleted { msg_id, .. } = &e {
+                    let n = &mut self.nodes[i];
+                    n.kept_at.remove(msg_id);
+                    let edits: Vec<String> = n
+                        .kept
+                        .iter()
+                        .filter(|(_, _, p)| {
+                            p.parse::<crate::rooms::ActContent>().is_ok_and(|a| {
+                                a.target == *msg_id
+                                    && matches!(a.act, crate::rooms::Act::Edit { .. })
+                            })
+                        })
+                        .map(|(_, id, _)| id.clone())
+                        .collect();
+                    for id in edits {
+                        n.kept_at.remove(&id);
+                    }
+                }
                 self.nodes[i].events.push((self.now, e))
             }
             Output::Announce { datagram } => {
@@ -354,7 +374,7 @@ impl Sim {
                 let rows = self.nodes[i]
                     .kept
                     .iter()
-                    .filter(|(ts, _, _)| *ts >= since)
+                    .filter(|(ts, id, _)| *ts >= since && self.nodes[i].kept_at.contains_key(id))
                     .filter_map(|(ts, id, p)| held_row(*ts, id, p))
                     .collect();
                 self.schedule(Duration::ZERO, i, Input::SyncIndexFound { rows });

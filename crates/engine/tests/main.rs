@@ -9,6 +9,7 @@ mod pure {
 
 mod sim {
     mod acts;
+    mod acts_sync;
     mod backfill;
     mod crowd;
     mod files;

@@ -456,6 +456,11 @@ impl NetActor {
                     Output::SyncIndexLookup { since } => {
                         let rows = self.archive.held_index(since);
                         lookups.push(Input::SyncIndexFound { rows });
+                        let (messages, reactions) = self.archive.acts_seed();
+                        lookups.push(Input::ActsSeed {
+                            messages,
+                            reactions,
+                        });
                     }
                     Output::AddressWorked { id, addr } => {
                         self.archive.remember_address(&id, addr, now().unix_ms)

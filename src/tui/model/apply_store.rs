@@ -392,6 +392,19 @@ fn stored_line(state: &AppState, e: &HistoryEntry) -> ChatLine {
                 acts.text = text.to_string();
                 acts.edited = true;
             }
+            if !acts.deleted {
+                acts.reactions = e
+                    .reactions
+                    .iter()
+                    .map(|(emoji, n)| {
+                        let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                        (sanitize(emoji, false), n)
+                    })
+                    .collect();
+                if !acts.reactions.is_empty() {
+                    *body = acts.shown();
+                }
+            }
         }
     }
     if let (EntryKind::DmOut, Some(id)) = (e.kind, &e.msg_id) {

@@ -7,6 +7,7 @@
 mod bytes;
 mod files;
 mod forged;
+mod forged_acts;
 mod load;
 mod resets;
 mod transport;

@@ -3,10 +3,12 @@
 //! window, room, only the author edits or deletes), and applying them, now or when the
 //! message they are about arrives.
 
+use super::io::Output;
 use super::node::Node;
 use super::replay::ReplayVerdict;
+use super::sync::held::HeldRow;
 use crate::api::NetEvent;
-use crate::rooms::{check_emoji, Act, ActContent, ActError, RoomName};
+use crate::rooms::{check_emoji, Act, ActContent, ActError, RoomName, SeedMessage, SeedReaction};
 use crate::wire::{Domain, Frame, MessageId, PeerId, SignedPayload};
 
 impl Node {
@@ -41,6 +43,10 @@ impl Node {
         if !self.rooms.is_mine(&room) {
             return self.error(format!("not in {room}; /join {room} first"));
         }
+        let edits = match act {
+            Act::Delete => self.acts.edits_of(&target),
+            Act::React { .. } | Act::Edit { .. } => Vec::new(),
+        };
         let content = ActContent {
             author: self.id(),
             seq: self.take_seq(),
@@ -48,15 +54,76 @@ impl Node {
             room: room.clone(),
             target,
             act,
+            // Acts are part of the room's `prev` chain, like chat messages (§7.6).
+            prev: self.sync.last_sent.get(&room).copied(),
+            edits,
         };
         if let Err(e) = content.check() {
             return self.error(e.to_string());
         }
         let sp = SignedPayload::sign(self.identity.signing_key(), Domain::Act, &content);
-        if let Err(e) = self.room_frame(&Frame::Act(sp), &room) {
+        if let Err(e) = self.room_frame(&Frame::Act(sp.clone()), &room) {
             return self.error(format!("not sent: {e}"));
         }
+        self.sync.last_sent.insert(room, content.seq);
+        self.archive_act(&content, sp);
         self.apply_act(&content);
+    }
+
+    /// Keeps a signed act for history sync (before the event that shows it), like a chat
+    /// message. A delete also marks its target as held: a deleted message is never asked
+    /// for, and the hole it leaves is no history gap.
+    pub(super) fn archive_act(&mut self, content: &ActContent, payload: SignedPayload) {
+        self.sync.held.insert(HeldRow {
+            author: content.author,
+            seq: content.seq,
+            prev: content.prev,
+            ts: content.ts,
+        });
+        if let (Act::Delete, Some(target)) = (&content.act, MessageId::parse(&content.target)) {
+            // The message and the edits of it the delete names (their originals are dropped
+            // with it) are before the delete in its author's sequence.
+            let seqs = std::iter::once(target.seq).chain(content.edits.iter().copied());
+            if target.author == content.author {
+                for seq in seqs.filter(|s| *s < content.seq) {
+                    self.sync.held.insert(HeldRow {
+                        author: target.author,
+                        seq,
+                        prev: None,
+                        ts: content.ts,
+                    });
+                }
+            }
+        }
+        self.outputs.push(Output::Archive {
+            msg_id: MessageId {
+                author: content.author,
+                seq: content.seq,
+            }
+            .to_string(),
+            author: content.author,
+            ts: content.ts,
+            room: content.room.clone(),
+            payload,
+        });
+    }
+
+    /// A checked act from a peer (live or synced): applied now, or held until its message.
+    pub(super) fn take_act(&mut self, content: ActContent) {
+        if self.acts.room_of(&content.target).is_some() {
+            self.apply_act(&content);
+        } else {
+            self.acts.hold(content);
+        }
+    }
+
+    /// Stored room messages and reactions, at start: acts about them apply after a restart.
+    pub(super) fn on_acts_seed(
+        &mut self,
+        messages: Vec<SeedMessage>,
+        reactions: Vec<SeedReaction>,
+    ) {
+        self.acts.seed(messages, reactions);
     }
 
     /// An `act` frame from the established peer `from`.
@@ -82,22 +149,24 @@ impl Node {
         if !self.rooms.is_mine(&content.room) {
             return tracing::debug!(room = %content.room, "act for a room we are not in");
         }
+        // Held but new to the author's window: it came by sync first (as chat messages do).
+        let held = self.sync.held.contains(&from, content.seq);
         match self
             .replay
             .entry(from)
             .or_default()
             .check_and_record(content.seq)
         {
+            ReplayVerdict::Fresh | ReplayVerdict::TooOld if held => {
+                return tracing::debug!(seq = content.seq, "live copy of a synced act");
+            }
             ReplayVerdict::Fresh => {}
             ReplayVerdict::Duplicate | ReplayVerdict::TooOld => {
                 return self.reject_chat(from, format!("replayed act (seq {})", content.seq))
             }
         }
-        if self.acts.room_of(&content.target).is_some() {
-            self.apply_act(&content);
-        } else {
-            self.acts.hold(content);
-        }
+        self.archive_act(&content, sp.clone());
+        self.take_act(content);
     }
 
     /// A room message was shown or sent: remember it, and apply what waited for it.

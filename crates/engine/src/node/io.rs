@@ -98,6 +98,12 @@ pub enum Input {
     SyncIndexFound {
         rows: Vec<super::HeldRow>,
     },
+    /// At start (with [`Input::SyncIndexFound`]): the stored room messages, oldest first, and
+    /// their stored reactions, so acts about messages from before a restart apply.
+    ActsSeed {
+        messages: Vec<crate::rooms::SeedMessage>,
+        reactions: Vec<crate::rooms::SeedReaction>,
+    },
     /// The runtime's report about a file transfer.
     Files(crate::files::FileInput),
 }

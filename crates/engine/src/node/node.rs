@@ -257,6 +257,10 @@ impl Node {
             Input::Timer => self.on_timer(),
             Input::SyncFound { conn, messages } => self.on_sync_found(conn, messages),
             Input::SyncIndexFound { rows } => self.on_sync_index(rows),
+            Input::ActsSeed {
+                messages,
+                reactions,
+            } => self.on_acts_seed(messages, reactions),
             Input::OutboxFound { conn, messages } => self.on_outbox_found(conn, messages),
             Input::KeyKnown { id } => self.admission.learn(id),
             Input::Files(input) => self.on_file_input(input),

@@ -4,7 +4,10 @@
 //! message they are about arrives. Pure; the node glue is `node/acts.rs`.
 
 use super::name::RoomName;
-use crate::limits::{MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_RECENT_MESSAGES};
+use crate::limits::{
+    MAX_EDITS_NAMED, MAX_EMOJI_BYTES, MAX_PENDING_ACTS, MAX_REACTIONS_PER_MESSAGE,
+    MAX_RECENT_MESSAGES,
+};
 use crate::wire::{MessageId, PeerId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -37,6 +40,30 @@ pub struct ActContent {
     pub target: String,
     #[serde(flatten)]
     pub act: Act,
+    /// The author's previous signed broadcast (chat message or act) in this room, in this
+    /// run: acts are part of the room's `prev` chain, so history sync sees holes (§7.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<u64>,
+    /// For a delete: the seqs of the author's edit acts of the message (whose originals are
+    /// dropped with it), at most MAX_EDITS_NAMED; held by whoever gets the delete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<u64>,
+}
+
+/// A stored room message remembered at start (the runtime reads them from its store), so acts
+/// about messages from before a restart still apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedMessage {
+    pub msg_id: String,
+    pub room: RoomName,
+}
+
+/// A stored reaction: `reactor` has `emoji` on `msg_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedReaction {
+    pub msg_id: String,
+    pub emoji: String,
+    pub reactor: PeerId,
 }
 
 /// Why an act is refused (one line).
@@ -50,6 +77,8 @@ pub enum ActError {
     BadEmoji,
     #[error("unknown message {0} (too old, or not in a room we are in)")]
     Unknown(String),
+    #[error("a delete names at most {MAX_EDITS_NAMED} edits")]
+    TooManyEdits,
 }
 
 impl ActContent {
@@ -58,6 +87,9 @@ impl ActContent {
     pub fn check(&self) -> Result<(), ActError> {
         let target = MessageId::parse(&self.target)
             .ok_or_else(|| ActError::BadTarget(self.target.clone()))?;
+        if self.edits.len() > MAX_EDITS_NAMED {
+            return Err(ActError::TooManyEdits);
+        }
         match &self.act {
             Act::React { emoji, .. } => check_emoji(emoji),
             Act::Edit { .. } | Act::Delete if target.author != self.author => {
@@ -80,6 +112,8 @@ pub fn check_emoji(emoji: &str) -> Result<(), ActError> {
 struct Recent {
     room: Option<RoomName>,
     deleted: bool,
+    /// The seqs of its author's edit acts seen (newest MAX_EDITS_NAMED).
+    edits: Vec<u64>,
     /// Emoji → the keys that reacted with it.
     reactions: BTreeMap<String, BTreeSet<PeerId>>,
 }
@@ -124,6 +158,14 @@ impl ActBook {
             .and_then(|r| r.room.as_ref())
     }
 
+    /// The seqs of the edits of a remembered message by its author, for its delete.
+    pub fn edits_of(&self, msg_id: &str) -> Vec<u64> {
+        self.recent
+            .get(msg_id)
+            .map(|r| r.edits.clone())
+            .unwrap_or_default()
+    }
+
     /// Whether `who` reacted to `msg_id` with `emoji`.
     pub fn has_reacted(&self, msg_id: &str, who: &PeerId, emoji: &str) -> bool {
         self.recent
@@ -140,6 +182,22 @@ impl ActBook {
         self.pending.push_back(act);
     }
 
+    /// Remembers stored messages (oldest first; at most MAX_RECENT_MESSAGES are kept) and
+    /// their stored reactions, at start. Messages already remembered are left as they are.
+    pub fn seed(&mut self, messages: Vec<SeedMessage>, reactions: Vec<SeedReaction>) {
+        for m in messages {
+            self.shown(&m.msg_id, &m.room);
+        }
+        for r in reactions {
+            if let Some(msg) = self.recent.get_mut(&r.msg_id) {
+                let total: usize = msg.reactions.values().map(BTreeSet::len).sum();
+                if total < MAX_REACTIONS_PER_MESSAGE {
+                    msg.reactions.entry(r.emoji).or_default().insert(r.reactor);
+                }
+            }
+        }
+    }
+
     pub fn pending(&self) -> usize {
         self.pending.len()
     }
@@ -150,8 +208,12 @@ impl ActBook {
         let r = self.recent.get_mut(&act.target).filter(|r| !r.deleted)?;
         Some(match &act.act {
             Act::React { emoji, on } => {
+                let total: usize = r.reactions.values().map(BTreeSet::len).sum();
+                let full = total >= MAX_REACTIONS_PER_MESSAGE;
                 let keys = r.reactions.entry(emoji.clone()).or_default();
-                if *on {
+                if *on && full && !keys.contains(&act.author) {
+                    // Past the bound: not counted (the count shown stays as it was).
+                } else if *on {
                     keys.insert(act.author);
                 } else {
                     keys.remove(&act.author);
@@ -162,7 +224,13 @@ impl ActBook {
                 }
                 n
             }
-            Act::Edit { .. } => 0,
+            Act::Edit { .. } => {
+                if r.edits.len() >= MAX_EDITS_NAMED {
+                    r.edits.remove(0);
+                }
+                r.edits.push(act.seq);
+                0
+            }
             Act::Delete => {
                 r.deleted = true;
                 r.reactions.clear();
@@ -184,6 +252,8 @@ mod tests {
             room: RoomName::general(),
             target: format!("{}:7", PeerId([target_author; 32]).to_hex()),
             act,
+            prev: None,
+            edits: Vec::new(),
         }
     }
 

@@ -7,7 +7,7 @@ mod book;
 mod error;
 mod name;
 
-pub use acts::{check_emoji, Act, ActBook, ActContent, ActError};
+pub use acts::{check_emoji, Act, ActBook, ActContent, ActError, SeedMessage, SeedReaction};
 pub use book::{RoomBook, RoomCount};
 pub use error::RoomError;
 pub use name::{RoomName, RoomNameError, RoomOf, GENERAL};

@@ -302,6 +302,19 @@ impl Archive {
                 }
                 None
             }
+            // Reactions are kept per key, so counts survive a restart.
+            NetEvent::Reaction {
+                msg_id,
+                from,
+                emoji,
+                on,
+                ..
+            } => {
+                if let Some(Err(e)) = self.db().map(|d| d.set_reaction(msg_id, emoji, from, *on)) {
+                    tracing::error!("cannot store a reaction: {e}");
+                }
+                None
+            }
             _ => self.shown_line(&event, now_ms),
         };
         if let Some(entry) = stored {
@@ -388,6 +401,7 @@ fn line(
         status: None,
         peer_name: None,
         room: None,
+        reactions: Vec::new(),
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::Archive;
 use p2pchat_engine::api::NetCommand;
+use p2pchat_engine::limits::{MAX_EDITS_NAMED, MAX_RECENT_MESSAGES};
 use p2pchat_engine::node::HeldRow;
+use p2pchat_engine::rooms::{RoomName, SeedMessage, SeedReaction};
 use p2pchat_engine::wire::{MessageId, PeerId, SignedPayload};
 
 /// SYNC_INDEX_LOAD: most stored messages read into history sync's index at start.
@@ -79,7 +81,7 @@ impl Archive {
         let Some(db) = &self.db else {
             return Vec::new();
         };
-        match db.relayable_index(since, SYNC_INDEX_LOAD) {
+        let mut rows: Vec<HeldRow> = match db.relayable_index(since, SYNC_INDEX_LOAD) {
             Ok(rows) => rows
                 .into_iter()
                 .filter_map(|(msg_id, ts, prev)| {
@@ -95,6 +97,69 @@ impl Archive {
             Err(e) => {
                 tracing::error!("cannot read the history sync index: {e}");
                 Vec::new()
+            }
+        };
+        // A message its author deleted counts as held, as when the delete came (§7.9): it is
+        // not asked for again, and the hole it leaves is no gap.
+        match db.deleted_targets(since, SYNC_INDEX_LOAD) {
+            Ok(found) => {
+                for (act_id, target, ts, edits) in found {
+                    let (Some(act), Some(target)) =
+                        (MessageId::parse(&act_id), MessageId::parse(&target))
+                    else {
+                        continue;
+                    };
+                    if act.author != target.author {
+                        continue;
+                    }
+                    let edits: Vec<u64> = edits
+                        .and_then(|e| serde_json::from_str(&e).ok())
+                        .unwrap_or_default();
+                    let seqs =
+                        std::iter::once(target.seq).chain(edits.into_iter().take(MAX_EDITS_NAMED));
+                    rows.extend(seqs.filter(|s| *s < act.seq).map(|seq| HeldRow {
+                        author: target.author,
+                        seq,
+                        prev: None,
+                        ts,
+                    }));
+                }
+            }
+            Err(e) => tracing::error!("cannot read the deletes for the history sync index: {e}"),
+        }
+        rows
+    }
+
+    /// The stored room messages and their reactions, for the node at start (so reactions,
+    /// edits and deletes about messages from before the restart apply).
+    pub fn acts_seed(&self) -> (Vec<SeedMessage>, Vec<SeedReaction>) {
+        let Some(db) = &self.db else {
+            return (Vec::new(), Vec::new());
+        };
+        match db.recent_room_messages(MAX_RECENT_MESSAGES) {
+            Ok((messages, reactions)) => (
+                messages
+                    .into_iter()
+                    .filter_map(|(msg_id, room)| {
+                        let room = RoomName::parse(&room).ok()?;
+                        Some(SeedMessage { msg_id, room })
+                    })
+                    .collect(),
+                reactions
+                    .into_iter()
+                    .filter_map(|(msg_id, emoji, reactor)| {
+                        let reactor = PeerId::from_hex(&reactor)?;
+                        Some(SeedReaction {
+                            msg_id,
+                            emoji,
+                            reactor,
+                        })
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                tracing::error!("cannot read the recent room messages: {e}");
+                (Vec::new(), Vec::new())
             }
         }
     }

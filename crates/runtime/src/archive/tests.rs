@@ -3,6 +3,7 @@
 
 use super::*;
 use p2pchat_engine::api::{NetCommand, OfflineReason, Trust};
+use p2pchat_engine::wire::SignedPayload;
 
 fn id(n: u8) -> PeerId {
     PeerId([n; 32])
@@ -579,4 +580,54 @@ fn a_synced_line_gets_its_authors_name_known_or_learned_later() {
         .map(|e| e.author_name.as_str())
         .collect();
     assert_eq!(names, ["Dana", "Dana"]);
+}
+
+#[test]
+fn a_restart_seeds_the_node_with_messages_reactions_and_deleted_seqs() {
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    let (alice, bob) = (id(2), id(3));
+    a.on_event(message(alice, 1, "lunch?"), 0);
+    a.on_event(message(alice, 2, "gone soon"), 0);
+    let msg_id = |seq: u64| format!("{}:{seq}", alice.to_hex());
+    a.on_event(
+        NetEvent::Reaction {
+            msg_id: msg_id(1),
+            from: bob.to_hex(),
+            from_name: "Bob".into(),
+            emoji: "👍".into(),
+            on: true,
+            count: 1,
+            room: "#general".into(),
+        },
+        0,
+    );
+    let deleted = NetEvent::Deleted {
+        msg_id: msg_id(2),
+        from: alice.to_hex(),
+        from_name: "Alice".into(),
+        room: "#general".into(),
+    };
+    a.on_event(deleted, 0);
+    let (messages, reactions) = a.acts_seed();
+    let ids: Vec<&str> = messages.iter().map(|m| m.msg_id.as_str()).collect();
+    assert_eq!(ids, vec![msg_id(1).as_str()], "not the deleted one");
+    assert_eq!(reactions.len(), 1);
+    assert_eq!(
+        (reactions[0].reactor, reactions[0].emoji.as_str()),
+        (bob, "👍")
+    );
+    // A kept delete (naming an edit) makes its message and the edit held at start.
+    let payload = format!(
+        r#"{{"author":"{}","seq":5,"ts":50,"target":"{}","act":"delete","edits":[4]}}"#,
+        alice.to_hex(),
+        msg_id(2)
+    );
+    let sp = SignedPayload {
+        payload,
+        sig: Some("00".into()),
+    };
+    a.keep(&msg_id(5), &alice, 50, "#general", &sp);
+    let mut seqs: Vec<u64> = a.held_index(0).iter().map(|r| r.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, vec![2, 4, 5]);
 }

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::path::Path;
 
 /// Schema version kept in `PRAGMA user_version` (3: the `size` columns of `store::quota`;
-/// 4: the `room` columns of `store::rooms`).
-const SCHEMA_VERSION: i64 = 4;
+/// 4: the `room` columns of `store::rooms`; 5: the `reactions` table of `store::reactions`).
+const SCHEMA_VERSION: i64 = 5;
 /// WAL_SIZE_LIMIT: the write-ahead log is truncated back to this after a checkpoint.
 pub const WAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 
@@ -102,6 +102,8 @@ impl History {
         super::addresses::migrate(&h.db).map_err(fail)?;
         h.add_size_columns().map_err(failed)?;
         h.add_room_columns().map_err(failed)?;
+        h.db.execute_batch(super::reactions::REACTIONS_SCHEMA)
+            .map_err(fail)?;
         h.db.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(fail)?;
         h.load_usage().map_err(failed)?;
@@ -131,6 +133,8 @@ impl History {
         super::addresses::migrate(&db).expect("addresses schema");
         let h = History::with(db);
         h.add_room_columns().expect("room columns");
+        h.db.execute_batch(super::reactions::REACTIONS_SCHEMA)
+            .expect("reactions schema");
         h
     }
 
@@ -234,6 +238,7 @@ impl History {
         let more = rows.len() > limit;
         rows.truncate(limit);
         rows.reverse();
+        self.with_reactions(&mut rows)?;
         Ok((rows, more))
     }
 
@@ -261,6 +266,7 @@ impl History {
             .and_then(|it| it.collect())
             .map_err(|e| one_line(&e))?;
         rows.reverse();
+        self.with_reactions(&mut rows)?;
         Ok(rows)
     }
 }
@@ -331,6 +337,7 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
         status: r.get(10)?,
         peer_name: r.get(11)?,
         room: r.get(12)?,
+        reactions: Vec::new(),
     })
 }
 
@@ -387,6 +394,7 @@ pub(crate) mod tests {
             status: None,
             peer_name: None,
             room: None,
+            reactions: Vec::new(),
         }
     }
 

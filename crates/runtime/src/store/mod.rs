@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod history;
 pub mod keys;
 pub mod quota;
+pub mod reactions;
 pub mod relay;
 pub mod rooms;
 pub mod state_file;

@@ -18,6 +18,7 @@ fn line(author: &str, seq: u64, body: &str, ts: i64) -> HistoryEntry {
         status: None,
         peer_name: None,
         room: None,
+        reactions: Vec::new(),
     }
 }
 

@@ -89,6 +89,33 @@ impl History {
         .map_err(|e| one_line(&e))
     }
 
+    /// The kept delete acts with `ts >= since`, the newest `limit`: `(act msg_id, target, ts,
+    /// edits)` with `edits` the JSON array of the edit seqs it names, if any.
+    #[allow(clippy::type_complexity)]
+    pub fn deleted_targets(
+        &self,
+        since: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, String, i64, Option<String>)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT msg_id, json_extract(payload, '$.target'), ts,
+                        json_extract(payload, '$.edits') FROM relayable
+                 WHERE ts >= ?1 AND json_valid(payload)
+                   AND json_extract(payload, '$.act') = 'delete'
+                   AND json_type(payload, '$.target') = 'text'
+                 ORDER BY ts DESC LIMIT ?2",
+            )
+            .map_err(|e| one_line(&e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        stmt.query_map(params![since, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3).unwrap_or(None)))
+        })
+        .and_then(|it| it.collect())
+        .map_err(|e| one_line(&e))
+    }
+
     /// Forgets kept originals older than `before` (they are past the retention window).
     pub fn prune_relayable(&self, before: i64) -> StoreResult<usize> {
         let mut stmt = self
@@ -192,6 +219,44 @@ mod tests {
         assert_eq!(
             index,
             vec![("b:7".into(), 30, None), ("a:2".into(), 20, Some(1))]
+        );
+    }
+
+    #[test]
+    fn a_delete_drops_its_edits_originals_and_is_listed_with_the_edits_it_names() {
+        let h = History::in_memory();
+        h.insert(&crate::store::HistoryEntry {
+            room: Some("#general".into()),
+            ..crate::store::history::tests::msg("a:1", "secret", 10)
+        })
+        .unwrap();
+        h.keep_relayable(
+            "a:1",
+            "a",
+            10,
+            "#general",
+            r#"{"seq":1,"body":"secret"}"#,
+            "s",
+        )
+        .unwrap();
+        let edit = r#"{"seq":2,"target":"a:1","act":"edit","body":"secret 2","prev":1}"#;
+        h.keep_relayable("a:2", "a", 20, "#general", edit, "s")
+            .unwrap();
+        let delete = r#"{"seq":3,"target":"a:1","act":"delete","prev":2,"edits":[2]}"#;
+        h.keep_relayable("a:3", "a", 30, "#general", delete, "s")
+            .unwrap();
+        let before = h.usage().total;
+        h.delete_message("a:1").unwrap();
+        let ids = ["a:1".to_string(), "a:2".into(), "a:3".into()];
+        let left = h.relayable_by_ids(&ids, &[]).unwrap();
+        assert_eq!(left, vec![(delete.to_string(), "s".to_string())]);
+        assert!(
+            h.usage().total < before,
+            "what was dropped is no longer counted"
+        );
+        assert_eq!(
+            h.deleted_targets(0, 10).unwrap(),
+            vec![("a:3".into(), "a:1".into(), 30, Some("[2]".into()))]
         );
     }
 

@@ -56,11 +56,17 @@ impl History {
             .map_err(|e| one_line(&e))
     }
 
-    /// Forgets a deleted room message: its line says so, its signed original is gone.
+    /// Forgets a deleted room message: its line says so, its signed original, its reactions
+    /// and the signed originals of its edits are gone.
     pub fn delete_message(&self, msg_id: &str) -> StoreResult<()> {
         self.conn()
             .execute_batch("SAVEPOINT del")
             .map_err(|e| one_line(&e))?;
+        let gone = |sql: &str| -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            let rows = stmt.query_map([msg_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
         let done = self
             .conn()
             .execute(
@@ -69,7 +75,17 @@ impl History {
             )
             .and_then(|_| {
                 self.conn()
-                    .execute("DELETE FROM relayable WHERE msg_id = ?1", [msg_id])
+                    .execute("DELETE FROM reactions WHERE msg_id = ?1", [msg_id])
+            })
+            .and_then(|_| gone("DELETE FROM relayable WHERE msg_id = ?1 RETURNING author, size"))
+            .and_then(|mut rows| {
+                // An edit's signed original holds the edited text: it goes too.
+                rows.extend(gone(
+                    "DELETE FROM relayable WHERE json_valid(payload)
+                     AND json_extract(payload, '$.act') = 'edit'
+                     AND json_extract(payload, '$.target') = ?1 RETURNING author, size",
+                )?);
+                Ok(rows)
             });
         let end = if done.is_ok() {
             "RELEASE del"
@@ -77,7 +93,10 @@ impl History {
             "ROLLBACK TO del; RELEASE del"
         };
         self.conn().execute_batch(end).map_err(|e| one_line(&e))?;
-        done.map(|_| ()).map_err(|e| one_line(&e))
+        for (author, size) in done.map_err(|e| one_line(&e))? {
+            self.forgot(&author, size.max(0) as u64);
+        }
+        Ok(())
     }
 
     /// The rooms of the stored room messages, with how many each has, by name.
@@ -145,7 +164,10 @@ mod tests {
             .query_row("SELECT room FROM relayable", [], |r| r.get(0))
             .unwrap();
         assert_eq!(relay_room, "#general");
+        // Schema 5: the reactions table is there too.
+        h.set_reaction("a:1", "👍", "b", true).unwrap();
+        assert_eq!(h.reaction_counts("a:1").unwrap(), vec![("👍".into(), 1)]);
         drop(h);
-        History::open(&path).expect("opens again at schema 4");
+        History::open(&path).expect("opens again at schema 5");
     }
 }

@@ -233,6 +233,7 @@ fn stored_room_lines_can_be_acted_on_and_keep_their_marks() {
         status: None,
         peer_name: None,
         room: Some("#general".into()),
+        reactions: Vec::new(),
     };
     let mut s = new_state();
     apply(
@@ -242,6 +243,7 @@ fn stored_room_lines_can_be_acted_on_and_keep_their_marks() {
             more: false,
         },
     );
+    assert_eq!(body_of(&s, "b:1"), "hi (edited)");
     apply(
         &mut s,
         NetEvent::Reaction {
@@ -263,4 +265,48 @@ fn stored_room_lines_can_be_acted_on_and_keep_their_marks() {
         Some("b:1"),
         "deleted is skipped"
     );
+}
+
+#[test]
+fn stored_room_lines_show_their_stored_reaction_counts() {
+    use p2pchat_engine::api::{EntryKind, HistoryEntry};
+    let mut s = new_state();
+    let entry = HistoryEntry {
+        row: 1,
+        kind: EntryKind::Message,
+        msg_id: Some("b:1".into()),
+        author: "b".repeat(64),
+        author_name: "Bob".into(),
+        peer: None,
+        body: "lunch?".into(),
+        ts: T0 - 1000,
+        signed: true,
+        backfilled: false,
+        status: None,
+        peer_name: None,
+        room: Some("#general".into()),
+        reactions: vec![("👍".into(), 2), ("🎉".into(), 1)],
+    };
+    apply(
+        &mut s,
+        NetEvent::History {
+            entries: vec![entry],
+            more: false,
+        },
+    );
+    assert_eq!(body_of(&s, "b:1"), "lunch?\n👍 2  🎉 1");
+    // A live reaction after a restart counts on from the stored ones.
+    apply(
+        &mut s,
+        NetEvent::Reaction {
+            msg_id: "b:1".into(),
+            from: "c".repeat(64),
+            from_name: "Carol".into(),
+            emoji: "👍".into(),
+            on: true,
+            count: 3,
+            room: "#general".into(),
+        },
+    );
+    assert_eq!(body_of(&s, "b:1"), "lunch?\n👍 3  🎉 1");
 }

@@ -204,6 +204,7 @@ fn stored_lines_go_to_their_buffers_and_the_last_buffer_comes_back() {
         status: None,
         peer_name: None,
         room: room.map(String::from),
+        reactions: Vec::new(),
     };
     apply(
         &mut s,

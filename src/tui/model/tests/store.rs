@@ -23,6 +23,7 @@ fn entry(row: i64, body: &str) -> HistoryEntry {
         status: None,
         peer_name: None,
         room: None,
+        reactions: Vec::new(),
     }
 }
 

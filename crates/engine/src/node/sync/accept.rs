@@ -1,6 +1,7 @@
 //! The receiver's side of history sync: `give` frames checked against what was asked (cheap
 //! checks and the duplicate check before the signature), filed in the authors' time order
-//! clamped to now, the answer settled; and holes nobody could fill told once.
+//! clamped to now, the answer settled; and holes nobody could fill told once. A given item is
+//! a chat message or an act (reaction, edit, delete); an act is checked as a live one is.
 
 use super::held::HeldRow;
 use super::ranges::covers;
@@ -9,11 +10,55 @@ use crate::api::NetEvent;
 use crate::node::io::{ConnId, Output};
 use crate::node::node::Node;
 use crate::node::sanitize::clean_text;
+use crate::rooms::{ActContent, RoomName};
 use crate::wire::{ChatContent, ChatLink, Domain, MessageId, PeerId, SignedPayload};
+
+/// What a synced item is: an act has `target` and `act`, which no chat message has.
+enum Synced {
+    Chat(ChatContent),
+    Act(ActContent),
+}
+
+impl Synced {
+    fn parse(sp: &SignedPayload) -> Option<Synced> {
+        match sp.parse::<ActContent>() {
+            Ok(a) => Some(Synced::Act(a)),
+            Err(_) => sp.parse::<ChatContent>().ok().map(Synced::Chat),
+        }
+    }
+
+    fn author(&self) -> PeerId {
+        match self {
+            Synced::Chat(c) => c.author,
+            Synced::Act(a) => a.author,
+        }
+    }
+
+    fn seq(&self) -> u64 {
+        match self {
+            Synced::Chat(c) => c.seq,
+            Synced::Act(a) => a.seq,
+        }
+    }
+
+    fn ts(&self) -> i64 {
+        match self {
+            Synced::Chat(c) => c.ts,
+            Synced::Act(a) => a.ts,
+        }
+    }
+
+    fn room(&self) -> &RoomName {
+        match self {
+            Synced::Chat(c) => &c.room,
+            Synced::Act(a) => &a.room,
+        }
+    }
+}
 
 /// A synced message that passed every check.
 struct Accepted {
-    content: ChatContent,
+    content: Synced,
     prev: Option<u64>,
     payload: SignedPayload,
 }
@@ -70,7 +115,7 @@ impl Node {
     }
 
     /// `Ok(None)`: skip silently (our own, or already held). Checked in order: signed,
-    /// parsed, asked for, ours, held, body size, date, signature.
+    /// parsed, asked for, ours, held, room, body size or act rules, date, signature.
     fn check_synced(
         &mut self,
         sp: &SignedPayload,
@@ -79,36 +124,48 @@ impl Node {
         if sp.sig.is_none() {
             return Err("unsigned message not accepted".into());
         }
-        let content: ChatContent = sp.parse().map_err(|_| "malformed message".to_string())?;
+        let content = Synced::parse(sp).ok_or_else(|| "malformed message".to_string())?;
+        let (author, seq, ts) = (content.author(), content.seq(), content.ts());
         let wanted = asked
             .authors
             .iter()
-            .find(|a| a.author == content.author)
-            .is_some_and(|a| covers(&a.ranges, content.seq));
+            .find(|a| a.author == author)
+            .is_some_and(|a| covers(&a.ranges, seq));
         if !wanted {
             return Err("message that was not asked for".into());
         }
-        let got = asked.got.entry(content.author).or_default();
-        *got = super::ranges::union(got, &[(content.seq, content.seq)]);
-        if content.author == self.id() || self.sync.held.contains(&content.author, content.seq) {
+        let got = asked.got.entry(author).or_default();
+        *got = super::ranges::union(got, &[(seq, seq)]);
+        if author == self.id() || self.sync.held.contains(&author, seq) {
             return Ok(None);
         }
-        if !self.rooms.is_mine(&content.room) {
+        if !self.rooms.is_mine(content.room()) {
             return Ok(None); // a room we are not in (the holder did not know we left it)
         }
-        if content.body.len() > self.cfg.limits.max_body_len {
-            return Err("message body over the size limit".into());
-        }
-        if self.dated_ahead(content.ts) {
+        let domain = match &content {
+            Synced::Chat(c) if c.body.len() > self.cfg.limits.max_body_len => {
+                return Err("message body over the size limit".into());
+            }
+            Synced::Chat(_) => Domain::Chat,
+            // The same rules as a live act: only a message's author edits or deletes it.
+            Synced::Act(a) => {
+                a.check().map_err(|e| format!("act refused: {e}"))?;
+                Domain::Act
+            }
+        };
+        if self.dated_ahead(ts) {
             return Err("message dated in the future".into());
         }
-        if content.ts < self.now.unix_ms - self.retention_ms() {
+        if ts < self.now.unix_ms - self.retention_ms() {
             return Err("message older than retention".into());
         }
         self.verified
-            .verify(sp, &content.author, Domain::Chat)
-            .map_err(|e| format!("{e} (claimed author {})", content.author.fingerprint()))?;
-        let prev = sp.parse::<ChatLink>().ok().and_then(|l| l.prev);
+            .verify(sp, &author, domain)
+            .map_err(|e| format!("{e} (claimed author {})", author.fingerprint()))?;
+        let prev = match &content {
+            Synced::Chat(_) => sp.parse::<ChatLink>().ok().and_then(|l| l.prev),
+            Synced::Act(a) => a.prev,
+        };
         Ok(Some(Accepted {
             content,
             prev,
@@ -119,13 +176,23 @@ impl Node {
     /// Keeps and shows synced messages in the authors' time order, none after now.
     fn file_synced(&mut self, mut accepted: Vec<Accepted>, via: PeerId) {
         let now = self.now.unix_ms;
-        accepted.sort_by_key(|a| (a.content.ts.min(now), a.content.author, a.content.seq));
+        accepted.sort_by_key(|a| (a.content.ts().min(now), a.content.author(), a.content.seq()));
         for Accepted {
             content,
             prev,
             payload,
         } in accepted
         {
+            let content = match content {
+                Synced::Chat(c) => c,
+                Synced::Act(a) => {
+                    if !self.sync.held.contains(&a.author, a.seq) {
+                        self.archive_act(&a, payload);
+                        self.take_act(a);
+                    }
+                    continue;
+                }
+            };
             let fresh = self.sync.held.insert(HeldRow {
                 author: content.author,
                 seq: content.seq,
