@@ -7,7 +7,7 @@
 
 use crate::archive::Archive;
 use crate::budget::{OutboundBudget, COMMAND_QUEUE, DIAL_QUEUE, EVENT_QUEUE, INBOUND_QUEUE};
-use crate::connection::{self, ConnHandle, ConnMsg, WriterMsg};
+use crate::connection::{self, ConnHandle, ConnMsg};
 use crate::files::FileService;
 use crate::handle::NetHandle;
 use crate::store::{History, StateFile, StateWriter};
@@ -17,13 +17,16 @@ use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_engine::files::FileInput;
 use p2pchat_engine::identity::Identity;
 use p2pchat_engine::limits::{Limits, Timing};
-use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now, Output};
+use p2pchat_engine::node::{ConnId, Input, Node, NodeConfig, Now};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+
+mod outputs;
+mod saving;
 
 /// How the actor is set up.
 #[derive(Clone, Debug)]
@@ -377,197 +380,6 @@ impl NetActor {
             outbound,
             nonce,
         }
-    }
-
-    /// Feeds one input to the node and carries out its outputs. True when it is time to stop.
-    async fn step(&mut self, input: Input) -> bool {
-        self.node.handle(now(), input);
-        let mut stop = false;
-        // Outputs may cause more input (a connection found too slow), so loop until quiet.
-        loop {
-            let outputs = self.node.drain_outputs();
-            if outputs.is_empty() {
-                return stop;
-            }
-            let mut too_slow = Vec::new();
-            let mut lookups = Vec::new();
-            for out in outputs {
-                match out {
-                    Output::Send { conn, frame } => {
-                        if too_slow.contains(&conn) {
-                            continue;
-                        }
-                        if self.conns.get(&conn).is_some_and(|h| !h.queue(frame)) {
-                            too_slow.push(conn);
-                        }
-                    }
-                    Output::Close { conn } => self.close(conn),
-                    Output::Charge { conn, tokens } => {
-                        if let Some(h) = self.conns.get(&conn) {
-                            h.charge(tokens);
-                        }
-                    }
-                    Output::Dial { addr } => self.dial(addr),
-                    Output::Announce { datagram } => self.announce(&datagram),
-                    Output::Event(event) => {
-                        // The mode's certificate is saved at once: a crash keeps the mode.
-                        // So are the rooms we are in.
-                        if matches!(
-                            event,
-                            NetEvent::SecureMode { .. }
-                                | NetEvent::Joined { .. }
-                                | NetEvent::Parted { .. }
-                        ) {
-                            self.persist(true);
-                        }
-                        // Stored first, then shown: a line on screen is on disk.
-                        for event in self.archive.on_event(event, now().unix_ms) {
-                            let _ = self.event_tx.send(event).await;
-                        }
-                    }
-                    // The reserved block is on disk before a number from it goes out, so a
-                    // crash never reuses one (once per SEQ_BLOCK lines, so the wait is rare).
-                    Output::ReserveSeq { .. } => self.persist_durably(),
-                    Output::Archive {
-                        msg_id,
-                        author,
-                        ts,
-                        room,
-                        payload,
-                    } => self
-                        .archive
-                        .keep(&msg_id, &author, ts, room.as_str(), &payload),
-                    Output::Outbox {
-                        msg_id,
-                        to,
-                        ts,
-                        payload,
-                    } => self.archive.keep_outbox(&msg_id, &to, ts, &payload),
-                    Output::OutboxLookup { conn, peer } => {
-                        let messages = self.archive.outbox_for(&peer);
-                        if !messages.is_empty() {
-                            lookups.push(Input::OutboxFound { conn, messages });
-                        }
-                    }
-                    Output::SyncLookup { conn, msg_ids } => {
-                        let messages = self.archive.relayable(&msg_ids);
-                        lookups.push(Input::SyncFound { conn, messages });
-                    }
-                    Output::SyncIndexLookup { since } => {
-                        let rows = self.archive.held_index(since);
-                        lookups.push(Input::SyncIndexFound { rows });
-                        let (messages, reactions) = self.archive.acts_seed();
-                        lookups.push(Input::ActsSeed {
-                            messages,
-                            reactions,
-                        });
-                    }
-                    Output::AddressWorked { id, addr } => {
-                        self.archive.remember_address(&id, addr, now().unix_ms)
-                    }
-                    Output::Files(work) => self.files.handle(work),
-                    Output::SaveState => self.persist(true),
-                    Output::Shutdown => stop = true,
-                }
-            }
-            for input in lookups {
-                self.node.handle(now(), input);
-            }
-            for conn in too_slow {
-                self.close(conn);
-                let lost = p2pchat_engine::node::CONNECTION_LOST;
-                let error = Some(format!("{lost}: peer is not reading; dropped as too slow"));
-                self.node.handle(now(), Input::ConnClosed { conn, error });
-            }
-        }
-    }
-
-    fn close(&mut self, conn: ConnId) {
-        if let Some(h) = self.conns.remove(&conn) {
-            h.reader.abort();
-            if h.writer.try_send(WriterMsg::Close).is_err() {
-                h.writer_task.abort();
-            }
-            self.closing.retain(|t| !t.is_finished());
-            self.closing.push(h.writer_task);
-        }
-    }
-
-    fn dial(&self, addr: SocketAddr) {
-        let tx = self.dial_tx.clone();
-        let limit = self.cfg.timing.connect_timeout;
-        tokio::spawn(async move {
-            let result = match tokio::time::timeout(limit, TcpStream::connect(addr)).await {
-                Ok(Ok(s)) => Ok(s),
-                Ok(Err(e)) => Err(e.to_string()),
-                Err(_) => Err("connect timed out".to_string()),
-            };
-            let _ = tx.send((addr, result)).await;
-        });
-    }
-
-    fn announce(&self, datagram: &[u8]) {
-        if let Some(d) = &self.udp6 {
-            d.announce(datagram, self.cfg.discovery_port);
-        }
-        for ip in reach::broadcast_targets(&self.cfg.broadcast, &self.cfg.reach) {
-            let to = SocketAddr::new(IpAddr::V4(ip), self.cfg.discovery_port);
-            if let Err(e) = self.udp.try_send_to(datagram, to) {
-                tracing::debug!(%to, "announce not sent: {e}");
-            }
-        }
-    }
-
-    /// Queues a save of the state if it changed (and, unless `force`, not more often than
-    /// SAVE_EVERY). Returns at once; the writer thread does the fsync.
-    fn persist(&mut self, force: bool) {
-        if let Some(state) = self.changed_state(force) {
-            if let Some(writer) = &self.state_writer {
-                writer.save(state);
-            }
-        }
-    }
-
-    /// Saves the state if it changed and waits until it is on disk.
-    fn persist_durably(&mut self) {
-        if let Some(state) = self.changed_state(true) {
-            if let Some(writer) = &self.state_writer {
-                writer.save_and_wait(state);
-            }
-        }
-    }
-
-    /// The state to save, when there is a writer, it differs from the last one queued and
-    /// (unless `force`) SAVE_EVERY has passed.
-    fn changed_state(&mut self, force: bool) -> Option<crate::store::SavedState> {
-        self.state_writer.as_ref()?;
-        if !force && self.last_save.elapsed() < SAVE_EVERY {
-            return None;
-        }
-        let state = self.node.saved_state();
-        if self.saved.as_ref() == Some(&state) {
-            return None;
-        }
-        self.saved = Some(state.clone());
-        self.last_save = Instant::now();
-        Some(state)
-    }
-
-    async fn shutdown(mut self) {
-        self.files.stop();
-        let ids: Vec<ConnId> = self.conns.keys().copied().collect();
-        for conn in ids {
-            self.close(conn);
-        }
-        let flush = futures::future::join_all(std::mem::take(&mut self.closing));
-        let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
-        self.persist(true);
-        // The last save completes before Stopped is sent, so it is on disk before the
-        // process exits.
-        if let Some(writer) = self.state_writer.take() {
-            let _ = tokio::task::spawn_blocking(move || writer.finish()).await;
-        }
-        let _ = self.event_tx.send(NetEvent::Stopped).await;
     }
 }
 
