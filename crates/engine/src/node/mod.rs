@@ -5,6 +5,7 @@
 mod acts;
 mod admission;
 mod chat;
+mod commands;
 mod conn;
 mod discovery;
 mod dm;
