@@ -446,11 +446,23 @@ fn give_back_command(state: &mut AppState) {
 }
 
 pub(super) fn system(state: &mut AppState, text: String, level: Level) {
+    system_about(state, text, level, None);
+}
+
+/// A system line that can be selected in the Messages pane as `selectable` (a file offer's
+/// `apply_files::offer_key`).
+pub(super) fn system_about(
+    state: &mut AppState,
+    text: String,
+    level: Level,
+    selectable: Option<String>,
+) {
     let line = ChatLine {
         ts: state.now.unix_ms,
         kind: LineKind::System {
             text: sanitize(&text, true),
             level,
+            selectable,
         },
     };
     state.log.push(line);
