@@ -246,7 +246,14 @@ fn sent_again(a: &mut Peer, id: &str, size: u64) -> u64 {
 
 fn loopback(dir: &Path, src: &Path, size: u64, ports: u16) -> (Run, u64) {
     println!("\nloopback: plain TCP, then p2pchat-tui, then a kill -9 at half way");
-    let plain = plain_tcp(src, &dir.join("plain.out"), "127.0.0.1", ports + 99, &[], &[]);
+    let plain = plain_tcp(
+        src,
+        &dir.join("plain.out"),
+        "127.0.0.1",
+        ports + 99,
+        &[],
+        &[],
+    );
     let discovery = ports + (std::process::id() % 90) as u16;
     let data = dir.join("lo");
     let down = dir.join("lo-down");

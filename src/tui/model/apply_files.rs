@@ -65,8 +65,8 @@ pub fn short_id(id: &str) -> String {
     id.chars().take(8).collect()
 }
 
-pub use p2pchat_engine::lines::human_bytes;
 use p2pchat_engine::lines;
+pub use p2pchat_engine::lines::human_bytes;
 
 /// The newest offer to us still waiting for an answer.
 pub fn pending_offer(state: &AppState) -> Option<&TransferRow> {
@@ -96,7 +96,10 @@ const OFFER_KEY: &str = "file:";
 /// Messages pane while it waits for an answer, else the newest waiting offer.
 pub fn target_offer(state: &AppState) -> Option<&TransferRow> {
     match selected_offer(state) {
-        Some(id) => state.transfers.iter().find(|t| t.id == id && t.state == RowState::Offered),
+        Some(id) => state
+            .transfers
+            .iter()
+            .find(|t| t.id == id && t.state == RowState::Offered),
         None => pending_offer(state),
     }
 }

@@ -10,7 +10,8 @@ use crate::wire::{PeerId, SignedPayload};
 use std::collections::BTreeMap;
 
 /// The `reason` of the `declined` answer to an offer over FILE_OFFERS_PER_MIN.
-pub const RATE_LIMITED_REASON: &str = "too many file offers from you this minute; offer it again later";
+pub const RATE_LIMITED_REASON: &str =
+    "too many file offers from you this minute; offer it again later";
 /// The `reason` of the `declined` answer to an offer while MAX_TRANSFERS are all open.
 pub const TOO_MANY_TRANSFERS_REASON: &str = "too many transfers open; offer it again later";
 

@@ -165,9 +165,9 @@ impl History {
     /// Times the writer checkpointed the log itself because the checkpoint thread fell
     /// behind (WAL_BACKSTOP_PAGES).
     pub fn backstop_checkpoints(&self) -> u64 {
-        self.watch
-            .as_ref()
-            .map_or(0, |w| w.backstops.load(std::sync::atomic::Ordering::Relaxed))
+        self.watch.as_ref().map_or(0, |w| {
+            w.backstops.load(std::sync::atomic::Ordering::Relaxed)
+        })
     }
 
     pub(crate) fn conn(&self) -> &Connection {

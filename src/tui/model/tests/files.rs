@@ -3,10 +3,10 @@
 //! answering an offer.
 
 use super::*;
-use crate::tui::model::log::LineKind;
 use crate::tui::model::apply_files::{
     pending_offer, target_offer, visible, RowState, SHOW_FINISHED_MS,
 };
+use crate::tui::model::log::LineKind;
 
 fn offer(s: &mut AppState, id: &str, name: &str) {
     apply(
