@@ -6,11 +6,11 @@
 //! goes (BLAKE3, ChaCha20-Poly1305 and disk, each alone on one core).
 //!
 //!     cargo build --release && cargo run --release --example transfer -- \
-//!         [--size-mib N] [--only loopback|netns] [--dir DIR]
+//!         [--size-mib N] [--only loopback|netns] [--dir DIR] [--ports BASE]
 //!
 //! Needs socat (plain TCP baseline); the namespace part needs root and iproute2 and is skipped
 //! with a line otherwise. Loopback peers announce only to 127.255.255.255 on a private
-//! discovery port (47300-47399); namespace peers use the default discovery, which there only
+//! discovery port (BASE..BASE+99, default 47300); namespace peers use the default discovery, which there only
 //! reaches the private bridge. Files go to `--dir` (default: a temporary directory), which
 //! needs three times the size free.
 
@@ -45,6 +45,7 @@ fn main() {
     let mut size_mib = 1024u64;
     let mut only: Option<String> = None;
     let mut dir: Option<PathBuf> = None;
+    let mut ports = 47300u16;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -56,7 +57,16 @@ fn main() {
             }
             "--only" => only = args.next(),
             "--dir" => dir = args.next().map(PathBuf::from),
-            _ => die("usage: transfer [--size-mib N] [--only loopback|netns] [--dir DIR]"),
+            "--ports" => {
+                ports = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|p: &u16| *p <= 65435)
+                    .unwrap_or_else(|| die("--ports needs a base port (it uses BASE..BASE+99)"))
+            }
+            _ => die(
+                "usage: transfer [--size-mib N] [--only loopback|netns] [--dir DIR] [--ports BASE]",
+            ),
         }
     }
     if Command::new("socat").arg("-V").output().is_err() {
@@ -86,7 +96,7 @@ fn main() {
     let mut runs = Vec::new();
     let mut resumes = Vec::new();
     if only.as_deref() != Some("netns") {
-        let (run, again) = loopback(tmp.path(), &src, size);
+        let (run, again) = loopback(tmp.path(), &src, size, ports);
         runs.push(run);
         resumes.push((
             "loopback, kill -9 of the receiver at 50 %".to_string(),
@@ -98,7 +108,7 @@ fn main() {
         match netlab::unavailable() {
             Some(why) => println!("\nnamespaces skipped: {why}"),
             None => {
-                let (run, again) = namespaces(tmp.path(), &src, size);
+                let (run, again) = namespaces(tmp.path(), &src, size, ports);
                 runs.push(run);
                 resumes.push((
                     "namespaces, link cut at 50 % for 3 s".to_string(),
@@ -234,10 +244,17 @@ fn sent_again(a: &mut Peer, id: &str, size: u64) -> u64 {
     sent.saturating_sub(size)
 }
 
-fn loopback(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
+fn loopback(dir: &Path, src: &Path, size: u64, ports: u16) -> (Run, u64) {
     println!("\nloopback: plain TCP, then p2pchat-tui, then a kill -9 at half way");
-    let plain = plain_tcp(src, &dir.join("plain.out"), "127.0.0.1", 47399, &[], &[]);
-    let discovery = 47300 + (std::process::id() % 90) as u16;
+    let plain = plain_tcp(
+        src,
+        &dir.join("plain.out"),
+        "127.0.0.1",
+        ports + 99,
+        &[],
+        &[],
+    );
+    let discovery = ports + (std::process::id() % 90) as u16;
     let data = dir.join("lo");
     let down = dir.join("lo-down");
     std::fs::create_dir_all(&down).unwrap();
@@ -275,7 +292,7 @@ fn loopback(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
     (run, again)
 }
 
-fn namespaces(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
+fn namespaces(dir: &Path, src: &Path, size: u64, ports: u16) -> (Run, u64) {
     println!(
         "\nnamespaces (veth + bridge): plain TCP, then p2pchat-tui, then a link cut at half way"
     );
@@ -284,7 +301,7 @@ fn namespaces(dir: &Path, src: &Path, size: u64) -> (Run, u64) {
         src,
         &dir.join("plain.out"),
         &lab.addr(2),
-        47398,
+        ports + 98,
         &lab.wrapper(2),
         &lab.wrapper(1),
     );

@@ -1,4 +1,5 @@
-//! The words of the system lines about who we are, votes and the group's mode: one place, so
+//! The words of the system lines about who we are, votes, the group's mode and file transfers:
+//! one place, so
 //! the line the store keeps (runtime `archive/shown.rs`) and the line the interface shows
 //! (`tui/model/apply*.rs`) cannot drift apart. Names come in already chosen by the caller.
 
@@ -76,6 +77,91 @@ pub fn secure_mode(enabled: bool, approvers: &[String]) -> String {
     }
 }
 
+/// `1.5 MiB`, `820 B`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// How a transfer is named in a line: its file name when the caller knows it, else
+/// `transfer 3f2a9c1d`.
+pub fn transfer_label(name: Option<&str>, transfer_id: &str) -> String {
+    match name {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => format!("transfer {}", short_id(transfer_id)),
+    }
+}
+
+/// `Bob offers notes.txt (3.0 MiB): /accept 3f2a9c1d [DIR] or /decline 3f2a9c1d`.
+pub fn file_offer(from: &str, name: &str, size: u64, transfer_id: &str) -> String {
+    let short = short_id(transfer_id);
+    format!(
+        "{from} offers {name} ({}): /accept {short} [DIR] or /decline {short}",
+        human_bytes(size)
+    )
+}
+
+/// `offered notes.txt (3.0 MiB) to Bob; /cancel 3f2a9c1d to stop`.
+pub fn file_offered(name: &str, size: u64, to: &str, transfer_id: &str) -> String {
+    format!(
+        "offered {name} ({}) to {to}; /cancel {} to stop",
+        human_bytes(size),
+        short_id(transfer_id)
+    )
+}
+
+/// `Bob accepted notes.txt`.
+pub fn file_accepted(who: &str, what: &str) -> String {
+    format!("{who} accepted {what}")
+}
+
+/// `Bob declined notes.txt (too many file offers ...)`.
+pub fn file_declined(who: &str, what: &str, reason: Option<&str>) -> String {
+    match reason {
+        Some(r) => format!("{who} declined {what} ({r})"),
+        None => format!("{who} declined {what}"),
+    }
+}
+
+/// `received /home/bob/Downloads/notes.txt, verified ✓`.
+pub fn file_done(path: &str) -> String {
+    format!("received {path}, verified ✓")
+}
+
+/// `Bob received notes.txt, verified ✓`.
+pub fn file_delivered(who: &str, what: &str) -> String {
+    format!("{who} received {what}, verified ✓")
+}
+
+/// `transfer of notes.txt failed: REASON`, or, for an offer refused before it was listed,
+/// `file transfer refused: REASON`.
+pub fn file_failed(what: Option<&str>, reason: &str) -> String {
+    match what {
+        Some(w) => format!("transfer of {w} failed: {reason}"),
+        None => format!("file transfer refused: {reason}"),
+    }
+}
+
+/// A cancelled transfer; `by` as the event has it: `declined` (we declined the offer),
+/// `you` (we cancelled), or the peer's name.
+pub fn file_cancelled(by: &str, what: &str) -> String {
+    match by {
+        "declined" => format!("declined {what}"),
+        "you" => format!("cancelled {what}"),
+        _ => format!("{by} cancelled {what}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +185,17 @@ mod tests {
             secure_mode(false, &["you".into(), "Bob".into()]),
             "open mode: unsigned messages are accepted again (approved by you, Bob)"
         );
+        let id = "3f2a9c1d00112233";
+        assert_eq!(
+            file_offer("Bob", "notes.txt", 3 << 20, id),
+            "Bob offers notes.txt (3.0 MiB): /accept 3f2a9c1d [DIR] or /decline 3f2a9c1d"
+        );
+        assert_eq!(transfer_label(None, id), "transfer 3f2a9c1d");
+        assert_eq!(
+            file_declined("Bob", "a.txt", Some("busy")),
+            "Bob declined a.txt (busy)"
+        );
+        assert_eq!(file_cancelled("declined", "a.txt"), "declined a.txt");
+        assert_eq!(human_bytes(820), "820 B");
     }
 }

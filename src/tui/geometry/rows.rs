@@ -70,7 +70,9 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
         LineKind::Chat { acts, .. } => {
             acts.id.is_some() && acts.id.as_deref() == state.selected_message.as_deref()
         }
-        LineKind::System { .. } => false,
+        LineKind::System { selectable, .. } => {
+            selectable.is_some() && selectable.as_deref() == state.selected_message.as_deref()
+        }
     };
     let time_style = if selected {
         styles
@@ -152,7 +154,7 @@ fn parts(state: &AppState, idx: usize, styles: &dyn Styles) -> Option<Parts> {
                 (body.as_str(), body_style)
             }
         }
-        LineKind::System { text, level } => {
+        LineKind::System { text, level, .. } => {
             prefix.push(Span::styled("· ", styles.style(Role::System(*level))));
             (text.as_str(), styles.style(Role::System(*level)))
         }

@@ -216,7 +216,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
     }
 }
 
-/// The ids of the shown log's messages that can be acted on, oldest first, with their line.
+/// The ids of the shown log's messages that can be acted on (and file offers' lines,
+/// `apply_files::offer_key`), oldest first, with their line.
 fn selectable(state: &AppState) -> Vec<(usize, String)> {
     state
         .log
@@ -225,7 +226,8 @@ fn selectable(state: &AppState) -> Vec<(usize, String)> {
         .enumerate()
         .filter_map(|(i, l)| match &l.kind {
             LineKind::Chat { acts, .. } if !acts.deleted => acts.id.clone().map(|id| (i, id)),
-            LineKind::Chat { .. } | LineKind::System { .. } => None,
+            LineKind::System { selectable, .. } => selectable.clone().map(|id| (i, id)),
+            LineKind::Chat { .. } => None,
         })
         .collect()
 }
@@ -293,6 +295,10 @@ pub fn start(state: &mut AppState, act: ActOn) {
         return;
     };
     let LineKind::Chat { own, acts, .. } = &state.log.lines()[line].kind else {
+        state.set_status(
+            "a file offer: Ctrl-Y accepts it, Ctrl-N declines it",
+            Level::Info,
+        );
         return;
     };
     let Some(id) = acts.id.clone() else {

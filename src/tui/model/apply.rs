@@ -458,11 +458,23 @@ fn nobody_received(state: &AppState, room: &str, signed: bool) -> String {
 }
 
 pub(super) fn system(state: &mut AppState, text: String, level: Level) {
+    system_about(state, text, level, None);
+}
+
+/// A system line that can be selected in the Messages pane as `selectable` (a file offer's
+/// `apply_files::offer_key`).
+pub(super) fn system_about(
+    state: &mut AppState,
+    text: String,
+    level: Level,
+    selectable: Option<String>,
+) {
     let line = ChatLine {
         ts: state.now.unix_ms,
         kind: LineKind::System {
             text: sanitize(&text, true),
             level,
+            selectable,
         },
     };
     state.log.push(line);

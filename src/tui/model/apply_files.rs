@@ -2,7 +2,7 @@
 //! outcome, and the transfers list (`AppState::transfers`) that the transfers view draws with
 //! progress, rate and time left. Pure.
 
-use super::apply::system;
+use super::apply::{system, system_about};
 use super::state::{AppState, Focus, Level};
 use super::update::Effect;
 use crate::tui::model::text::sanitize;
@@ -65,29 +65,43 @@ pub fn short_id(id: &str) -> String {
     id.chars().take(8).collect()
 }
 
-/// `1.5 MiB`, `820 B`.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
+use p2pchat_engine::lines;
+pub use p2pchat_engine::lines::human_bytes;
 
-/// The newest offer to us still waiting for an answer (what the accept/decline keys act on).
+/// The newest offer to us still waiting for an answer.
 pub fn pending_offer(state: &AppState) -> Option<&TransferRow> {
     state
         .transfers
         .iter()
         .rev()
         .find(|t| t.state == RowState::Offered)
+}
+
+/// The transfer whose offer line is selected in the Messages pane, if one is.
+pub fn selected_offer(state: &AppState) -> Option<&str> {
+    state
+        .selected_message
+        .as_deref()
+        .and_then(|m| m.strip_prefix(OFFER_KEY))
+}
+
+/// What the selection holds for the offer line of `transfer_id` (message ids never start so).
+pub fn offer_key(transfer_id: &str) -> String {
+    format!("{OFFER_KEY}{transfer_id}")
+}
+
+const OFFER_KEY: &str = "file:";
+
+/// What Ctrl-Y / Ctrl-N act on (marked ▶ in the transfers box): the offer selected in the
+/// Messages pane while it waits for an answer, else the newest waiting offer.
+pub fn target_offer(state: &AppState) -> Option<&TransferRow> {
+    match selected_offer(state) {
+        Some(id) => state
+            .transfers
+            .iter()
+            .find(|t| t.id == id && t.state == RowState::Offered),
+        None => pending_offer(state),
+    }
 }
 
 fn row<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut TransferRow> {
@@ -118,14 +132,21 @@ pub fn visible(state: &AppState) -> Vec<&TransferRow> {
         .collect()
 }
 
-/// Ctrl-Y / Ctrl-N: accept or decline the offer marked in the transfers box.
+/// Ctrl-Y / Ctrl-N: accept or decline the offer marked in the transfers box: the selected
+/// one, else the newest waiting. A selected offer already answered is never swapped for
+/// another.
 pub fn answer_offer(state: &mut AppState, accept: bool) -> Vec<Effect> {
-    let Some(offer) = pending_offer(state) else {
-        state.set_status("no file offer is waiting", Level::Warning);
+    let Some(offer) = target_offer(state) else {
+        let text = match selected_offer(state) {
+            Some(_) => "the selected file offer is already answered",
+            None => "no file offer is waiting",
+        };
+        state.set_status(text, Level::Warning);
         return Vec::new();
     };
     let (id, name) = (offer.id.clone(), offer.name.clone());
     state.focus = Focus::Input;
+    state.selected_message = None;
     let (verb, command) = if accept {
         (
             "accepting",
@@ -155,6 +176,16 @@ fn push_row(state: &mut AppState, r: TransferRow) {
     state.transfers.push(r);
 }
 
+/// The transfer's file name for a line (`transfer 3f2a9c1d` when it is not listed).
+fn label(state: &AppState, transfer_id: &str) -> String {
+    let name = state
+        .transfers
+        .iter()
+        .find(|t| t.id == transfer_id)
+        .map(|t| t.name.as_str());
+    lines::transfer_label(name, transfer_id)
+}
+
 fn name_of(state: &AppState, id: &str, fallback: &str) -> String {
     match state.peer(id) {
         Some(p) => p.name.clone(),
@@ -175,7 +206,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
         } => {
             let peer = name_of(state, &from, &from_name);
             let name = sanitize(&name, false);
-            let short = short_id(&transfer_id);
+            let text = lines::file_offer(&peer, &name, size, &transfer_id);
+            let key = offer_key(&transfer_id);
             push_row(
                 state,
                 TransferRow {
@@ -190,12 +222,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     finished_ms: None,
                 },
             );
-            let text = format!(
-                "{peer} offers {name} ({}): Ctrl-Y accepts, Ctrl-N declines (or /accept {short} [DIR])",
-                human_bytes(size)
+            state.set_status(
+                format!("{peer} offers a file: Ctrl-Y accepts, Ctrl-N declines"),
+                Level::Warning,
             );
-            state.set_status(format!("{peer} offers a file"), Level::Warning);
-            system(state, text, Level::Warning);
+            system_about(state, text, Level::Warning, Some(key));
         }
         NetEvent::FileOffered {
             transfer_id,
@@ -210,11 +241,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 .collect();
             let peer = names.join(", ");
             let name = sanitize(&name, false);
-            let text = format!(
-                "offered {name} ({}) to {peer}; /cancel {} to stop",
-                human_bytes(size),
-                short_id(&transfer_id)
-            );
+            let text = lines::file_offered(&name, size, &peer, &transfer_id);
             push_row(
                 state,
                 TransferRow {
@@ -238,15 +265,11 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             ..
         } => {
             let who = name_of(state, &by, &by_name);
-            let name = row(state, &transfer_id).map(|r| {
+            if let Some(r) = row(state, &transfer_id) {
                 r.state = RowState::Transferring;
-                r.name.clone()
-            });
-            system(
-                state,
-                format!("{who} accepted {}", name.unwrap_or_default()),
-                Level::Info,
-            );
+            }
+            let text = lines::file_accepted(&who, &label(state, &transfer_id));
+            system(state, text, Level::Info);
         }
         NetEvent::FileDeclined {
             transfer_id,
@@ -255,17 +278,16 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             reason,
         } => {
             let who = name_of(state, &by, &by_name);
-            let name = row(state, &transfer_id)
-                .map(|r| {
-                    r.state = RowState::Declined;
-                    r.name.clone()
-                })
-                .unwrap_or_default();
+            if let Some(r) = row(state, &transfer_id) {
+                r.state = RowState::Declined;
+            }
             finish(state, &transfer_id);
-            let why = reason
-                .map(|r| format!(" ({})", sanitize(&r, false)))
-                .unwrap_or_default();
-            system(state, format!("{who} declined {name}{why}"), Level::Info);
+            let why = reason.map(|r| sanitize(&r, false));
+            let text = lines::file_declined(&who, &label(state, &transfer_id), why.as_deref());
+            if why.is_some() {
+                state.set_status(text.clone(), Level::Warning);
+            }
+            system(state, text, Level::Info);
         }
         NetEvent::FileProgress {
             transfer_id,
@@ -292,7 +314,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             finish(state, &transfer_id);
             let path = sanitize(&path, false);
             state.set_status(format!("received {path} ✓"), Level::Info);
-            system(state, format!("received {path}, verified ✓"), Level::Info);
+            system(state, lines::file_done(&path), Level::Info);
         }
         NetEvent::FileDelivered {
             transfer_id,
@@ -300,17 +322,13 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             to_name,
         } => {
             let who = name_of(state, &to, &to_name);
-            let name = row(state, &transfer_id).map(|r| {
+            if let Some(r) = row(state, &transfer_id) {
                 r.bytes = r.size;
                 r.state = RowState::Done;
-                r.name.clone()
-            });
+            }
             finish(state, &transfer_id);
-            system(
-                state,
-                format!("{who} received {}, verified ✓", name.unwrap_or_default()),
-                Level::Info,
-            );
+            let text = lines::file_delivered(&who, &label(state, &transfer_id));
+            system(state, text, Level::Info);
         }
         NetEvent::FileFailed {
             transfer_id,
@@ -322,25 +340,17 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.name.clone()
             });
             finish(state, &transfer_id);
-            let text = match name {
-                Some(n) => format!("transfer of {n} failed: {reason}"),
-                None => format!("file transfer refused: {reason}"),
-            };
+            let text = lines::file_failed(name.as_deref(), &reason);
             state.set_status(text.clone(), Level::Error);
             system(state, text, Level::Error);
         }
         NetEvent::FileCancelled { transfer_id, by } => {
-            let name = row(state, &transfer_id).map(|r| {
+            if let Some(r) = row(state, &transfer_id) {
                 r.state = RowState::Cancelled;
-                r.name.clone()
-            });
+            }
             finish(state, &transfer_id);
             let by = sanitize(&by, false);
-            let text = match by.as_str() {
-                "declined" => format!("declined {}", name.unwrap_or_default()),
-                "you" => format!("cancelled {}", name.unwrap_or_default()),
-                _ => format!("{by} cancelled {}", name.unwrap_or_default()),
-            };
+            let text = lines::file_cancelled(&by, &label(state, &transfer_id));
             system(state, text, Level::Info);
         }
         NetEvent::Transfers { transfers } if std::mem::take(&mut state.quiet_transfers) => {

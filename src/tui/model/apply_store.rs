@@ -461,6 +461,7 @@ fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer:
             kind: LineKind::System {
                 text: sanitize(&e.body, true),
                 level: Level::Info,
+                selectable: None,
             },
         },
     }

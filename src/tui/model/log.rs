@@ -48,6 +48,9 @@ pub enum LineKind {
         /// Sanitised; may contain `\n`.
         text: String,
         level: Level,
+        /// The key that selects it in the Messages pane (a file offer's line, so Ctrl-Y and
+        /// Ctrl-N answer that offer); `None`: not selectable.
+        selectable: Option<String>,
     },
 }
 
@@ -318,6 +321,7 @@ mod tests {
             kind: LineKind::System {
                 text: format!("line {i}"),
                 level: Level::Info,
+                selectable: None,
             },
         }
     }

@@ -62,6 +62,7 @@ mod tests {
             kind: LineKind::System {
                 text: "clear\x1b[2J bell\x07 c1\u{9b}31m".into(),
                 level: Level::Info,
+                selectable: None,
             },
         });
         let out = frame(&s);

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use crate::tui::model::apply_files::{
-    human_bytes, pending_offer, short_id, visible, RowState, TransferRow,
+    human_bytes, short_id, target_offer, visible, RowState, TransferRow,
 };
 use crate::tui::model::state::{AppState, Level};
 use crate::tui::model::text::truncate;
@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let inner_rows = area.height.saturating_sub(2) as usize;
     let shown = &rows[rows.len().saturating_sub(inner_rows.min(MAX_ROWS))..];
     let theme = Theme::of(state);
-    let marked = pending_offer(state).map(|t| t.id.clone());
+    let marked = target_offer(state).map(|t| t.id.clone());
     let cols = area.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = shown
         .iter()

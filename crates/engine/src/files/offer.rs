@@ -38,6 +38,25 @@ pub fn transfer_id(sender: &PeerId, seq: u64) -> String {
     hex::encode(&h.finalize().as_bytes()[..16])
 }
 
+/// The transfer id an offer's payload names, when it is 32 lowercase hex digits; nothing
+/// else is checked (no signature): for answering an offer refused before its checks.
+pub fn offered_transfer_id(sp: &SignedPayload) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdOnly {
+        transfer_id: String,
+    }
+    let id = sp.parse::<IdOnly>().ok()?.transfer_id;
+    well_formed_id(&id).then_some(id)
+}
+
+/// 32 lowercase hex digits.
+fn well_formed_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
 pub fn parse_hash(hex_str: &str) -> Option<Hash> {
     let mut h = [0u8; 32];
     (hex_str.len() == 64 && hex::decode_to_slice(hex_str, &mut h).is_ok()).then_some(h)
@@ -81,12 +100,7 @@ pub fn check_offer(
     if !content.to.contains(me) {
         return Err(FilesError::NotForUs);
     }
-    if content.transfer_id.len() != 32
-        || !content
-            .transfer_id
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    {
+    if !well_formed_id(&content.transfer_id) {
         return Err(FilesError::Malformed(
             "transfer_id must be 32 hex digits".into(),
         ));

@@ -3,11 +3,17 @@
 
 use super::book::*;
 use super::error::FilesError;
-use super::offer::{check_offer, OfferContent};
+use super::offer::{check_offer, offered_transfer_id, OfferContent};
 use super::{Answer, FilesEffect};
 use crate::api::NetEvent;
 use crate::wire::{PeerId, SignedPayload};
 use std::collections::BTreeMap;
+
+/// The `reason` of the `declined` answer to an offer over FILE_OFFERS_PER_MIN.
+pub const RATE_LIMITED_REASON: &str =
+    "too many file offers from you this minute; offer it again later";
+/// The `reason` of the `declined` answer to an offer while MAX_TRANSFERS are all open.
+pub const TOO_MANY_TRANSFERS_REASON: &str = "too many transfers open; offer it again later";
 
 impl TransferBook {
     /// Incoming: a `file_offer` frame from `sender` (already rate-limited by the node).
@@ -62,7 +68,21 @@ impl TransferBook {
                 Stage::Hashing => vec![],
             });
         }
-        self.make_room()?;
+        if let Err(e) = self.make_room() {
+            // Refused, and the sender told so: it stops waiting for an answer.
+            return Ok(vec![
+                FilesEffect::Answer {
+                    to: *sender,
+                    transfer_id: id,
+                    answer: Answer::Declined,
+                    reason: Some(TOO_MANY_TRANSFERS_REASON.into()),
+                },
+                FilesEffect::Event(NetEvent::Rejected {
+                    from: sender.to_hex(),
+                    reason: e.to_string(),
+                }),
+            ]);
+        }
         let event = NetEvent::FileOffer {
             transfer_id: id.clone(),
             from: sender.to_hex(),
@@ -92,6 +112,23 @@ impl TransferBook {
             },
         );
         Ok(vec![FilesEffect::Event(event), FilesEffect::Save])
+    }
+
+    /// Incoming: an offer from `sender` over its rate limit (not checked further, so the
+    /// signature is not verified). The sender is answered `declined` with the reason when the
+    /// payload names a well-formed transfer id this book does not have: a re-offer of a
+    /// transfer already here (after a reconnection) is only dropped, so a refusal never ends
+    /// a transfer that was accepted.
+    pub fn refuse_over_rate(&self, sp: &SignedPayload, sender: &PeerId) -> Vec<FilesEffect> {
+        match offered_transfer_id(sp) {
+            Some(id) if !self.transfers.contains_key(&id) => vec![FilesEffect::Answer {
+                to: *sender,
+                transfer_id: id,
+                answer: Answer::Declined,
+                reason: Some(RATE_LIMITED_REASON.into()),
+            }],
+            Some(_) | None => vec![],
+        }
     }
 
     /// Incoming: the user accepts (into `dir`, or the download directory).

@@ -306,3 +306,33 @@ fn the_book_is_bounded_and_ids_resolve_by_prefix() {
     assert!(matches!(a.find(""), Err(FilesError::Unknown(_))));
     assert_eq!(a.find("yyyy").unwrap(), "y".repeat(32));
 }
+
+#[test]
+fn an_offer_over_the_rate_is_declined_unless_the_receiver_already_has_it() {
+    let (mut a, id, offer) = offered();
+    let mut b = TransferBook::default();
+    // A new transfer over the rate: declined with the reason, which ends it at the sender.
+    let refused = b.refuse_over_rate(&offer, &alice().id());
+    assert_eq!(answer_of(&refused), Some(Answer::Declined));
+    let (to, reason) = match &refused[..] {
+        [FilesEffect::Answer { to, reason, .. }] => (*to, reason.clone().unwrap()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(to, alice().id());
+    let heard = a.on_answer(&bob().id(), &id, Answer::Declined, Some(reason), "Bob");
+    assert!(matches!(
+        event(&heard),
+        Some(NetEvent::FileDeclined { reason: Some(r), .. }) if r.contains("too many file offers")
+    ));
+    // A re-offer of a transfer Bob has (accepted before a reconnection) is only dropped.
+    b.on_offer(&offer, 1, &alice().id(), &bob().id(), MAX, "Alice", 0)
+        .unwrap();
+    b.accept(&id, None).unwrap();
+    assert!(b.refuse_over_rate(&offer, &alice().id()).is_empty());
+    // A payload without a well-formed id is not answered.
+    let junk = SignedPayload {
+        payload: r#"{"transfer_id":"NOT-HEX"}"#.into(),
+        sig: None,
+    };
+    assert!(b.refuse_over_rate(&junk, &alice().id()).is_empty());
+}

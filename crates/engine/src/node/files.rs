@@ -114,6 +114,8 @@ impl Node {
         }
         budget.1 += 1;
         if budget.1 > FILE_OFFERS_PER_MIN {
+            let answer = self.files.book.refuse_over_rate(&sp, &from);
+            self.apply_files(answer);
             return self.emit(NetEvent::Rejected {
                 from: from.to_hex(),
                 reason: FilesError::RateLimited.to_string(),

@@ -157,10 +157,16 @@ fn a_flood_of_offers_is_cut_at_the_rate_limit() {
                 path: format!("/data/{k}"),
             },
         );
-        let id = match sim.nodes[0].file_work.pop() {
-            Some(FileOutput::Hash { transfer_id, .. }) => transfer_id,
-            other => panic!("{other:?}"),
-        };
+        // The newest work is this offer's hashing (a refused offer's StopServe may follow).
+        let id = sim.nodes[0]
+            .file_work
+            .iter()
+            .rev()
+            .find_map(|w| match w {
+                FileOutput::Hash { transfer_id, .. } => Some(transfer_id.clone()),
+                _ => None,
+            })
+            .expect("the offer is hashed first");
         sim.input(
             0,
             Input::Files(FileInput::Hashed {
@@ -168,6 +174,7 @@ fn a_flood_of_offers_is_cut_at_the_rate_limit() {
                 result: Ok(hashed()),
             }),
         );
+        sim.run_for(Duration::from_millis(5));
     }
     sim.run_for(Duration::from_millis(50));
     let offers = sim
@@ -180,6 +187,25 @@ fn a_flood_of_offers_is_cut_at_the_rate_limit() {
         .filter(|e| matches!(e, NetEvent::Rejected { reason, .. } if reason.contains("too many file offers")))
         .count();
     assert_eq!(refused, 5);
+    // Alice learns why: each refused offer is answered `declined` with the reason, and her
+    // five transfers end there instead of waiting for an answer that never comes.
+    let declined: Vec<&String> = sim
+        .events(0)
+        .filter_map(|e| match e {
+            NetEvent::FileDeclined {
+                reason: Some(r), ..
+            } => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(declined.len(), 5, "{declined:?}");
+    assert!(declined.iter().all(|r| r.contains("too many file offers")));
+    let stopped = sim.nodes[0]
+        .file_work
+        .iter()
+        .filter(|w| matches!(w, FileOutput::StopServe { .. }))
+        .count();
+    assert_eq!(stopped, 5, "Alice stops serving the refused offers");
     // Bob and Alice still chat.
     cmd(
         &mut sim,

@@ -5,6 +5,7 @@
 
 mod book;
 mod commands;
+mod files_shown;
 mod presence;
 mod relay;
 mod shown;
@@ -42,6 +43,8 @@ pub struct Archive {
     next_prune: i64,
     /// Thresholds of proposals seen, for the stored vote lines.
     thresholds: HashMap<String, usize>,
+    /// File names of transfers seen, for the stored lines (files_shown.rs).
+    transfer_names: HashMap<String, String>,
 }
 
 impl Archive {
@@ -65,6 +68,7 @@ impl Archive {
             presence: Default::default(),
             next_prune: 0,
             thresholds: HashMap::new(),
+            transfer_names: HashMap::new(),
         }
     }
 

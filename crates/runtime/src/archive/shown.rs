@@ -1,5 +1,6 @@
 //! The system lines the interfaces show for events that are not messages (who we are, the
-//! votes and the mode, safety codes, search results, peers reached via a relay), as stored in the history: the store
+//! votes and the mode, safety codes, search results, peers reached via a relay, file
+//! transfers), as stored in the history: the store
 //! edge writes them before they are shown, so a restart shows what the last run showed.
 
 use super::{fingerprint, system, Archive};
@@ -104,30 +105,17 @@ impl Archive {
                 }
                 text
             }
-            // File transfers: the offer and the outcome are kept, progress is not.
-            NetEvent::FileOffer {
-                from,
-                from_name,
-                name,
-                size,
-                transfer_id,
-                ..
-            } => format!(
-                "{} offered {name} ({size} bytes, transfer {})",
-                self.name_of(from, from_name),
-                lines::short_id(transfer_id)
-            ),
-            NetEvent::FileOffered { name, size, .. } => {
-                format!("offered {name} ({size} bytes)")
-            }
-            NetEvent::FileDone { path, .. } => format!("received {path}, verified"),
-            NetEvent::FileDelivered { to, to_name, .. } => {
-                format!("{} received our file, verified", self.name_of(to, to_name))
-            }
-            NetEvent::FileFailed {
-                transfer_id,
-                reason,
-            } => format!("transfer {} failed: {reason}", lines::short_id(transfer_id)),
+            // File transfers: the offer, the answers and the outcome are kept, progress is not
+            // (files_shown.rs).
+            NetEvent::FileOffer { .. }
+            | NetEvent::FileOffered { .. }
+            | NetEvent::FileAccepted { .. }
+            | NetEvent::FileDeclined { .. }
+            | NetEvent::FileDone { .. }
+            | NetEvent::FileDelivered { .. }
+            | NetEvent::FileFailed { .. }
+            | NetEvent::FileCancelled { .. }
+            | NetEvent::Transfers { .. } => self.file_line(event)?,
             _ => return None,
         };
         Some(system(text, now_ms))

@@ -631,3 +631,46 @@ fn a_restart_seeds_the_node_with_messages_reactions_and_deleted_seqs() {
     seqs.sort_unstable();
     assert_eq!(seqs, vec![2, 4, 5]);
 }
+
+#[test]
+fn file_lines_are_stored_in_the_words_the_interface_shows() {
+    use p2pchat_engine::lines;
+    let mut a = Archive::new(Some(History::in_memory()), id(1));
+    online(&mut a, id(2), "Bob");
+    let tid = "a1a1a1a1ffffffffffffffffffffffff".to_string();
+    a.on_event(
+        NetEvent::FileOffered {
+            transfer_id: tid.clone(),
+            to: vec![id(2).to_hex()],
+            name: "one.txt".into(),
+            size: 3 << 20,
+            hash: "00".repeat(32),
+        },
+        2,
+    );
+    a.on_event(
+        NetEvent::FileDeclined {
+            transfer_id: tid.clone(),
+            by: id(2).to_hex(),
+            by_name: "Bob".into(),
+            reason: Some("too many file offers".into()),
+        },
+        3,
+    );
+    // An outcome for a transfer it never saw names it by its id.
+    a.on_event(
+        NetEvent::FileCancelled {
+            transfer_id: "b2b2b2b2ffffffffffffffffffffffff".into(),
+            by: "Bob".into(),
+        },
+        4,
+    );
+    let bodies = stored_bodies(&a);
+    for want in [
+        lines::file_offered("one.txt", 3 << 20, "Bob", &tid),
+        lines::file_declined("Bob", "one.txt", Some("too many file offers")),
+        lines::file_cancelled("Bob", "transfer b2b2b2b2"),
+    ] {
+        assert!(bodies.contains(&want), "{want:?} not in {bodies:?}");
+    }
+}

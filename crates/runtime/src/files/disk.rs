@@ -92,8 +92,10 @@ pub fn settle(part: &Path, target: &Path) -> Result<PathBuf, String> {
 /// WRITEBACK_WINDOW: a receiver starts writing its file to disk every this many bytes and
 /// waits for the window before, so at most two windows of it are dirty in the page cache: the
 /// kernel never throttles other writers (the chat's own database) behind a big download, and
-/// the final flush is short.
-pub const WRITEBACK_WINDOW: u64 = 4 * 1024 * 1024;
+/// the final flush is short. One chunk: an fsync of the history (its checkpoint) queues
+/// behind at most 2 MiB of the download (with 4 MiB windows, 8 MiB: 10-30 ms at this machine's
+/// ~270 MiB/s, the chat lines over 10 ms in BENCHMARKS.md).
+pub const WRITEBACK_WINDOW: u64 = 1024 * 1024;
 
 /// After writing `[offset, offset + len)`: when a window boundary was crossed, start
 /// writeback of the window just filled and wait for the one before it.

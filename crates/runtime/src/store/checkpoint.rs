@@ -1,32 +1,75 @@
 //! The WAL checkpointer: copies `history.db-wal` back into the database (and so does the
-//! fsyncs) on its own thread with its own connection, so the actor's writes never wait for
-//! the disk. The actor's connection checkpoints itself only as a backstop, when the log has
-//! grown to WAL_BACKSTOP_PAGES because this thread fell behind.
+//! fsyncs) on its own thread with its own connection, and keeps the log small by resetting it
+//! in the pauses between the writer's commits, so the actor's writes do not wait for the disk.
+//! The writer's connection reports each commit (its `wal_hook`, [`WalWatch`]) and checkpoints
+//! itself only as a backstop, when the log has reached WAL_BACKSTOP_PAGES because this thread
+//! fell behind (a flood on a slow disk).
+//!
+//! Why resets: SQLite writes the log from its start again only when a checkpoint has copied
+//! all of it before the next commit. A PASSIVE checkpoint never blocks the writer, but while a
+//! download's writeback makes each fsync take 50-350 ms, a writer committing every 20 ms adds
+//! frames during every checkpoint, so the log only grows. Here the slow part (most frames and
+//! their fsyncs) is copied PASSIVE while the writer goes on, and the rest with a RESTART
+//! checkpoint started right after a commit, in the pause before the next one: the RESTART
+//! holds the write lock only for the last few frames.
 
 use super::history::WAL_SIZE_LIMIT;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How often the checkpointer copies the log back into the database.
+/// How often the checkpointer copies the log back into the database when nothing else asks.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// WAL_BACKSTOP_PAGES: the bound on the write-ahead log. Past this many pages (about
 /// WAL_SIZE_LIMIT, 4 MiB, at SQLite's 4 KiB pages; SQLite's own default) the writer's
 /// connection checkpoints itself, so the log is never larger than before this thread
-/// existed. Chat writes far less than this in CHECKPOINT_EVERY; only a flood gets there.
+/// existed. The thread resets the log long before (RESET_AT_PAGES); only a flood gets here.
 pub const WAL_BACKSTOP_PAGES: i64 = 1000;
+/// RESET_AT_PAGES: past this many pages the checkpointer resets the log in the next pause
+/// between commits.
+pub const RESET_AT_PAGES: i64 = WAL_BACKSTOP_PAGES / 4;
+/// FORCE_RESET_PAGES: past this many the writer has had no pause long enough (a flood): the
+/// reset runs at once and the writer waits for it, well before the backstop.
+pub const FORCE_RESET_PAGES: i64 = WAL_BACKSTOP_PAGES / 2;
+/// A pause: this long with no commit after the last one (one actor step commits several
+/// times in a row; the reset waits for the step to end).
+pub const PAUSE: Duration = Duration::from_millis(2);
+/// Most time spent waiting for a pause before resetting anyway.
+pub const MAX_PAUSE_WAIT: Duration = Duration::from_millis(250);
+
+/// What the writer's connection tells the checkpointer after each commit.
+pub struct WalWatch {
+    /// Pages in the log after the last commit.
+    pages: AtomicI64,
+    /// Times the writer checkpointed itself (the backstop), for tests and the log.
+    pub backstops: std::sync::atomic::AtomicU64,
+    /// One pending wake-up at most (a full channel already holds one).
+    wake: mpsc::SyncSender<()>,
+}
+
+impl WalWatch {
+    /// Called by the writer's `wal_hook` after a commit; never blocks.
+    pub fn committed(&self, pages: i64) {
+        self.pages.store(pages, Ordering::Relaxed);
+        let _ = self.wake.try_send(());
+    }
+}
 
 /// The running checkpointer; dropping it stops the thread (after the checkpoint in hand).
 pub struct Checkpointer {
-    stop: Option<mpsc::Sender<()>>,
+    stop: Arc<AtomicBool>,
+    wake: mpsc::SyncSender<()>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    /// Opens a second connection to the database at `path` and starts checkpointing it.
-    pub fn start(path: &Path) -> Result<Checkpointer, String> {
+    /// Opens a second connection to the database at `path` and starts checkpointing it;
+    /// the returned watch goes into the writer's `wal_hook`.
+    pub fn start(path: &Path) -> Result<(Checkpointer, Arc<WalWatch>), String> {
         let db = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -37,37 +80,99 @@ impl Checkpointer {
         // After a checkpoint the log is cut back to this size when it is reused.
         db.execute_batch(&format!("PRAGMA journal_size_limit={WAL_SIZE_LIMIT};"))
             .map_err(|e| e.to_string())?;
-        let (stop, stopped) = mpsc::channel::<()>();
+        let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let watch = Arc::new(WalWatch {
+            pages: AtomicI64::new(0),
+            backstops: Default::default(),
+            wake: wake.clone(),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let (w, st) = (watch.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("wal-checkpoint".into())
-            .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) =
-                    stopped.recv_timeout(CHECKPOINT_EVERY)
-                {
-                    if let Err(e) = checkpoint(&db) {
-                        tracing::warn!("history checkpoint failed: {e}");
-                    }
-                }
-            })
+            .spawn(move || run(&db, &w, &woken, &st))
             .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
-        Ok(Checkpointer {
-            stop: Some(stop),
-            thread: Some(thread),
-        })
+        Ok((
+            Checkpointer {
+                stop,
+                wake,
+                thread: Some(thread),
+            },
+            watch,
+        ))
+    }
+}
+
+fn run(db: &Connection, watch: &WalWatch, woken: &mpsc::Receiver<()>, stop: &AtomicBool) {
+    loop {
+        let commit = match woken.recv_timeout(CHECKPOINT_EVERY) {
+            Ok(()) => true,
+            Err(mpsc::RecvTimeoutError::Timeout) => false,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let pages = watch.pages.load(Ordering::Relaxed);
+        let result = if pages >= FORCE_RESET_PAGES {
+            reset(db)
+        } else if pages >= RESET_AT_PAGES {
+            // Most of it while the writer goes on (the slow fsyncs), the rest in a pause.
+            checkpoint(db).and_then(|_| {
+                wait_for_pause(woken, stop);
+                reset(db)
+            })
+        } else if !commit {
+            checkpoint(db)
+        } else {
+            continue;
+        };
+        match result {
+            Ok(_) => {}
+            // The writer held on longer than the busy timeout: the next commit tries again.
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
+            Err(e) => tracing::warn!("history checkpoint failed: {e}"),
+        }
+    }
+}
+
+/// Returns once no commit came for PAUSE (or after MAX_PAUSE_WAIT, or when stopping).
+fn wait_for_pause(woken: &mpsc::Receiver<()>, stop: &AtomicBool) {
+    // A commit made during the checkpoint before is already over.
+    while woken.try_recv().is_ok() {}
+    let until = Instant::now() + MAX_PAUSE_WAIT;
+    while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+        match woken.recv_timeout(PAUSE) {
+            Ok(()) => continue,
+            Err(_) => return,
+        }
     }
 }
 
 /// One passive checkpoint: copies what it can without waiting for the writer. Returns the
 /// log's size in pages and how many of them are now in the database.
 pub fn checkpoint(db: &Connection) -> rusqlite::Result<(i64, i64)> {
-    db.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+    pragma_checkpoint(db, "PASSIVE")
+}
+
+/// Copies the whole log, holding off the writer meanwhile, so the next commit writes the log
+/// from its start (cut back to WAL_SIZE_LIMIT).
+pub fn reset(db: &Connection) -> rusqlite::Result<(i64, i64)> {
+    pragma_checkpoint(db, "RESTART")
+}
+
+/// The pragma (not `sqlite3_wal_checkpoint_v2`, which does nothing on a connection that has
+/// not read the database yet).
+fn pragma_checkpoint(db: &Connection, mode: &str) -> rusqlite::Result<(i64, i64)> {
+    db.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
         Ok((r.get(1)?, r.get(2)?))
     })
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.stop = None;
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.wake.try_send(());
         if let Some(thread) = self.thread.take() {
             if thread.join().is_err() {
                 tracing::error!("history checkpoint thread panicked");
@@ -87,11 +192,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("history.db");
         let h = History::open(&path).unwrap();
-        let backstop: i64 = h
-            .conn()
-            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(backstop, WAL_BACKSTOP_PAGES);
         for i in 0..100 {
             let body = format!("line {i} {}", "x".repeat(200));
             h.insert(&crate::store::history::tests::msg(
@@ -124,8 +224,51 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+        assert_eq!(h.backstop_checkpoints(), 0);
         drop(h);
         let h = History::open(&path).unwrap();
         assert_eq!(h.last_row(), 100);
+    }
+
+    /// A writer committing steadily with short pauses (a chat line every few milliseconds)
+    /// writes many times the bound's worth of log; the thread resets the log in the pauses,
+    /// so the writer never checkpoints itself and the log file stays within WAL_SIZE_LIMIT.
+    /// (Before resets, only a PASSIVE checkpoint a second: the log grew to the backstop and
+    /// the writer's own connection checkpointed, with its fsyncs, every second or so.)
+    #[test]
+    fn a_steady_writer_has_its_log_reset_in_its_pauses_never_checkpointing_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let wal = dir.path().join("history.db-wal");
+        let h = History::open(&path).unwrap();
+        let mut largest = 0;
+        let mut written_pages = 0;
+        let mut i = 0;
+        // Three times the backstop in pages (each commit rewrites a few pages of the table
+        // and its indexes, and a 2 KB body).
+        while written_pages < 3 * WAL_BACKSTOP_PAGES {
+            let body = format!("line {i} {}", "y".repeat(2000));
+            h.insert(&crate::store::history::tests::msg(
+                &format!("ab:{i}"),
+                &body,
+                i,
+            ))
+            .unwrap();
+            written_pages += 3;
+            i += 1;
+            largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(
+            h.backstop_checkpoints(),
+            0,
+            "the writer checkpointed itself; the log reached {largest} bytes"
+        );
+        assert!(
+            largest <= WAL_SIZE_LIMIT as u64,
+            "the log grew to {largest} bytes"
+        );
+        drop(h);
+        assert_eq!(History::open(&path).unwrap().last_row(), i);
     }
 }

@@ -1,7 +1,7 @@
 //! The message history in SQLite (`history.db` in the profile, WAL mode): every line shown is
 //! written here before it is shown, read back a page at a time, and searched.
 
-use super::checkpoint::{Checkpointer, WAL_BACKSTOP_PAGES};
+use super::checkpoint::{Checkpointer, WalWatch, WAL_BACKSTOP_PAGES};
 use super::quota::{row_size, Quota, Usage};
 pub use p2pchat_engine::api::{EntryKind, HistoryEntry};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -37,6 +37,21 @@ fn parse_kind(s: &str) -> EntryKind {
     }
 }
 
+/// After each commit of the writer: tell the checkpointer the log's size; at
+/// WAL_BACKSTOP_PAGES (the checkpointer fell behind) checkpoint here, as SQLite's
+/// wal_autocheckpoint would, so the log stays within its bound.
+fn after_commit(watch: &WalWatch, wal: &mut rusqlite::hooks::Wal, pages: i64) {
+    watch.committed(pages);
+    if pages >= WAL_BACKSTOP_PAGES {
+        watch
+            .backstops
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Err(e) = wal.checkpoint() {
+            tracing::debug!("backstop checkpoint: {e}");
+        }
+    }
+}
+
 /// The open database.
 pub struct History {
     db: Connection,
@@ -45,6 +60,8 @@ pub struct History {
     pub(super) usage: RefCell<Usage>,
     /// Checkpoints the log on its own thread (none for an in-memory database).
     _checkpointer: Option<Checkpointer>,
+    /// What this connection tells the checkpointer after each commit.
+    watch: Option<std::sync::Arc<WalWatch>>,
 }
 
 /// A failure, as one line naming the file.
@@ -63,7 +80,9 @@ impl History {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(fail)?;
-        db.busy_timeout(std::time::Duration::from_secs(2))
+        // The checkpoint thread's reset holds off this writer for the last frames of the log;
+        // a disk slower than this fails the write ("history is not being saved").
+        db.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(fail)?;
         // journal_mode returns a row; the others do not.
         let mode: String = db
@@ -76,8 +95,7 @@ impl History {
         }
         db.execute_batch(&format!(
             "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
-             PRAGMA journal_size_limit={WAL_SIZE_LIMIT};
-             PRAGMA wal_autocheckpoint={WAL_BACKSTOP_PAGES};"
+             PRAGMA journal_size_limit={WAL_SIZE_LIMIT};"
         ))
         .map_err(fail)?;
         let version: i64 = db
@@ -96,7 +114,7 @@ impl History {
             .map_err(fail)?;
         }
         let failed = |e: String| format!("history database {shown}: {e}");
-        let h = History::with(db);
+        let mut h = History::with(db);
         h.db.execute_batch(SCHEMA).map_err(fail)?;
         super::keys::migrate(&h.db).map_err(fail)?;
         super::addresses::migrate(&h.db).map_err(fail)?;
@@ -108,8 +126,17 @@ impl History {
             .map_err(fail)?;
         h.load_usage().map_err(failed)?;
         // With synchronous=NORMAL the only fsyncs are the checkpoint's: they run on the
-        // checkpointer's thread, not on the caller's.
-        let checkpointer = Checkpointer::start(path).map_err(failed)?;
+        // checkpointer's thread, not on the caller's, which only reports its commits (this
+        // hook takes the place of SQLite's wal_autocheckpoint).
+        let (checkpointer, watch) = Checkpointer::start(path).map_err(failed)?;
+        h.watch = Some(watch.clone());
+        h.db.wal_hook(Some(
+            move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+                after_commit(&watch, wal, i64::from(pages));
+                Ok(())
+            },
+        ))
+        .map_err(fail)?;
         Ok(History {
             _checkpointer: Some(checkpointer),
             ..h
@@ -122,6 +149,7 @@ impl History {
             quota: Quota::default(),
             usage: RefCell::default(),
             _checkpointer: None,
+            watch: None,
         }
     }
 
@@ -136,6 +164,14 @@ impl History {
         h.db.execute_batch(super::reactions::REACTIONS_SCHEMA)
             .expect("reactions schema");
         h
+    }
+
+    /// Times the writer checkpointed the log itself because the checkpoint thread fell
+    /// behind (WAL_BACKSTOP_PAGES).
+    pub fn backstop_checkpoints(&self) -> u64 {
+        self.watch.as_ref().map_or(0, |w| {
+            w.backstops.load(std::sync::atomic::Ordering::Relaxed)
+        })
     }
 
     pub(crate) fn conn(&self) -> &Connection {

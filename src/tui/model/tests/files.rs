@@ -3,7 +3,10 @@
 //! answering an offer.
 
 use super::*;
-use crate::tui::model::apply_files::{pending_offer, visible, RowState, SHOW_FINISHED_MS};
+use crate::tui::model::apply_files::{
+    pending_offer, target_offer, visible, RowState, SHOW_FINISHED_MS,
+};
+use crate::tui::model::log::LineKind;
 
 fn offer(s: &mut AppState, id: &str, name: &str) {
     apply(
@@ -138,4 +141,80 @@ fn at_start_the_transfers_a_restart_kept_fill_the_box_without_a_line() {
     // Asked for by the user, the list is a line.
     apply(&mut s, NetEvent::Transfers { transfers: vec![] });
     assert!(format!("{:?}", s.log).contains("no transfers"));
+}
+
+#[test]
+fn ctrl_y_and_ctrl_n_answer_the_offer_selected_in_the_messages_pane() {
+    let mut s = new_state();
+    peer(&mut s, "b0b", "Bob");
+    offer(&mut s, "a1a1a1a1", "one.txt");
+    offer(&mut s, "b2b2b2b2", "two.txt");
+    // Select the older offer's line: Messages pane, Up twice.
+    s.focus = Focus::Messages;
+    press(&mut s, plain(Code::Up));
+    press(&mut s, plain(Code::Up));
+    assert_eq!(
+        target_offer(&s).map(|t| t.id.as_str()),
+        Some("a1a1a1a1"),
+        "the box marks the selected offer"
+    );
+    let cmds = sent(&press(&mut s, Key::ctrl(Code::Char('y'))));
+    assert_eq!(
+        cmds,
+        vec![NetCommand::AcceptFile {
+            transfer: "a1a1a1a1".into(),
+            dir: None
+        }]
+    );
+    // Answered, the selection is gone: Ctrl-N falls back to the newest waiting offer.
+    assert_eq!(s.selected_message, None);
+    let cmds = sent(&press(&mut s, Key::ctrl(Code::Char('n'))));
+    assert_eq!(
+        cmds,
+        vec![NetCommand::DeclineFile {
+            transfer: "b2b2b2b2".into()
+        }]
+    );
+    // A selected offer that is no longer waiting is not swapped for another one.
+    offer(&mut s, "c3c3c3c3", "three.txt");
+    s.focus = Focus::Messages;
+    press(&mut s, plain(Code::Up));
+    assert_eq!(target_offer(&s).map(|t| t.id.as_str()), Some("c3c3c3c3"));
+    apply(
+        &mut s,
+        NetEvent::FileCancelled {
+            transfer_id: "c3c3c3c3".into(),
+            by: "Bob".into(),
+        },
+    );
+    offer(&mut s, "d4d4d4d4", "four.txt");
+    assert!(sent(&press(&mut s, Key::ctrl(Code::Char('y')))).is_empty());
+}
+
+#[test]
+fn file_lines_are_worded_as_the_store_keeps_them() {
+    use p2pchat_engine::lines;
+    let mut s = new_state();
+    peer(&mut s, "b0b", "Bob");
+    offer(&mut s, "a1a1a1a1ffff", "one.txt");
+    apply(
+        &mut s,
+        NetEvent::FileDeclined {
+            transfer_id: "a1a1a1a1ffff".into(),
+            by: "b0b".into(),
+            by_name: "Bob".into(),
+            reason: Some("busy".into()),
+        },
+    );
+    let texts: Vec<String> = s
+        .log
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::System { text, .. } => Some(text.clone()),
+            LineKind::Chat { .. } => None,
+        })
+        .collect();
+    assert!(texts.contains(&lines::file_offer("Bob", "one.txt", 4096, "a1a1a1a1ffff")));
+    assert!(texts.contains(&lines::file_declined("Bob", "one.txt", Some("busy"))));
 }
