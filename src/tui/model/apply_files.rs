@@ -1,8 +1,10 @@
 //! File-transfer events in the interface: a line in the message pane for each offer and
 //! outcome, and the transfers list (`AppState::transfers`) that the transfers view draws with
-//! progress, rate and time left. Pure.
+//! progress, rate and time left. An offer naming one peer (ours by `/send`, or one made to us
+//! alone) and its outcome go to that peer's buffer ([`super::route`]). Pure.
 
 use super::apply::system;
+use super::route::{system_at, transfer_place, Place};
 use super::state::{AppState, Focus, Level};
 use super::update::Effect;
 use crate::tui::model::text::sanitize;
@@ -51,6 +53,9 @@ pub struct TransferRow {
     pub state: RowState,
     /// When it finished (our clock, Unix ms): the transfers box keeps it a little while.
     pub finished_ms: Option<i64>,
+    /// The peer (id) whose private conversation shows the transfer's lines, when the offer
+    /// named that one peer; `None`: the shown buffer.
+    pub dm: Option<String>,
 }
 
 impl TransferRow {
@@ -171,6 +176,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             from_name,
             name,
             size,
+            recipients,
             ..
         } => {
             let peer = name_of(state, &from, &from_name);
@@ -179,7 +185,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             push_row(
                 state,
                 TransferRow {
-                    id: transfer_id,
+                    id: transfer_id.clone(),
                     name: name.clone(),
                     peer: peer.clone(),
                     incoming: true,
@@ -188,6 +194,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     rate: 0,
                     state: RowState::Offered,
                     finished_ms: None,
+                    dm: (recipients == 1).then_some(from),
                 },
             );
             let text = format!(
@@ -195,7 +202,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 human_bytes(size)
             );
             state.set_status(format!("{peer} offers a file"), Level::Warning);
-            system(state, text, Level::Warning);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, text, Level::Warning);
         }
         NetEvent::FileOffered {
             transfer_id,
@@ -210,6 +218,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 .collect();
             let peer = names.join(", ");
             let name = sanitize(&name, false);
+            let status = format!("offered {name} to {peer}");
             let text = format!(
                 "offered {name} ({}) to {peer}; /cancel {} to stop",
                 human_bytes(size),
@@ -218,7 +227,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             push_row(
                 state,
                 TransferRow {
-                    id: transfer_id,
+                    id: transfer_id.clone(),
                     name,
                     peer,
                     incoming: false,
@@ -227,9 +236,15 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     rate: 0,
                     state: RowState::Waiting,
                     finished_ms: None,
+                    dm: (to.len() == 1).then(|| to[0].clone()),
                 },
             );
-            system(state, text, Level::Info);
+            let place = transfer_place(state, &transfer_id, false);
+            if place != Place::Shown {
+                // The line goes to that conversation, maybe not the one shown: say it here too.
+                state.set_status(status, Level::Info);
+            }
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileAccepted {
             transfer_id,
@@ -242,11 +257,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Transferring;
                 r.name.clone()
             });
-            system(
-                state,
-                format!("{who} accepted {}", name.unwrap_or_default()),
-                Level::Info,
-            );
+            let place = transfer_place(state, &transfer_id, true);
+            let text = format!("{who} accepted {}", name.unwrap_or_default());
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileDeclined {
             transfer_id,
@@ -265,7 +278,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             let why = reason
                 .map(|r| format!(" ({})", sanitize(&r, false)))
                 .unwrap_or_default();
-            system(state, format!("{who} declined {name}{why}"), Level::Info);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, format!("{who} declined {name}{why}"), Level::Info);
         }
         NetEvent::FileProgress {
             transfer_id,
@@ -292,7 +306,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             finish(state, &transfer_id);
             let path = sanitize(&path, false);
             state.set_status(format!("received {path} ✓"), Level::Info);
-            system(state, format!("received {path}, verified ✓"), Level::Info);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, format!("received {path}, verified ✓"), Level::Info);
         }
         NetEvent::FileDelivered {
             transfer_id,
@@ -306,11 +321,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.name.clone()
             });
             finish(state, &transfer_id);
-            system(
-                state,
-                format!("{who} received {}, verified ✓", name.unwrap_or_default()),
-                Level::Info,
-            );
+            let place = transfer_place(state, &transfer_id, true);
+            let text = format!("{who} received {}, verified ✓", name.unwrap_or_default());
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileFailed {
             transfer_id,
@@ -327,7 +340,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 None => format!("file transfer refused: {reason}"),
             };
             state.set_status(text.clone(), Level::Error);
-            system(state, text, Level::Error);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, text, Level::Error);
         }
         NetEvent::FileCancelled { transfer_id, by } => {
             let name = row(state, &transfer_id).map(|r| {
@@ -336,12 +350,13 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             });
             finish(state, &transfer_id);
             let by = sanitize(&by, false);
-            let text = match by.as_str() {
-                "declined" => format!("declined {}", name.unwrap_or_default()),
-                "you" => format!("cancelled {}", name.unwrap_or_default()),
-                _ => format!("{by} cancelled {}", name.unwrap_or_default()),
+            let (text, theirs) = match by.as_str() {
+                "declined" => (format!("declined {}", name.unwrap_or_default()), false),
+                "you" => (format!("cancelled {}", name.unwrap_or_default()), false),
+                _ => (format!("{by} cancelled {}", name.unwrap_or_default()), true),
             };
-            system(state, text, Level::Info);
+            let place = transfer_place(state, &transfer_id, theirs);
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::Transfers { transfers } if std::mem::take(&mut state.quiet_transfers) => {
             // At start: the open transfers a restart kept, into the box, without a line.
@@ -364,6 +379,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                         rate: 0,
                         state: row_state,
                         finished_ms: None,
+                        dm: (t.peers.len() == 1).then(|| t.peers[0].clone()),
                     },
                 );
             }

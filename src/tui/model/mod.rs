@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod log;
 pub mod mouse;
 pub mod pending;
+pub mod route;
 pub mod scroll;
 pub mod state;
 pub mod text;

@@ -42,6 +42,9 @@ pub struct Archive {
     next_prune: i64,
     /// Thresholds of proposals seen, for the stored vote lines.
     thresholds: HashMap<String, usize>,
+    /// Transfers whose offer named one peer (transfer id → that peer's id and name): their
+    /// lines are stored in the conversation with it (at most MAX_TRANSFERS).
+    private_transfers: HashMap<String, (String, String)>,
 }
 
 impl Archive {
@@ -65,6 +68,7 @@ impl Archive {
             presence: Default::default(),
             next_prune: 0,
             thresholds: HashMap::new(),
+            private_transfers: HashMap::new(),
         }
     }
 

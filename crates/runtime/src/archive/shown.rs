@@ -1,10 +1,13 @@
 //! The system lines the interfaces show for events that are not messages (who we are, the
 //! votes and the mode, safety codes, search results, peers reached via a relay), as stored in the history: the store
 //! edge writes them before they are shown, so a restart shows what the last run showed.
+//! A file offer naming one peer and its outcome are stored with that peer (`peer`,
+//! `peer_name`), so they come back in that private conversation as they were shown.
 
 use super::{fingerprint, system, Archive};
 use crate::store::HistoryEntry;
 use p2pchat_engine::api::{EntryKind, NetCommand, NetEvent};
+use p2pchat_engine::limits::MAX_TRANSFERS;
 use p2pchat_engine::lines;
 
 /// MAX_THRESHOLDS: most proposals whose threshold is remembered for the vote lines.
@@ -13,6 +16,7 @@ const MAX_THRESHOLDS: usize = 256;
 impl Archive {
     /// The stored line for a shown event that is not a message or a presence change, if any.
     pub(super) fn shown_line(&mut self, event: &NetEvent, now_ms: i64) -> Option<HistoryEntry> {
+        let conversation = self.conversation_of(event);
         let text = match event {
             NetEvent::Ready {
                 name,
@@ -130,7 +134,55 @@ impl Archive {
             } => format!("transfer {} failed: {reason}", lines::short_id(transfer_id)),
             _ => return None,
         };
-        Some(system(text, now_ms))
+        let mut entry = system(text, now_ms);
+        if let Some((peer, name)) = conversation {
+            entry.peer = Some(peer);
+            entry.peer_name = Some(name);
+        }
+        Some(entry)
+    }
+
+    /// The private conversation (peer id and name) a file line belongs to: an offer that
+    /// names one peer (ours, or one made to us alone) and that transfer's outcome. Offers and
+    /// the open transfers listed at start are remembered for their outcomes.
+    fn conversation_of(&mut self, event: &NetEvent) -> Option<(String, String)> {
+        let (id, peer) = match event {
+            NetEvent::FileOffer {
+                transfer_id,
+                from,
+                from_name,
+                recipients: 1,
+                ..
+            } => (transfer_id, (from.clone(), self.name_of(from, from_name))),
+            NetEvent::FileOffered {
+                transfer_id, to, ..
+            } if to.len() == 1 => {
+                let name = self.name_of(&to[0], &fingerprint(&to[0]));
+                (transfer_id, (to[0].clone(), name))
+            }
+            NetEvent::Transfers { transfers } => {
+                for t in transfers.iter().filter(|t| t.peers.len() == 1) {
+                    let name = t.peer_names.first().cloned().unwrap_or_default();
+                    self.remember_private(&t.transfer_id, (t.peers[0].clone(), name));
+                }
+                return None;
+            }
+            NetEvent::FileDone { transfer_id, .. }
+            | NetEvent::FileDelivered { transfer_id, .. }
+            | NetEvent::FileFailed { transfer_id, .. } => {
+                return self.private_transfers.get(transfer_id).cloned()
+            }
+            _ => return None,
+        };
+        self.remember_private(id, peer.clone());
+        Some(peer)
+    }
+
+    fn remember_private(&mut self, transfer_id: &str, peer: (String, String)) {
+        if self.private_transfers.len() >= MAX_TRANSFERS {
+            self.private_transfers.clear();
+        }
+        self.private_transfers.insert(transfer_id.to_string(), peer);
     }
 }
 
