@@ -279,7 +279,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 .map(|r| format!(" ({})", sanitize(&r, false)))
                 .unwrap_or_default();
             let place = transfer_place(state, &transfer_id, true);
-            system_at(state, place, format!("{who} declined {name}{why}"), Level::Info);
+            system_at(
+                state,
+                place,
+                format!("{who} declined {name}{why}"),
+                Level::Info,
+            );
         }
         NetEvent::FileProgress {
             transfer_id,
@@ -307,7 +312,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             let path = sanitize(&path, false);
             state.set_status(format!("received {path} ✓"), Level::Info);
             let place = transfer_place(state, &transfer_id, true);
-            system_at(state, place, format!("received {path}, verified ✓"), Level::Info);
+            system_at(
+                state,
+                place,
+                format!("received {path}, verified ✓"),
+                Level::Info,
+            );
         }
         NetEvent::FileDelivered {
             transfer_id,

@@ -3,8 +3,8 @@
 //! parts, and the notices about one room's messages, each in that room's buffer. Pure.
 
 use super::apply::system;
-use super::route::{system_at, Place};
 use super::buffers::BufferKey;
+use super::route::{system_at, Place};
 use super::state::{AppState, Level};
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{PeerInfo, RoomInfo};
