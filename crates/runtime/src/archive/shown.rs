@@ -201,3 +201,97 @@ pub(super) fn trust_change(cmd: &NetCommand, reply: &NetEvent) -> Option<String>
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Archive;
+    use crate::store::History;
+    use p2pchat_engine::api::{NetEvent, TransferInfo};
+    use p2pchat_engine::wire::PeerId;
+
+    fn offer(from: &PeerId, id: &str, recipients: usize) -> NetEvent {
+        NetEvent::FileOffer {
+            transfer_id: id.into(),
+            from: from.to_hex(),
+            from_name: "Bob".into(),
+            name: format!("{id}.txt"),
+            size: 4,
+            hash: "00".repeat(32),
+            recipients,
+        }
+    }
+
+    fn done(id: &str) -> NetEvent {
+        NetEvent::FileDone {
+            transfer_id: id.into(),
+            path: format!("/tmp/{id}.txt"),
+            hash: "00".repeat(32),
+        }
+    }
+
+    /// The stored system lines as (body, peer, peer name).
+    fn stored(a: &Archive) -> Vec<(String, Option<String>, Option<String>)> {
+        let (page, _) = a.db().unwrap().page(None, 50, None).unwrap();
+        page.into_iter()
+            .map(|e| (e.body, e.peer, e.peer_name))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_line_about_one_peer_is_stored_with_that_peer() {
+        let bob = PeerId([2; 32]);
+        let mut a = Archive::new(Some(History::in_memory()), PeerId([1; 32]));
+        a.on_event(offer(&bob, "to-me", 1), 10);
+        a.on_event(offer(&bob, "to-all", 3), 11);
+        a.on_event(done("to-me"), 12);
+        a.on_event(done("to-all"), 13);
+        // At start: the open transfers a restart kept, then the outcome of one of them.
+        let kept = TransferInfo {
+            transfer_id: "kept".into(),
+            direction: "out".into(),
+            peers: vec![bob.to_hex()],
+            peer_names: vec!["Bob".into()],
+            name: "kept.txt".into(),
+            size: 4,
+            bytes: 0,
+            rate: 0,
+            state: "offered".into(),
+            reason: None,
+            path: None,
+        };
+        let listed = NetEvent::Transfers {
+            transfers: vec![kept],
+        };
+        a.on_event(listed, 14);
+        let failed = NetEvent::FileFailed {
+            transfer_id: "kept".into(),
+            reason: "gone".into(),
+        };
+        a.on_event(failed, 15);
+        let (dm, none) = (Some(bob.to_hex()), None);
+        let bob_name = Some("Bob".to_string());
+        let lines = stored(&a);
+        let by_peer: Vec<(&str, &Option<String>, &Option<String>)> = lines
+            .iter()
+            .map(|(body, peer, name)| (body.as_str(), peer, name))
+            .collect();
+        assert_eq!(
+            by_peer,
+            vec![
+                (
+                    "Bob offered to-me.txt (4 bytes, transfer to-me)",
+                    &dm,
+                    &bob_name
+                ),
+                (
+                    "Bob offered to-all.txt (4 bytes, transfer to-all)",
+                    &none,
+                    &none
+                ),
+                ("received /tmp/to-me.txt, verified", &dm, &bob_name),
+                ("received /tmp/to-all.txt, verified", &none, &none),
+                ("transfer kept failed: gone", &dm, &bob_name),
+            ]
+        );
+    }
+}

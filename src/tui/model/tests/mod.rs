@@ -11,6 +11,7 @@ mod keys;
 mod mouse;
 mod network;
 mod props;
+mod route;
 mod store;
 mod tally;
 
