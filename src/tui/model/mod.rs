@@ -21,6 +21,7 @@ pub mod route;
 pub mod scroll;
 pub mod state;
 pub mod text;
+pub mod transfers;
 pub mod update;
 
 pub use action::Action;
