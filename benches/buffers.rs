@@ -6,28 +6,15 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use p2pchat_engine::api::NetEvent;
-use p2pchat_tui::tui::model::{apply, update, Action, AppState, Now};
-use p2pchat_tui::tui::{view, TuiOptions};
+use p2pchat_tui::tui::fixtures::{message, state_at, T0};
+use p2pchat_tui::tui::model::{apply, update, Action, AppState};
+use p2pchat_tui::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-const T0: i64 = 1_795_356_300_000;
-
 /// `rooms` rooms joined, `per_room` messages in each (every tenth room has unread lines).
 fn rooms(rooms: usize, per_room: usize) -> AppState {
-    let opts = TuiOptions {
-        color: true,
-        mouse: false,
-        ..TuiOptions::default()
-    };
-    let mut s = AppState::new(&opts, Now::utc(T0));
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 40,
-        },
-    );
+    let mut s = state_at(T0, 120, 40, true);
     for r in 1..rooms {
         apply(
             &mut s,
@@ -43,22 +30,9 @@ fn rooms(rooms: usize, per_room: usize) -> AppState {
             } else {
                 format!("#room-{r}")
             };
-            apply(
-                &mut s,
-                NetEvent::Message {
-                    mentions_me: false,
-                    action: false,
-                    msg_id: format!("{r}:{i}"),
-                    from: "b0b0".into(),
-                    from_name: "Bob".into(),
-                    body: format!("message {i} in {room}"),
-                    signed: true,
-                    verified: true,
-                    ts: T0 + i as i64 * 1000,
-                    room,
-                    reply_to: None,
-                },
-            );
+            let (id, body) = (format!("{r}:{i}"), format!("message {i} in {room}"));
+            let ts = T0 + i as i64 * 1000;
+            apply(&mut s, message("b0b0", "Bob", &body, &id, ts, &room));
         }
     }
     s

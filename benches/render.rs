@@ -4,39 +4,16 @@
 //! Run: `cargo bench --bench render` (add `-- --quick` for a short run).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use p2pchat_engine::api::NetEvent;
-use p2pchat_tui::tui::model::{apply, update, Action, AppState, Now};
-use p2pchat_tui::tui::{view, TuiOptions};
+use p2pchat_tui::tui::fixtures::{message, peer_online, state_at, unsigned, T0};
+use p2pchat_tui::tui::model::{apply, update, Action, AppState};
+use p2pchat_tui::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-const T0: i64 = 1_795_356_300_000;
-
 fn history(n: usize) -> AppState {
-    let opts = TuiOptions {
-        color: true,
-        mouse: false,
-        ..TuiOptions::default()
-    };
-    let mut s = AppState::new(&opts, Now::utc(T0));
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 40,
-        },
-    );
+    let mut s = state_at(T0, 120, 40, true);
     for id in ["b0b0", "c4c4", "d8d8"] {
-        apply(
-            &mut s,
-            NetEvent::PeerOnline {
-                id: id.into(),
-                name: format!("peer-{id}"),
-                fingerprint: id.into(),
-                addr: "x".into(),
-                quiet: false,
-            },
-        );
+        apply(&mut s, peer_online(id, &format!("peer-{id}"), id, "x"));
     }
     for i in 0..n {
         let from = ["b0b0", "c4c4", "d8d8"][i % 3];
@@ -45,22 +22,9 @@ fn history(n: usize) -> AppState {
         } else {
             format!("message {i}")
         };
-        apply(
-            &mut s,
-            NetEvent::Message {
-                mentions_me: false,
-                action: false,
-                msg_id: i.to_string(),
-                from: from.into(),
-                from_name: format!("peer-{from}"),
-                body,
-                signed: i % 5 != 0,
-                verified: i % 5 != 0,
-                ts: T0 + i as i64 * 1000,
-                room: "#general".into(),
-                reply_to: None,
-            },
-        );
+        let (name, id, ts) = (format!("peer-{from}"), i.to_string(), T0 + i as i64 * 1000);
+        let event = message(from, &name, &body, &id, ts, "#general");
+        apply(&mut s, if i % 5 != 0 { event } else { unsigned(event) });
     }
     s
 }

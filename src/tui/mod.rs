@@ -17,6 +17,8 @@
 //! - `NO_COLOR` turns colours off; focus and selection still show through bold/reverse video.
 
 pub mod colors;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod geometry;
 pub mod model;
 pub mod run;

@@ -1,72 +1,41 @@
 //! Shared fixtures for the interface's render tests: a busy chat state built from network
-//! events with a fixed clock in UTC, rendering to a TestBackend, and text extraction.
+//! events with a fixed clock in UTC (built with the interface's shared `tui::fixtures`), rendering
+//! to a TestBackend, and text extraction.
 
 pub use p2pchat_engine::api::{NetEvent, OfflineReason};
 pub use p2pchat_tui::tui::model::keymap::{lookup, Code, Key, Mode};
 pub use p2pchat_tui::tui::model::{apply, update, Action, AppState, Now};
-pub use p2pchat_tui::tui::{view, TuiOptions};
+pub use p2pchat_tui::tui::view;
 pub use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 pub use ratatui::Terminal;
 
-/// 2026-11-22 14:05:00 UTC.
-pub const T0: i64 = 1_795_356_300_000;
+pub use p2pchat_tui::tui::fixtures::{self as shared, T0};
 pub const MIN: i64 = 60_000;
 
-pub fn opts(color: bool) -> TuiOptions {
-    TuiOptions {
-        color,
-        mouse: false,
-        ..TuiOptions::default()
-    }
-}
-
 pub fn state(width: u16, height: u16, color: bool) -> AppState {
-    let mut s = AppState::new(&opts(color), Now::utc(T0 - 30 * MIN));
-    update(&mut s, Action::Resize { width, height });
-    s
+    shared::state_at(T0 - 30 * MIN, width, height, color)
 }
 
 pub fn ready(s: &mut AppState) {
     apply(
         s,
-        NetEvent::Ready {
-            id: "a1".repeat(16),
-            name: "Alice".into(),
-            port: 7000,
-            fingerprint: "a1b2:c3d4:e5f6".into(),
-        },
+        shared::ready(&"a1".repeat(16), "Alice", "a1b2:c3d4:e5f6"),
     );
 }
 
 pub fn online(s: &mut AppState, id: &str, name: &str, fp: &str) {
-    apply(
-        s,
-        NetEvent::PeerOnline {
-            id: id.into(),
-            name: name.into(),
-            fingerprint: fp.into(),
-            addr: "127.0.0.1:7001".into(),
-            quiet: false,
-        },
-    );
+    apply(s, shared::peer_online(id, name, fp, "127.0.0.1:7001"));
 }
 
 pub fn msg(s: &mut AppState, from: &str, name: &str, body: &str, signed: bool, ts: i64) {
+    let event = shared::message(from, name, body, &format!("m{ts}"), ts, "#general");
     apply(
         s,
-        NetEvent::Message {
-            mentions_me: false,
-            action: false,
-            msg_id: format!("m{ts}"),
-            from: from.into(),
-            from_name: name.into(),
-            body: body.into(),
-            signed,
-            verified: signed,
-            ts,
-            room: "#general".into(),
-            reply_to: None,
+        if signed {
+            event
+        } else {
+            shared::unsigned(event)
         },
     );
 }

@@ -183,6 +183,7 @@ fn transfers_box_shows_the_offer_to_answer_and_progress() {
                 name: name.into(),
                 size: 3 * 1024 * 1024,
                 hash: "00".repeat(32),
+                recipients: 2,
             },
         );
     }

@@ -8,22 +8,7 @@ use p2pchat_engine::api::{Delivery, Trust};
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
 
 fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
-    HistoryEntry {
-        row,
-        kind,
-        msg_id: Some(format!("{}:{row}", "b0".repeat(32))),
-        author: "b0".repeat(32),
-        author_name: "Bob".into(),
-        peer: None,
-        body: body.into(),
-        ts,
-        signed: true,
-        backfilled: false,
-        status: None,
-        peer_name: None,
-        room: None,
-        reactions: Vec::new(),
-    }
+    shared::stored(row, kind, (&"b0".repeat(32), "Bob"), body, ts)
 }
 
 fn trust(s: &mut AppState, id: &str, name: &str, fp: &str, trust: Trust, previous: &[&str]) {

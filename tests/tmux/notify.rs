@@ -204,7 +204,8 @@ fn the_read_marker_and_input_history_survive_a_restart() {
     term.wait_screen("the two lines recalled", T, |s| {
         s.contains("› two\n  lines")
     });
-    term.keys(&["Up"]);
+    // In a recalled two-line entry Up first goes to its first line, then to older history.
+    term.keys(&["Up", "Up"]);
     term.wait_screen("the action recalled", T, |s| s.contains("› /me waves"));
     term.keys(&["C-u"]);
     term.type_text("/quit");

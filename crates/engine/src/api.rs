@@ -242,6 +242,10 @@ pub struct ProposalInfo {
     pub outcome: Option<Outcome>,
 }
 
+/// In the `reason` of every [`NetEvent::Rejected`] for a private message (and of no other):
+/// interfaces show such a refusal in the conversation with its sender.
+pub const DM_REJECTED: &str = "private message";
+
 /// Something that happened, for front ends. Serialised with an `"event"` field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -326,7 +330,8 @@ pub enum NetEvent {
         reply_to: Option<String>,
     },
     /// A frame was dropped for a security or protocol reason. `from` is a peer id when known,
-    /// otherwise a socket address.
+    /// otherwise a socket address. A refused private message's `reason` contains
+    /// [`DM_REJECTED`].
     Rejected {
         from: String,
         reason: String,
@@ -483,6 +488,11 @@ pub enum NetEvent {
         name: String,
         size: u64,
         hash: String,
+        /// How many peers the offer names (its signed `to`): 1 means it was made to us alone,
+        /// by `/send` (or by `/share` while we were the only peer connected), and interfaces
+        /// show it in the private conversation with `from`.
+        #[serde(default)]
+        recipients: usize,
     },
     /// Our offer went out (to the recipients connected now; the others get it when they
     /// connect).

@@ -72,43 +72,19 @@ pub fn target_at(state: &AppState, column: u16, row: u16) -> Target {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::model::{apply, update, Action, Now};
-    use crate::tui::TuiOptions;
-    use p2pchat_engine::api::NetEvent;
+    use crate::tui::fixtures::{self, peer_online, state_at};
+    use crate::tui::model::apply;
 
     fn state(width: u16, height: u16) -> AppState {
-        let mut s = AppState::new(&TuiOptions::default(), Now::utc(0));
-        update(&mut s, Action::Resize { width, height });
-        s
+        state_at(0, width, height, false)
     }
 
     fn peer(s: &mut AppState, id: &str, name: &str) {
-        apply(
-            s,
-            NetEvent::PeerOnline {
-                id: id.into(),
-                name: name.into(),
-                fingerprint: "ff".into(),
-                addr: "a".into(),
-                quiet: false,
-            },
-        );
+        apply(s, peer_online(id, name, "ff", "a"));
     }
 
     fn proposal(s: &mut AppState, id: &str, expires_ts: i64) {
-        apply(
-            s,
-            NetEvent::Proposal {
-                proposal_id: id.into(),
-                proposer: "b".into(),
-                proposer_name: "Bob".into(),
-                description: "lock".into(),
-                enable: true,
-                threshold: 2,
-                electorate: vec!["a".into(), "b".into(), "c".into()],
-                expires_ts,
-            },
-        );
+        apply(s, fixtures::proposal(id, expires_ts));
     }
 
     #[test]

@@ -206,12 +206,18 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             on,
             count,
             msg_id,
+            room,
             ..
-        } => apply_rooms::reaction(state, from_name, emoji, on, count, msg_id),
+        } => apply_rooms::reaction(state, room, from_name, emoji, on, count, msg_id),
         NetEvent::Edited {
-            from_name, body, ..
-        } => apply_rooms::edited(state, from_name, body),
-        NetEvent::Deleted { from_name, .. } => apply_rooms::deleted(state, from_name),
+            from_name,
+            body,
+            room,
+            ..
+        } => apply_rooms::edited(state, room, from_name, body),
+        NetEvent::Deleted {
+            from_name, room, ..
+        } => apply_rooms::deleted(state, room, from_name),
         _ => {}
     }
 }

@@ -189,18 +189,7 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             }
         }
         NetEvent::Rejected { reason, .. } if reason == p2pchat_runtime::archive::BLOCKED => {}
-        NetEvent::Rejected { from, reason } => {
-            // `from` is a peer id when known, otherwise a socket address.
-            let who = match state.peer(&from) {
-                Some(p) => p.name.clone(),
-                None => sanitize(&from, false),
-            };
-            system(
-                state,
-                format!("dropped message from {who}: {}", sanitize(&reason, false)),
-                Level::Warning,
-            );
-        }
+        NetEvent::Rejected { from, reason } => super::route::rejected(state, from, reason),
         NetEvent::Error { message } => {
             let message = sanitize(&message, false);
             state.set_status(message.clone(), Level::Error);
@@ -457,27 +446,9 @@ fn nobody_received(state: &AppState, room: &str, signed: bool) -> String {
     }
 }
 
+/// A system line in the shown buffer ([`super::route`] for the ones that belong elsewhere).
 pub(super) fn system(state: &mut AppState, text: String, level: Level) {
-    system_about(state, text, level, None);
-}
-
-/// A system line that can be selected in the Messages pane as `selectable` (a file offer's
-/// `apply_files::offer_key`).
-pub(super) fn system_about(
-    state: &mut AppState,
-    text: String,
-    level: Level,
-    selectable: Option<String>,
-) {
-    let line = ChatLine {
-        ts: state.now.unix_ms,
-        kind: LineKind::System {
-            text: sanitize(&text, true),
-            level,
-            selectable,
-        },
-    };
-    state.log.push(line);
+    super::route::system_at(state, super::route::Place::Shown, text, level);
 }
 
 pub(super) fn upsert_peer(state: &mut AppState, entry: PeerEntry) {

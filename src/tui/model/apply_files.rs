@@ -1,136 +1,22 @@
 //! File-transfer events in the interface: a line in the message pane for each offer and
-//! outcome, and the transfers list (`AppState::transfers`) that the transfers view draws with
-//! progress, rate and time left. Pure.
+//! outcome, and the rows of the transfers list ([`super::transfers`]), and the keys that
+//! answer an offer. An offer naming one peer (ours by `/send`, or one made to us
+//! alone) and its outcome go to that peer's buffer ([`super::route`]). Pure.
 
-use super::apply::{system, system_about};
+use super::apply::system;
+use super::route::{system_at, system_line_at, transfer_place, Place};
 use super::state::{AppState, Focus, Level};
 use super::update::Effect;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::NetCommand;
 use p2pchat_engine::api::NetEvent;
-
-/// Most transfers the interface lists; the oldest finished ones go first.
-pub const MAX_TRANSFER_ROWS: usize = 64;
-
-/// Where a transfer is, as the interface shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RowState {
-    /// Offered to us: waiting for accept or decline.
-    Offered,
-    /// Our offer, waiting for answers.
-    Waiting,
-    Transferring,
-    Done,
-    Failed(String),
-    Cancelled,
-    /// Our offer was declined.
-    Declined,
-}
-
-impl RowState {
-    pub fn is_open(&self) -> bool {
-        matches!(
-            self,
-            RowState::Offered | RowState::Waiting | RowState::Transferring
-        )
-    }
-}
-
-/// One transfer in the list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TransferRow {
-    pub id: String,
-    pub name: String,
-    /// The sender (incoming) or the recipients (outgoing).
-    pub peer: String,
-    pub incoming: bool,
-    pub size: u64,
-    pub bytes: u64,
-    /// Bytes per second, as last reported.
-    pub rate: u64,
-    pub state: RowState,
-    /// When it finished (our clock, Unix ms): the transfers box keeps it a little while.
-    pub finished_ms: Option<i64>,
-}
-
-impl TransferRow {
-    /// Seconds left at the last rate, if moving.
-    pub fn secs_left(&self) -> Option<u64> {
-        (self.rate > 0).then(|| self.size.saturating_sub(self.bytes) / self.rate)
-    }
-}
-
-/// The short id shown and typed (`/accept 3f2a9c1d`).
-pub fn short_id(id: &str) -> String {
-    id.chars().take(8).collect()
-}
-
 use p2pchat_engine::lines;
-pub use p2pchat_engine::lines::human_bytes;
 
-/// The newest offer to us still waiting for an answer.
-pub fn pending_offer(state: &AppState) -> Option<&TransferRow> {
-    state
-        .transfers
-        .iter()
-        .rev()
-        .find(|t| t.state == RowState::Offered)
-}
-
-/// The transfer whose offer line is selected in the Messages pane, if one is.
-pub fn selected_offer(state: &AppState) -> Option<&str> {
-    state
-        .selected_message
-        .as_deref()
-        .and_then(|m| m.strip_prefix(OFFER_KEY))
-}
-
-/// What the selection holds for the offer line of `transfer_id` (message ids never start so).
-pub fn offer_key(transfer_id: &str) -> String {
-    format!("{OFFER_KEY}{transfer_id}")
-}
-
-const OFFER_KEY: &str = "file:";
-
-/// What Ctrl-Y / Ctrl-N act on (marked ▶ in the transfers box): the offer selected in the
-/// Messages pane while it waits for an answer, else the newest waiting offer.
-pub fn target_offer(state: &AppState) -> Option<&TransferRow> {
-    match selected_offer(state) {
-        Some(id) => state
-            .transfers
-            .iter()
-            .find(|t| t.id == id && t.state == RowState::Offered),
-        None => pending_offer(state),
-    }
-}
-
-fn row<'a>(state: &'a mut AppState, id: &str) -> Option<&'a mut TransferRow> {
-    state.transfers.iter_mut().find(|t| t.id == id)
-}
-
-/// Marks a row's end time once its state is final.
-fn finish(state: &mut AppState, id: &str) {
-    let now = state.now.unix_ms;
-    if let Some(r) = state.transfers.iter_mut().find(|t| t.id == id) {
-        if !r.state.is_open() && r.finished_ms.is_none() {
-            r.finished_ms = Some(now);
-        }
-    }
-}
-
-/// How long a finished transfer stays in the transfers box (its line stays in the log).
-pub const SHOW_FINISHED_MS: i64 = 10_000;
-
-/// The transfers the box shows: open ones and those finished in the last few seconds,
-/// newest last.
-pub fn visible(state: &AppState) -> Vec<&TransferRow> {
-    let now = state.now.unix_ms;
-    state
-        .transfers
-        .iter()
-        .filter(|t| t.state.is_open() || t.finished_ms.is_some_and(|f| now - f < SHOW_FINISHED_MS))
-        .collect()
-}
+use super::transfers::{finish, push_row, row};
+pub use super::transfers::{
+    human_bytes, offer_key, pending_offer, selected_offer, short_id, target_offer, visible,
+    RowState, TransferRow, MAX_TRANSFER_ROWS, SHOW_FINISHED_MS,
+};
 
 /// Ctrl-Y / Ctrl-N: accept or decline the offer marked in the transfers box: the selected
 /// one, else the newest waiting. A selected offer already answered is never swapped for
@@ -165,17 +51,6 @@ pub fn answer_offer(state: &mut AppState, accept: bool) -> Vec<Effect> {
     }]
 }
 
-fn push_row(state: &mut AppState, r: TransferRow) {
-    if state.transfers.len() >= MAX_TRANSFER_ROWS {
-        if let Some(at) = state.transfers.iter().position(|t| !t.state.is_open()) {
-            state.transfers.remove(at);
-        } else {
-            state.transfers.remove(0);
-        }
-    }
-    state.transfers.push(r);
-}
-
 /// The transfer's file name for a line (`transfer 3f2a9c1d` when it is not listed).
 fn label(state: &AppState, transfer_id: &str) -> String {
     let name = state
@@ -202,6 +77,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             from_name,
             name,
             size,
+            recipients,
             ..
         } => {
             let peer = name_of(state, &from, &from_name);
@@ -211,7 +87,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             push_row(
                 state,
                 TransferRow {
-                    id: transfer_id,
+                    id: transfer_id.clone(),
                     name: name.clone(),
                     peer: peer.clone(),
                     incoming: true,
@@ -220,13 +96,15 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     rate: 0,
                     state: RowState::Offered,
                     finished_ms: None,
+                    dm: (recipients == 1).then_some(from),
                 },
             );
             state.set_status(
                 format!("{peer} offers a file: Ctrl-Y accepts, Ctrl-N declines"),
                 Level::Warning,
             );
-            system_about(state, text, Level::Warning, Some(key));
+            let place = transfer_place(state, &transfer_id, true);
+            system_line_at(state, place, &text, Level::Warning, Some(key));
         }
         NetEvent::FileOffered {
             transfer_id,
@@ -241,11 +119,12 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 .collect();
             let peer = names.join(", ");
             let name = sanitize(&name, false);
+            let status = format!("offered {name} to {peer}");
             let text = lines::file_offered(&name, size, &peer, &transfer_id);
             push_row(
                 state,
                 TransferRow {
-                    id: transfer_id,
+                    id: transfer_id.clone(),
                     name,
                     peer,
                     incoming: false,
@@ -254,9 +133,15 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                     rate: 0,
                     state: RowState::Waiting,
                     finished_ms: None,
+                    dm: (to.len() == 1).then(|| to[0].clone()),
                 },
             );
-            system(state, text, Level::Info);
+            let place = transfer_place(state, &transfer_id, false);
+            if place != Place::Shown {
+                // The line goes to that conversation, maybe not the one shown: say it here too.
+                state.set_status(status, Level::Info);
+            }
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileAccepted {
             transfer_id,
@@ -268,8 +153,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             if let Some(r) = row(state, &transfer_id) {
                 r.state = RowState::Transferring;
             }
+            let place = transfer_place(state, &transfer_id, true);
             let text = lines::file_accepted(&who, &label(state, &transfer_id));
-            system(state, text, Level::Info);
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileDeclined {
             transfer_id,
@@ -287,7 +173,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             if why.is_some() {
                 state.set_status(text.clone(), Level::Warning);
             }
-            system(state, text, Level::Info);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileProgress {
             transfer_id,
@@ -314,7 +201,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             finish(state, &transfer_id);
             let path = sanitize(&path, false);
             state.set_status(format!("received {path} ✓"), Level::Info);
-            system(state, lines::file_done(&path), Level::Info);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, lines::file_done(&path), Level::Info);
         }
         NetEvent::FileDelivered {
             transfer_id,
@@ -327,8 +215,9 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                 r.state = RowState::Done;
             }
             finish(state, &transfer_id);
+            let place = transfer_place(state, &transfer_id, true);
             let text = lines::file_delivered(&who, &label(state, &transfer_id));
-            system(state, text, Level::Info);
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::FileFailed {
             transfer_id,
@@ -342,7 +231,8 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             finish(state, &transfer_id);
             let text = lines::file_failed(name.as_deref(), &reason);
             state.set_status(text.clone(), Level::Error);
-            system(state, text, Level::Error);
+            let place = transfer_place(state, &transfer_id, true);
+            system_at(state, place, text, Level::Error);
         }
         NetEvent::FileCancelled { transfer_id, by } => {
             if let Some(r) = row(state, &transfer_id) {
@@ -350,8 +240,10 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
             }
             finish(state, &transfer_id);
             let by = sanitize(&by, false);
+            let theirs = !matches!(by.as_str(), "declined" | "you");
             let text = lines::file_cancelled(&by, &label(state, &transfer_id));
-            system(state, text, Level::Info);
+            let place = transfer_place(state, &transfer_id, theirs);
+            system_at(state, place, text, Level::Info);
         }
         NetEvent::Transfers { transfers } if std::mem::take(&mut state.quiet_transfers) => {
             // At start: the open transfers a restart kept, into the box, without a line.
@@ -374,6 +266,7 @@ pub fn apply(state: &mut AppState, event: NetEvent) {
                         rate: 0,
                         state: row_state,
                         finished_ms: None,
+                        dm: (t.peers.len() == 1).then(|| t.peers[0].clone()),
                     },
                 );
             }

@@ -1,9 +1,10 @@
 //! Rooms in the interface: the room list and our rooms as the network reports them, the
 //! current room (where plain text goes), and the system lines for `/rooms`, `/who`, joins and
-//! parts. Pure.
+//! parts, and the notices about one room's messages, each in that room's buffer. Pure.
 
 use super::apply::system;
 use super::buffers::BufferKey;
+use super::route::{system_at, Place};
 use super::state::{AppState, Level};
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{PeerInfo, RoomInfo};
@@ -58,7 +59,7 @@ pub fn joined(state: &mut AppState, room: String) {
     super::buffers::open(state, BufferKey::Room(room.clone()), &room);
     let text = format!("joined {room}");
     state.set_status(text.clone(), Level::Info);
-    system(state, text, Level::Info);
+    system_at(state, Place::Room(room), text, Level::Info);
 }
 
 /// Left: the room's buffer goes (`#general` is shown if it was the shown one).
@@ -91,6 +92,7 @@ pub fn members(state: &mut AppState, room: String, me: bool, members: Vec<PeerIn
 /// A reaction to a message no log holds, as a line: who, what, on which message, and how many have it now.
 pub fn reaction(
     state: &mut AppState,
+    room: String,
     from_name: String,
     emoji: String,
     on: bool,
@@ -105,21 +107,19 @@ pub fn reaction(
         sanitize(&from_name, false),
         sanitize(&emoji, false)
     );
-    system(state, text, Level::Info);
+    system_at(state, Place::Room(room), text, Level::Info);
 }
 
 /// An edit of a message no log holds, as a line with the new text.
-pub fn edited(state: &mut AppState, from_name: String, body: String) {
+pub fn edited(state: &mut AppState, room: String, from_name: String, body: String) {
     let who = sanitize(&from_name, false);
-    system(
-        state,
-        format!("{who} edited a message: {body} (edited)"),
-        Level::Info,
-    );
+    let text = format!("{who} edited a message: {body} (edited)");
+    system_at(state, Place::Room(room), text, Level::Info);
 }
 
 /// A delete of a message no log holds, as a line.
-pub fn deleted(state: &mut AppState, from_name: String) {
+pub fn deleted(state: &mut AppState, room: String, from_name: String) {
     let who = sanitize(&from_name, false);
-    system(state, format!("{who} deleted a message"), Level::Info);
+    let text = format!("{who} deleted a message");
+    system_at(state, Place::Room(room), text, Level::Info);
 }

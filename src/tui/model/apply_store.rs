@@ -467,12 +467,17 @@ fn stored_kind(state: &AppState, e: &HistoryEntry, me: String, mark: Mark, peer:
     }
 }
 
-/// The buffer a stored line belongs in: its private conversation, its room, or (a system
-/// line) the shown buffer.
+/// The buffer a stored line belongs in: its private conversation, its room (system lines
+/// about one conversation or room are stored with it, as [`super::route`] shows them live),
+/// or (a system line about neither) the shown buffer.
 fn stored_buffer(state: &AppState, e: &HistoryEntry) -> (BufferKey, String) {
     match (&e.peer, &e.room) {
         (Some(peer), _) => {
-            let name = e.peer_name.clone().unwrap_or_else(|| e.author_name.clone());
+            let name = match (&e.peer_name, e.author_name.as_str()) {
+                (Some(name), _) if !name.is_empty() => name.clone(),
+                (_, "") => state.name_of(peer),
+                (_, author) => author.to_string(),
+            };
             (
                 BufferKey::Private(peer.clone()),
                 display_name(state, peer, &name),

@@ -5,6 +5,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+mod lines;
+
 /// The longest input accepted, in bytes. Longer pastes are cut (at a character boundary).
 pub const MAX_INPUT_BYTES: usize = 8 * 1024;
 /// How many submitted lines history keeps.

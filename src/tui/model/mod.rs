@@ -17,9 +17,11 @@ pub mod keymap;
 pub mod log;
 pub mod mouse;
 pub mod pending;
+pub mod route;
 pub mod scroll;
 pub mod state;
 pub mod text;
+pub mod transfers;
 pub mod update;
 
 pub use action::Action;

@@ -158,8 +158,16 @@ fn update_state(state: &mut AppState, action: Action) -> Vec<Effect> {
                 state.input.move_end();
             }
         }
-        Action::HistoryPrevious => state.input.history_previous(),
-        Action::HistoryNext => state.input.history_next(),
+        Action::HistoryPrevious => {
+            if !state.input.move_line_up() {
+                state.input.history_previous();
+            }
+        }
+        Action::HistoryNext => {
+            if !state.input.move_line_down() {
+                state.input.history_next();
+            }
+        }
         Action::SubmitInput => {
             // A reply, reaction, edit or delete started on the selected message is done.
             state.selected_message = None;

@@ -90,6 +90,7 @@ impl TransferBook {
             name: checked.safe_name.clone(),
             size: checked.content.size,
             hash: checked.content.hash.clone(),
+            recipients: checked.content.to.len(),
         };
         self.transfers.insert(
             id.clone(),

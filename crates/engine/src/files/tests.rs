@@ -83,8 +83,14 @@ fn offer_accept_fetch_done_and_the_sender_hears_each_step() {
         .on_offer(&offer, 4000, &alice().id(), &bob().id(), MAX, "Alice", 2)
         .unwrap();
     match event(&effects) {
-        Some(NetEvent::FileOffer { name, size, .. }) => {
-            assert_eq!((name.as_str(), *size), ("report.pdf", 3 << 20))
+        Some(NetEvent::FileOffer {
+            name,
+            size,
+            recipients,
+            ..
+        }) => {
+            assert_eq!((name.as_str(), *size), ("report.pdf", 3 << 20));
+            assert_eq!(*recipients, 1, "offered to Bob alone");
         }
         other => panic!("{other:?}"),
     }

@@ -184,9 +184,9 @@ impl Node {
                 Err("private message not from its sender to us")
             }
             Ok(c) if c.body.len() > self.cfg.limits.max_body_len => {
-                Err("message body over the size limit")
+                Err("private message body over the size limit")
             }
-            Ok(c) if self.dated_ahead(c.ts) => Err("message dated in the future"),
+            Ok(c) if self.dated_ahead(c.ts) => Err("private message dated in the future"),
             Ok(c) => Ok(c),
         };
         let content = match refused {

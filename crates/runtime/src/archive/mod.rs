@@ -45,6 +45,9 @@ pub struct Archive {
     thresholds: HashMap<String, usize>,
     /// File names of transfers seen, for the stored lines (files_shown.rs).
     transfer_names: HashMap<String, String>,
+    /// Transfers whose offer named one peer (transfer id → that peer's id and name): their
+    /// lines are stored in the conversation with it (at most MAX_TRANSFERS).
+    private_transfers: HashMap<String, (String, String)>,
 }
 
 impl Archive {
@@ -69,6 +72,7 @@ impl Archive {
             next_prune: 0,
             thresholds: HashMap::new(),
             transfer_names: HashMap::new(),
+            private_transfers: HashMap::new(),
         }
     }
 

@@ -2,38 +2,26 @@
 //! `/me`, Alt-Enter and the input history kept for the next run.
 
 use super::*;
+use crate::tui::fixtures;
 use crate::tui::model::attention::{self, Alert, BellMode};
 use crate::tui::model::log::LineKind;
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
 
 fn ready(s: &mut AppState) {
-    apply(
-        s,
-        NetEvent::Ready {
-            id: "a".repeat(64),
-            name: "Alice".into(),
-            port: 7000,
-            fingerprint: "aaaa:aaaa".into(),
-        },
-    );
+    apply(s, fixtures::ready(&"a".repeat(64), "Alice", "aaaa:aaaa"));
 }
 
 fn said(s: &mut AppState, body: &str) {
     apply(
         s,
-        NetEvent::Message {
-            mentions_me: false,
-            action: false,
-            msg_id: format!("b:{}", s.log.len()),
-            from: "b".repeat(64),
-            from_name: "Bob".into(),
-            body: body.into(),
-            signed: true,
-            verified: true,
-            ts: s.now.unix_ms,
-            room: "#general".into(),
-            reply_to: None,
-        },
+        message(
+            &"b".repeat(64),
+            "Bob",
+            body,
+            &format!("b:{}", s.log.len()),
+            s.now.unix_ms,
+            "#general",
+        ),
     );
 }
 
@@ -197,22 +185,7 @@ fn desktop_notifications_only_when_enabled_and_away_with_a_clean_bounded_body() 
 }
 
 fn stored(row: i64, kind: EntryKind, body: &str, ts: i64) -> HistoryEntry {
-    HistoryEntry {
-        row,
-        kind,
-        msg_id: Some(format!("m{row}")),
-        author: "b".repeat(64),
-        author_name: "Bob".into(),
-        peer: None,
-        body: body.into(),
-        ts,
-        signed: true,
-        backfilled: false,
-        status: None,
-        peer_name: None,
-        room: None,
-        reactions: Vec::new(),
-    }
+    fixtures::stored(row, kind, (&"b".repeat(64), "Bob"), body, ts)
 }
 
 #[test]

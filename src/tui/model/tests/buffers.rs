@@ -3,48 +3,31 @@
 //! line goes where the shown buffer says, and stored lines go back to their buffers.
 
 use super::*;
+use crate::tui::fixtures;
 use crate::tui::model::buffers::BufferKey;
 use crate::tui::model::keymap::lookup;
 use p2pchat_engine::api::{EntryKind, HistoryEntry, RoomInfo};
 
 fn ready(s: &mut AppState) {
+    apply(s, fixtures::ready(&"a".repeat(64), "Alice", "aaaa:aaaa"));
+    let bob = "b".repeat(64);
     apply(
         s,
-        NetEvent::Ready {
-            id: "a".repeat(64),
-            name: "Alice".into(),
-            port: 7000,
-            fingerprint: "aaaa:aaaa".into(),
-        },
-    );
-    apply(
-        s,
-        NetEvent::PeerOnline {
-            id: "b".repeat(64),
-            name: "Bob".into(),
-            fingerprint: "bbbb:bbbb".into(),
-            addr: "127.0.0.1:7001".into(),
-            quiet: false,
-        },
+        fixtures::peer_online(&bob, "Bob", "bbbb:bbbb", "127.0.0.1:7001"),
     );
 }
 
 fn said_in(s: &mut AppState, room: &str, body: &str) {
     apply(
         s,
-        NetEvent::Message {
-            mentions_me: false,
-            action: false,
-            msg_id: format!("b:{}", s.now.unix_ms),
-            from: "b".repeat(64),
-            from_name: "Bob".into(),
-            body: body.into(),
-            signed: true,
-            verified: true,
-            ts: s.now.unix_ms,
-            room: room.into(),
-            reply_to: None,
-        },
+        message(
+            &"b".repeat(64),
+            "Bob",
+            body,
+            &format!("b:{}", s.now.unix_ms),
+            s.now.unix_ms,
+            room,
+        ),
     );
 }
 

@@ -48,24 +48,7 @@ fn other_keys_leave_without_acting() {
 #[test]
 fn scroll_keys_scroll_the_copy_view_and_stay_in_it() {
     let mut s = new_state();
-    for i in 0..100 {
-        apply(
-            &mut s,
-            NetEvent::Message {
-                from: "b".into(),
-                from_name: "Bob".into(),
-                body: format!("line {i}"),
-                ts: T0,
-                signed: true,
-                verified: true,
-                msg_id: format!("m{i}"),
-                mentions_me: false,
-                action: false,
-                room: "#general".into(),
-                reply_to: None,
-            },
-        );
-    }
+    bob_lines(&mut s, 100, T0);
     press(&mut s, plain(Code::F(2)));
     press(&mut s, plain(Code::PageUp));
     assert!(s.copy_view);

@@ -128,3 +128,45 @@ fn ctrl_c_clears_then_asks_then_quits_and_ctrl_q_quits() {
     type_str(&mut s, "/quit");
     assert_eq!(submit(&mut s), vec![Effect::Quit]);
 }
+
+#[test]
+fn up_and_down_move_between_the_lines_of_a_multiline_input() {
+    let mut s = new_state();
+    type_str(&mut s, "earlier");
+    submit(&mut s);
+    let (up, down) = (plain(Code::Up), plain(Code::Down));
+    // Three lines; the middle one is shorter than the column the cursor is in.
+    type_str(&mut s, "first line");
+    press(&mut s, Key::alt(Code::Enter));
+    type_str(&mut s, "mid");
+    press(&mut s, Key::alt(Code::Enter));
+    type_str(&mut s, "thé last");
+    let text = "first line\nmid\nthé last";
+    assert_eq!(s.input.text(), text);
+    // From column 8 of the last line: the middle line's end, then column 3 of the first.
+    press(&mut s, up);
+    assert_eq!(
+        (s.input.text(), s.input.cursor()),
+        (text, "first line\nmid".len())
+    );
+    press(&mut s, up);
+    assert_eq!((s.input.text(), s.input.cursor()), (text, 3));
+    // Down goes back the same way; the column counts graphemes, not bytes.
+    press(&mut s, down);
+    press(&mut s, down);
+    assert_eq!(
+        (s.input.text(), s.input.cursor()),
+        (text, "first line\nmid\nthé".len())
+    );
+    // Down on the last line: no newer history, so the text stays.
+    press(&mut s, down);
+    assert_eq!(s.input.text(), text);
+    // Up on the first line recalls history; Down there (one line) brings the draft back.
+    press(&mut s, up);
+    press(&mut s, up);
+    assert_eq!(s.input.text(), text, "Up moved lines, history not yet");
+    press(&mut s, up);
+    assert_eq!(s.input.text(), "earlier");
+    press(&mut s, down);
+    assert_eq!(s.input.text(), text);
+}

@@ -18,6 +18,7 @@ fn offer(s: &mut AppState, id: &str, name: &str) {
             name: name.into(),
             size: 4096,
             hash: "00".repeat(32),
+            recipients: 2,
         },
     );
 }

@@ -72,24 +72,7 @@ fn letters_typed_in_the_proposals_pane_go_to_the_input_whole() {
 #[test]
 fn letters_typed_in_the_messages_pane_neither_scroll_nor_drop() {
     let mut s = new_state();
-    for i in 0..100 {
-        apply(
-            &mut s,
-            NetEvent::Message {
-                mentions_me: false,
-                action: false,
-                from: "b".into(),
-                from_name: "Bob".into(),
-                body: format!("line {i}"),
-                ts: T0,
-                signed: true,
-                verified: true,
-                msg_id: format!("m{i}"),
-                room: "#general".into(),
-                reply_to: None,
-            },
-        );
-    }
+    bob_lines(&mut s, 100, T0);
     s.focus = Focus::Messages;
     assert!(type_all(&mut s, "good job").is_empty());
     assert_eq!(s.input.text(), "good job");

@@ -11,6 +11,7 @@ mod keys;
 mod mouse;
 mod network;
 mod props;
+mod route;
 mod store;
 mod tally;
 
@@ -19,28 +20,15 @@ pub use crate::tui::model::keymap::{lookup, Code, Key, Mode};
 pub use crate::tui::model::log::View;
 pub use crate::tui::model::state::{Focus, Now};
 pub use crate::tui::model::{apply, command_result, update, Action, AppState, Effect};
-use crate::tui::TuiOptions;
 pub use p2pchat_engine::api::{NetCommand, NetEvent, Outcome};
 pub use p2pchat_runtime::HandleError;
 pub use proptest::prelude::*;
 
-pub const T0: i64 = 1_795_356_300_000;
+use crate::tui::fixtures::{self, peer_online, state_at};
+pub use crate::tui::fixtures::{bob_lines, message, T0};
 
 pub fn new_state() -> AppState {
-    let opts = TuiOptions {
-        color: false,
-        mouse: false,
-        ..TuiOptions::default()
-    };
-    let mut s = AppState::new(&opts, Now::utc(T0));
-    update(
-        &mut s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
-    s
+    state_at(T0, 80, 24, false)
 }
 
 /// Presses a key through the real keymap; returns the effects.
@@ -74,30 +62,9 @@ pub fn submit(s: &mut AppState) -> Vec<Effect> {
 }
 
 pub fn peer(s: &mut AppState, id: &str, name: &str) {
-    apply(
-        s,
-        NetEvent::PeerOnline {
-            id: id.into(),
-            name: name.into(),
-            fingerprint: "ff".into(),
-            addr: "a".into(),
-            quiet: false,
-        },
-    );
+    apply(s, peer_online(id, name, "ff", "a"));
 }
 
 pub fn proposal(s: &mut AppState, id: &str) {
-    apply(
-        s,
-        NetEvent::Proposal {
-            proposal_id: id.into(),
-            proposer: "b".into(),
-            proposer_name: "Bob".into(),
-            description: "lock".into(),
-            enable: true,
-            threshold: 2,
-            electorate: vec!["a".into(), "b".into(), "c".into()],
-            expires_ts: T0 + 60_000,
-        },
-    );
+    apply(s, fixtures::proposal(id, T0 + 60_000));
 }

@@ -13,27 +13,6 @@ fn wide(s: &mut AppState) {
     );
 }
 
-fn messages(s: &mut AppState, n: usize) {
-    for i in 0..n {
-        apply(
-            s,
-            NetEvent::Message {
-                from: "b".into(),
-                from_name: "Bob".into(),
-                body: format!("line {i}"),
-                ts: T0,
-                signed: true,
-                verified: true,
-                msg_id: format!("m{i}"),
-                mentions_me: false,
-                action: false,
-                room: "#general".into(),
-                reply_to: None,
-            },
-        );
-    }
-}
-
 fn click(s: &mut AppState, column: u16, row: u16) -> Vec<Effect> {
     update(s, Action::Click { column, row })
 }
@@ -122,7 +101,7 @@ fn clicks_focus_the_pane_under_them() {
 fn the_wheel_scrolls_the_pane_under_the_pointer() {
     let mut s = new_state();
     wide(&mut s);
-    messages(&mut s, 100);
+    bob_lines(&mut s, 100, T0);
     for (id, name) in [("a", "Ann"), ("b", "Bob"), ("c", "Cyd")] {
         peer(&mut s, id, name);
     }

@@ -83,19 +83,7 @@ fn scrolled_view_is_not_yanked_by_new_messages() {
         let body = format!("message {i}");
         apply(
             &mut s,
-            NetEvent::Message {
-                mentions_me: false,
-                action: false,
-                msg_id: i.to_string(),
-                from: "b".into(),
-                from_name: "Bob".into(),
-                body,
-                signed: true,
-                verified: true,
-                ts: T0,
-                room: "#general".into(),
-                reply_to: None,
-            },
+            message("b", "Bob", &body, &i.to_string(), T0, "#general"),
         );
     }
     press(&mut s, plain(Code::PageUp));

@@ -3,28 +3,21 @@
 //! peer list.
 
 use super::*;
+use crate::tui::fixtures;
 use crate::tui::model::log::LineKind;
 use crate::tui::model::HISTORY_PAGE;
 use p2pchat_engine::api::Trust;
 use p2pchat_engine::api::{EntryKind, HistoryEntry};
 
 fn entry(row: i64, body: &str) -> HistoryEntry {
-    HistoryEntry {
+    let ann = "ab".repeat(32);
+    fixtures::stored(
         row,
-        kind: EntryKind::Message,
-        msg_id: Some(format!("{}:{row}", "ab".repeat(32))),
-        author: "ab".repeat(32),
-        author_name: "Ann".into(),
-        peer: None,
-        body: body.into(),
-        ts: T0 - 1000 + row,
-        signed: true,
-        backfilled: false,
-        status: None,
-        peer_name: None,
-        room: None,
-        reactions: Vec::new(),
-    }
+        EntryKind::Message,
+        (&ann, "Ann"),
+        body,
+        T0 - 1000 + row,
+    )
 }
 
 fn body(s: &AppState, i: usize) -> String {
@@ -145,19 +138,7 @@ fn private_messages_are_marked_and_trust_shows_on_names() {
     );
     apply(
         &mut s,
-        NetEvent::Message {
-            mentions_me: false,
-            action: false,
-            msg_id: format!("{bob}:2"),
-            from: bob.clone(),
-            from_name: "Bob".into(),
-            body: "hi all".into(),
-            signed: true,
-            verified: true,
-            ts: T0,
-            room: "#general".into(),
-            reply_to: None,
-        },
+        message(&bob, "Bob", "hi all", &format!("{bob}:2"), T0, "#general"),
     );
     update(&mut s, Action::SwitchBuffer(0));
     let LineKind::Chat { name, private, .. } = &s.log.lines().last().unwrap().kind else {
@@ -274,19 +255,14 @@ fn two_peers_with_one_name_are_told_apart_by_fingerprint() {
     for (id, seq) in [(&b1, 1), (&b2, 2)] {
         apply(
             &mut s,
-            NetEvent::Message {
-                mentions_me: false,
-                action: false,
-                msg_id: format!("{id}:{seq}"),
-                from: id.clone(),
-                from_name: "Bob".into(),
-                body: "I am Bob".into(),
-                signed: true,
-                verified: true,
-                ts: T0,
-                room: "#general".into(),
-                reply_to: None,
-            },
+            message(
+                id,
+                "Bob",
+                "I am Bob",
+                &format!("{id}:{seq}"),
+                T0,
+                "#general",
+            ),
         );
     }
     let names: Vec<String> = s
