@@ -97,6 +97,41 @@ pub fn settle(part: &Path, target: &Path) -> Result<PathBuf, String> {
 /// ~270 MiB/s, the chat lines over 10 ms in BENCHMARKS.md).
 pub const WRITEBACK_WINDOW: u64 = 1024 * 1024;
 
+/// WRITE_AHEAD: verified chunks waiting for the disk writer of one download. The network
+/// side receives, decrypts and checks the next chunks while the writer writes (and waits for
+/// writeback), so at most this many chunks plus one are held in memory.
+pub const WRITE_AHEAD: usize = 2;
+
+/// A download's disk writer: a blocking thread that writes each verified `(offset, bytes)`
+/// it is given, in order, with streaming writeback. The channel closes when the sender is
+/// dropped; the handle then gives the first write error, if any (the writer stops at it).
+pub(super) struct DiskWriter {
+    pub to_disk: tokio::sync::mpsc::Sender<(u64, bytes::Bytes)>,
+    pub done: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Where the written part ends (progress counts bytes on disk, not bytes queued).
+    pub written: Arc<std::sync::atomic::AtomicU64>,
+}
+
+pub(super) fn spawn_writer(file: Arc<std::fs::File>, from: u64) -> DiskWriter {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let (to_disk, mut queued) = tokio::sync::mpsc::channel::<(u64, bytes::Bytes)>(WRITE_AHEAD);
+    let written = Arc::new(AtomicU64::new(from));
+    let end = written.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        while let Some((offset, data)) = queued.blocking_recv() {
+            file.write_all_at(&data, offset)?;
+            write_back(&file, offset, data.len() as u64);
+            end.store(offset + data.len() as u64, Ordering::Release);
+        }
+        Ok(())
+    });
+    DiskWriter {
+        to_disk,
+        done,
+        written,
+    }
+}
+
 /// After writing `[offset, offset + len)`: when a window boundary was crossed, start
 /// writeback of the window just filled and wait for the one before it.
 pub(super) fn write_back(f: &std::fs::File, offset: u64, len: u64) {

@@ -6,14 +6,15 @@
 //! backoff and resumes from the verified bytes; a cancelled task stops between frames.
 
 use super::channel::{self, clean};
-use super::disk::{choose_target, free_space, part_path, settle, verify_prefix, write_back};
+use super::disk::{
+    choose_target, free_space, part_path, settle, spawn_writer, verify_prefix, DiskWriter,
+};
 use super::Shared;
 use p2pchat_engine::files::manifest::{Hash, Manifest};
 use p2pchat_engine::files::wire::{parse_data, TransferData, TransferFrame};
 use p2pchat_engine::files::{FetchOrder, FileInput, WholeFileCheck};
 use p2pchat_engine::limits::{FETCH_RETRY, FETCH_RETRY_MAX, MAX_CHUNK_FAILURES, PROGRESS_INTERVAL};
 use std::net::SocketAddr;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -215,6 +216,31 @@ impl FetchTask {
             },
         )
         .await?;
+        // Chunks are written by their own thread while the next ones arrive; whatever ends
+        // the loop, what was queued is on disk (or the write failed) before going on.
+        let writer = spawn_writer(file.clone(), manifest.offset(state.next));
+        let received = self
+            .receive_chunks(&mut ch, &manifest, state, &writer)
+            .await;
+        drop(writer.to_disk);
+        writer
+            .done
+            .await
+            .map_err(|e| Stop::Fail(e.to_string()))?
+            .map_err(|e| Stop::Fail(format!("cannot write the partial file: {e}")))?;
+        state.bytes = manifest.offset(state.next).min(manifest.size);
+        received?;
+        self.finish(state)
+    }
+
+    /// Receives, checks and queues for the writer the chunks from `state.next` on.
+    async fn receive_chunks(
+        &self,
+        ch: &mut channel::Channel,
+        manifest: &Manifest,
+        state: &mut Progress,
+        writer: &DiskWriter,
+    ) -> Result<(), Stop> {
         while state.next < manifest.chunks() {
             let frame = tokio::time::timeout(TRANSFER_STALL, ch.next())
                 .await
@@ -241,24 +267,19 @@ impl FetchTask {
             }
             let offset = manifest.offset(index);
             let data = frame.slice(frame.len() - bytes.len()..);
-            let f = file.clone();
-            let write = data.clone();
-            tokio::task::spawn_blocking(move || {
-                f.write_all_at(&write, offset)?;
-                write_back(&f, offset, write.len() as u64);
-                Ok::<(), std::io::Error>(())
-            })
-            .await
-            .map_err(|e| Stop::Fail(e.to_string()))?
-            .map_err(|e| Stop::Fail(format!("cannot write the partial file: {e}")))?;
             state.whole.update(&data);
+            if writer.to_disk.send((offset, data)).await.is_err() {
+                // The writer stopped at an error: the caller reports it.
+                return Ok(());
+            }
             state.next += 1;
             state.failures = 0;
             state.advanced = true;
-            state.bytes = (offset + data.len() as u64).min(manifest.size);
+            let on_disk = writer.written.load(std::sync::atomic::Ordering::Acquire);
+            state.bytes = on_disk.min(manifest.size);
             self.report(state, false).await;
         }
-        self.finish(state)
+        Ok(())
     }
 
     fn finish(&self, state: &Progress) -> Result<(), Stop> {

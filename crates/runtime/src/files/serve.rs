@@ -163,21 +163,19 @@ async fn send_chunks(
     );
     let mut last_report = Instant::now();
     let mut since_report = 0u64;
+    let mut chunks = read_ahead(file, manifest.clone(), first);
     for index in first..manifest.chunks() {
         if shared.served_to(id, &ch.peer).is_none() {
             ch.refuse("the transfer was cancelled").await;
             return Err("cancelled".into());
         }
-        let (file2, manifest2) = (file.clone(), manifest.clone());
-        let frame = tokio::task::spawn_blocking(move || read_chunk(&file2, &manifest2, index))
-            .await
-            .map_err(|e| e.to_string())?;
-        let frame = match frame {
-            Ok(f) => f,
-            Err(e) => {
+        let frame = match chunks.recv().await {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => {
                 ch.refuse(&e).await;
                 return Err(e);
             }
+            None => return Err("the file reader stopped".into()),
         };
         let len = (frame.len() - 9) as u64;
         if rate > 0 {
@@ -224,6 +222,30 @@ async fn report(shared: &Shared, id: &str, bytes: u64, took: std::time::Duration
             rate,
         })
         .await;
+}
+
+/// READ_AHEAD: chunk frames read, hashed and waiting to be sent on one transfer connection
+/// (the reader works on the next chunks while one is encrypted and sent).
+pub const READ_AHEAD: usize = 2;
+
+/// A blocking reader of the chunks from `first` on, in order, each checked against the
+/// manifest; it stops after an error, or when the receiver is dropped.
+fn read_ahead(
+    file: Arc<std::fs::File>,
+    manifest: Arc<Manifest>,
+    first: u64,
+) -> tokio::sync::mpsc::Receiver<Result<Bytes, String>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(READ_AHEAD);
+    tokio::task::spawn_blocking(move || {
+        for index in first..manifest.chunks() {
+            let chunk = read_chunk(&file, &manifest, index);
+            let failed = chunk.is_err();
+            if tx.blocking_send(chunk).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// Reads chunk `index` into a ready chunk frame, checking it against the manifest.
