@@ -12,6 +12,7 @@ pub mod apply_votes;
 pub mod attention;
 pub mod bindings;
 pub mod buffers;
+mod chat_lines;
 pub mod input;
 pub mod keymap;
 pub mod log;
