@@ -356,14 +356,28 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
         } => apply_store::dm_sent(state, msg_id, to, to_name, body, ts, status),
         NetEvent::Delivered { msg_id, .. } => apply_store::delivered(state, msg_id),
         NetEvent::Backfilled {
+            msg_id,
             from,
             from_name,
             body,
             ts,
             mentions_me,
             room,
+            reply_to,
             ..
-        } => apply_store::backfilled(state, from, from_name, body, ts, mentions_me, room),
+        } => {
+            let missed = apply_store::Missed {
+                msg_id,
+                from,
+                from_name,
+                body,
+                ts,
+                mentions_me,
+                room,
+                reply_to,
+            };
+            apply_store::backfilled(state, missed);
+        }
         NetEvent::History { entries, more } => {
             if std::mem::take(&mut state.pending.history_asked) && entries.is_empty() {
                 state.set_status("no older messages are stored", Level::Info);

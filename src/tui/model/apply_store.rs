@@ -1,13 +1,14 @@
 //! The store edge's events (private messages, history pages, search results, key trust, safety
 //! codes), one function each, called from the one match in [`super::apply`]. Pure.
 
+use super::acts::Acts;
 use super::apply::system;
 use super::attention::{self, Arrival};
 use super::buffers::{self, BufferKey};
 use super::chat_lines::{
     chat_line, set_backfilled, set_delivery, set_mention, stored_buffer, stored_line,
 };
-use super::log::{ChatLine, Mark};
+use super::log::{ChatLine, LineKind, Mark};
 use super::state::{AppState, Level, PeerEntry, TrustInfo};
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{Delivery, Trust};
@@ -81,34 +82,48 @@ pub(super) fn delivered(state: &mut AppState, msg_id: String) {
     buffers::set_delivered(state, &msg_id);
 }
 
-/// Applies a [`Backfilled`](p2pchat_engine::api::NetEvent::Backfilled) event.
-pub(super) fn backfilled(
-    state: &mut AppState,
-    from: String,
-    from_name: String,
-    body: String,
-    ts: i64,
-    mentions_me: bool,
-    room: String,
-) {
-    let name = display_name(state, &from, &from_name);
-    let mut line = chat_line(&from, name.clone(), &body, ts, false, false, Mark::Verified);
+/// A message missed while away, brought by history sync.
+pub(super) struct Missed {
+    pub msg_id: String,
+    pub from: String,
+    pub from_name: String,
+    pub body: String,
+    pub ts: i64,
+    pub mentions_me: bool,
+    pub room: String,
+    pub reply_to: Option<String>,
+}
+
+/// Applies a [`Backfilled`](p2pchat_engine::api::NetEvent::Backfilled) event: a room message
+/// like a live one (selectable, taking reactions, edits and deletes, quoting what it answers),
+/// marked as missed.
+pub(super) fn backfilled(state: &mut AppState, m: Missed) {
+    let name = display_name(state, &m.from, &m.from_name);
+    let acts = Acts::arrived(state, m.msg_id, sanitize(&m.body, true), m.reply_to);
+    let mut line = chat_line(
+        &m.from,
+        name.clone(),
+        &m.body,
+        m.ts,
+        false,
+        false,
+        Mark::Verified,
+    );
+    if let LineKind::Chat { body, acts: a, .. } = &mut line.kind {
+        *body = acts.shown();
+        **a = acts;
+    }
     set_backfilled(&mut line);
-    let mention = mentions_me || mentions(&body, &state.me.name);
+    let mention = m.mentions_me || mentions(&m.body, &state.me.name);
     set_mention(&mut line, mention);
     let arrival = Arrival {
         from_name: &name,
-        body: &body,
+        body: &m.body,
         mention,
         private: false,
     };
-    buffers::push(
-        state,
-        BufferKey::Room(room.clone()),
-        &room,
-        line,
-        Some(arrival),
-    );
+    let key = BufferKey::Room(m.room.clone());
+    buffers::push(state, key, &m.room, line, Some(arrival));
 }
 
 /// Applies a [`History`](p2pchat_engine::api::NetEvent::History) event.

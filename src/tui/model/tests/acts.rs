@@ -310,3 +310,50 @@ fn stored_room_lines_show_their_stored_reaction_counts() {
     );
     assert_eq!(body_of(&s, "b:1"), "lunch?\n👍 3  🎉 1");
 }
+
+#[test]
+fn a_message_missed_while_away_is_selectable_takes_reactions_and_quotes_its_original() {
+    let mut s = new_state();
+    said(&mut s, "b:1", "deploy at 3?", None);
+    apply(
+        &mut s,
+        NetEvent::Backfilled {
+            msg_id: "c:4".into(),
+            from: "c".repeat(64),
+            from_name: "Carol".into(),
+            body: "fine by me".into(),
+            ts: T0,
+            via: "b".repeat(64),
+            mentions_me: false,
+            action: false,
+            room: "#general".into(),
+            reply_to: Some("b:1".into()),
+        },
+    );
+    assert!(
+        body_of(&s, "c:4").ends_with("fine by me"),
+        "{}",
+        body_of(&s, "c:4")
+    );
+    assert!(
+        body_of(&s, "c:4").contains("Bob"),
+        "the quote names the original's author"
+    );
+    apply(
+        &mut s,
+        NetEvent::Reaction {
+            msg_id: "c:4".into(),
+            from: "b".repeat(64),
+            from_name: "Bob".into(),
+            emoji: "👍".into(),
+            on: true,
+            count: 1,
+            room: "#general".into(),
+        },
+    );
+    assert!(body_of(&s, "c:4").ends_with("fine by me\n👍 1"));
+    // The Messages pane selects it like any message.
+    s.focus = Focus::Messages;
+    press(&mut s, plain(Code::Up));
+    assert_eq!(s.selected_message.as_deref(), Some("c:4"));
+}
