@@ -3,7 +3,6 @@
 //! window, room, only the author edits or deletes), and applying them, now or when the
 //! message they are about arrives.
 
-use super::io::Output;
 use super::node::Node;
 use super::replay::ReplayVerdict;
 use super::sync::held::HeldRow;
@@ -74,12 +73,6 @@ impl Node {
     /// message. A delete also marks its target as held: a deleted message is never asked
     /// for, and the hole it leaves is no history gap.
     pub(super) fn archive_act(&mut self, content: &ActContent, payload: SignedPayload) {
-        self.sync.held.insert(HeldRow {
-            author: content.author,
-            seq: content.seq,
-            prev: content.prev,
-            ts: content.ts,
-        });
         if let (Act::Delete, Some(target)) = (&content.act, MessageId::parse(&content.target)) {
             // The message and the edits of it the delete names (their originals are dropped
             // with it) are before the delete in its author's sequence.
@@ -95,17 +88,13 @@ impl Node {
                 }
             }
         }
-        self.outputs.push(Output::Archive {
-            msg_id: MessageId {
-                author: content.author,
-                seq: content.seq,
-            }
-            .to_string(),
+        let row = HeldRow {
             author: content.author,
+            seq: content.seq,
+            prev: content.prev,
             ts: content.ts,
-            room: content.room.clone(),
-            payload,
-        });
+        };
+        self.keep_original(row, &content.room, payload);
     }
 
     /// A checked act from a peer (live or synced): applied now, or held until its message.

@@ -213,21 +213,28 @@ impl Node {
 
     /// Keeps a signed broadcast message for sync (before the event that shows it).
     pub(super) fn archive(&mut self, content: &ChatContent, payload: SignedPayload) {
-        self.sync.held.insert(HeldRow {
+        let row = HeldRow {
             author: content.author,
             seq: content.seq,
             prev: payload.parse::<ChatLink>().ok().and_then(|l| l.prev),
             ts: content.ts,
-        });
+        };
+        self.keep_original(row, &content.room, payload);
+    }
+
+    /// Marks a signed original (a chat message or an act) as held and asks the store to keep
+    /// it for history sync.
+    pub(super) fn keep_original(&mut self, row: HeldRow, room: &RoomName, payload: SignedPayload) {
+        self.sync.held.insert(row);
         self.outputs.push(Output::Archive {
             msg_id: MessageId {
-                author: content.author,
-                seq: content.seq,
+                author: row.author,
+                seq: row.seq,
             }
             .to_string(),
-            author: content.author,
-            ts: content.ts,
-            room: content.room.clone(),
+            author: row.author,
+            ts: row.ts,
+            room: room.clone(),
             payload,
         });
     }
