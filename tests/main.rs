@@ -29,6 +29,7 @@ mod process {
     mod history;
     mod hostile;
     mod loopback;
+    mod moving;
     mod notify;
     mod reach;
     mod rooms;

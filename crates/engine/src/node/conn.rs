@@ -174,7 +174,7 @@ impl Node {
         }
         let mut dial_addr = addr;
         dial_addr.set_port(hello.port);
-        let replaced = self.peers.contains_key(&them);
+        let replaced = self.peers.contains_key(&them) || self.moving.remove(&them).is_some();
         let now = self.now.mono;
         if let Some(c) = self.conns.get_mut(&conn) {
             c.state = ConnState::Established { peer: them };
@@ -236,6 +236,10 @@ impl Node {
                     c.said_bye = true;
                 }
             }
+            Frame::Reject {
+                reason: RejectReason::Duplicate,
+                ..
+            } => self.superseded(conn, peer),
             Frame::Reject { .. } => self.close(conn),
             Frame::Proposal(sp) => self.on_proposal_frame(peer, &sp),
             Frame::Vote(sp) => self.on_vote_frame(peer, &sp),
@@ -322,6 +326,39 @@ impl Node {
         self.drop_conn(conn, reason);
     }
 
+    /// The peer replaced this connection by a newer one (it proved that one first): closed,
+    /// and the peer is told offline only if the newer one does not arrive here within the
+    /// handshake timeout ([`Node::expire_moving`]).
+    fn superseded(&mut self, conn: ConnId, peer: PeerId) {
+        if let Some(p) = self.peers.get(&peer).filter(|p| p.conn == conn) {
+            let until = self.now.mono + self.cfg.timing.handshake_timeout;
+            self.moving.insert(peer, (until, p.name.clone()));
+        }
+        self.close(conn);
+    }
+
+    /// Peers that were moving to a new connection and did not arrive: offline now.
+    pub(super) fn expire_moving(&mut self, now: Instant) {
+        let due: Vec<PeerId> = self
+            .moving
+            .iter()
+            .filter(|(_, (until, _))| now >= *until)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            if let Some((_, name)) = self.moving.remove(&id) {
+                if !self.peers.contains_key(&id) && !self.stopping {
+                    self.emit(NetEvent::PeerOffline {
+                        id: id.to_hex(),
+                        name,
+                        reason: OfflineReason::Closed,
+                        quiet: false,
+                    });
+                }
+            }
+        }
+    }
+
     pub(super) fn drop_conn(&mut self, conn: ConnId, reason: OfflineReason) {
         let Some(c) = self.conns.remove(&conn) else {
             return;
@@ -335,7 +372,7 @@ impl Node {
             let lost = (reason != OfflineReason::Quit).then_some((peer, p.dial_addr));
             self.reach_conn_dropped(c.addr, c.outbound, lost);
             self.rooms.peer_gone(&peer);
-            if !self.stopping {
+            if !self.stopping && !self.moving.contains_key(&peer) {
                 self.emit(NetEvent::PeerOffline {
                     id: peer.to_hex(),
                     name: p.name,

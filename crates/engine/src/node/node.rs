@@ -81,6 +81,11 @@ pub struct Node {
     pub(super) deferred_reply: Option<Instant>,
     /// Dials held back by the redial gap, due at these instants.
     pub(super) deferred_dials: HashMap<SocketAddr, Instant>,
+    /// Peers whose connection the other side replaced by a newer one (`reject: duplicate` on
+    /// the connection we still used): told offline only if the newer one is not established
+    /// here by the instant given (with the name to tell). At most one per peer id that was
+    /// connected, so bounded by MAX_PEERS.
+    pub(super) moving: HashMap<PeerId, (Instant, String)>,
     /// Peers already told about as speaking another protocol version.
     pub(super) incompatible_seen: std::collections::HashSet<PeerId>,
     /// Reserved slots, new identities per address, the discovery dial budget.
@@ -157,6 +162,7 @@ impl Node {
             last_reply_announce: None,
             deferred_reply: None,
             deferred_dials: HashMap::new(),
+            moving: HashMap::new(),
             incompatible_seen: Default::default(),
             admission,
             voting: VotingBook::new(id),

@@ -28,6 +28,7 @@ impl Node {
             .chain(self.voting_deadline())
             .chain(self.deferred_reply)
             .chain(self.deferred_dials.values().copied())
+            .chain(self.moving.values().map(|(until, _)| *until))
             .chain(self.sync_deadline())
             .chain(self.reach_deadline())
             .min()
@@ -45,6 +46,7 @@ impl Node {
             self.reply_announce();
         }
         self.run_deferred_dials(now);
+        self.expire_moving(now);
         self.check_connections(now);
         self.redial_static_peers(now);
         self.voting_tick();

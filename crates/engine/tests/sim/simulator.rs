@@ -549,3 +549,31 @@ fn a_connect_to_a_dead_address_says_so() {
     });
     assert!(told, "no error for the dead address");
 }
+
+#[test]
+fn a_connection_replaced_by_a_new_dial_is_no_offline_blip_on_either_side() {
+    // A new dial between two connected peers (a quiet link, a /connect) replaces the old
+    // connection once it is older than two heartbeats. Each side switches when its own
+    // handshake ends, so one side gets `reject: duplicate` on the connection it still uses:
+    // that is the peer moving to the new connection, not leaving.
+    for dialer in [0, 1] {
+        let mut sim = Sim::new();
+        sim.latency = Duration::from_millis(40);
+        sim.add("a", 1, vec![]);
+        sim.add("b", 2, vec![]);
+        sim.run_until(Duration::from_secs(10), |s| s.fully_meshed())
+            .expect("meshed");
+        sim.run_for(Duration::from_secs(3));
+        let other = sim.addr_of(1 - dialer);
+        sim.input(dialer, Input::Command(NetCommand::Connect { addr: other }));
+        sim.run_for(Duration::from_secs(8));
+        for i in 0..2 {
+            let blips: Vec<&NetEvent> = sim
+                .events(i)
+                .filter(|e| matches!(e, NetEvent::PeerOffline { .. }))
+                .collect();
+            assert!(blips.is_empty(), "dialer {dialer}, node {i}: {blips:?}");
+        }
+        assert!(sim.fully_meshed(), "still connected");
+    }
+}
