@@ -555,7 +555,9 @@ fn a_connection_replaced_by_a_new_dial_is_no_offline_blip_on_either_side() {
     // A new dial between two connected peers (a quiet link, a /connect) replaces the old
     // connection once it is older than two heartbeats. Each side switches when its own
     // handshake ends, so one side gets `reject: duplicate` on the connection it still uses:
-    // that is the peer moving to the new connection, not leaving.
+    // that is the peer moving to the new connection, not leaving. A guard: the simulator's
+    // equal latencies let both sides finish the new handshake before the refusal arrives;
+    // `process::moving` makes the refusal come first with a raw client.
     for dialer in [0, 1] {
         let mut sim = Sim::new();
         sim.latency = Duration::from_millis(40);
