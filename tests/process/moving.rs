@@ -49,8 +49,10 @@ fn a_peer_moving_to_a_new_connection_is_never_shown_offline_and_one_that_does_no
     // Listed again once the new connection is proven (asked until it is, within T).
     let deadline = Instant::now() + T;
     loop {
+        // The answer to this `/list`, not an earlier one (wait_for would find the first).
+        let asked = Instant::now();
         bob.send("/list");
-        let listed = bob.wait_for("peers", T, |e| e["event"] == "peers");
+        let (_, listed) = bob.wait_since(asked, "peers", T, |e| e["event"] == "peers");
         let has = |p: &Vec<serde_json::Value>| p.iter().any(|x| x["id"] == id.as_str());
         if listed["peers"].as_array().is_some_and(has) {
             break;
