@@ -1,17 +1,16 @@
 //! The WAL checkpointer: copies `history.db-wal` back into the database (and so does the
-//! fsyncs) on its own thread with its own connection, and keeps the log small by resetting it
-//! in the pauses between the writer's commits, so the actor's writes do not wait for the disk.
-//! The writer's connection reports each commit (its `wal_hook`, [`WalWatch`]) and checkpoints
-//! itself only as a backstop, when the log has reached WAL_BACKSTOP_PAGES because this thread
-//! fell behind (a flood on a slow disk).
+//! fsyncs) on its own thread with its own connection, so the actor's writes never wait for
+//! the disk. The writer's connection reports each commit (its `wal_hook`, [`WalWatch`]) and
+//! checkpoints itself only as a backstop, when the log has reached WAL_BACKSTOP_PAGES because
+//! this thread fell behind (a flood on a slow disk).
 //!
-//! Why resets: SQLite writes the log from its start again only when a checkpoint has copied
-//! all of it before the next commit. A PASSIVE checkpoint never blocks the writer, but while a
-//! download's writeback makes each fsync take 50-350 ms, a writer committing every 20 ms adds
-//! frames during every checkpoint, so the log only grows. Here the slow part (most frames and
-//! their fsyncs) is copied PASSIVE while the writer goes on, and the rest with a RESTART
-//! checkpoint started right after a commit, in the pause before the next one: the RESTART
-//! holds the write lock only for the last few frames.
+//! How the log stays small: SQLite writes the log from its start again at the first commit
+//! after a checkpoint has copied all of it. Only PASSIVE checkpoints run here, and they never
+//! hold off the writer; a writer that committed during one leaves a few frames behind, so
+//! after a pause in its commits another PASSIVE copies those (CATCH_UP_TRIES at most), and
+//! the next commit starts the log again. A RESTART checkpoint (which holds the write lock
+//! through its copy and both fsyncs: up to 30 ms while a download's writeback fills the disk's
+//! queue, measured) runs only when the log passed FORCE_RESET_PAGES anyway: a flood.
 
 use super::history::WAL_SIZE_LIMIT;
 use rusqlite::{Connection, OpenFlags};
@@ -27,18 +26,21 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// WAL_BACKSTOP_PAGES: the bound on the write-ahead log. Past this many pages (about
 /// WAL_SIZE_LIMIT, 4 MiB, at SQLite's 4 KiB pages; SQLite's own default) the writer's
 /// connection checkpoints itself, so the log is never larger than before this thread
-/// existed. The thread resets the log long before (RESET_AT_PAGES); only a flood gets here.
+/// existed. The thread has copied the log long before (RESET_AT_PAGES); only a flood gets here.
 pub const WAL_BACKSTOP_PAGES: i64 = 1000;
-/// RESET_AT_PAGES: past this many pages the checkpointer resets the log in the next pause
-/// between commits.
+/// RESET_AT_PAGES: past this many pages the checkpointer copies the log until it has all
+/// of it (PASSIVE, CATCH_UP_TRIES at most), so the next commit starts the log again.
 pub const RESET_AT_PAGES: i64 = WAL_BACKSTOP_PAGES / 4;
-/// FORCE_RESET_PAGES: past this many the writer has had no pause long enough (a flood): the
-/// reset runs at once and the writer waits for it, well before the backstop.
+/// FORCE_RESET_PAGES: past this many the passive copies have not caught up (a flood): a
+/// RESTART checkpoint copies the rest while the writer waits, well before the backstop.
 pub const FORCE_RESET_PAGES: i64 = WAL_BACKSTOP_PAGES / 2;
+/// CATCH_UP_TRIES: PASSIVE checkpoints in a row, each after a pause in the commits, trying
+/// to copy the frames committed during the one before.
+pub const CATCH_UP_TRIES: usize = 8;
 /// A pause: this long with no commit after the last one (one actor step commits several
-/// times in a row; the reset waits for the step to end).
+/// times in a row; the next copy waits for the step to end).
 pub const PAUSE: Duration = Duration::from_millis(2);
-/// Most time spent waiting for a pause before resetting anyway.
+/// Most time spent waiting for a pause before copying anyway.
 pub const MAX_PAUSE_WAIT: Duration = Duration::from_millis(250);
 
 /// What the writer's connection tells the checkpointer after each commit.
@@ -47,6 +49,8 @@ pub struct WalWatch {
     pages: AtomicI64,
     /// Times the writer checkpointed itself (the backstop), for tests and the log.
     pub backstops: std::sync::atomic::AtomicU64,
+    /// Times this thread held the writer off to copy the rest of the log (RESTART), for tests.
+    pub forced_resets: std::sync::atomic::AtomicU64,
     /// One pending wake-up at most (a full channel already holds one).
     wake: mpsc::SyncSender<()>,
 }
@@ -84,6 +88,7 @@ impl Checkpointer {
         let watch = Arc::new(WalWatch {
             pages: AtomicI64::new(0),
             backstops: Default::default(),
+            forced_resets: Default::default(),
             wake: wake.clone(),
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -115,15 +120,10 @@ fn run(db: &Connection, watch: &WalWatch, woken: &mpsc::Receiver<()>, stop: &Ato
         }
         let pages = watch.pages.load(Ordering::Relaxed);
         let result = if pages >= FORCE_RESET_PAGES {
+            watch.forced_resets.fetch_add(1, Ordering::Relaxed);
             reset(db)
-        } else if pages >= RESET_AT_PAGES {
-            // Most of it while the writer goes on (the slow fsyncs), the rest in a pause.
-            checkpoint(db).and_then(|_| {
-                wait_for_pause(woken, stop);
-                reset(db)
-            })
-        } else if !commit {
-            checkpoint(db)
+        } else if pages >= RESET_AT_PAGES || !commit {
+            catch_up(db, woken, stop)
         } else {
             continue;
         };
@@ -134,6 +134,25 @@ fn run(db: &Connection, watch: &WalWatch, woken: &mpsc::Receiver<()>, stop: &Ato
             Err(e) => tracing::warn!("history checkpoint failed: {e}"),
         }
     }
+}
+
+/// PASSIVE checkpoints until one has copied the whole log (the writer's next commit then
+/// writes the log from its start), each after a pause in the commits; CATCH_UP_TRIES at most.
+fn catch_up(
+    db: &Connection,
+    woken: &mpsc::Receiver<()>,
+    stop: &AtomicBool,
+) -> rusqlite::Result<(i64, i64)> {
+    let mut copied = checkpoint(db)?;
+    for _ in 1..CATCH_UP_TRIES {
+        let (log, in_database) = copied;
+        if in_database >= log || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        wait_for_pause(woken, stop);
+        copied = checkpoint(db)?;
+    }
+    Ok(copied)
 }
 
 /// Returns once no commit came for PAUSE (or after MAX_PAUSE_WAIT, or when stopping).
@@ -155,8 +174,8 @@ pub fn checkpoint(db: &Connection) -> rusqlite::Result<(i64, i64)> {
     pragma_checkpoint(db, "PASSIVE")
 }
 
-/// Copies the whole log, holding off the writer meanwhile, so the next commit writes the log
-/// from its start (cut back to WAL_SIZE_LIMIT).
+/// Copies the whole log, holding off the writer meanwhile (its copy and both fsyncs), so the
+/// next commit writes the log from its start (cut back to WAL_SIZE_LIMIT). For floods only.
 pub fn reset(db: &Connection) -> rusqlite::Result<(i64, i64)> {
     pragma_checkpoint(db, "RESTART")
 }
@@ -231,8 +250,9 @@ mod tests {
     }
 
     /// A writer committing steadily with short pauses (a chat line every few milliseconds)
-    /// writes many times the bound's worth of log; the thread resets the log in the pauses,
-    /// so the writer never checkpoints itself and the log file stays within WAL_SIZE_LIMIT.
+    /// writes many times the bound's worth of log; the thread's passive copies catch up in the
+    /// pauses, so the writer is never held off (no RESTART) nor checkpoints itself, and the log
+    /// file stays within WAL_SIZE_LIMIT.
     /// (Before resets, only a PASSIVE checkpoint a second: the log grew to the backstop and
     /// the writer's own connection checkpointed, with its fsyncs, every second or so.)
     #[test]
@@ -264,6 +284,7 @@ mod tests {
             0,
             "the writer checkpointed itself; the log reached {largest} bytes"
         );
+        assert_eq!(h.forced_resets(), 0, "the writer was held off");
         assert!(
             largest <= WAL_SIZE_LIMIT as u64,
             "the log grew to {largest} bytes"

@@ -80,8 +80,9 @@ impl History {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(fail)?;
-        // The checkpoint thread's reset holds off this writer for the last frames of the log;
-        // a disk slower than this fails the write ("history is not being saved").
+        // The checkpoint thread's RESTART (a flood only) holds off this writer while it copies
+        // the rest of the log; a disk slower than this fails the write ("history is not being
+        // saved").
         db.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(fail)?;
         // journal_mode returns a row; the others do not.
@@ -171,6 +172,13 @@ impl History {
     pub fn backstop_checkpoints(&self) -> u64 {
         self.watch.as_ref().map_or(0, |w| {
             w.backstops.load(std::sync::atomic::Ordering::Relaxed)
+        })
+    }
+
+    /// Times the checkpointer held this writer off to copy the rest of the log (a flood).
+    pub fn forced_resets(&self) -> u64 {
+        self.watch.as_ref().map_or(0, |w| {
+            w.forced_resets.load(std::sync::atomic::Ordering::Relaxed)
         })
     }
 
