@@ -6,7 +6,10 @@ use futures::StreamExt;
 use p2pchat_engine::api::{NetCommand, NetEvent};
 use p2pchat_runtime::NetHandle;
 use std::collections::VecDeque;
-use tokio::io::AsyncWriteExt;
+use std::os::fd::AsFd;
+use std::pin::Pin;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::unix::pipe;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
@@ -32,13 +35,39 @@ fn error_line(message: impl Into<String>) -> serde_json::Value {
     .expect("plain data")
 }
 
+/// Commands in: when stdin is a pipe (a program driving this one), read through the reactor
+/// with no thread in between; otherwise (a terminal, a file) tokio's stdin, which reads on a
+/// blocking thread and so adds a hand-over to every line.
+fn command_input() -> Pin<Box<dyn AsyncRead + Send>> {
+    let piped = std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .ok()
+        .and_then(|fd| pipe::Receiver::from_file(std::fs::File::from(fd)).ok());
+    match piped {
+        Some(receiver) => Box::pin(receiver),
+        None => Box::pin(tokio::io::stdin()),
+    }
+}
+
+/// Events out: a pipe is written through the reactor (a chat line reaches the reading program
+/// without waking a blocking thread), anything else through tokio's stdout.
+fn event_output() -> Pin<Box<dyn AsyncWrite + Send>> {
+    let piped = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .ok()
+        .and_then(|fd| pipe::Sender::from_file(std::fs::File::from(fd)).ok());
+    match piped {
+        Some(sender) => Box::pin(sender),
+        None => Box::pin(tokio::io::stdout()),
+    }
+}
+
 /// Runs until the network reports `Stopped`.
 pub async fn run(handle: NetHandle, mut events: mpsc::Receiver<NetEvent>) -> std::io::Result<()> {
-    let mut input = FramedRead::new(
-        tokio::io::stdin(),
-        LinesCodec::new_with_max_length(MAX_LINE),
-    );
-    let mut out = tokio::io::BufWriter::new(tokio::io::stdout());
+    let mut input = FramedRead::new(command_input(), LinesCodec::new_with_max_length(MAX_LINE));
+    let mut out = tokio::io::BufWriter::new(event_output());
     let mut pending: VecDeque<NetCommand> = VecDeque::new();
     let mut input_open = true;
     let mut quitting = false;
