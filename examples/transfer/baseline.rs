@@ -82,6 +82,14 @@ pub fn breakdown(src: &Path) {
     );
 }
 
+/// How long plain TCP took: until socat exited (the file in the page cache), and until the
+/// received file was also on disk (socat, then an fsync of it: what a p2pchat-tui transfer
+/// waits for before it says done).
+pub struct Plain {
+    pub cached_s: f64,
+    pub durable_s: f64,
+}
+
 /// Times socat moving `src` to `dst` over `host:port`; the receiver runs under `recv_wrap`,
 /// the sender under `send_wrap`.
 pub fn plain_tcp(
@@ -91,7 +99,7 @@ pub fn plain_tcp(
     port: u16,
     recv_wrap: &[String],
     send_wrap: &[String],
-) -> f64 {
+) -> Plain {
     let spawn = |wrap: &[String], args: Vec<String>| {
         let mut c = if wrap.is_empty() {
             Command::new("socat")
@@ -126,12 +134,20 @@ pub fn plain_tcp(
     );
     let _ = send.wait();
     let _ = recv.wait();
-    let took = t.elapsed().as_secs_f64();
+    let cached_s = t.elapsed().as_secs_f64();
+    if let Ok(f) = std::fs::File::open(dst) {
+        f.sync_all()
+            .unwrap_or_else(|e| die(&format!("fsync of socat's file: {e}")));
+    }
+    let durable_s = t.elapsed().as_secs_f64();
     let got = std::fs::metadata(dst).map(|m| m.len()).unwrap_or(0);
     let want = std::fs::metadata(src).unwrap().len();
     if got != want {
         die(&format!("socat moved {got} of {want} bytes"));
     }
     let _ = std::fs::remove_file(dst);
-    took
+    Plain {
+        cached_s,
+        durable_s,
+    }
 }

@@ -89,7 +89,8 @@ pub fn settle(part: &Path, target: &Path) -> Result<PathBuf, String> {
     Err(format!("no free name for {name} in {}", dir.display()))
 }
 
-/// WRITEBACK_WINDOW: a receiver starts writing its file to disk every this many bytes and
+/// WRITEBACK_WINDOW: for chunks written through the page cache (a file system without direct
+/// writes, a short last chunk), a receiver starts writing its file to disk every this many bytes and
 /// waits for the window before, so at most two windows of it are dirty in the page cache: the
 /// kernel never throttles other writers (the chat's own database) behind a big download, and
 /// the final flush is short. One chunk: an fsync of the history (its checkpoint) queues
@@ -103,7 +104,8 @@ pub const WRITEBACK_WINDOW: u64 = 1024 * 1024;
 pub const WRITE_AHEAD: usize = 2;
 
 /// A download's disk writer: a blocking thread that writes each verified `(offset, bytes)`
-/// it is given, in order, with streaming writeback. The channel closes when the sender is
+/// it is given, in order ([`super::direct::ChunkWriter`]: directly to the disk where it can,
+/// else with streaming writeback). The channel closes when the sender is
 /// dropped; the handle then gives the first write error, if any (the writer stops at it).
 pub(super) struct DiskWriter {
     pub to_disk: tokio::sync::mpsc::Sender<(u64, bytes::Bytes)>,
@@ -112,15 +114,20 @@ pub(super) struct DiskWriter {
     pub written: Arc<std::sync::atomic::AtomicU64>,
 }
 
-pub(super) fn spawn_writer(file: Arc<std::fs::File>, from: u64) -> DiskWriter {
+pub(super) fn spawn_writer(file: Arc<std::fs::File>, path: &Path, from: u64) -> DiskWriter {
     use std::sync::atomic::{AtomicU64, Ordering};
+    let mut chunks = super::direct::ChunkWriter::new(file, path);
+    tracing::debug!(
+        direct = chunks.is_direct(),
+        "download writer for {}",
+        path.display()
+    );
     let (to_disk, mut queued) = tokio::sync::mpsc::channel::<(u64, bytes::Bytes)>(WRITE_AHEAD);
     let written = Arc::new(AtomicU64::new(from));
     let end = written.clone();
     let done = tokio::task::spawn_blocking(move || {
         while let Some((offset, data)) = queued.blocking_recv() {
-            file.write_all_at(&data, offset)?;
-            write_back(&file, offset, data.len() as u64);
+            chunks.write(offset, &data)?;
             end.store(offset + data.len() as u64, Ordering::Release);
         }
         Ok(())

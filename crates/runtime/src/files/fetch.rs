@@ -100,7 +100,7 @@ impl FetchTask {
         let mut state = Progress::default();
         let mut backoff = FETCH_RETRY;
         loop {
-            let attempt = self.attempt(&file, &mut state);
+            let attempt = self.attempt(&file, &part, &mut state);
             let outcome = tokio::select! {
                 r = attempt => r,
                 _ = self.cancel.cancelled() => Err(Stop::Cancelled),
@@ -168,7 +168,12 @@ impl FetchTask {
     }
 
     /// One connection: manifest, then the chunks after the verified prefix.
-    async fn attempt(&self, file: &Arc<std::fs::File>, state: &mut Progress) -> Result<(), Stop> {
+    async fn attempt(
+        &self,
+        file: &Arc<std::fs::File>,
+        part: &Path,
+        state: &mut Progress,
+    ) -> Result<(), Stop> {
         let stream = tokio::time::timeout(
             Duration::from_secs(3),
             tokio::net::TcpStream::connect(self.addr),
@@ -218,7 +223,7 @@ impl FetchTask {
         .await?;
         // Chunks are written by their own thread while the next ones arrive; whatever ends
         // the loop, what was queued is on disk (or the write failed) before going on.
-        let writer = spawn_writer(file.clone(), manifest.offset(state.next));
+        let writer = spawn_writer(file.clone(), part, manifest.offset(state.next));
         let received = self
             .receive_chunks(&mut ch, &manifest, state, &writer)
             .await;

@@ -5,6 +5,7 @@
 //! file never queues with chat frames.
 
 mod channel;
+mod direct;
 mod disk;
 mod fetch;
 mod serve;
