@@ -111,6 +111,26 @@ pub fn file_offer(from: &str, name: &str, size: u64, transfer_id: &str) -> Strin
     )
 }
 
+/// The offer as history keeps it: `Bob offered notes.txt (3.0 MiB), transfer 3f2a9c1d`. No
+/// `/accept` hint: shown again after a restart, the offer may long be answered or gone
+/// (`/transfers` lists what a restart kept).
+pub fn file_offer_stored(from: &str, name: &str, size: u64, transfer_id: &str) -> String {
+    format!(
+        "{from} offered {name} ({}), transfer {}",
+        human_bytes(size),
+        short_id(transfer_id)
+    )
+}
+
+/// Our offer as history keeps it: `offered notes.txt (3.0 MiB) to Bob, transfer 3f2a9c1d`.
+pub fn file_offered_stored(name: &str, size: u64, to: &str, transfer_id: &str) -> String {
+    format!(
+        "offered {name} ({}) to {to}, transfer {}",
+        human_bytes(size),
+        short_id(transfer_id)
+    )
+}
+
 /// `offered notes.txt (3.0 MiB) to Bob; /cancel 3f2a9c1d to stop`.
 pub fn file_offered(name: &str, size: u64, to: &str, transfer_id: &str) -> String {
     format!(

@@ -1,6 +1,7 @@
 //! The stored lines of file transfers, in the words the interface shows
-//! (`p2pchat_engine::lines`): the offer, the answers and the outcome; the archive remembers
-//! each transfer's file name for the lines whose event does not carry it.
+//! (`p2pchat_engine::lines`): the offer (without its `/accept` or `/cancel` hint, stale after a
+//! restart), the answers and the outcome; the archive remembers each transfer's file name for
+//! the lines whose event does not carry it.
 
 use super::Archive;
 use p2pchat_engine::api::NetEvent;
@@ -23,7 +24,7 @@ impl Archive {
                 ..
             } => {
                 self.remember_transfer(transfer_id, name);
-                lines::file_offer(&self.name_of(from, from_name), name, *size, transfer_id)
+                lines::file_offer_stored(&self.name_of(from, from_name), name, *size, transfer_id)
             }
             NetEvent::FileOffered {
                 transfer_id,
@@ -37,7 +38,7 @@ impl Archive {
                     .iter()
                     .map(|id| self.name_of(id, &id[..8.min(id.len())]))
                     .collect();
-                lines::file_offered(name, *size, &names.join(", "), transfer_id)
+                lines::file_offered_stored(name, *size, &names.join(", "), transfer_id)
             }
             NetEvent::FileAccepted {
                 transfer_id,

@@ -267,8 +267,8 @@ mod tests {
             .map(|(body, peer, name)| (body.as_str(), peer, name))
             .collect();
         let texts = [
-            p2pchat_engine::lines::file_offer("Bob", "to-me.txt", 4, "to-me"),
-            p2pchat_engine::lines::file_offer("Bob", "to-all.txt", 4, "to-all"),
+            p2pchat_engine::lines::file_offer_stored("Bob", "to-me.txt", 4, "to-me"),
+            p2pchat_engine::lines::file_offer_stored("Bob", "to-all.txt", 4, "to-all"),
             p2pchat_engine::lines::file_done("/tmp/to-me.txt"),
             p2pchat_engine::lines::file_done("/tmp/to-all.txt"),
             p2pchat_engine::lines::file_failed(Some("kept.txt"), "gone"),

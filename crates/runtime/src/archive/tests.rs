@@ -657,6 +657,18 @@ fn file_lines_are_stored_in_the_words_the_interface_shows() {
         },
         3,
     );
+    a.on_event(
+        NetEvent::FileOffer {
+            transfer_id: "c3c3c3c3ffffffffffffffffffffffff".into(),
+            from: id(2).to_hex(),
+            from_name: "Bob".into(),
+            name: "two.txt".into(),
+            size: 1 << 20,
+            hash: "00".repeat(32),
+            recipients: 1,
+        },
+        3,
+    );
     // An outcome for a transfer it never saw names it by its id.
     a.on_event(
         NetEvent::FileCancelled {
@@ -666,8 +678,16 @@ fn file_lines_are_stored_in_the_words_the_interface_shows() {
         4,
     );
     let bodies = stored_bodies(&a);
+    // Offers are kept without the hint to answer them: after a restart it would be stale.
+    assert!(
+        bodies
+            .iter()
+            .all(|b| !b.contains("/accept") && !b.contains("/cancel")),
+        "{bodies:?}"
+    );
     for want in [
-        lines::file_offered("one.txt", 3 << 20, "Bob", &tid),
+        lines::file_offered_stored("one.txt", 3 << 20, "Bob", &tid),
+        "Bob offered two.txt (1.0 MiB), transfer c3c3c3c3".to_string(),
         lines::file_declined("Bob", "one.txt", Some("too many file offers")),
         lines::file_cancelled("Bob", "transfer b2b2b2b2"),
     ] {
