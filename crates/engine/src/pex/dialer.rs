@@ -62,13 +62,17 @@ impl Dialer {
                 a.addrs.push(*addr);
             }
         }
-        if let (Some(i), None, true) = (first_fresh, a.pending, a.unreachable) {
-            // A new round, from the new addresses: until they fail too, the peer is not
-            // known to be unreachable (so no relay is asked for, and no "via" shown, while
-            // a peer back on a new port is being dialled).
-            a.next = i;
+        if let (Some(i), true) = (first_fresh, a.unreachable) {
+            // Until the new addresses fail too, the peer is not known to be unreachable (so
+            // no relay is asked for, and no "via" shown, while a peer back on a new port is
+            // being dialled). With no dial under way a new round starts from them; a dial
+            // under way (a retry of the old addresses) reaches them when it fails, since
+            // they come after it.
             a.unreachable = false;
-            a.next_try = Some(now);
+            if a.pending.is_none() {
+                a.next = i;
+                a.next_try = Some(now);
+            }
         }
     }
 
@@ -91,6 +95,12 @@ impl Dialer {
         });
         if a.pending.is_some() {
             return;
+        }
+        // Heard on an address it did not have (back on a new port): not known to be
+        // unreachable until that fails too. An address it had keeps the verdict, so a peer
+        // that announces but cannot be dialled does not flap between relayed and offline.
+        if !a.addrs.contains(&addr) {
+            a.unreachable = false;
         }
         a.addrs.retain(|x| *x != addr);
         a.addrs.insert(0, addr);
@@ -261,6 +271,54 @@ mod tests {
         assert_eq!(d.due(later), vec![(id, new)]);
         d.failed(new, "refused", later);
         assert!(d.get(&id).unwrap().unreachable);
+    }
+
+    /// Seen in a trial: a peer restarted on a new port while a retry of its old address was
+    /// under way was reported "reachable via" a relay for a moment, then connected directly.
+    #[test]
+    fn a_new_address_during_a_retry_of_the_old_one_is_not_unreachable() {
+        let t0 = Instant::now();
+        let mut d = Dialer::default();
+        let id = PeerId([4; 32]);
+        let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
+        let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
+        d.offer(id, &[old], t0);
+        assert_eq!(d.due(t0), vec![(id, old)]);
+        d.failed(old, "refused", t0);
+        assert!(d.get(&id).unwrap().unreachable);
+        // The retry of the old address is under way when the new one is learnt.
+        let retry = t0 + PEX_RETRY;
+        assert_eq!(d.due(retry), vec![(id, old)]);
+        d.offer(id, &[new], retry);
+        assert!(!d.get(&id).unwrap().unreachable);
+        d.failed(old, "refused", retry);
+        assert!(
+            !d.get(&id).unwrap().unreachable,
+            "the new address is not tried yet"
+        );
+        assert_eq!(d.due(retry), vec![(id, new)]);
+        d.failed(new, "refused", retry);
+        assert!(d.get(&id).unwrap().unreachable);
+    }
+
+    #[test]
+    fn heard_on_a_new_address_it_is_not_unreachable_and_on_the_old_one_it_stays_so() {
+        let t0 = Instant::now();
+        let mut d = Dialer::default();
+        let id = PeerId([5; 32]);
+        let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
+        let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
+        d.offer(id, &[old], t0);
+        assert_eq!(d.due(t0), vec![(id, old)]);
+        d.failed(old, "refused", t0);
+        d.heard(id, old, t0);
+        assert!(
+            d.get(&id).unwrap().unreachable,
+            "the same address: no change"
+        );
+        d.heard(id, new, t0);
+        assert!(!d.get(&id).unwrap().unreachable);
+        assert_eq!(d.due(t0), vec![(id, new)]);
     }
 
     #[test]
