@@ -1,19 +1,15 @@
 //! `apply`: folds one network event into the state (peers, history, replies, status line).
-//! One exhaustive match over every event: voting events are handled by the functions in
-//! [`super::apply_votes`], stored lines, private messages and trust by [`super::apply_store`],
+//! One exhaustive match over every event: chat lines are handled by [`super::apply_chat`],
+//! voting events by the functions in [`super::apply_votes`], stored lines, private messages and trust by [`super::apply_store`],
 //! so a new event cannot be dropped silently. Pure; the time for system lines is the state's
 //! clock, set by the run loop.
 
-use super::acts::Acts;
-use super::attention::{self, Arrival};
-use super::buffers::{self, BufferKey};
-use super::log::{ChatLine, LineKind, Mark};
+use super::attention;
 use super::state::{AppState, Level, PeerEntry};
-use super::{apply_rooms, apply_store, apply_votes};
+use super::{apply_chat, apply_rooms, apply_store, apply_votes};
 use crate::tui::geometry::peer_colour_index;
 use crate::tui::model::text::sanitize;
 use p2pchat_engine::api::{NetEvent, OfflineReason};
-use p2pchat_engine::mention::mentions;
 
 /// Applies `event` to `state`, then settles what is read ([`attention::settle`]).
 pub fn apply(state: &mut AppState, event: NetEvent) {
@@ -107,37 +103,21 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             reply_to,
             msg_id,
             ..
-        } => {
-            let acts = Acts::arrived(state, msg_id, sanitize(&body, true), reply_to);
-            let mark = match (signed, verified) {
-                (true, true) => Mark::Verified,
-                (true, false) => Mark::Unverified,
-                (false, _) => Mark::Unsigned,
-            };
-            let name = super::apply_store::display_name(state, &from, &from_name);
-            let mention = mentions_me || mentions(&body, &state.me.name);
-            let kind = LineKind::Chat {
-                colour: peer_colour_index(&from),
+        } => apply_chat::message(
+            state,
+            apply_chat::Arrived {
+                msg_id,
                 from,
-                name: name.clone(),
-                body: acts.shown(),
-                mark,
-                own: false,
-                private: false,
-                backfilled: false,
-                delivery: None,
-                mention,
-                acts: Box::new(acts),
-            };
-            let arrival = Arrival {
-                from_name: &name,
-                body: &body,
-                mention,
-                private: false,
-            };
-            let key = BufferKey::Room(room.clone());
-            buffers::push(state, key, &room, ChatLine { ts, kind }, Some(arrival));
-        }
+                from_name,
+                body,
+                signed,
+                verified,
+                ts,
+                room,
+                reply_to,
+                mentions_me,
+            },
+        ),
         NetEvent::Sent {
             msg_id,
             body,
@@ -146,48 +126,18 @@ fn apply_event(state: &mut AppState, event: NetEvent) {
             recipients,
             room,
             reply_to,
-        } => {
-            let acts = Acts::arrived(state, msg_id.clone(), sanitize(&body, true), reply_to);
-            let kind = LineKind::Chat {
-                colour: peer_colour_index(&state.me.id),
-                from: state.me.id.clone(),
-                name: if state.me.name.is_empty() {
-                    "me".into()
-                } else {
-                    state.me.name.clone()
-                },
-                body: acts.shown(),
-                mark: if signed {
-                    Mark::Verified
-                } else {
-                    Mark::Unsigned
-                },
-                own: true,
-                private: false,
-                backfilled: false,
-                // Sent to someone, or waiting for peers to come back and backfill it.
-                delivery: Some((
-                    msg_id,
-                    if recipients == 0 && signed {
-                        p2pchat_engine::api::Delivery::Queued
-                    } else {
-                        p2pchat_engine::api::Delivery::Sent
-                    },
-                )),
-                mention: false,
-                acts: Box::new(acts),
-            };
-            buffers::push(
-                state,
-                BufferKey::Room(room.clone()),
-                &room,
-                ChatLine { ts, kind },
-                None,
-            );
-            if recipients == 0 {
-                state.set_status(nobody_received(state, &room, signed), Level::Warning);
-            }
-        }
+        } => apply_chat::sent(
+            state,
+            apply_chat::Sent {
+                msg_id,
+                body,
+                signed,
+                ts,
+                recipients,
+                room,
+                reply_to,
+            },
+        ),
         NetEvent::Rejected { reason, .. } if reason == p2pchat_runtime::archive::BLOCKED => {}
         NetEvent::Rejected { from, reason } => super::route::rejected(state, from, reason),
         NetEvent::Error { message } => {
@@ -442,21 +392,6 @@ fn give_back_command(state: &mut AppState) {
         if state.now.unix_ms <= until && state.input.is_empty() {
             state.input.set(&line);
         }
-    }
-}
-
-/// Why a sent message reached nobody, and whether anyone gets it later (a signed one is
-/// given by history sync to peers that connect, or join its room).
-fn nobody_received(state: &AppState, room: &str, signed: bool) -> String {
-    let (nobody, later) = if state.online_count() == 0 {
-        ("no peer is online".to_string(), "connect")
-    } else {
-        (format!("nobody else is in {room} yet"), "join")
-    };
-    if signed {
-        format!("sent, but {nobody}; peers get it from history when they {later}")
-    } else {
-        format!("sent, but {nobody}; unsigned, so it is not kept for them")
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod acts;
 pub mod apply;
+pub mod apply_chat;
 pub mod apply_files;
 pub mod apply_net;
 pub mod apply_rooms;
