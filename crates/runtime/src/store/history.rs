@@ -175,13 +175,6 @@ impl History {
         })
     }
 
-    /// Times the checkpointer held this writer off to copy the rest of the log (a flood).
-    pub fn forced_resets(&self) -> u64 {
-        self.watch.as_ref().map_or(0, |w| {
-            w.forced_resets.load(std::sync::atomic::Ordering::Relaxed)
-        })
-    }
-
     pub(crate) fn conn(&self) -> &Connection {
         &self.db
     }
