@@ -26,6 +26,7 @@ mod process {
     mod capture;
     mod crash_restart;
     mod files;
+    mod headless_io;
     mod history;
     mod hostile;
     mod loopback;
