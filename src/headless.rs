@@ -35,15 +35,18 @@ fn error_line(message: impl Into<String>) -> serde_json::Value {
     .expect("plain data")
 }
 
+/// A second handle on one of our standard streams, for tokio's pipe types (which take
+/// ownership and make it non-blocking; fd 0 and 1 themselves stay open).
+fn second_handle(fd: std::os::fd::BorrowedFd<'_>) -> Option<std::fs::File> {
+    fd.try_clone_to_owned().ok().map(std::fs::File::from)
+}
+
 /// Commands in: when stdin is a pipe (a program driving this one), read through the reactor
 /// with no thread in between; otherwise (a terminal, a file) tokio's stdin, which reads on a
 /// blocking thread and so adds a hand-over to every line.
 fn command_input() -> Pin<Box<dyn AsyncRead + Send>> {
-    let piped = std::io::stdin()
-        .as_fd()
-        .try_clone_to_owned()
-        .ok()
-        .and_then(|fd| pipe::Receiver::from_file(std::fs::File::from(fd)).ok());
+    let piped = second_handle(std::io::stdin().as_fd())
+        .and_then(|file| pipe::Receiver::from_file(file).ok());
     match piped {
         Some(receiver) => Box::pin(receiver),
         None => Box::pin(tokio::io::stdin()),
@@ -53,11 +56,8 @@ fn command_input() -> Pin<Box<dyn AsyncRead + Send>> {
 /// Events out: a pipe is written through the reactor (a chat line reaches the reading program
 /// without waking a blocking thread), anything else through tokio's stdout.
 fn event_output() -> Pin<Box<dyn AsyncWrite + Send>> {
-    let piped = std::io::stdout()
-        .as_fd()
-        .try_clone_to_owned()
-        .ok()
-        .and_then(|fd| pipe::Sender::from_file(std::fs::File::from(fd)).ok());
+    let piped = second_handle(std::io::stdout().as_fd())
+        .and_then(|file| pipe::Sender::from_file(file).ok());
     match piped {
         Some(sender) => Box::pin(sender),
         None => Box::pin(tokio::io::stdout()),

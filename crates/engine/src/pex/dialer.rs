@@ -253,16 +253,23 @@ mod tests {
         assert!(d.get(&id).is_none());
     }
 
-    #[test]
-    fn a_new_address_for_an_unreachable_peer_starts_a_round_from_it() {
+    /// A dialer whose one round for peer `[n; 32]` at its old address (10.0.0.1:1) failed;
+    /// the peer's new address (10.0.0.1:2) and the start.
+    fn unreachable_on_its_old_address(n: u8) -> (Dialer, PeerId, SocketAddr, SocketAddr, Instant) {
         let t0 = Instant::now();
         let mut d = Dialer::default();
-        let id = PeerId([3; 32]);
+        let id = PeerId([n; 32]);
         let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
         let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
         d.offer(id, &[old], t0);
         assert_eq!(d.due(t0), vec![(id, old)]);
         d.failed(old, "refused", t0);
+        (d, id, old, new, t0)
+    }
+
+    #[test]
+    fn a_new_address_for_an_unreachable_peer_starts_a_round_from_it() {
+        let (mut d, id, _old, new, t0) = unreachable_on_its_old_address(3);
         assert!(d.get(&id).unwrap().unreachable);
         // Back on a new port (a restart): reachable until that address fails too.
         let later = t0 + Duration::from_millis(500);
@@ -277,14 +284,7 @@ mod tests {
     /// under way was reported "reachable via" a relay for a moment, then connected directly.
     #[test]
     fn a_new_address_during_a_retry_of_the_old_one_is_not_unreachable() {
-        let t0 = Instant::now();
-        let mut d = Dialer::default();
-        let id = PeerId([4; 32]);
-        let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
-        let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
-        d.offer(id, &[old], t0);
-        assert_eq!(d.due(t0), vec![(id, old)]);
-        d.failed(old, "refused", t0);
+        let (mut d, id, old, new, t0) = unreachable_on_its_old_address(4);
         assert!(d.get(&id).unwrap().unreachable);
         // The retry of the old address is under way when the new one is learnt.
         let retry = t0 + PEX_RETRY;
@@ -303,14 +303,7 @@ mod tests {
 
     #[test]
     fn heard_on_a_new_address_it_is_not_unreachable_and_on_the_old_one_it_stays_so() {
-        let t0 = Instant::now();
-        let mut d = Dialer::default();
-        let id = PeerId([5; 32]);
-        let old: SocketAddr = "10.0.0.1:1".parse().unwrap();
-        let new: SocketAddr = "10.0.0.1:2".parse().unwrap();
-        d.offer(id, &[old], t0);
-        assert_eq!(d.due(t0), vec![(id, old)]);
-        d.failed(old, "refused", t0);
+        let (mut d, id, old, new, t0) = unreachable_on_its_old_address(5);
         d.heard(id, old, t0);
         assert!(
             d.get(&id).unwrap().unreachable,
